@@ -1,0 +1,4 @@
+"""Server-rendered pages of the contracts app."""
+
+app_name = "contracts"
+urlpatterns: list = []

@@ -1,0 +1,115 @@
+"""Conversations imported from platform exports, their (masked) messages, and import runs."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.conversations.choices import Channel, HandledBy, ImportFormat, MessageType, SenderRole
+from apps.core.models import TrackedRun
+
+
+class Conversation(models.Model):
+    """One shopper's session with a store, from first to last message.
+
+    Business key: (store, platform_conversation_id). The buyer is kept only as a pseudonym.
+    """
+
+    CLIENT_LOOKUP = "store__client"
+
+    store = models.ForeignKey("clients.Store", on_delete=models.PROTECT, related_name="conversations")
+    platform_conversation_id = models.CharField(_("platform conversation id"), max_length=128)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.CHAT)
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"))
+    agent = models.ForeignKey(
+        "workforce.Agent", on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+    )
+    agent_nick = models.CharField(_("agent nick"), max_length=64, blank=True)
+    handled_by = models.CharField(_("handled by"), max_length=8, choices=HandledBy.choices)
+    transferred_to_human = models.BooleanField(_("transferred to human"), default=False)
+    buyer_pseudonym = models.CharField(_("buyer pseudonym"), max_length=32)
+    message_count = models.PositiveIntegerField(_("messages"), default=0)
+    first_response_seconds = models.PositiveIntegerField(
+        _("first response (s)"),
+        null=True,
+        blank=True,
+        help_text=_("Seconds from the first buyer message to the first agent reply; empty if the agent never replied."),
+    )
+    import_run = models.ForeignKey(
+        "conversations.ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "platform_conversation_id"], name="conversation_store_pcid_uniq"),
+            models.CheckConstraint(condition=Q(started_at__lte=F("ended_at")), name="conversation_time_order"),
+        ]
+        indexes = [
+            models.Index(fields=["store", "started_at"], name="conversation_store_start_idx"),
+            models.Index(fields=["agent", "started_at"], name="conversation_agent_start_idx"),
+            models.Index(fields=["started_at"], name="conversation_start_idx"),
+        ]
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+
+    def __str__(self) -> str:
+        return f"{self.platform_conversation_id} @ {self.store_id}"
+
+
+class Message(models.Model):
+    """One message of a conversation. `content` is masked before it is written: never raw PII."""
+
+    CLIENT_LOOKUP = "conversation__store__client"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    message_id = models.CharField(_("platform message id"), max_length=128)
+    seq = models.PositiveIntegerField(_("position"))
+    sent_at = models.DateTimeField(_("sent"))
+    sender_role = models.CharField(_("sender role"), max_length=8, choices=SenderRole.choices)
+    msg_type = models.CharField(_("type"), max_length=8, choices=MessageType.choices, default=MessageType.TEXT)
+    content = models.TextField(_("content (masked)"), blank=True)
+
+    class Meta:
+        ordering = ["conversation", "seq"]
+        constraints = [models.UniqueConstraint(fields=["conversation", "message_id"], name="message_conv_msgid_uniq")]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"{self.sender_role} {self.sent_at:%H:%M:%S}"
+
+
+class ImportRun(TrackedRun):
+    """One platform export file being imported, with what happened to its rows.
+
+    `errors` is a list of {"row", "field", "reason"}; the run is atomic, so a file with a rejected
+    row imports nothing unless the run was told to skip bad rows.
+    """
+
+    CLIENT_LOOKUP = "client"
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="import_runs"
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    file = models.FileField(_("stored file"), upload_to="imports/%Y/%m/", blank=True)
+    file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    file_format = models.CharField(_("format"), max_length=24, choices=ImportFormat.choices)
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    conversations_imported = models.PositiveIntegerField(_("conversations imported"), default=0)
+    messages_imported = models.PositiveIntegerField(_("messages imported"), default=0)
+    duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -1,0 +1,63 @@
+"""Admin for the shared kernel, and ScopedAdmin: the base every client-owned admin page uses."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import AuditEvent, PromoEvent
+from apps.core.roles import scope_queryset, visible_client_ids
+
+admin.site.site_header = _("Tideline operations")
+admin.site.site_title = _("Tideline")
+admin.site.index_title = _("Contracts, workforce, QA and reports")
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Cuts the change list, the change form and every client foreign-key choice to the user's clients."""
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = scope_queryset(field.queryset, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = scope_queryset(field.queryset, request.user)
+        return field
+
+    def is_client_viewer(self, request) -> bool:
+        return visible_client_ids(request.user) is not None
+
+
+@admin.register(PromoEvent)
+class PromoEventAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "year", "presale_start", "peak_start", "peak_end", "end_date", "expected_uplift"]
+    list_filter = ["kind", "year"]
+    search_fields = ["name"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "target_type", "target_repr", "client", "reason"]
+    list_filter = ["action", "target_type", "client"]
+    search_fields = ["target_repr", "reason", "target_id"]
+    list_select_related = ["actor", "client"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request.user)

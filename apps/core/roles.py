@@ -1,0 +1,121 @@
+"""Roles, their permissions, and client scoping.
+
+Each Role is a Django group. Its permissions follow ROLE_PERMISSIONS: a rule names an app label or
+an `app.model` and the actions granted. `roles_sync()` applies the table; a migration creates the
+groups and post_migrate re-applies it as apps add models, so the table is the one source of truth.
+
+Scoping: a model that belongs to a client says how to reach it with `CLIENT_LOOKUP` (a queryset
+lookup to clients.Client, or "pk" on Client itself). Staff roles see every client; a client
+viewer sees only the client of its membership; anyone else sees nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from apps.core.choices import Role
+
+ALL = ("add", "change", "delete", "view")
+VIEW = ("view",)
+
+# rule target -> actions. An app label covers all its models; "app.model" one model.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.BPO_MANAGER: {
+        "workforce": ALL,
+        "core.promoevent": ALL,
+        "conversations": ("add", "view"),
+        "clients": VIEW,
+        "qa": VIEW,
+        "reports": VIEW,
+        "core.auditevent": VIEW,
+    },
+    Role.ACCOUNT_MANAGER: {
+        "contracts": ALL,
+        "reports": ALL,
+        "clients": ALL,
+        "core.promoevent": VIEW,
+        "conversations": ("add", "view"),
+        "qa": VIEW,
+        "workforce": VIEW,
+        "core.auditevent": VIEW,
+    },
+    Role.QA_SUPERVISOR: {
+        "qa": ALL,
+        "conversations": VIEW,
+        "clients": VIEW,
+        "workforce.agent": VIEW,
+        "core.auditevent": VIEW,
+    },
+    Role.CLIENT_VIEWER: {
+        "reports.reportrun": VIEW,
+        "contracts.invoice": VIEW,
+        "contracts.invoiceline": VIEW,
+        "contracts.creditnote": VIEW,
+        "clients.client": VIEW,
+        "clients.store": VIEW,
+    },
+}
+
+STAFF_ROLES = frozenset({Role.BPO_MANAGER, Role.ACCOUNT_MANAGER, Role.QA_SUPERVISOR})
+
+
+def user_roles(user) -> frozenset[str]:
+    """The roles of a user, read from its groups once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_tideline_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role.values if role in names)
+        user._tideline_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or bool(user_roles(user) & set(roles))
+
+
+def visible_client_ids(user) -> frozenset[int] | None:
+    """None means every client; otherwise the set of client ids the user may see (maybe empty)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if user.is_superuser or user_roles(user) & STAFF_ROLES:
+        return None
+    cached = getattr(user, "_tideline_client_ids", None)
+    if cached is None:
+        from apps.clients.models import ClientMembership
+
+        cached = frozenset(ClientMembership.objects.filter(user=user).values_list("client_id", flat=True))
+        user._tideline_client_ids = cached
+    return cached
+
+
+def scope_queryset(queryset: QuerySet, user) -> QuerySet:
+    """Filter any queryset to what `user` may see, using the model's CLIENT_LOOKUP."""
+    client_ids = visible_client_ids(user)
+    if client_ids is None:
+        return queryset
+    lookup = getattr(queryset.model, "CLIENT_LOOKUP", None)
+    if lookup is None or not client_ids:
+        return queryset.none()
+    return queryset.filter(**{f"{lookup}__in": client_ids})
+
+
+def roles_sync(*, group_model=None, permission_model=None) -> None:
+    """Create the role groups and give each exactly the permissions of ROLE_PERMISSIONS."""
+    from django.contrib.auth.models import Group, Permission
+
+    group_model = group_model or Group
+    permission_model = permission_model or Permission
+    for role, rules in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        wanted = []
+        for target, actions in rules.items():
+            app_label, _, model = target.partition(".")
+            perms = permission_model.objects.filter(content_type__app_label=app_label)
+            if model:
+                perms = perms.filter(content_type__model=model)
+            for perm in perms:
+                if perm.codename.split("_", 1)[0] in actions or (actions == ALL and model == ""):
+                    wanted.append(perm)
+        group.permissions.set(wanted)

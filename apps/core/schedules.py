@@ -1,0 +1,4 @@
+"""Periodic tasks of the core app (see setup_periodic_tasks). Each app may have a schedules.py with
+PERIODIC_TASKS: a list of dicts {name, task, crontab: {minute, hour, day_of_month, ...}, kwargs}."""
+
+PERIODIC_TASKS: list[dict] = []

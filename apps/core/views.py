@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from apps.core.navigation import NAVIGATION
+from apps.core.roles import user_roles, visible_client_ids
+
+
+@login_required
+def home(request):
+    roles = user_roles(request.user)
+    sections: dict[str, list[dict]] = {}
+    for entry in NAVIGATION:
+        if request.user.is_superuser or roles & set(entry.roles):
+            try:
+                url = reverse(entry.url_name)
+            except NoReverseMatch:
+                continue
+            sections.setdefault(str(entry.section), []).append({"title": entry.title, "url": url})
+    client_ids = visible_client_ids(request.user)
+    clients = None
+    if client_ids is not None:
+        from apps.clients.models import Client
+
+        clients = Client.objects.filter(pk__in=client_ids)
+    return render(request, "core/home.html", {"sections": sections, "roles": sorted(roles), "clients": clients})

@@ -1,0 +1,4 @@
+"""Server-rendered pages of the reports app."""
+
+app_name = "reports"
+urlpatterns: list = []

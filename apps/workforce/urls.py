@@ -1,0 +1,4 @@
+"""Server-rendered pages of the workforce app."""
+
+app_name = "workforce"
+urlpatterns: list = []

@@ -1,0 +1,36 @@
+"""Root URLs: admin, the v1 API with its OpenAPI schema, and the server-rendered pages."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("apps.core.api.urls")),
+    path("", include("apps.clients.api.urls")),
+    path("", include("apps.conversations.api.urls")),
+    path("", include("apps.workforce.api.urls")),
+    path("", include("apps.qa.api.urls")),
+    path("", include("apps.contracts.api.urls")),
+    path("", include("apps.reports.api.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("workforce/", include("apps.workforce.urls")),
+    path("qa/", include("apps.qa.urls")),
+    path("billing/", include("apps.contracts.urls")),
+    path("reports/", include("apps.reports.urls")),
+    path("", include("apps.core.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
