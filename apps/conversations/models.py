@@ -37,6 +37,18 @@ class Conversation(models.Model):
         blank=True,
         help_text=_("Seconds from the first buyer message to the first agent reply; empty if the agent never replied."),
     )
+    # Human response timing, computed at import by apps.conversations.timing (rounds a human had to
+    # answer: buyer messages after the hand-over to a human, grouped until the next agent reply).
+    buyer_rounds = models.PositiveIntegerField(_("buyer rounds"), default=0)
+    rounds_answered_180s = models.PositiveIntegerField(
+        _("rounds answered ≤ 180 s"),
+        default=0,
+        help_text=_("Rounds opened 08:00–24:00 (Asia/Shanghai) and answered within 3 minutes."),
+    )
+    rounds_in_service_hours = models.PositiveIntegerField(_("rounds opened 08:00–24:00"), default=0)
+    response_seconds_total = models.PositiveIntegerField(_("sum of round response times (s)"), default=0)
+    rounds_answered = models.PositiveIntegerField(_("rounds answered"), default=0)
+    max_wait_seconds = models.PositiveIntegerField(_("longest buyer wait (s)"), default=0)
     import_run = models.ForeignKey(
         "conversations.ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
