@@ -138,6 +138,11 @@ def mask_pii(text: str) -> MaskResult:
     return MaskResult(text, counts)
 
 
+def may_contain_pii(text: str) -> bool:
+    """The cheap pre-check: every pattern needs a digit, so text without one is clean."""
+    return _HAS_DIGIT.search(text) is not None
+
+
 def mask_text(text: str) -> str:
     """The masked text only (for error messages and logs)."""
     return mask_pii(text).text

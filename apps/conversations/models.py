@@ -117,6 +117,11 @@ class ImportRun(TrackedRun):
     duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    skip_bad_rows = models.BooleanField(
+        _("skip bad rows"),
+        default=False,
+        help_text=_("Import the good rows and record the rejected ones instead of rejecting the whole file."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

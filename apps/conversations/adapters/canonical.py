@@ -1,0 +1,91 @@
+"""The canonical layout, as CSV (a header of CANONICAL_FIELDS) and as JSONL (one object per line).
+
+Fields: platform, shop, conversation_id, message_id, sent_at (ISO 8601 with offset), sender_role
+(buyer|agent|bot|system), agent (nick or empty), buyer, msg_type (text|image|order|product|system),
+content. The row of a CSV record is its line number (header = 1); of a JSONL record, its line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from apps.conversations.adapters.base import CANONICAL_FIELDS, FileError, Record, RowError, csv_rows, parse_iso, shown
+
+
+def read_canonical_csv(text: str) -> Iterator[Record | RowError]:
+    columns, rows = csv_rows(text, required=CANONICAL_FIELDS)
+    idx = [columns[name] for name in CANONICAL_FIELDS]
+    i_plat, i_shop, i_conv, i_msg, i_sent, i_role, i_agent, i_buyer, i_type, i_content = idx
+    width = max(idx) + 1
+    seen_any = False
+    for line, values in rows:
+        seen_any = True
+        if values and values[0] == "\x00csv-error":
+            yield RowError(line, None, f"unreadable CSV: {values[1]}")
+            continue
+        if len(values) < width:
+            yield RowError(line, CANONICAL_FIELDS[idx.index(max(idx))] if len(values) else None, "too few columns")
+            continue
+        sent = values[i_sent]
+        try:
+            epoch = parse_iso(sent)
+        except ValueError:
+            yield RowError(line, "sent_at", f"unparseable timestamp {shown(sent)!r} (ISO 8601 with offset)")
+            continue
+        yield Record(
+            line,
+            values[i_plat],
+            values[i_shop],
+            values[i_conv],
+            values[i_msg],
+            epoch,
+            values[i_role],
+            values[i_agent],
+            values[i_buyer],
+            values[i_type],
+            values[i_content],
+        )
+    if not seen_any:
+        raise FileError("the file has a header but no messages", row=2, field=None)
+
+
+def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
+    seen_any = False
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        seen_any = True
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield RowError(line_no, None, f"not a JSON object: {exc.msg} at column {exc.colno}")
+            continue
+        if not isinstance(obj, dict):
+            yield RowError(line_no, None, "not a JSON object")
+            continue
+        missing = [name for name in CANONICAL_FIELDS if name not in obj]
+        if missing:
+            yield RowError(line_no, missing[0], f"missing field {missing[0]!r}")
+            continue
+        sent = obj["sent_at"]
+        try:
+            epoch = parse_iso(str(sent))
+        except ValueError:
+            yield RowError(line_no, "sent_at", f"unparseable timestamp {shown(sent)!r} (ISO 8601 with offset)")
+            continue
+        yield Record(
+            line_no,
+            str(obj["platform"]),
+            str(obj["shop"]),
+            str(obj["conversation_id"]),
+            str(obj["message_id"]),
+            epoch,
+            str(obj["sender_role"]),
+            str(obj["agent"] or ""),
+            str(obj["buyer"] or ""),
+            str(obj["msg_type"]),
+            str(obj["content"] if obj["content"] is not None else ""),
+        )
+    if not seen_any:
+        raise FileError("the file is empty", row=1, field=None)

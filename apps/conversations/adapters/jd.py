@@ -1,0 +1,82 @@
+"""JD (京东) customer-service chat export, CSV.
+
+Columns (header row, any order; extra columns ignored):
+会话ID, 消息ID, 店铺ID, 发送时间 (YYYY-MM-DD HH:MM:SS, Asia/Shanghai), 发送方 (顾客 / 客服 / 机器人 / 系统),
+客服账号, 顾客账号, 消息类型 (文本 / 图片 / 订单 / 商品 / 系统), 消息内容.
+A row is the CSV line number (header = 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from apps.conversations.adapters.base import FileError, Record, RowError, csv_rows, parse_local, shown
+
+COLUMNS = {
+    "conversation_id": "会话ID",
+    "message_id": "消息ID",
+    "shop": "店铺ID",
+    "sent_at": "发送时间",
+    "sender_role": "发送方",
+    "agent": "客服账号",
+    "buyer": "顾客账号",
+    "msg_type": "消息类型",
+    "content": "消息内容",
+}
+ROLES = {"顾客": "buyer", "客服": "agent", "机器人": "bot", "系统": "system"}
+TYPES = {"文本": "text", "图片": "image", "订单": "order", "商品": "product", "系统": "system"}
+
+
+def read_platform_csv(
+    text: str, *, platform: str, columns: dict[str, str], roles: dict[str, str], types: dict[str, str]
+) -> Iterator[Record | RowError]:
+    """Shared reader of platform CSV exports whose headers map 1:1 onto canonical fields."""
+    header, rows = csv_rows(text, required=tuple(columns.values()))
+    idx = {field: header[name] for field, name in columns.items()}
+    width = max(idx.values()) + 1
+    seen_any = False
+    for line, values in rows:
+        seen_any = True
+        if values and values[0] == "\x00csv-error":
+            yield RowError(line, None, f"unreadable CSV: {values[1]}")
+            continue
+        if len(values) < width:
+            yield RowError(line, None, "too few columns")
+            continue
+        sent = values[idx["sent_at"]]
+        try:
+            epoch = parse_local(sent)
+        except ValueError:
+            yield RowError(line, columns["sent_at"], f"unparseable time {shown(sent)!r} (YYYY-MM-DD HH:MM:SS)")
+            continue
+        role_text = values[idx["sender_role"]].strip()
+        role = roles.get(role_text)
+        if role is None:
+            yield RowError(
+                line, columns["sender_role"], f"unknown sender {shown(role_text)!r}; one of {', '.join(roles)}"
+            )
+            continue
+        type_text = values[idx["msg_type"]].strip()
+        msg_type = types.get(type_text)
+        if msg_type is None:
+            yield RowError(line, columns["msg_type"], f"unknown type {shown(type_text)!r}; one of {', '.join(types)}")
+            continue
+        yield Record(
+            line,
+            platform,
+            values[idx["shop"]].strip(),
+            values[idx["conversation_id"]].strip(),
+            values[idx["message_id"]].strip(),
+            epoch,
+            role,
+            values[idx["agent"]].strip(),
+            values[idx["buyer"]].strip(),
+            msg_type,
+            values[idx["content"]],
+        )
+    if not seen_any:
+        raise FileError("the file has a header but no messages", row=2, field=None)
+
+
+def read_jd_csv(text: str) -> Iterator[Record | RowError]:
+    return read_platform_csv(text, platform="jd", columns=COLUMNS, roles=ROLES, types=TYPES)

@@ -1,0 +1,138 @@
+"""Taobao / Tmall chat-log JSON (the shape of the chat-log API: messages {content, direction, time}).
+
+Envelope (one file = one shop)::
+
+    {
+      "platform": "tmall",            # or "taobao"
+      "shop_id": "yuefu-tmall-01",
+      "export_time": "2026-11-12 09:00:00",
+      "conversations": [
+        {
+          "conversation_id": "TB20261111-0001",   # optional: else "tb-" + sha1(buyer_nick|local date)[:16]
+          "buyer_nick": "tb_小鹿123",
+          "agent_nick": "悦肤旗舰店:小美",          # sub-account; the part after ":" is the agent nick
+          "messages": [
+            {"msg_id": "m1", "direction": 0, "time": "2026-11-11 00:05:12", "content": "在吗", "msg_type": "text"},
+            {"msg_id": "m2", "direction": 1, "time": 1794326740000, "content": "亲，在的", "is_robot": true}
+          ]
+        }
+      ]
+    }
+
+direction 0 = buyer to shop, 1 = shop to buyer (an agent, or the bot when "is_robot" is true);
+"msg_type" "system" marks a platform notice (sender system). `time` is "YYYY-MM-DD HH:MM:SS"
+Asia/Shanghai or epoch milliseconds. `msg_id` is optional (then "<conversation_id>-<n>").
+Rows are numbered 1.. over all messages of the file, in file order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import datetime
+
+from apps.conversations.adapters.base import SHANGHAI, FileError, Record, RowError, parse_local, shown
+
+MSG_TYPES = {
+    "text": "text",
+    "image": "image",
+    "pic": "image",
+    "order": "order",
+    "product": "product",
+    "item": "product",
+    "system": "system",
+}
+
+
+def _time(value) -> float:
+    if isinstance(value, bool):
+        raise ValueError("not a time")
+    if isinstance(value, int | float):
+        return float(value) / 1000.0
+    text = str(value).strip()
+    if text.isdigit():
+        return int(text) / 1000.0
+    return parse_local(text)
+
+
+def agent_nick(value: str) -> str:
+    """ "shop:sub-account" -> "sub-account"; a plain nick is kept."""
+    return value.split(":", 1)[1].strip() if ":" in value else value.strip()
+
+
+def read_taobao_json(text: str) -> Iterator[Record | RowError]:
+    if not text.strip():
+        raise FileError("the file is empty", row=1, field=None)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileError(f"not JSON: {exc.msg}", row=exc.lineno, field=None) from None
+    if not isinstance(doc, dict):
+        raise FileError("the top level must be an object with platform, shop_id and conversations", row=1)
+    for key in ("platform", "shop_id", "conversations"):
+        if key not in doc:
+            raise FileError(f"missing field {key!r} in the envelope", row=1, field=key)
+    platform, shop = str(doc["platform"]), str(doc["shop_id"])
+    conversations = doc["conversations"]
+    if not isinstance(conversations, list) or not conversations:
+        raise FileError("the file has no conversations", row=1, field="conversations")
+    row = 0
+    for ci, conv in enumerate(conversations):
+        messages = conv.get("messages") if isinstance(conv, dict) else None
+        if not isinstance(messages, list):
+            row += 1
+            yield RowError(row, f"conversations[{ci}].messages", "missing list of messages")
+            continue
+        buyer = str(conv.get("buyer_nick") or "")
+        agent = agent_nick(str(conv.get("agent_nick") or ""))
+        conv_id = str(conv.get("conversation_id") or "")
+        if not conv_id and messages:
+            try:
+                first = _time(messages[0].get("time"))
+            except (ValueError, AttributeError, TypeError):
+                first = None
+            if first is not None:
+                day = f"{datetime.fromtimestamp(first, SHANGHAI):%Y-%m-%d}"
+                conv_id = "tb-" + hashlib.sha1(f"{buyer}|{day}".encode(), usedforsecurity=False).hexdigest()[:16]
+        for mi, msg in enumerate(messages):
+            row += 1
+            where = f"conversations[{ci}].messages[{mi}]"
+            if not isinstance(msg, dict):
+                yield RowError(row, where, "not an object")
+                continue
+            for key in ("direction", "time", "content"):
+                if key not in msg:
+                    yield RowError(row, f"{where}.{key}", f"missing field {key!r}")
+                    break
+            else:
+                try:
+                    epoch = _time(msg["time"])
+                except (ValueError, TypeError, OverflowError):
+                    yield RowError(row, f"{where}.time", f"unparseable time {shown(msg['time'])!r}")
+                    continue
+                direction = msg["direction"]
+                raw_kind = str(msg.get("msg_type") or "text")
+                kind = MSG_TYPES.get(raw_kind, raw_kind)
+                if kind == "system":
+                    role = "system"
+                elif direction in (0, "0"):
+                    role = "buyer"
+                elif direction in (1, "1"):
+                    role = "bot" if msg.get("is_robot") else "agent"
+                else:
+                    yield RowError(row, f"{where}.direction", f"direction must be 0 or 1, got {shown(direction)!r}")
+                    continue
+                yield Record(
+                    row,
+                    platform,
+                    shop,
+                    conv_id,
+                    str(msg.get("msg_id") or f"{conv_id}-{mi + 1}"),
+                    epoch,
+                    role,
+                    agent if role == "agent" else "",
+                    buyer,
+                    kind,
+                    str(msg["content"] if msg["content"] is not None else ""),
+                )

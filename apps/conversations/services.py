@@ -1,0 +1,588 @@
+"""Import of platform chat exports: parse → mask → group by conversation → timing → bulk write.
+
+One file is one ImportRun. Reading happens outside the write transaction (so progress is visible);
+all writes of a file happen in ONE transaction through COPY into temporary tables and
+`INSERT … SELECT … ON CONFLICT DO NOTHING` on the business keys (store, platform conversation id)
+and (conversation, message id) — never check-then-insert — so a re-import writes 0 rows and two
+importers racing on the same file cannot double-write.
+
+A file with any rejected row imports nothing (the run FAILS with every error {row, field, reason});
+with `skip_bad_rows` the good rows are imported and the rejects recorded. Raw PII never leaves
+this module: contents and agent nicks are masked as they are read, buyers become HMAC pseudonyms,
+and error messages quote masked values only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.utils.module_loading import import_string
+
+from apps.clients.choices import Platform
+from apps.clients.models import Store
+from apps.conversations import pipeline
+from apps.conversations.adapters import FileError, Record, decode, get_adapter
+from apps.conversations.adapters.base import shown
+from apps.conversations.choices import ImportFormat, MessageType, SenderRole
+from apps.conversations.masking import mask_pii, may_contain_pii
+from apps.conversations.models import ImportRun
+from apps.conversations.timing import timing_from_columns
+from apps.core.audit import audit_record
+from apps.core.choices import RunStatus
+from apps.core.errors import DomainError
+from apps.core.runs import run_fail, run_progress, run_start, run_succeed
+
+logger = logging.getLogger(__name__)
+
+MAX_ERRORS_KEPT = 500
+PROGRESS_EVERY = 100_000
+COPY_CHUNK_ROWS = 20_000
+_ROLES = frozenset(SenderRole.values)
+_TYPES = frozenset(MessageType.values)
+_PLATFORMS = frozenset(Platform.values)
+NULL = "\\N"  # COPY text format's NULL
+_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": ""})
+
+
+def buyer_pseudonym(platform: str, buyer: str) -> str:
+    """HMAC-SHA256(settings.TIDELINE_PSEUDONYM_KEY, platform + buyer), hex, first 16 characters."""
+    key = str(settings.TIDELINE_PSEUDONYM_KEY).encode("utf-8")
+    return hmac.new(key, (platform + buyer).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+# --- create / execute ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_run_create(
+    *,
+    file_name: str,
+    file_format: str,
+    created_by=None,
+    skip_bad_rows: bool = False,
+    upload: UploadedFile | None = None,
+) -> ImportRun:
+    """A PENDING ImportRun. With `upload` the file is stored with the run (API/admin uploads).
+
+    Raises DomainError for an unknown format or an upload over settings.TIDELINE_MAX_UPLOAD_BYTES.
+    """
+    if file_format not in ImportFormat.values:
+        raise DomainError(
+            f"unknown format {file_format!r}; one of {', '.join(ImportFormat.values)}", field="file_format"
+        )
+    limit = settings.TIDELINE_MAX_UPLOAD_BYTES
+    if upload is not None and upload.size > limit:
+        raise DomainError(f"{file_name}: {upload.size} bytes is over the upload limit of {limit} bytes", field="file")
+    run = ImportRun(
+        file_name=Path(file_name).name[:255],
+        file_format=file_format,
+        created_by=created_by,
+        skip_bad_rows=skip_bad_rows,
+    )
+    if upload is not None:
+        run.file.save(Path(file_name).name, upload, save=False)
+    run.save()
+    audit_record(
+        actor=created_by,
+        action="conversations.import_created",
+        target=run,
+        data={"format": file_format, "skip_bad_rows": skip_bad_rows},
+    )
+    return run
+
+
+def import_run_execute(*, run_id: int, path: Path | str | None = None, progress: Callable | None = None) -> ImportRun:
+    """Import the run's file (its stored upload, or `path`). Returns the run, SUCCEEDED or FAILED.
+
+    Safe to call again: a run that already succeeded is returned as is. `progress(done, total)` is
+    called as rows are read (the management command's progress bar).
+    """
+    run = ImportRun.objects.get(pk=run_id)
+    if run.status == RunStatus.SUCCEEDED:
+        return run
+    source = Path(path) if path is not None else (Path(run.file.path) if run.file else None)
+    run_start(run)
+    if source is None:
+        run_fail(run, error=f"{run.file_name}: no file to import", errors=[_err(None, "file", "no file to import")])
+        return run
+    importer = _Importer(run=run, path=source, progress=progress)
+    try:
+        outcome = importer.execute()
+    except _Rejected:
+        errors = importer.errors
+        first = errors[0] if errors else {"row": None, "field": None, "reason": "rejected"}
+        message = (
+            f"{run.file_name}: {importer.rejected} row(s) rejected, nothing imported; "
+            f"first: row {_fmt(first['row'])}, field {_fmt(first['field'])}: {first['reason']}"
+        )
+        logger.info("import run %s failed: %s row(s) rejected", run.pk, importer.rejected)
+        run_fail(
+            run,
+            error=message,
+            errors=errors[:MAX_ERRORS_KEPT],
+            rejected=importer.rejected,
+            rows_read=importer.rows_read,
+            file_sha256=importer.sha256,
+            encoding=importer.encoding,
+        )
+        return run
+    run_succeed(
+        run,
+        rows_read=outcome.rows_read,
+        conversations_imported=outcome.conversations_imported,
+        messages_imported=outcome.messages_imported,
+        duplicates=outcome.duplicates,
+        rejected=outcome.rejected,
+        errors=outcome.errors[:MAX_ERRORS_KEPT],
+        file_sha256=outcome.sha256,
+        encoding=outcome.encoding,
+    )
+    logger.info(
+        "import run %s: %s rows, %s conversations and %s messages imported, %s duplicates, %s rejected",
+        run.pk,
+        outcome.rows_read,
+        outcome.conversations_imported,
+        outcome.messages_imported,
+        outcome.duplicates,
+        outcome.rejected,
+    )
+    audit_record(
+        actor=run.created_by,
+        action="conversations.imported",
+        target=run,
+        client=run.client,
+        data={
+            "messages": outcome.messages_imported,
+            "conversations": outcome.conversations_imported,
+            "duplicates": outcome.duplicates,
+            "rejected": outcome.rejected,
+            "pii_masked": outcome.pii_counts,
+        },
+    )
+    _enqueue_post_import_tasks(run.pk)
+    return run
+
+
+def import_file(
+    *, path: Path | str, file_format: str, created_by=None, skip_bad_rows: bool = False, progress=None
+) -> ImportRun:
+    """Create and execute an import of a file on disk, synchronously (idempotent, atomic per file).
+
+    Returns the ImportRun: check `status` (FAILED with `errors` when a row was rejected).
+    """
+    path = Path(path)
+    run = import_run_create(
+        file_name=path.name, file_format=file_format, created_by=created_by, skip_bad_rows=skip_bad_rows
+    )
+    return import_run_execute(run_id=run.pk, path=path, progress=progress)
+
+
+def _enqueue_post_import_tasks(run_id: int) -> None:
+    for dotted in pipeline.POST_IMPORT_TASKS:
+        task = import_string(dotted)
+        transaction.on_commit(lambda task=task: task.delay(run_id))
+
+
+def _err(row, field_name, reason) -> dict:
+    return {"row": row, "field": field_name, "reason": reason}
+
+
+def _fmt(value) -> str:
+    return "—" if value is None else str(value)
+
+
+# --- the importer ----------------------------------------------------------------------------------
+
+
+class _Rejected(Exception):
+    """The file (or a row of it) was rejected; the importer holds the errors."""
+
+
+@dataclass
+class _Outcome:
+    rows_read: int
+    conversations_imported: int
+    messages_imported: int
+    duplicates: int
+    rejected: int
+    errors: list[dict]
+    sha256: str
+    encoding: str
+    pii_counts: dict[str, int] = field(default_factory=dict)
+
+
+class _Importer:
+    """Reads one file into columns (one list per field), then writes it in one transaction."""
+
+    def __init__(self, *, run: ImportRun, path: Path, progress: Callable | None):
+        self.run = run
+        self.path = path
+        self.progress = progress
+        self.errors: list[dict] = []
+        self.rejected = 0
+        self.rows_read = 0
+        self.sha256 = ""
+        self.encoding = ""
+        self.pii_counts: dict[str, int] = {}
+        self.platform: str | None = None
+        self.stores: dict[str, int | None] = {}
+        self.store_clients: dict[int, int] = {}
+        # per message
+        self.m_row: list[int] = []
+        self.m_conv: list[int] = []
+        self.m_id: list[str] = []
+        self.m_epoch: list[float] = []
+        self.m_role: list[str] = []
+        self.m_type: list[str] = []
+        self.m_content: list[str] = []
+        self.m_agent: list[str] = []
+        # per conversation
+        self.conv_index: dict[tuple[int, str], int] = {}
+        self.c_store: list[int] = []
+        self.c_pcid: list[str] = []
+        self.c_buyer: list[str] = []
+        self.c_rows: list[list[int]] = []
+
+    # -- errors
+    def reject(self, row, field_name, reason) -> None:
+        self.rejected += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(_err(row, field_name, reason))
+
+    def execute(self) -> _Outcome:
+        try:
+            self._read()
+        except FileError as exc:
+            self.reject(exc.error.row, exc.error.field, exc.error.reason)
+            raise _Rejected from None
+        if self.rejected and not self.run.skip_bad_rows:
+            raise _Rejected
+        self._group()
+        if self.rejected and not self.run.skip_bad_rows:
+            raise _Rejected
+        if not self.c_rows or not any(self.c_rows):
+            self.reject(None, None, "no message in the file could be imported")
+            raise _Rejected
+        with transaction.atomic():
+            new_conversations, inserted = self._write()
+        return _Outcome(
+            rows_read=self.rows_read,
+            conversations_imported=new_conversations,
+            messages_imported=inserted,
+            duplicates=sum(len(rows) for rows in self.c_rows) - inserted,
+            rejected=self.rejected,
+            errors=self.errors,
+            sha256=self.sha256,
+            encoding=self.encoding,
+            pii_counts=self.pii_counts,
+        )
+
+    # -- phase 1: read, validate, mask
+    def _read(self) -> None:
+        limit = settings.TIDELINE_MAX_UPLOAD_BYTES
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            raise FileError(f"cannot read {self.path.name}", field="file") from None
+        if size > limit:
+            raise FileError(f"{size} bytes is over the upload limit of {limit} bytes", field="file")
+        data = self.path.read_bytes()
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        if not data.strip():
+            raise FileError("the file is empty", row=1, field="file")
+        adapter = get_adapter(self.run.file_format)
+        text, self.encoding = decode(data)
+        del data
+        total = text.count("\n") + 1
+        run_progress(self.run, done=0, total=total)
+        report = self.progress
+        next_progress = PROGRESS_EVERY
+        accept = self._accept
+        for item in adapter(text):
+            self.rows_read += 1
+            if type(item) is Record:
+                accept(item)
+            else:
+                self.reject(item.row, item.field, item.reason)
+            if self.rows_read >= next_progress:
+                next_progress += PROGRESS_EVERY
+                done = min(self.rows_read, total)
+                run_progress(self.run, done=done)
+                if report is not None:
+                    report(done, total)
+        if report is not None:
+            report(total, total)
+        clients = {self.store_clients[s] for s in set(self.c_store)}
+        if len(clients) == 1:
+            client_id = clients.pop()
+            ImportRun.objects.filter(pk=self.run.pk).update(client_id=client_id)
+            self.run.client_id = client_id
+
+    def _store_id(self, platform: str, shop: str) -> int | None:
+        try:
+            return self.stores[shop]
+        except KeyError:
+            store = Store.objects.filter(platform=platform, shop_id=shop).values_list("id", "client_id").first()
+            self.stores[shop] = store[0] if store else None
+            if store:
+                self.store_clients[store[0]] = store[1]
+            return self.stores[shop]
+
+    def _accept(self, rec: Record) -> None:
+        row = rec.row
+        platform = rec.platform
+        if platform != self.platform:
+            if self.platform is None:
+                if platform not in _PLATFORMS:
+                    self.reject(
+                        row, "platform", f"unknown platform {shown(platform)!r}; one of {', '.join(_PLATFORMS)}"
+                    )
+                    return
+                self.platform = platform
+            else:
+                self.reject(
+                    row, "platform", f"mixed platforms: the file is {self.platform}, this row is {shown(platform)!r}"
+                )
+                return
+        store_id = self._store_id(platform, rec.shop)
+        if store_id is None:
+            self.reject(row, "shop", f"unknown store {platform}/{shown(rec.shop)}: create it under Clients first")
+            return
+        role = rec.sender_role
+        if role not in _ROLES:
+            self.reject(row, "sender_role", f"unknown sender role {shown(role)!r}; one of buyer, agent, bot, system")
+            return
+        if rec.msg_type not in _TYPES:
+            self.reject(row, "msg_type", f"unknown message type {shown(rec.msg_type)!r}")
+            return
+        pcid = rec.conversation_id
+        if not pcid or len(pcid) > 128:
+            self.reject(row, "conversation_id", "conversation id must be 1–128 characters")
+            return
+        if not rec.message_id or len(rec.message_id) > 128:
+            self.reject(row, "message_id", "message id must be 1–128 characters")
+            return
+        if may_contain_pii(pcid):
+            pcid = mask_pii(pcid).text
+        message_id = rec.message_id
+        if may_contain_pii(message_id):
+            message_id = mask_pii(message_id).text
+        agent = rec.agent
+        if agent:
+            if len(agent) > 64:
+                self.reject(row, "agent", "agent nick longer than 64 characters")
+                return
+            if may_contain_pii(agent):
+                agent = mask_pii(agent).text
+        content = rec.content
+        if may_contain_pii(content):
+            masked = mask_pii(content)
+            content = masked.text
+            for kind, n in masked.counts.items():
+                self.pii_counts[kind] = self.pii_counts.get(kind, 0) + n
+        key = (store_id, pcid)
+        conv = self.conv_index.get(key)
+        if conv is None:
+            conv = len(self.c_store)
+            self.conv_index[key] = conv
+            self.c_store.append(store_id)
+            self.c_pcid.append(pcid)
+            self.c_buyer.append(rec.buyer)
+            self.c_rows.append([])
+        elif not self.c_buyer[conv] and rec.buyer:
+            self.c_buyer[conv] = rec.buyer
+        self.c_rows[conv].append(len(self.m_row))
+        self.m_row.append(row)
+        self.m_conv.append(conv)
+        self.m_id.append(message_id)
+        self.m_epoch.append(rec.sent_at)
+        self.m_role.append(role)
+        self.m_type.append(rec.msg_type)
+        self.m_content.append(content)
+        self.m_agent.append(agent)
+
+    # -- phase 2: order each conversation, catch in-file duplicates
+    def _group(self) -> None:
+        epochs, ids, rows = self.m_epoch, self.m_id, self.m_row
+        for conv, members in enumerate(self.c_rows):
+            members.sort(key=epochs.__getitem__)
+            seen: dict[str, int] = {}
+            dropped = False
+            for i in members:
+                first = seen.get(ids[i])
+                if first is None:
+                    seen[ids[i]] = rows[i]
+                    continue
+                self.reject(
+                    rows[i],
+                    "message_id",
+                    f"duplicate row: message {shown(ids[i])!r} of conversation "
+                    f"{shown(self.c_pcid[conv])!r} already at row {first}",
+                )
+                ids[i] = None  # marks the duplicate for removal
+                dropped = True
+            if dropped:
+                self.c_rows[conv] = [i for i in members if ids[i] is not None]
+
+    # -- phase 3: COPY into temp tables, INSERT … SELECT … ON CONFLICT DO NOTHING
+    def _write(self) -> tuple[int, int]:
+        from apps.workforce.models import Agent
+
+        nicks = {a for a in self.m_agent if a}
+        agents = dict(Agent.objects.filter(nick__in=nicks).values_list("nick", "id")) if nicks else {}
+        platform = self.platform or ""
+        esc = _COPY_ESCAPE
+        m_epoch, m_role, m_content, m_agent = self.m_epoch, self.m_role, self.m_content, self.m_agent
+        m_id, m_type = self.m_id, self.m_type
+        conv_lines: list[str] = []
+        msg_lines: list[str] = []
+        for conv, members in enumerate(self.c_rows):
+            if not members:
+                continue
+            epochs = [m_epoch[i] for i in members]
+            roles = [m_role[i] for i in members]
+            contents = [m_content[i] for i in members]
+            t = timing_from_columns(epochs, roles, contents)
+            agent_nick = ""
+            for i in members:
+                if m_role[i] == "agent" and m_agent[i]:
+                    agent_nick = m_agent[i]
+                    break
+            agent_id = agents.get(agent_nick)
+            first = t["first_response_seconds"]
+            conv_lines.append(
+                f"{conv}\t{self.c_store[conv]}\t{self.c_pcid[conv].translate(esc)}\t{epochs[0]!r}\t{epochs[-1]!r}\t"
+                f"{NULL if agent_id is None else agent_id}\t{agent_nick.translate(esc)}\t{t['handled_by']}\t"
+                f"{'t' if t['transferred_to_human'] else 'f'}\t{buyer_pseudonym(platform, self.c_buyer[conv])}\t"
+                f"{len(members)}\t{NULL if first is None else first}\t{t['buyer_rounds']}\t"
+                f"{t['rounds_answered_180s']}\t{t['rounds_in_service_hours']}\t{t['response_seconds_total']}\t"
+                f"{t['rounds_answered']}\t{t['max_wait_seconds']}\n"
+            )
+            for seq, i in enumerate(members, start=1):
+                msg_lines.append(
+                    f"{conv}\t{m_id[i].translate(esc)}\t{seq}\t{m_epoch[i]!r}\t{m_role[i]}\t{m_type[i]}\t"
+                    f"{m_content[i].translate(esc)}\n"
+                )
+        with connection.cursor() as cur:
+            cur.execute("DROP TABLE IF EXISTS tl_import_conv, tl_import_msg")
+            cur.execute(
+                "CREATE TEMP TABLE tl_import_conv (ord int PRIMARY KEY, store_id bigint, pcid text, "
+                "started float8, ended float8, agent_id bigint, agent_nick text, handled_by text, "
+                "transferred bool, pseudonym text, message_count int, first_response int, buyer_rounds int, "
+                "r180 int, rsvc int, rtotal int, ranswered int, max_wait int, conv_id bigint) ON COMMIT DROP"
+            )
+            cur.execute(
+                "CREATE TEMP TABLE tl_import_msg (ord int, message_id text, seq int, sent float8, "
+                "role text, msg_type text, content text) ON COMMIT DROP"
+            )
+            _copy(
+                cur,
+                "COPY tl_import_conv (ord, store_id, pcid, started, ended, agent_id, agent_nick, handled_by, "
+                "transferred, pseudonym, message_count, first_response, buyer_rounds, r180, rsvc, rtotal, "
+                "ranswered, max_wait) FROM STDIN",
+                conv_lines,
+            )
+            del conv_lines
+            _copy(
+                cur,
+                "COPY tl_import_msg (ord, message_id, seq, sent, role, msg_type, content) FROM STDIN",
+                msg_lines,
+            )
+            del msg_lines
+            cur.execute("ANALYZE tl_import_conv")
+            cur.execute("ANALYZE tl_import_msg")
+            cur.execute(
+                "INSERT INTO conversations_conversation (store_id, platform_conversation_id, channel, started_at, "
+                "ended_at, agent_id, agent_nick, handled_by, transferred_to_human, buyer_pseudonym, message_count, "
+                "first_response_seconds, buyer_rounds, rounds_answered_180s, rounds_in_service_hours, "
+                "response_seconds_total, rounds_answered, max_wait_seconds, import_run_id) "
+                "SELECT store_id, pcid, 'chat', to_timestamp(started), to_timestamp(ended), agent_id, agent_nick, "
+                "handled_by, transferred, pseudonym, message_count, first_response, buyer_rounds, r180, rsvc, "
+                "rtotal, ranswered, max_wait, %s FROM tl_import_conv ORDER BY ord "
+                "ON CONFLICT (store_id, platform_conversation_id) DO NOTHING RETURNING id",
+                [self.run.pk],
+            )
+            new_ids = {row[0] for row in cur.fetchall()}
+            cur.execute(
+                "UPDATE tl_import_conv t SET conv_id = c.id FROM conversations_conversation c "
+                "WHERE c.store_id = t.store_id AND c.platform_conversation_id = t.pcid"
+            )
+            cur.execute(
+                "WITH ins AS (INSERT INTO conversations_message (conversation_id, message_id, seq, sent_at, "
+                "sender_role, msg_type, content) SELECT t.conv_id, m.message_id, m.seq, to_timestamp(m.sent), "
+                "m.role, m.msg_type, m.content FROM tl_import_msg m JOIN tl_import_conv t ON t.ord = m.ord "
+                "ON CONFLICT (conversation_id, message_id) DO NOTHING RETURNING conversation_id) "
+                "SELECT conversation_id, count(*) FROM ins GROUP BY conversation_id"
+            )
+            inserted_by_conv = dict(cur.fetchall())
+            merged = [conv_id for conv_id in inserted_by_conv if conv_id not in new_ids]
+            if merged:
+                _recompute_merged(cur, merged, run_id=self.run.pk, platform=platform)
+        return len(new_ids), sum(inserted_by_conv.values())
+
+
+def _copy(cur, sql: str, lines: list[str]) -> None:
+    with cur.copy(sql) as copy:
+        for start in range(0, len(lines), COPY_CHUNK_ROWS):
+            copy.write("".join(lines[start : start + COPY_CHUNK_ROWS]).encode("utf-8"))
+
+
+def _recompute_merged(cur, conversation_ids: list[int], *, run_id: int, platform: str) -> None:
+    """Conversations that already existed and received new messages: renumber and re-time them
+    from ALL their messages, and take the agent from the file if the row had none."""
+    cur.execute(
+        "UPDATE conversations_message m SET seq = s.rn FROM (SELECT id, row_number() OVER "
+        "(PARTITION BY conversation_id ORDER BY sent_at, seq, id) AS rn FROM conversations_message "
+        "WHERE conversation_id = ANY(%s)) s WHERE m.id = s.id AND m.seq <> s.rn",
+        [conversation_ids],
+    )
+    cur.execute(
+        "SELECT conversation_id, extract(epoch FROM sent_at)::float8, sender_role, content, sent_at "
+        "FROM conversations_message WHERE conversation_id = ANY(%s) ORDER BY conversation_id, seq",
+        [conversation_ids],
+    )
+    grouped: dict[int, list[tuple]] = {}
+    for conv_id, epoch, role, content, sent_at in cur.fetchall():
+        grouped.setdefault(conv_id, []).append((epoch, role, content, sent_at))
+    updates = []
+    for conv_id, rows in grouped.items():
+        t = timing_from_columns([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+        updates.append(
+            (
+                rows[0][3],
+                rows[-1][3],
+                len(rows),
+                t["handled_by"],
+                t["transferred_to_human"],
+                t["first_response_seconds"],
+                t["buyer_rounds"],
+                t["rounds_answered_180s"],
+                t["rounds_in_service_hours"],
+                t["response_seconds_total"],
+                t["rounds_answered"],
+                t["max_wait_seconds"],
+                run_id,
+                conv_id,
+            )
+        )
+    cur.executemany(
+        "UPDATE conversations_conversation SET started_at = %s, ended_at = %s, message_count = %s, "
+        "handled_by = %s, transferred_to_human = %s, first_response_seconds = %s, buyer_rounds = %s, "
+        "rounds_answered_180s = %s, rounds_in_service_hours = %s, response_seconds_total = %s, "
+        "rounds_answered = %s, max_wait_seconds = %s, import_run_id = %s WHERE id = %s",
+        updates,
+    )
+    cur.execute(
+        "UPDATE conversations_conversation c SET agent_id = t.agent_id, agent_nick = t.agent_nick "
+        "FROM tl_import_conv t WHERE c.id = t.conv_id AND c.id = ANY(%s) AND c.agent_id IS NULL "
+        "AND t.agent_id IS NOT NULL",
+        [conversation_ids],
+    )
