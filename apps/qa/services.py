@@ -1,0 +1,693 @@
+"""Writes of the qa app: scorecards and rules, scoring conversations in bulk, the review queue,
+disputes and calibration."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.audit import audit_record
+from apps.core.errors import DomainError
+from apps.core.runs import run_fail, run_progress, run_start, run_succeed
+from apps.qa import engine
+from apps.qa.calibration import session_agreement
+from apps.qa.choices import (
+    CalibrationStatus,
+    DisputeStatus,
+    ResultStatus,
+    ReviewReason,
+    ReviewStatus,
+    Severity,
+)
+from apps.qa.models import (
+    CalibrationScore,
+    CalibrationSession,
+    Dispute,
+    QAHit,
+    QAResult,
+    QARun,
+    ReviewItem,
+    Rule,
+    Scorecard,
+    ScorecardItem,
+)
+
+DEFAULT_PACK = Path(settings.BASE_DIR) / "fixtures" / "qa" / "default_pack.json"
+BATCH_SIZE = 2000
+REVIEW_SEVERITIES = (Severity.CRITICAL, Severity.MAJOR)
+
+# --------------------------------------------------------------------------------------------
+# Rules and scorecards
+# --------------------------------------------------------------------------------------------
+
+
+def rule_spec(rule: Rule, *, item_code: str | None = None) -> engine.RuleSpec:
+    return engine.RuleSpec(
+        code=rule.code,
+        name=rule.name,
+        type=rule.rule_type,
+        params=rule.params if isinstance(rule.params, dict) else {},
+        severity=rule.severity,
+        score_change=rule.score_change,
+        role=rule.role,
+        platforms=tuple(rule.platforms or ()),
+        item=item_code if item_code is not None else (rule.item.code if rule.item_id else ""),
+        bot_applicable=rule.bot_applicable,
+        enabled=rule.enabled,
+    )
+
+
+def rule_validate(*, rule: Rule) -> None:
+    """Refuse a rule that cannot run: broken regex, empty word list, unknown parameters, or a
+    combination that names an unknown rule or closes a cycle. Same check for admin, API and services."""
+    if not isinstance(rule.params, dict):
+        raise DomainError("parameters must be a JSON object", field="params")
+    if rule.severity == Severity.BONUS and rule.score_change < 0:
+        raise DomainError("a bonus rule adds points: score change must be ≥ 0", field="score_change")
+    if rule.severity in (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR) and rule.score_change > 0:
+        raise DomainError("a violation deducts points: score change must be ≤ 0", field="score_change")
+    if rule.item_id and rule.scorecard_id and rule.item.scorecard_id != rule.scorecard_id:
+        raise DomainError("the item belongs to another scorecard", field="item")
+    spec = rule_spec(rule, item_code="")
+    try:
+        engine.validate_rule(spec)
+        if rule.scorecard_id:
+            others = [
+                rule_spec(r, item_code="")
+                for r in Rule.objects.filter(scorecard_id=rule.scorecard_id).exclude(pk=rule.pk)
+            ]
+            engine.validate_combinations([*others, spec])
+    except engine.RuleConfigError as exc:
+        raise DomainError(exc.reason, field=_rule_field(exc.field))
+
+
+def _rule_field(engine_field: str) -> str:
+    return {"type": "rule_type", "severity": "severity", "role": "role", "code": "code"}.get(engine_field, "params")
+
+
+@transaction.atomic
+def rule_save(*, rule: Rule, actor=None) -> Rule:
+    rule_validate(rule=rule)
+    created = rule.pk is None
+    rule.save()
+    audit_record(
+        actor=actor,
+        action="qa.rule_created" if created else "qa.rule_changed",
+        target=rule,
+        data={"params": rule.params, "severity": rule.severity},
+        client=rule.scorecard.client,
+    )
+    return rule
+
+
+def load_pack(path: Path = DEFAULT_PACK) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def scorecard_install_default(*, client, actor=None, pack: dict | None = None) -> Scorecard:
+    """Give a brand the default rule pack as its scorecard (version 1). Safe to call again: an
+    existing scorecard with code "default" (any version) is returned as it is."""
+    existing = Scorecard.objects.filter(client=client, code="default").order_by("-is_active", "-version").first()
+    if existing is not None:
+        return existing
+    pack = pack or load_pack()
+    scorecard, created = Scorecard.objects.get_or_create(
+        client=client,
+        code="default",
+        version=1,
+        defaults={
+            "name": pack["name"],
+            "pass_mark": pack.get("pass_mark", 80),
+            "review_sample_share": Decimal(str(pack.get("review_sample_share", "0.05"))),
+        },
+    )
+    if not created:
+        return scorecard
+    items = {}
+    for pos, it in enumerate(pack["items"]):
+        items[it["code"]] = ScorecardItem.objects.create(
+            scorecard=scorecard,
+            code=it["code"],
+            name=it["name"],
+            weight=it.get("weight", 10),
+            critical=it.get("critical", False),
+            bonus=it.get("bonus", False),
+            not_applicable=it.get("not_applicable", False),
+            position=pos,
+        )
+    rules = []
+    for r in pack["rules"]:
+        if r["item"] not in items:
+            raise DomainError(f"rule {r['code']} names an unknown item {r['item']}", field="item")
+        rules.append(
+            Rule(
+                scorecard=scorecard,
+                item=items[r["item"]],
+                code=r["code"],
+                name=r["name"],
+                rule_type=r["type"],
+                params=r["params"],
+                severity=r["severity"],
+                score_change=r["score_change"],
+                role=r["role"],
+                platforms=r.get("platforms", []),
+                bot_applicable=r.get("bot_applicable", False),
+            )
+        )
+    try:
+        engine.compile_scorecard(_spec_from(scorecard, list(items.values()), rules))
+    except engine.RuleConfigError as exc:
+        raise DomainError(str(exc), field=_rule_field(exc.field))
+    Rule.objects.bulk_create(rules)
+    audit_record(actor=actor, action="qa.scorecard_installed", target=scorecard, client=client)
+    return scorecard
+
+
+@transaction.atomic
+def scorecard_new_version(*, scorecard: Scorecard, actor=None) -> Scorecard:
+    """Copy a scorecard into the next version and make that one active. Results of the old version
+    stay as they are; re-score with qa_rescore_scorecard to get results under the new one."""
+    latest = (
+        Scorecard.objects.select_for_update()
+        .filter(client_id=scorecard.client_id, code=scorecard.code)
+        .order_by("-version")
+        .first()
+    )
+    Scorecard.objects.filter(client_id=scorecard.client_id, code=scorecard.code, is_active=True).update(is_active=False)
+    new = Scorecard.objects.create(
+        client_id=scorecard.client_id,
+        code=scorecard.code,
+        name=scorecard.name,
+        version=latest.version + 1,
+        is_active=True,
+        pass_mark=scorecard.pass_mark,
+        review_sample_share=scorecard.review_sample_share,
+        dispute_days=scorecard.dispute_days,
+    )
+    item_map = {}
+    for item in scorecard.items.all():
+        old_pk = item.pk
+        item.pk = None
+        item.scorecard = new
+        item.save()
+        item_map[old_pk] = item
+    rules = []
+    for rule in scorecard.rules.all():
+        rule.pk = None
+        rule.scorecard = new
+        rule.item = item_map[rule.item_id]
+        rules.append(rule)
+    Rule.objects.bulk_create(rules)
+    audit_record(
+        actor=actor, action="qa.scorecard_versioned", target=new, data={"from": scorecard.pk}, client=new.client
+    )
+    return new
+
+
+def _spec_from(scorecard: Scorecard, items: Sequence[ScorecardItem], rules: Sequence[Rule]) -> engine.ScorecardSpec:
+    codes = {i.pk: i.code for i in items}
+    return engine.ScorecardSpec(
+        rules=tuple(rule_spec(r, item_code=codes.get(r.item_id, r.item.code if r.item_id else "")) for r in rules),
+        items=tuple(
+            engine.ItemSpec(
+                code=i.code,
+                name=i.name,
+                weight=i.weight,
+                critical=i.critical,
+                bonus=i.bonus,
+                not_applicable=i.not_applicable,
+            )
+            for i in items
+        ),
+        pass_mark=scorecard.pass_mark,
+    )
+
+
+_COMPILED: dict[str, engine.CompiledScorecard] = {}
+
+
+def compiled_scorecard(scorecard: Scorecard) -> tuple[engine.CompiledScorecard, dict[str, int]]:
+    """The compiled engine for a scorecard version (cached by its content) and rule code → rule id."""
+    items = list(scorecard.items.all())
+    rules = list(scorecard.rules.all())
+    spec = _spec_from(scorecard, items, rules)
+    key = hashlib.sha256(repr(spec).encode()).hexdigest()
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        try:
+            compiled = engine.compile_scorecard(spec)
+        except engine.RuleConfigError as exc:
+            raise DomainError(str(exc), field=_rule_field(exc.field))
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        _COMPILED[key] = compiled
+    return compiled, {r.code: r.pk for r in rules}
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring
+# --------------------------------------------------------------------------------------------
+
+
+def _sample_pick(result_keys: list[tuple], share: float, salt: str) -> set:
+    """Stratified sample: in each stratum take round(n × share) (the fraction carried by a stable
+    hash), the lowest-hash members first, so the pick is deterministic and re-runs agree."""
+    strata: dict = defaultdict(list)
+    for key, stratum in result_keys:
+        h = int(hashlib.blake2b(f"{salt}:{key}".encode(), digest_size=8).hexdigest(), 16) / 2**64
+        strata[stratum].append((h, key))
+    picked = set()
+    for stratum, members in strata.items():
+        members.sort()
+        exact = len(members) * share
+        frac_h = int(hashlib.blake2b(f"{salt}:{stratum}".encode(), digest_size=8).hexdigest(), 16) / 2**64
+        k = math.floor(exact) + (1 if frac_h < exact - math.floor(exact) else 0)
+        picked.update(key for _h, key in members[:k])
+    return picked
+
+
+def _active_scorecards(client_ids: Iterable[int]) -> dict[int, Scorecard]:
+    cards = Scorecard.objects.filter(client_id__in=set(client_ids), is_active=True).order_by("client_id", "code")
+    out: dict[int, Scorecard] = {}
+    for card in cards:
+        out.setdefault(card.client_id, card)
+    return out
+
+
+def score_conversation_batch(
+    *, conversation_ids: Sequence[int], scorecard: Scorecard | None = None, qa_run: QARun | None = None
+) -> dict[str, int]:
+    """Score a batch of conversations (each with its client's active scorecard, or `scorecard`) and
+    store results, hits and review-queue entries with bulk writes. Idempotent: a conversation that
+    already has a result for that scorecard version is skipped (unique (conversation, scorecard))."""
+    from apps.conversations.models import Conversation, Message
+
+    counts = {"scored": 0, "unscorable": 0, "skipped": 0, "hits": 0}
+    convs = list(
+        Conversation.objects.filter(pk__in=conversation_ids).values_list(
+            "pk",
+            "store__client_id",
+            "store__platform",
+            "handled_by",
+            "transferred_to_human",
+            "agent_id",
+            "agent_nick",
+            "started_at",
+        )
+    )
+    if not convs:
+        return counts
+    cards = {c[1]: scorecard for c in convs} if scorecard else _active_scorecards(c[1] for c in convs)
+    by_card: dict[int, list] = defaultdict(list)
+    for c in convs:
+        card = cards.get(c[1])
+        if card is not None:
+            by_card[card.pk].append(c)
+    card_objs = {card.pk: card for card in cards.values() if card is not None}
+    for card_id, rows in by_card.items():
+        card = card_objs[card_id]
+        done = set(
+            QAResult.objects.filter(scorecard_id=card_id, conversation_id__in=[r[0] for r in rows]).values_list(
+                "conversation_id", flat=True
+            )
+        )
+        counts["skipped"] += len(done)
+        rows = [r for r in rows if r[0] not in done]
+        if not rows:
+            continue
+        _score_rows(card, rows, qa_run, counts, Message)
+    return counts
+
+
+def _score_rows(card: Scorecard, rows: list, qa_run: QARun | None, counts: dict, Message) -> None:
+    compiled, rule_ids = compiled_scorecard(card)
+    messages: dict[int, list] = defaultdict(list)
+    for conv_id, role, sent_at, content, msg_type in (
+        Message.objects.filter(conversation_id__in=[r[0] for r in rows])
+        .order_by("conversation_id", "seq")
+        .values_list("conversation_id", "sender_role", "sent_at", "content", "msg_type")
+        .iterator(chunk_size=20000)
+    ):
+        messages[conv_id].append(engine.MessageIn(role, sent_at.timestamp(), content, msg_type))
+    outcomes = []
+    for pk, _client_id, platform, handled_by, transferred, agent_id, agent_nick, started_at in rows:
+        conv_in = engine.ConversationIn(
+            key=pk,
+            platform=platform,
+            messages=tuple(messages.get(pk, ())),
+            handled_by=handled_by,
+            transferred_to_human=transferred,
+            has_agent=bool(agent_id or agent_nick),
+        )
+        outcomes.append((compiled.score(conv_in), agent_id, started_at))
+    results = [
+        QAResult(
+            conversation_id=res.key,
+            scorecard=card,
+            started_at=started_at,
+            agent_id=agent_id,
+            status=res.status,
+            reason=res.reason[:255],
+            auto_score=res.score,
+            score=res.score,
+            passed=res.passed,
+            critical=res.critical,
+            hit_count=len(res.hits),
+            qa_run=qa_run,
+        )
+        for res, agent_id, started_at in outcomes
+    ]
+    with transaction.atomic():
+        QAResult.objects.bulk_create(results, ignore_conflicts=True, batch_size=5000)
+        # Only rows this call inserted get hits: a concurrent run that won a conflict owns its row.
+        mine = dict(
+            QAResult.objects.filter(
+                scorecard=card, conversation_id__in=[r.key for r, _a, _s in outcomes], qa_run=qa_run
+            ).values_list("conversation_id", "pk")
+        )
+        hits: list[QAHit] = []
+        for res, _agent, _st in outcomes:
+            result_id = mine.get(res.key)
+            if result_id is None:
+                continue
+            if res.status == engine.STATUS_UNSCORABLE:
+                counts["unscorable"] += 1
+            else:
+                counts["scored"] += 1
+            for h in res.hits:
+                hits.append(
+                    QAHit(
+                        result_id=result_id,
+                        rule_id=rule_ids[h.rule],
+                        severity=h.severity,
+                        message_index=h.message_index,
+                        span_start=h.start,
+                        span_end=h.end,
+                        excerpt=h.excerpt[:255],
+                    )
+                )
+        QAHit.objects.bulk_create(hits, batch_size=5000)
+        counts["hits"] += len(hits)
+        _queue_reviews(card, outcomes, mine, hits)
+
+
+def _queue_reviews(card: Scorecard, outcomes, mine: dict[int, int], hits: list[QAHit]) -> None:
+    items = [
+        ReviewItem(result_id=h.result_id, hit_id=h.pk, reason=ReviewReason.VIOLATION, severity=h.severity)
+        for h in hits
+        if h.severity in REVIEW_SEVERITIES
+    ]
+    share = float(card.review_sample_share)
+    if share > 0:
+        passing = [
+            (mine[res.key], (agent_id, started_at.date()))
+            for res, agent_id, started_at in outcomes
+            if res.passed and res.key in mine
+        ]
+        for result_id in sorted(_sample_pick(passing, share, salt=f"card{card.pk}")):
+            items.append(ReviewItem(result_id=result_id, reason=ReviewReason.SAMPLE, severity=""))
+    ReviewItem.objects.bulk_create(items, ignore_conflicts=True, batch_size=5000)
+
+
+def _run_over(run: QARun, ids: list[int], scorecard: Scorecard | None = None) -> QARun:
+    run_start(run, total=len(ids))
+    totals = {"scored": 0, "unscorable": 0, "skipped": 0, "hits": 0}
+    try:
+        for i in range(0, len(ids), BATCH_SIZE):
+            counts = score_conversation_batch(conversation_ids=ids[i : i + BATCH_SIZE], scorecard=scorecard, qa_run=run)
+            for k, v in counts.items():
+                totals[k] += v
+            run_progress(run, done=min(len(ids), i + BATCH_SIZE))
+    except Exception as exc:
+        run_fail(run, error=f"{type(exc).__name__}: {exc}", **totals)
+        raise
+    run_succeed(run, **totals)
+    return run
+
+
+def qa_score_import_run(*, import_run_id: int) -> QARun:
+    """Score every conversation of an import (batched; safe to run twice)."""
+    from apps.conversations.models import Conversation, ImportRun
+
+    import_run = ImportRun.objects.filter(pk=import_run_id).first()
+    if import_run is None:
+        raise DomainError(f"import run {import_run_id} does not exist", field="import_run_id")
+    run = QARun.objects.create(kind="import", import_run=import_run, client_id=import_run.client_id)
+    ids = list(Conversation.objects.filter(import_run_id=import_run_id).order_by("pk").values_list("pk", flat=True))
+    return _run_over(run, ids)
+
+
+def unscored_conversation_ids(*, client_id: int | None = None) -> list[int]:
+    """Conversations of clients with an active scorecard that have no result under it yet."""
+    from django.db.models import Exists, OuterRef
+
+    from apps.conversations.models import Conversation
+
+    active = Scorecard.objects.filter(is_active=True, client_id=OuterRef("store__client_id"))
+    scored = QAResult.objects.filter(
+        conversation_id=OuterRef("pk"), scorecard__is_active=True, scorecard__client_id=OuterRef("store__client_id")
+    )
+    qs = Conversation.objects.filter(Exists(active)).exclude(Exists(scored))
+    if client_id is not None:
+        qs = qs.filter(store__client_id=client_id)
+    return list(qs.order_by("pk").values_list("pk", flat=True))
+
+
+def qa_sweep_unscored(*, client_id: int | None = None) -> QARun:
+    """The nightly sweep: score anything that has no result under its client's active scorecard."""
+    run = QARun.objects.create(kind="sweep", client_id=client_id)
+    return _run_over(run, unscored_conversation_ids(client_id=client_id))
+
+
+def qa_rescore_scorecard(*, scorecard: Scorecard, actor=None) -> QARun:
+    """Score every conversation of the scorecard's client under this version (old results stay)."""
+    from apps.conversations.models import Conversation
+
+    run = QARun.objects.create(kind="rescore", client_id=scorecard.client_id, created_by=_user(actor))
+    ids = list(
+        Conversation.objects.filter(store__client_id=scorecard.client_id).order_by("pk").values_list("pk", flat=True)
+    )
+    return _run_over(run, ids, scorecard=scorecard)
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --------------------------------------------------------------------------------------------
+# Review queue
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_decide(*, items: Iterable[ReviewItem], status: str, comment: str = "", actor=None) -> int:
+    """Confirm or dismiss review items (one or many) with a comment."""
+    if status not in (ReviewStatus.CONFIRMED, ReviewStatus.DISMISSED):
+        raise DomainError("a review decision is confirmed or dismissed", field="status")
+    ids = [i.pk for i in items]
+    locked = list(ReviewItem.objects.select_for_update().filter(pk__in=ids).select_related("result__scorecard"))
+    now = timezone.now()
+    for item in locked:
+        item.status = status
+        item.comment = comment
+        item.reviewed_by = _user(actor)
+        item.reviewed_at = now
+        audit_record(
+            actor=actor,
+            action=f"qa.review_{status}",
+            target=item,
+            reason=comment,
+            client=item.result.scorecard.client,
+        )
+    ReviewItem.objects.bulk_update(locked, ["status", "comment", "reviewed_by", "reviewed_at"])
+    return len(locked)
+
+
+@transaction.atomic
+def review_assign(*, items: Iterable[ReviewItem], assignee, actor=None) -> int:
+    from apps.core.choices import Role
+    from apps.core.roles import has_role
+
+    if assignee is not None and not has_role(assignee, Role.QA_SUPERVISOR):
+        raise DomainError("review items go to QA supervisors", field="assigned_to")
+    locked = list(ReviewItem.objects.select_for_update().filter(pk__in=[i.pk for i in items]))
+    for item in locked:
+        item.assigned_to = assignee
+        audit_record(
+            actor=actor,
+            action="qa.review_assigned",
+            target=item,
+            data={"assignee": getattr(assignee, "pk", None)},
+        )
+    ReviewItem.objects.bulk_update(locked, ["assigned_to"])
+    return len(locked)
+
+
+# --------------------------------------------------------------------------------------------
+# Disputes
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dispute_file(*, result: QAResult, filed_by, reason: str, now=None) -> Dispute:
+    """An agent's team lead appeals a scored result before the scorecard's dispute deadline."""
+    now = now or timezone.now()
+    result = QAResult.objects.select_for_update().select_related("scorecard").get(pk=result.pk)
+    if result.status != ResultStatus.SCORED:
+        raise DomainError("only a scored result can be disputed", field="result")
+    if not (reason or "").strip():
+        raise DomainError("say why the result is wrong", field="reason")
+    deadline = result.scored_at + timedelta(days=result.scorecard.dispute_days)
+    if now >= deadline:
+        raise DomainError(
+            f"the dispute deadline passed on {timezone.localtime(deadline):%Y-%m-%d %H:%M}", field="result"
+        )
+    if Dispute.objects.filter(result=result, status=DisputeStatus.OPEN).exists():
+        raise DomainError("this result already has an open dispute", field="result")
+    dispute = Dispute.objects.create(
+        result=result, filed_by=filed_by, deadline=deadline, reason=reason.strip(), score_before=result.score
+    )
+    audit_record(
+        actor=filed_by, action="qa.dispute_filed", target=dispute, reason=reason, client=result.scorecard.client
+    )
+    return dispute
+
+
+@transaction.atomic
+def dispute_decide(
+    *,
+    dispute: Dispute,
+    decision: str,
+    actor=None,
+    comment: str = "",
+    score_after: int | None = None,
+    voided_rules: Sequence[str] = (),
+) -> Dispute:
+    """Settle a dispute; the result's score follows.
+
+    accepted: every deduction is voided (or only `voided_rules` when given) and the score is
+    recomputed by the engine; partly accepted: the supervisor sets `score_after` (between the old
+    score and 100) or names `voided_rules`; rejected: the score stays."""
+    dispute = Dispute.objects.select_for_update().select_related("result__scorecard").get(pk=dispute.pk)
+    if dispute.status != DisputeStatus.OPEN:
+        raise DomainError("this dispute is already settled", field="status")
+    if decision not in (DisputeStatus.ACCEPTED, DisputeStatus.PARTLY_ACCEPTED, DisputeStatus.REJECTED):
+        raise DomainError("decide accepted, partly accepted or rejected", field="status")
+    result = QAResult.objects.select_for_update().get(pk=dispute.result_id)
+    card = dispute.result.scorecard
+    before = result.score or 0
+    new_score, new_passed, new_critical = before, result.passed, result.critical
+    if decision != DisputeStatus.REJECTED:
+        fired = set(result.hits.values_list("rule__code", flat=True).distinct())
+        if score_after is not None:
+            if decision != DisputeStatus.PARTLY_ACCEPTED:
+                raise DomainError("a score is set only when a dispute is partly accepted", field="score_after")
+            if not before <= score_after <= 100:
+                raise DomainError(f"the new score must be between {before} and 100", field="score_after")
+            new_score = score_after
+            new_critical = False
+            new_passed = score_after >= card.pass_mark
+        else:
+            if decision == DisputeStatus.PARTLY_ACCEPTED and not voided_rules:
+                raise DomainError("partly accepted: give the new score or the voided rules", field="score_after")
+            unknown = set(voided_rules) - fired
+            if unknown:
+                raise DomainError(f"these rules did not fire: {', '.join(sorted(unknown))}", field="voided_rules")
+            compiled, _ids = compiled_scorecard(card)
+            keep = fired - set(voided_rules) if voided_rules else set()
+            keep |= {c for c in fired if compiled.by_code.get(c) and compiled.by_code[c].spec.score_change > 0}
+            new_score, new_passed, new_critical = engine.score_from_fired(compiled, keep)
+            new_score = max(new_score, before)
+    result.score, result.passed, result.critical = new_score, new_passed, new_critical
+    result.save(update_fields=["score", "passed", "critical"])
+    dispute.status = decision
+    dispute.score_after = new_score
+    dispute.decided_by = _user(actor)
+    dispute.decided_at = timezone.now()
+    dispute.decision_comment = comment
+    dispute.save()
+    audit_record(
+        actor=actor,
+        action=f"qa.dispute_{decision}",
+        target=dispute,
+        reason=comment,
+        data={"score_before": before, "score_after": new_score},
+        client=card.client,
+    )
+    return dispute
+
+
+# --------------------------------------------------------------------------------------------
+# Calibration
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calibration_create(*, scorecard: Scorecard, name: str, conversations: Iterable, actor=None) -> CalibrationSession:
+    convs = list(conversations)
+    if not convs:
+        raise DomainError("a calibration session needs conversations", field="conversations")
+    wrong = [c for c in convs if c.store.client_id != scorecard.client_id]
+    if wrong:
+        raise DomainError("every conversation must belong to the scorecard's brand", field="conversations")
+    session = CalibrationSession.objects.create(scorecard=scorecard, name=name, created_by=_user(actor))
+    session.conversations.set(convs)
+    audit_record(actor=actor, action="qa.calibration_created", target=session, client=scorecard.client)
+    return session
+
+
+@transaction.atomic
+def calibration_score(
+    *, session: CalibrationSession, conversation, reviewer, passed: bool, score: int | None = None, comment: str = ""
+) -> CalibrationScore:
+    if session.status != CalibrationStatus.OPEN:
+        raise DomainError("this calibration session is closed", field="session")
+    if not session.conversations.filter(pk=conversation.pk).exists():
+        raise DomainError("this conversation is not part of the session", field="conversation")
+    if score is not None and not 0 <= score <= 100:
+        raise DomainError("score is 0–100", field="score")
+    row, _created = CalibrationScore.objects.update_or_create(
+        session=session,
+        conversation=conversation,
+        reviewer=reviewer,
+        defaults={"passed": passed, "score": score, "comment": comment},
+    )
+    return row
+
+
+def calibration_agreement(session: CalibrationSession):
+    verdicts: dict = defaultdict(dict)
+    for reviewer_id, conv_id, passed in session.scores.values_list("reviewer_id", "conversation_id", "passed"):
+        verdicts[reviewer_id][conv_id] = passed
+    return session_agreement(verdicts)
+
+
+@transaction.atomic
+def calibration_close(*, session: CalibrationSession, actor=None) -> CalibrationSession:
+    session = CalibrationSession.objects.select_for_update().get(pk=session.pk)
+    agreement = calibration_agreement(session)
+    if agreement.pairs == 0:
+        raise DomainError("at least two reviewers must score the same conversation", field="scores")
+    session.agreement = Decimal(str(round(agreement.agreement, 4)))
+    session.kappa = Decimal(str(round(agreement.kappa, 4))) if agreement.kappa is not None else None
+    session.status = CalibrationStatus.CLOSED
+    session.save(update_fields=["agreement", "kappa", "status"])
+    audit_record(
+        actor=actor,
+        action="qa.calibration_closed",
+        target=session,
+        data={"agreement": str(session.agreement), "kappa": str(session.kappa)},
+        client=session.scorecard.client,
+    )
+    return session

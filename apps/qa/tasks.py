@@ -1,0 +1,29 @@
+"""Celery tasks of the qa app (thin: the work is in services)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="apps.qa.tasks.qa_score_import_run_task")
+def qa_score_import_run_task(import_run_id: int) -> int:
+    """Enqueued by the conversations pipeline after each successful import."""
+    from apps.qa.services import qa_score_import_run
+
+    return qa_score_import_run(import_run_id=import_run_id).pk
+
+
+@shared_task(name="apps.qa.tasks.qa_sweep_unscored_task")
+def qa_sweep_unscored_task(client_id: int | None = None) -> int:
+    """Nightly: score every conversation that has no result under its brand's active scorecard."""
+    from apps.qa.services import qa_sweep_unscored
+
+    return qa_sweep_unscored(client_id=client_id).pk
+
+
+@shared_task(name="apps.qa.tasks.qa_rescore_scorecard_task")
+def qa_rescore_scorecard_task(scorecard_id: int) -> int:
+    from apps.qa.models import Scorecard
+    from apps.qa.services import qa_rescore_scorecard
+
+    return qa_rescore_scorecard(scorecard=Scorecard.objects.get(pk=scorecard_id)).pk

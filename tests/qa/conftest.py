@@ -1,0 +1,47 @@
+"""QA test fixtures, and the accuracy table printed at the end of the run (whatever -s says)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from apps.qa import engine
+from apps.qa.services import load_pack
+
+ACCURACY_REPORT: list[str] = []
+
+
+def pack_scorecard() -> engine.CompiledScorecard:
+    pack = load_pack()
+    items = tuple(
+        engine.ItemSpec(code=i["code"], name=i["name"], weight=i["weight"], critical=i["critical"], bonus=i["bonus"])
+        for i in pack["items"]
+    )
+    rules = tuple(
+        engine.RuleSpec(
+            code=r["code"],
+            name=r["name"],
+            type=r["type"],
+            params=json.loads(json.dumps(r["params"])),
+            severity=r["severity"],
+            score_change=r["score_change"],
+            role=r["role"],
+            item=r["item"],
+            bot_applicable=r.get("bot_applicable", False),
+        )
+        for r in pack["rules"]
+    )
+    return engine.compile_scorecard(engine.ScorecardSpec(rules=rules, items=items, pass_mark=pack["pass_mark"]))
+
+
+@pytest.fixture(scope="session")
+def pack():
+    return pack_scorecard()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if ACCURACY_REPORT:
+        terminalreporter.section("QA rule accuracy (gold set)")
+        for line in ACCURACY_REPORT:
+            terminalreporter.write_line(line)

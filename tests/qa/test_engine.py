@@ -1,0 +1,322 @@
+"""The pure QA engine: normalisation, each rule type, scoring and unscorable conversations."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from apps.qa import engine
+from apps.qa.engine import ConversationIn, MessageIn, RuleSpec, ScorecardSpec
+
+
+def conv(*msgs, **kw) -> ConversationIn:
+    return ConversationIn(
+        key=1, platform=kw.pop("platform", "tmall"), messages=tuple(MessageIn(*m) for m in msgs), **kw
+    )
+
+
+def card(*rules, items=(), pass_mark=80) -> engine.CompiledScorecard:
+    return engine.compile_scorecard(ScorecardSpec(rules=tuple(rules), items=tuple(items), pass_mark=pass_mark))
+
+
+def kw(code="kw", words=("最低价",), **params) -> RuleSpec:
+    return RuleSpec(
+        code=code,
+        name=code,
+        type="keyword",
+        params={"words": list(words), **params},
+        severity=params.pop("severity", "major"),
+        score_change=-10,
+    )
+
+
+def test_normalise_full_width_traditional_case_and_separators():
+    assert engine.normalize("ＶＸ 最/低/價") == "vx最低价"
+
+
+def test_offsets_point_into_the_original_text():
+    text = "我们 全 网 最/低/價哦"
+    norm, offsets = engine.normalize_with_offsets(text)
+    start = norm.index("最低价")
+    s, e = engine.original_span(offsets, start, start + 3)
+    assert text[s:e] == "最/低/價"
+
+
+@given(st.text(max_size=40))
+def test_offsets_are_monotone_and_in_range(text):
+    norm, offsets = engine.normalize_with_offsets(text)
+    assert len(norm) == len(offsets)
+    assert offsets == sorted(offsets)
+    assert all(0 <= o < len(text) for o in offsets)
+    assert norm == engine.normalize(text)
+
+
+def test_keyword_hit_span_in_original_message():
+    result = card(kw()).score(conv(("buyer", 0, "在吗"), ("agent", 5, "亲 这是全网最 低 價")))
+    hit = result.hits[0]
+    assert (hit.message_index, "亲 这是全网最 低 價"[hit.start : hit.end]) == (1, "最 低 價")
+
+
+def test_keyword_ignores_the_other_role():
+    result = card(kw()).score(conv(("buyer", 0, "这是最低价吗"), ("agent", 5, "您好亲")))
+    assert result.hits == ()
+
+
+def test_keyword_negator_suppresses_hit():
+    result = card(kw(negators=["不是"])).score(conv(("buyer", 0, "在吗"), ("agent", 5, "我们不是最低价哦")))
+    assert result.hits == ()
+
+
+def test_keyword_all_needs_every_word_in_one_message():
+    rule = kw(words=("好评", "返现"), mode="all")
+    one = card(rule).score(conv(("buyer", 0, "hi"), ("agent", 1, "给个好评吧"), ("agent", 2, "有返现")))
+    both = card(rule).score(conv(("buyer", 0, "hi"), ("agent", 1, "好评就返现")))
+    assert (one.hits, len(both.hits)) == ((), 2)
+
+
+def test_keyword_n_of_counts_distinct_words():
+    rule = kw(words=("保证", "绝对", "永久"), mode="n_of", n=2)
+    result = card(rule).score(conv(("buyer", 0, "hi"), ("agent", 1, "保证保证，绝对好用")))
+    assert {h.excerpt for h in result.hits} and len(result.hits) == 3
+
+
+def test_regex_with_exclusion():
+    rule = RuleSpec(
+        code="rx",
+        name="rx",
+        type="regex",
+        params={"pattern": "加(我)?(微信|vx)", "exclude": "不要加"},
+        severity="critical",
+        score_change=-100,
+    )
+    hit = card(rule).score(conv(("buyer", 0, "hi"), ("agent", 1, "加我ＶＸ吧")))
+    excluded = card(rule).score(conv(("buyer", 0, "hi"), ("agent", 1, "请不要加微信哦")))
+    assert (hit.critical, hit.score, excluded.hits) == (True, 0, ())
+
+
+def timing(metric, **params):
+    return RuleSpec(
+        code=metric, name=metric, type="timing", params={"metric": metric, **params}, severity="minor", score_change=-5
+    )
+
+
+def test_first_response_over_threshold():
+    result = card(timing("first_response", threshold_s=30)).score(conv(("buyer", 0, "在吗"), ("agent", 31, "在的")))
+    assert result.hits[0].message_index == 1
+
+
+def test_first_response_measured_from_handover_after_bot():
+    c = conv(("buyer", 0, "在吗"), ("bot", 1, "您好"), ("buyer", 100, "转人工"), ("agent", 110, "您好"))
+    assert card(timing("first_response", threshold_s=30)).score(c).hits == ()
+
+
+def test_buyer_wait_per_round():
+    c = conv(("buyer", 0, "在吗"), ("agent", 5, "在"), ("buyer", 10, "发货了吗"), ("agent", 110, "发了"))
+    assert [h.message_index for h in card(timing("buyer_wait", threshold_s=100)).score(c).hits] == [3]
+
+
+def test_three_minute_rate():
+    c = conv(("buyer", 0, "在吗"), ("agent", 5, "在"), ("buyer", 10, "发货了吗"), ("agent", 200, "发了"))
+    assert len(card(timing("three_minute_rate", threshold_s=180, min_rate=1)).score(c).hits) == 1
+
+
+def test_average_round_response():
+    c = conv(("buyer", 0, "a"), ("agent", 40, "b"), ("buyer", 50, "c"), ("agent", 110, "d"))
+    assert len(card(timing("round_response", threshold_s=45)).score(c).hits) == 1
+
+
+def test_last_buyer_message_unanswered():
+    c = conv(("buyer", 0, "在吗"), ("agent", 5, "在"), ("buyer", 10, "什么时候发货"))
+    assert card(timing("last_unanswered")).score(c).hits[0].message_index == 2
+
+
+def test_last_acknowledgement_is_not_unanswered():
+    c = conv(("buyer", 0, "在吗"), ("agent", 5, "在"), ("buyer", 10, "好的，谢谢"))
+    assert card(timing("last_unanswered", ignore_words=["好的谢谢", "好的,谢谢"])).score(c).hits == ()
+
+
+def context_rule():
+    return RuleSpec(
+        code="ctx",
+        name="ctx",
+        type="context",
+        severity="major",
+        score_change=-10,
+        params={"trigger_words": ["投诉"], "response_words": ["抱歉"], "within_agent_turns": 2},
+    )
+
+
+def test_context_not_soothed():
+    c = conv(("buyer", 0, "我要投诉"), ("agent", 5, "请提供订单号"), ("agent", 6, "查到了"), ("agent", 7, "抱歉"))
+    assert len(card(context_rule()).score(c).hits) == 1
+
+
+def test_context_soothed_within_turns():
+    c = conv(("buyer", 0, "我要投诉"), ("agent", 5, "请提供订单号"), ("agent", 6, "非常抱歉"))
+    assert card(context_rule()).score(c).hits == ()
+
+
+def test_repetition_three_in_five():
+    rule = RuleSpec(code="rep", name="rep", type="repetition", params={}, severity="minor", score_change=-5)
+    same = "亲，请您耐心等待哦"
+    c = conv(("buyer", 0, "?"), ("agent", 1, same), ("agent", 2, "嗯"), ("agent", 3, same), ("agent", 4, same))
+    assert [h.message_index for h in card(rule).score(c).hits] == [4]
+
+
+def handover_rule():
+    return RuleSpec(
+        code="ho",
+        name="ho",
+        type="handover",
+        role="buyer",
+        severity="major",
+        score_change=-10,
+        bot_applicable=True,
+        params={"trigger_words": ["转人工", "找经理"], "transfer_words": ["为您转接"]},
+    )
+
+
+def test_handover_ignored_in_bot_chat():
+    c = conv(("buyer", 0, "转人工"), ("bot", 1, "请问有什么可以帮您"), handled_by="bot")
+    result = card(handover_rule()).score(c)
+    assert (result.status, [h.rule for h in result.hits]) == ("not_applicable", ["ho"])
+
+
+def test_handover_honoured():
+    c = conv(("buyer", 0, "转人工"), ("bot", 1, "正在为您转接"), ("agent", 5, "您好"))
+    assert card(handover_rule()).score(c).hits == ()
+
+
+def test_mandatory_phrase_missing():
+    rule = RuleSpec(
+        code="m",
+        name="m",
+        type="mandatory",
+        severity="major",
+        score_change=-8,
+        params={"trigger_words": ["退款"], "required_words": ["到账", "工作日"]},
+    )
+    missing = card(rule).score(conv(("buyer", 0, "?"), ("agent", 1, "已为您退款")))
+    stated = card(rule).score(conv(("buyer", 0, "?"), ("agent", 1, "已为您退款"), ("agent", 2, "1-3个工作日到账")))
+    assert (len(missing.hits), stated.hits) == (1, ())
+
+
+def sentiment_rule():
+    return RuleSpec(
+        code="s",
+        name="s",
+        type="sentiment",
+        role="buyer",
+        severity="alert",
+        score_change=0,
+        params={"words": {"差": 1, "垃圾": 2}, "degree_words": {"太": 2}, "negation_words": ["不"], "threshold": 2},
+    )
+
+
+@pytest.mark.parametrize(("text", "fires"), [("太差了", True), ("有点差", False), ("质量不差", False), ("垃圾", True)])
+def test_sentiment_degree_and_negation(text, fires):
+    result = card(sentiment_rule()).score(conv(("buyer", 0, text), ("agent", 1, "您好")))
+    assert bool(result.hits) is fires
+
+
+def pii_rule():
+    return RuleSpec(
+        code="pii",
+        name="pii",
+        type="pii",
+        severity="critical",
+        score_change=-100,
+        params={"secret_words": ["验证码"], "request_words": ["发我"], "warning_words": ["不要"]},
+    )
+
+
+def test_pii_token_sent_by_agent():
+    result = card(pii_rule()).score(conv(("buyer", 0, "?"), ("agent", 1, "我电话[手机号]")))
+    assert (result.critical, result.passed) == (True, False)
+
+
+def test_secret_request_vs_warning():
+    ask = card(pii_rule()).score(conv(("buyer", 0, "?"), ("agent", 1, "把验证码发我")))
+    warn = card(pii_rule()).score(conv(("buyer", 0, "?"), ("agent", 1, "不要把验证码发我们")))
+    assert (len(ask.hits), warn.hits) == (1, ())
+
+
+def test_combination_not_fires_when_child_absent():
+    greet = RuleSpec(code="greet", name="g", type="keyword", params={"words": ["您好"]}, severity="info")
+    missing = RuleSpec(
+        code="nogreet",
+        name="n",
+        type="combination",
+        params={"op": "not", "rules": ["greet"]},
+        severity="minor",
+        score_change=-3,
+    )
+    result = card(greet, missing).score(conv(("buyer", 0, "在吗"), ("agent", 1, "在")))
+    assert ([h.rule for h in result.hits], result.score) == (["nogreet"], 97)
+
+
+def test_combination_cycle_refused():
+    a = RuleSpec(code="a", name="a", type="combination", params={"op": "or", "rules": ["b"]})
+    b = RuleSpec(code="b", name="b", type="combination", params={"op": "and", "rules": ["a"]})
+    with pytest.raises(engine.RuleConfigError, match="cycle"):
+        card(a, b)
+
+
+@pytest.mark.parametrize(
+    ("rule_type", "params", "message"),
+    [
+        ("regex", {"pattern": "加(微信"}, "broken regular expression"),
+        ("keyword", {"words": []}, "empty"),
+        ("keyword", {"words": ["  "]}, "empty"),
+        ("timing", {"metric": "soon"}, "metric"),
+    ],
+)
+def test_broken_rules_refused_with_reason(rule_type, params, message):
+    with pytest.raises(engine.RuleConfigError, match=message):
+        engine.validate_rule(RuleSpec(code="x", name="x", type=rule_type, params=params))
+
+
+def test_no_messages_is_unscorable():
+    result = card(kw()).score(conv())
+    assert (result.status, result.reason, result.passed) == ("unscorable", "no messages", None)
+
+
+def test_human_chat_without_agent_is_unscorable():
+    result = card(kw()).score(conv(("buyer", 0, "在吗"), ("buyer", 60, "人呢")))
+    assert result.status == "unscorable" and "agent" in result.reason
+
+
+def test_item_weight_caps_deductions():
+    item = engine.ItemSpec(code="c", name="c", weight=12)
+    r1 = RuleSpec(
+        code="r1", name="r1", type="keyword", params={"words": ["最低价"]}, severity="major", score_change=-10, item="c"
+    )
+    r2 = RuleSpec(
+        code="r2", name="r2", type="keyword", params={"words": ["绝对"]}, severity="major", score_change=-10, item="c"
+    )
+    result = card(r1, r2, items=[item]).score(conv(("buyer", 0, "?"), ("agent", 1, "绝对最低价")))
+    assert (result.score, result.passed) == (88, True)
+
+
+def test_bonus_adds_but_caps_at_100():
+    bonus = RuleSpec(code="b", name="b", type="keyword", params={"words": ["补发"]}, severity="bonus", score_change=3)
+    result = card(bonus, kw()).score(conv(("buyer", 0, "?"), ("agent", 1, "最低价，给您补发")))
+    assert result.score == 93
+
+
+def test_platform_filter():
+    rule = RuleSpec(
+        code="jd",
+        name="jd",
+        type="keyword",
+        params={"words": ["最低价"]},
+        severity="major",
+        score_change=-10,
+        platforms=("jd",),
+    )
+    assert card(rule).score(conv(("buyer", 0, "?"), ("agent", 1, "最低价"), platform="tmall")).hits == ()
+
+
+def test_default_pack_compiles_with_every_rule_type(pack):
+    assert {c.spec.type for c in pack.compiled} == set(engine.RULE_TYPES)
