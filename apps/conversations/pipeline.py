@@ -7,4 +7,4 @@ Other apps register here (e.g. QA scoring of the newly imported conversations).
 
 from __future__ import annotations
 
-POST_IMPORT_TASKS: list[str] = []
+POST_IMPORT_TASKS: list[str] = ["apps.qa.tasks.qa_score_import_run_task"]
