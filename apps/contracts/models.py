@@ -1,1 +1,553 @@
-"""Models of the contracts app."""
+"""Contracts and billing: the vendor's billing entity, versioned contracts with their charges and
+SLA terms, usage records, billing runs, invoices with lines and SLA results, credit notes (红字)
+and the gapless invoice-number counters.
+
+Rules the database itself holds (see the migrations): contract versions never overlap (a trigger that
+locks the contract row and tests daterange overlap), one periodic invoice per contract and period, a usage
+record counts once (its business key is unique), issued and paid invoices and their lines cannot
+be changed or deleted (a trigger), and credit notes never exceed the invoice (a trigger).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.clients.validators import validate_uscc
+from apps.contracts.choices import (
+    ChargeKind,
+    ChargeModel,
+    Comparison,
+    InvoiceKind,
+    InvoiceStatus,
+    Kpi,
+    LineKind,
+    Metric,
+    UsageSource,
+)
+from apps.core.models import TrackedRun
+
+
+def _rate_places(value: Decimal) -> None:
+    from apps.core.errors import DomainError
+    from apps.core.money import check_rate_places
+
+    try:
+        check_rate_places(value, field="rate")
+    except DomainError as exc:
+        raise ValidationError(exc.message) from None
+
+
+class BillingEntity(models.Model):
+    """The vendor's legal entity that issues invoices, with its own invoice number series."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    legal_name = models.CharField(_("legal name"), max_length=255)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
+    bank_name = models.CharField(_("bank"), max_length=128)
+    bank_account = models.CharField(_("bank account"), max_length=64)
+    address = models.CharField(_("address"), max_length=255)
+    invoice_series = models.CharField(_("invoice series"), max_length=8, default="TL")
+    credit_series = models.CharField(_("credit note series"), max_length=8, default="TLR")
+
+    class Meta:
+        ordering = ["legal_name"]
+        verbose_name = _("billing entity")
+        verbose_name_plural = _("billing entities")
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+
+class Contract(models.Model):
+    """A brand's service contract with the vendor; its terms live in effective-dated versions."""
+
+    CLIENT_LOOKUP = "client"
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="contracts")
+    entity = models.ForeignKey(BillingEntity, on_delete=models.PROTECT, related_name="contracts")
+    code = models.SlugField(_("contract code"), max_length=48, unique=True)
+    name = models.CharField(_("name"), max_length=128)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["client", "code"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class ContractVersion(models.Model):
+    """The terms of a contract from `valid_from` up to (not including) `valid_to`; empty = open.
+
+    A change makes a new version from a date; old versions are kept. Versions of one contract never
+    overlap: a trigger (migration 0002) holds that in the database, under the contract's row lock.
+    """
+
+    CLIENT_LOOKUP = "contract__client"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="versions")
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until (exclusive)"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY", choices=[("CNY", "CNY")])
+    billing_day = models.PositiveSmallIntegerField(
+        _("billing day"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Day of the month on which the previous month is billed."),
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4, default=Decimal("0.06"))
+    monthly_minimum = models.DecimalField(_("monthly minimum"), max_digits=14, decimal_places=2, default=0)
+    sla_at_risk_share = models.DecimalField(
+        _("share of fees at risk"),
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        help_text=_("The SLA credit pool, e.g. 0.10 for 10% of the month's fees."),
+    )
+    sla_cap = models.DecimalField(
+        _("SLA credit cap"), max_digits=5, decimal_places=4, default=Decimal("0.12"), help_text=_("Share of the fees.")
+    )
+    note = models.CharField(_("change note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["contract", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")), name="cversion_dates_order"
+            ),
+            models.CheckConstraint(condition=Q(vat_rate__gte=0) & Q(vat_rate__lt=1), name="cversion_vat_rate_range"),
+            models.CheckConstraint(
+                condition=Q(billing_day__gte=1) & Q(billing_day__lte=28), name="cversion_billing_day"
+            ),
+        ]
+        verbose_name = _("contract version")
+        verbose_name_plural = _("contract versions")
+
+    def __str__(self) -> str:
+        return f"{self.contract.code} from {self.valid_from}"
+
+    def clean(self) -> None:
+        if self.valid_to and self.valid_to <= self.valid_from:
+            raise ValidationError({"valid_to": _("The version must end after it starts.")})
+        if self.contract_id and self.valid_from:
+            others = ContractVersion.objects.filter(contract_id=self.contract_id).exclude(pk=self.pk)
+            overlap = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=self.valid_from))
+            if self.valid_to:
+                overlap = overlap.filter(valid_from__lt=self.valid_to)
+            if clash := overlap.first():
+                raise ValidationError(
+                    {
+                        "valid_from": _("Overlaps the version from %(start)s; end that one first.")
+                        % {"start": clash.valid_from}
+                    }
+                )
+
+
+class Charge(models.Model):
+    """A base fee (with the usage it includes set on usage charges) or a usage charge of one metric."""
+
+    CLIENT_LOOKUP = "version__contract__client"
+
+    version = models.ForeignKey(ContractVersion, on_delete=models.CASCADE, related_name="charges")
+    code = models.SlugField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=128)
+    kind = models.CharField(_("kind"), max_length=8, choices=ChargeKind.choices, default=ChargeKind.USAGE)
+    amount = models.DecimalField(_("monthly fee"), max_digits=14, decimal_places=2, default=0)
+    metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices, blank=True)
+    model = models.CharField(
+        _("charge model"), max_length=12, choices=ChargeModel.choices, default=ChargeModel.STANDARD
+    )
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=14, decimal_places=6, null=True, blank=True, validators=[_rate_places]
+    )
+    package_size = models.DecimalField(_("package size"), max_digits=14, decimal_places=4, null=True, blank=True)
+    package_price = models.DecimalField(
+        _("package price"), max_digits=14, decimal_places=6, null=True, blank=True, validators=[_rate_places]
+    )
+    included_quantity = models.DecimalField(
+        _("included allowance"),
+        max_digits=14,
+        decimal_places=4,
+        default=0,
+        help_text=_("Units covered by the base fee before this charge bills."),
+    )
+    platforms = models.JSONField(_("platforms"), default=list, blank=True, help_text=_("Empty: every platform."))
+    store_ids = models.JSONField(_("stores"), default=list, blank=True, help_text=_("Empty: every store."))
+    channels = models.JSONField(_("channels"), default=list, blank=True, help_text=_("Empty: every channel."))
+    night_surcharge_rate = models.DecimalField(
+        _("night surcharge"), max_digits=5, decimal_places=4, default=0, help_text=_("0.30 = +30% on night units.")
+    )
+    minimum_amount = models.DecimalField(
+        _("monthly minimum of this charge"), max_digits=14, decimal_places=2, default=0
+    )
+
+    class Meta:
+        ordering = ["version", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="charge_version_code_uniq"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="charge_amount_gte_0"),
+            models.CheckConstraint(condition=Q(included_quantity__gte=0), name="charge_included_gte_0"),
+            models.CheckConstraint(condition=Q(night_surcharge_rate__gte=0), name="charge_night_gte_0"),
+            models.CheckConstraint(condition=~Q(kind="usage") | ~Q(metric=""), name="charge_usage_has_metric"),
+        ]
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.get_kind_display()})"
+
+    def clean(self) -> None:
+        if self.kind == ChargeKind.USAGE:
+            if not self.metric:
+                raise ValidationError({"metric": _("A usage charge needs a metric.")})
+            if self.model == ChargeModel.STANDARD and self.unit_price is None:
+                raise ValidationError({"unit_price": _("A standard charge needs a unit price.")})
+            if self.model == ChargeModel.PACKAGE and (not self.package_size or self.package_price is None):
+                raise ValidationError({"package_size": _("A package charge needs a package size and price.")})
+        for name in ("unit_price", "package_price"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise ValidationError({name: _("Must not be negative.")})
+
+
+class PeakWindow(models.Model):
+    """Dates [start_date, end_date) of a charge priced apart: a multiplier, or an own unit price/tiers."""
+
+    CLIENT_LOOKUP = "charge__version__contract__client"
+
+    charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="peak_windows")
+    name = models.CharField(_("name"), max_length=64)
+    promo = models.ForeignKey("core.PromoEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until (exclusive)"))
+    multiplier = models.DecimalField(_("multiplier"), max_digits=6, decimal_places=4, null=True, blank=True)
+    unit_price = models.DecimalField(
+        _("own unit price"), max_digits=14, decimal_places=6, null=True, blank=True, validators=[_rate_places]
+    )
+
+    class Meta:
+        ordering = ["charge", "start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="peakwindow_dates_order"),
+        ]
+        verbose_name = _("peak window")
+        verbose_name_plural = _("peak windows")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.start_date}–{self.end_date}"
+
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": _("The window must end after it starts.")})
+        if self.multiplier is not None and self.multiplier <= 0:
+            raise ValidationError({"multiplier": _("The multiplier must be positive.")})
+
+
+class Tier(models.Model):
+    """Units in [lower, upper) at `unit_price` (plus `flat_fee` once); of a charge or of a peak window's card."""
+
+    CLIENT_LOOKUP = "charge__version__contract__client"
+
+    charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="tiers")
+    peak_window = models.ForeignKey(PeakWindow, on_delete=models.CASCADE, null=True, blank=True, related_name="tiers")
+    lower = models.DecimalField(_("from"), max_digits=14, decimal_places=4)
+    upper = models.DecimalField(_("up to (exclusive)"), max_digits=14, decimal_places=4, null=True, blank=True)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=6, validators=[_rate_places])
+    flat_fee = models.DecimalField(_("flat fee"), max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["charge", "peak_window", "lower"]
+        constraints = [
+            models.CheckConstraint(condition=Q(lower__gte=0), name="tier_lower_gte_0"),
+            models.CheckConstraint(condition=Q(upper__isnull=True) | Q(upper__gt=F("lower")), name="tier_order"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="tier_price_gte_0"),
+        ]
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+
+    def __str__(self) -> str:
+        return f"{self.lower}–{self.upper or '∞'} @ {self.unit_price}"
+
+
+class SlaTerm(models.Model):
+    """One KPI of a version's SLA credit pool: its target, weight, own cap and earn-back."""
+
+    CLIENT_LOOKUP = "version__contract__client"
+
+    version = models.ForeignKey(ContractVersion, on_delete=models.CASCADE, related_name="sla_terms")
+    kpi = models.CharField(_("KPI"), max_length=40, choices=Kpi.choices)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=4)
+    comparison = models.CharField(_("met when measured is"), max_length=4, choices=Comparison.choices)
+    weight = models.DecimalField(_("weight in the pool"), max_digits=6, decimal_places=2, default=1)
+    cap = models.DecimalField(
+        _("cap of this KPI"), max_digits=5, decimal_places=4, null=True, blank=True, help_text=_("Share of the fees.")
+    )
+    earn_back = models.BooleanField(_("earn-back"), default=False)
+    earn_back_target = models.DecimalField(
+        _("earn-back target"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["version", "kpi"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "kpi"], name="slaterm_version_kpi_uniq"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="slaterm_weight_gt_0"),
+        ]
+        verbose_name = _("SLA term")
+        verbose_name_plural = _("SLA terms")
+
+    def __str__(self) -> str:
+        return f"{self.get_kpi_display()} {self.get_comparison_display()} {self.target}"
+
+    def clean(self) -> None:
+        if self.earn_back and self.earn_back_target is None:
+            raise ValidationError({"earn_back_target": _("Earn-back needs an earn-back target.")})
+
+
+class UsageRecord(models.Model):
+    """A counted quantity of one metric. Business key (contract, metric, source, source_key): counted once."""
+
+    CLIENT_LOOKUP = "contract__client"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="usage")
+    metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices)
+    source = models.CharField(_("source"), max_length=16, choices=UsageSource.choices)
+    source_key = models.CharField(_("source key"), max_length=128)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=4)
+    night_quantity = models.DecimalField(_("of which at night"), max_digits=14, decimal_places=4, default=0)
+    occurred_at = models.DateTimeField(_("occurred"))
+    day = models.DateField(_("local day"), help_text=_("occurred_at in Asia/Shanghai."))
+    platform = models.CharField(_("platform"), max_length=16, blank=True)
+    store = models.ForeignKey("clients.Store", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    channel = models.CharField(_("channel"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["contract", "day", "metric", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "metric", "source", "source_key"], name="usage_business_key_uniq"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="usage_quantity_gte_0"),
+            models.CheckConstraint(
+                condition=Q(night_quantity__gte=0) & Q(night_quantity__lte=F("quantity")), name="usage_night_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["contract", "day"], name="usage_contract_day_idx")]
+        verbose_name = _("usage record")
+        verbose_name_plural = _("usage records")
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.quantity} on {self.day}"
+
+
+class BillingRun(TrackedRun):
+    """A billing of one month [period_start, period_end) for all (or some) contracts.
+
+    Contracts that fail are parked in `parked` as {contract, code, reason}; the others complete.
+    """
+
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end (exclusive)"))
+    contract_ids = models.JSONField(_("only these contracts"), default=list, blank=True)
+    batch_size = models.PositiveIntegerField(_("contracts per task"), default=250)
+    invoices_created = models.PositiveIntegerField(_("invoices created"), default=0)
+    invoices_updated = models.PositiveIntegerField(_("drafts updated"), default=0)
+    invoices_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    supplementary_created = models.PositiveIntegerField(_("supplementary invoices"), default=0)
+    parked = models.JSONField(_("parked contracts"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gt=F("period_start")), name="billingrun_period_order"),
+        ]
+        verbose_name = _("billing run")
+        verbose_name_plural = _("billing runs")
+
+    def __str__(self) -> str:
+        return f"{self.period_start:%Y-%m} ({self.get_status_display()})"
+
+
+class Invoice(models.Model):
+    """A periodic or supplementary invoice of a contract for a period.
+
+    Number is assigned only at issue (gapless per entity, year and series). Once issued, the row and
+    its lines are immutable (a database trigger); only issued → paid with paid_at may still change.
+    """
+
+    CLIENT_LOOKUP = "contract__client"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="invoices")
+    entity = models.ForeignKey(BillingEntity, on_delete=models.PROTECT, related_name="invoices")
+    kind = models.CharField(_("kind"), max_length=16, choices=InvoiceKind.choices, default=InvoiceKind.PERIODIC)
+    sequence = models.PositiveSmallIntegerField(_("sequence in the period"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end (exclusive)"))
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2, default=0)
+    vat_amount = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=0)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=0)
+    vat_breakdown = models.JSONField(_("VAT per rate"), default=list, blank=True)
+    fingerprint = models.CharField(_("content digest"), max_length=64, blank=True)
+    source_fingerprint = models.CharField(
+        _("digest of the full pricing"), max_length=64, blank=True, help_text=_("What the period priced to.")
+    )
+    billing_run = models.ForeignKey(BillingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    number = models.CharField(_("number"), max_length=32, blank=True)
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start", "contract", "kind", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "period_start"],
+                condition=Q(kind="periodic"),
+                name="invoice_one_periodic_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "period_start", "kind", "sequence"], name="invoice_contract_period_seq_uniq"
+            ),
+            models.UniqueConstraint(fields=["entity", "number"], condition=~Q(number=""), name="invoice_number_uniq"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "approved"]) | ~Q(number=""), name="invoice_issued_has_number"
+            ),
+            models.CheckConstraint(condition=Q(period_end__gt=F("period_start")), name="invoice_period_order"),
+        ]
+        indexes = [models.Index(fields=["period_start", "status"], name="invoice_period_status_idx")]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+
+    def __str__(self) -> str:
+        label = self.number or _("draft")
+        return f"{label} · {self.contract_id} · {self.period_start:%Y-%m}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (InvoiceStatus.ISSUED, InvoiceStatus.PAID)
+
+
+class InvoiceLine(models.Model):
+    """One line: quantity, unit price (or tier breakdown), the unrounded and the rounded amount."""
+
+    CLIENT_LOOKUP = "invoice__contract__client"
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=16, choices=LineKind.choices)
+    code = models.CharField(_("code"), max_length=80)
+    description = models.CharField(_("description"), max_length=255)
+    metric = models.CharField(_("metric"), max_length=32, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=20, decimal_places=6)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=6, null=True, blank=True)
+    tiers = models.JSONField(_("tier breakdown"), default=list, blank=True)
+    amount_unrounded = models.DecimalField(_("amount before rounding"), max_digits=30, decimal_places=12)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "position"], name="invoiceline_position_uniq")]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount}"
+
+
+class SlaResult(models.Model):
+    """The measurement of one SLA KPI for an invoice's period, and the credit it cost."""
+
+    CLIENT_LOOKUP = "invoice__contract__client"
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="sla_results")
+    kpi = models.CharField(_("KPI"), max_length=40, choices=Kpi.choices)
+    name = models.CharField(_("name"), max_length=128)
+    measured = models.DecimalField(_("measured"), max_digits=14, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=4)
+    comparison = models.CharField(_("comparison"), max_length=4, choices=Comparison.choices)
+    met = models.BooleanField(_("met"))
+    credit_amount = models.DecimalField(_("credit"), max_digits=14, decimal_places=2, default=0)
+    details = models.JSONField(_("measurement"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["invoice", "kpi"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "kpi"], name="slaresult_invoice_kpi_uniq")]
+        verbose_name = _("SLA result")
+        verbose_name_plural = _("SLA results")
+
+    def __str__(self) -> str:
+        return f"{self.kpi}: {self.measured} ({'met' if self.met else 'missed'})"
+
+
+class CreditNote(models.Model):
+    """A red-letter invoice (红字发票) that takes back part of an issued invoice, never more than is left."""
+
+    CLIENT_LOOKUP = "invoice__contract__client"
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
+    number = models.CharField(_("number"), max_length=32)
+    subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2)
+    vat_amount = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    issued_at = models.DateTimeField(_("issued"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gt=0), name="creditnote_total_gt_0"),
+            models.CheckConstraint(condition=Q(total=F("subtotal") + F("vat_amount")), name="creditnote_total_sum"),
+            models.UniqueConstraint(fields=["number"], name="creditnote_number_uniq"),
+        ]
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+
+    def __str__(self) -> str:
+        return f"{self.number} (−{self.total})"
+
+
+class InvoiceCounter(models.Model):
+    """The last number given per entity, year and series; locked with SELECT … FOR UPDATE at issue."""
+
+    entity = models.ForeignKey(BillingEntity, on_delete=models.PROTECT, related_name="counters")
+    year = models.PositiveSmallIntegerField(_("year"))
+    series = models.CharField(_("series"), max_length=8)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        ordering = ["entity", "year", "series"]
+        constraints = [models.UniqueConstraint(fields=["entity", "year", "series"], name="invoicecounter_key_uniq")]
+        verbose_name = _("invoice counter")
+        verbose_name_plural = _("invoice counters")
+
+    def __str__(self) -> str:
+        return f"{self.series}{self.year}: {self.last_number}"

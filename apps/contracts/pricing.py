@@ -232,6 +232,10 @@ class PricedInvoice:
             "lines": [line.as_dict() for line in self.lines],
             "vat": [[str(r), str(a)] for r, a in self.vat],
             "total": str(self.total),
+            "sla": [
+                [o.kpi, None if o.measured is None else str(o.measured), str(o.target), o.met, str(o.credit)]
+                for o in self.sla
+            ],
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 

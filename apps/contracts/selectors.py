@@ -1,0 +1,281 @@
+"""Reads of the contracts app: terms as pricing specs, aggregated usage, SLA measurements, invoices."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Prefetch, Q, Sum
+
+from apps.contracts import pricing
+from apps.contracts.choices import InvoiceKind, InvoiceStatus, Kpi
+from apps.contracts.models import (
+    Charge,
+    ContractVersion,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    PeakWindow,
+    SlaResult,
+    Tier,
+)
+from apps.core.roles import scope_queryset
+
+# --------------------------------------------------------------------------- periods
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """The calendar month holding `day` as [first day, first day of the next month)."""
+    start = day.replace(day=1)
+    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return start, end
+
+
+def previous_month(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    last_of_prev = date.fromordinal(first.toordinal() - 1)
+    return month_bounds(last_of_prev)
+
+
+def days_in_month(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def _tier_spec(t: Tier) -> pricing.TierSpec:
+    return pricing.TierSpec(lower=t.lower, upper=t.upper, unit_price=t.unit_price, flat_fee=t.flat_fee)
+
+
+def charge_spec(charge: Charge) -> pricing.ChargeSpec:
+    tiers = [t for t in charge.tiers.all() if t.peak_window_id is None]
+    windows = []
+    for w in charge.peak_windows.all():
+        own = tuple(_tier_spec(t) for t in charge.tiers.all() if t.peak_window_id == w.pk)
+        windows.append(
+            pricing.PeakWindowSpec(
+                name=w.name,
+                start=w.start_date,
+                end=w.end_date,
+                multiplier=w.multiplier,
+                unit_price=w.unit_price,
+                tiers=own,
+            )
+        )
+    return pricing.ChargeSpec(
+        code=charge.code,
+        name=charge.name,
+        kind=charge.kind,
+        amount=charge.amount,
+        metric=charge.metric,
+        model=charge.model,
+        unit_price=charge.unit_price,
+        tiers=tuple(_tier_spec(t) for t in tiers),
+        package_size=charge.package_size,
+        package_price=charge.package_price,
+        included=charge.included_quantity,
+        platforms=tuple(charge.platforms or ()),
+        store_ids=tuple(int(s) for s in charge.store_ids or ()),
+        channels=tuple(charge.channels or ()),
+        peak_windows=tuple(sorted(windows, key=lambda w: w.start)),
+        night_surcharge=charge.night_surcharge_rate,
+        minimum=charge.minimum_amount,
+    )
+
+
+def version_spec(version: ContractVersion) -> pricing.VersionSpec:
+    return pricing.VersionSpec(
+        label=f"{version.contract_id}:{version.valid_from.isoformat()}",
+        start=version.valid_from,
+        end=version.valid_to or date(9999, 12, 31),
+        charges=tuple(charge_spec(c) for c in version.charges.all()),
+        monthly_minimum=version.monthly_minimum,
+        vat_rate=version.vat_rate,
+        sla_terms=tuple(
+            pricing.SlaTermSpec(
+                kpi=t.kpi,
+                name=t.get_kpi_display(),
+                target=t.target,
+                comparison=t.comparison,
+                weight=t.weight,
+                cap=t.cap,
+                earn_back=t.earn_back,
+                earn_back_target=t.earn_back_target,
+            )
+            for t in version.sla_terms.all()
+        ),
+        sla_at_risk_share=version.sla_at_risk_share,
+        sla_cap=version.sla_cap,
+    )
+
+
+def versions_for_period(contract_ids, start: date, end: date) -> dict[int, list[ContractVersion]]:
+    """The versions of each contract that overlap [start, end), with charges, tiers, windows, SLA terms."""
+    qs = (
+        ContractVersion.objects.filter(contract_id__in=list(contract_ids), valid_from__lt=end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+        .prefetch_related(
+            Prefetch("charges", queryset=Charge.objects.order_by("code")),
+            Prefetch("charges__tiers", queryset=Tier.objects.order_by("lower")),
+            Prefetch("charges__peak_windows", queryset=PeakWindow.objects.order_by("start_date")),
+            "sla_terms",
+        )
+        .order_by("contract_id", "valid_from")
+    )
+    out: dict[int, list[ContractVersion]] = defaultdict(list)
+    for v in qs:
+        out[v.contract_id].append(v)
+    return out
+
+
+# --------------------------------------------------------------------------- usage
+
+
+USAGE_SQL = """
+SELECT contract_id, metric, day, platform, COALESCE(store_id, 0), channel,
+       SUM(quantity), SUM(night_quantity)
+FROM contracts_usagerecord
+WHERE contract_id = ANY(%s) AND day >= %s AND day < %s
+GROUP BY contract_id, metric, day, platform, COALESCE(store_id, 0), channel
+"""
+
+
+def usage_items_for(contract_ids, start: date, end: date) -> dict[int, list[pricing.UsageItem]]:
+    """Usage of [start, end) summed in SQL per contract, metric, day and dimensions.
+
+    Sums do not depend on row order or on how the contracts are batched, and each record is
+    counted once (its business key is unique in the table).
+    """
+    out: dict[int, list[pricing.UsageItem]] = defaultdict(list)
+    with connection.cursor() as cur:
+        cur.execute(USAGE_SQL, [list(contract_ids), start, end])
+        for contract_id, metric, day, platform, store_id, channel, qty, night in cur.fetchall():
+            out[contract_id].append(
+                pricing.UsageItem(
+                    source="sum",
+                    source_key=f"{day.isoformat()}|{platform}|{store_id}|{channel}",
+                    metric=metric,
+                    day=day,
+                    quantity=Decimal(qty),
+                    night_quantity=Decimal(night),
+                    platform=platform,
+                    store_id=store_id or None,
+                    channel=channel,
+                )
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- SLA
+
+
+CONVERSATION_KPIS = {
+    Kpi.FIRST_RESPONSE_AVG_S: "first_response_avg_s",
+    Kpi.FIRST_RESPONSE_30S_RATE: "first_response_within_30s_rate",
+    Kpi.THREE_MINUTE_RATE: "three_minute_rate",
+    Kpi.RESPONSE_AVG_S: "response_avg_s",
+}
+QA_KPIS = {Kpi.QA_PASS_RATE: "pass_rate", Kpi.QA_AVERAGE_SCORE: "average_score"}
+
+
+def sla_measurements(*, client_id: int, start: date, end: date, kpis) -> dict[str, pricing.SlaMeasurement]:
+    """Measure the KPIs a contract names over [start, end) from conversations and QA results."""
+    kpis = set(kpis)
+    out: dict[str, pricing.SlaMeasurement] = {}
+    if kpis & set(CONVERSATION_KPIS):
+        from apps.conversations.metrics import conversation_metrics
+
+        m = conversation_metrics(client_id=client_id, start=start, end=end)
+        base = {
+            "source": "conversations",
+            "conversations": m.conversations,
+            "human_handled": m.human_handled,
+            "buyer_rounds": m.buyer_rounds,
+            "rounds_answered": m.rounds_answered,
+            "unanswered_conversations": m.unanswered_conversations,
+            "period": [start.isoformat(), end.isoformat()],
+        }
+        for kpi, attr in CONVERSATION_KPIS.items():
+            if kpi in kpis:
+                value = getattr(m, attr)
+                out[kpi] = pricing.SlaMeasurement(kpi=kpi, value=value, details={**base, "field": attr})
+    if kpis & set(QA_KPIS):
+        from apps.qa.selectors import qa_period_summary  # built by the QA app; imported only when needed
+
+        s = qa_period_summary(client_id=client_id, start=start, end=end)
+        base = {
+            "source": "qa",
+            "conversations": s.conversations,
+            "scored": s.scored,
+            "passed": s.passed,
+            "critical_hits": s.critical_hits,
+            "period": [start.isoformat(), end.isoformat()],
+        }
+        for kpi, attr in QA_KPIS.items():
+            if kpi in kpis:
+                value = getattr(s, attr)
+                out[kpi] = pricing.SlaMeasurement(
+                    kpi=kpi, value=None if value is None else Decimal(value), details={**base, "field": attr}
+                )
+    return out
+
+
+# --------------------------------------------------------------------------- invoices
+
+
+def invoice_list(*, user, period_start: date | None = None):
+    qs = Invoice.objects.select_related("contract", "contract__client", "entity")
+    if period_start:
+        qs = qs.filter(period_start=period_start)
+    return scope_queryset(qs, user)
+
+
+def invoice_for_client_period(*, client_id: int, start: date, end: date) -> Invoice | None:
+    """The periodic invoice of that client for the month [start, end), lines prefetched."""
+    return (
+        Invoice.objects.filter(
+            contract__client_id=client_id, kind=InvoiceKind.PERIODIC, period_start=start, period_end=end
+        )
+        .select_related("contract", "entity")
+        .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.order_by("position")), "sla_results")
+        .order_by("contract_id")
+        .first()
+    )
+
+
+def sla_results_for_invoice(invoice: Invoice) -> list[SlaResult]:
+    return list(invoice.sla_results.order_by("kpi"))
+
+
+def invoice_creditable(invoice: Invoice) -> Decimal:
+    credited = CreditNote.objects.filter(invoice=invoice).aggregate(s=Sum("total"))["s"] or Decimal("0")
+    return invoice.total - credited
+
+
+def billing_month_summary(*, user, period_start: date) -> list[dict]:
+    """The month's invoices grouped per brand, with totals and statuses, for the billing page."""
+    invoices = list(invoice_list(user=user, period_start=period_start).order_by("contract__client__name", "kind"))
+    credits = defaultdict(Decimal)
+    for note in CreditNote.objects.filter(invoice__in=invoices):
+        credits[note.invoice_id] += note.total
+    brands: dict[int, dict] = {}
+    for inv in invoices:
+        client = inv.contract.client
+        row = brands.setdefault(
+            client.pk,
+            {"client": client, "invoices": [], "subtotal": Decimal(0), "vat": Decimal(0), "total": Decimal(0)},
+        )
+        inv.credited = credits.get(inv.pk, Decimal(0))
+        row["invoices"].append(inv)
+        row["subtotal"] += inv.subtotal
+        row["vat"] += inv.vat_amount
+        row["total"] += inv.total
+    return list(brands.values())
+
+
+def open_statuses() -> tuple[str, ...]:
+    return (InvoiceStatus.DRAFT, InvoiceStatus.APPROVED)
