@@ -92,3 +92,21 @@ def test_buyer_is_stored_as_a_pseudonym(sample_stores):
     conv = Conversation.objects.get(platform_conversation_id="C20261111-0001")
     assert conv.buyer_pseudonym == buyer_pseudonym("tmall", "tb_小鹿123")
     assert len(conv.buyer_pseudonym) == 16
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix", "expected"), [("utf-8", b"\xef\xbb\xbf", "utf-8-sig"), ("gbk", b"", "gbk")]
+)
+def test_canonical_csv_in_other_encodings(sample_stores, write_file, encoding, prefix, expected):
+    text = (SAMPLES / "canonical.csv").read_text(encoding="utf-8")
+    run = import_file(path=write_file("c.csv", prefix + text.encode(encoding)), file_format="canonical_csv")
+    assert run.status == RunStatus.SUCCEEDED, run.errors
+    assert run.encoding == expected
+    assert Message.objects.filter(content__contains="双十一的满减").exists()
+
+
+def test_gb18030_only_characters_are_read(sample_stores, write_file):
+    text = (SAMPLES / "canonical.csv").read_text(encoding="utf-8").replace("好的谢谢", "好的谢谢𠮷")
+    run = import_file(path=write_file("c.csv", text.encode("gb18030")), file_format="canonical_csv")
+    assert run.encoding == "gb18030"
+    assert Message.objects.filter(content="好的谢谢𠮷").exists()

@@ -1,0 +1,165 @@
+"""Admin of conversations (read-only transcripts), messages and import runs with an upload form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.conversations.choices import ImportFormat
+from apps.conversations.models import Conversation, ImportRun, Message
+from apps.conversations.services import import_run_create
+from apps.conversations.tasks import import_run_execute_task
+from apps.core.admin import ScopedAdmin
+from apps.core.errors import DomainError
+
+_MESSAGE_FIELDS = ["seq", "sent_at", "sender_role", "msg_type", "content", "message_id"]
+
+
+class MessageInline(admin.TabularInline):
+    """The conversation's transcript, read-only (contents are masked at import)."""
+
+    model = Message
+    fields = _MESSAGE_FIELDS
+    readonly_fields = _MESSAGE_FIELDS
+    extra = 0
+    can_delete = False
+    ordering = ["seq"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class _ReadOnly(ScopedAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Conversation)
+class ConversationAdmin(_ReadOnly):
+    list_display = [
+        "platform_conversation_id",
+        "store",
+        "started_at",
+        "handled_by",
+        "transferred_to_human",
+        "agent_nick",
+        "message_count",
+        "first_response_seconds",
+        "buyer_rounds",
+        "rounds_answered_180s",
+    ]
+    list_filter = ["handled_by", "transferred_to_human", "store__platform", "store__client", "channel"]
+    search_fields = ["platform_conversation_id", "agent_nick", "buyer_pseudonym", "store__name"]
+    list_select_related = ["store", "store__client", "agent"]
+    date_hierarchy = "started_at"
+    inlines = [MessageInline]
+    readonly_fields = [f.name for f in Conversation._meta.fields]
+
+
+@admin.register(Message)
+class MessageAdmin(_ReadOnly):
+    list_display = ["conversation", "seq", "sent_at", "sender_role", "msg_type", "content"]
+    list_filter = ["sender_role", "msg_type", "conversation__store__platform"]
+    search_fields = ["content", "conversation__platform_conversation_id", "message_id"]
+    list_select_related = ["conversation"]
+    readonly_fields = [f.name for f in Message._meta.fields]
+    raw_id_fields = ["conversation"]
+    show_full_result_count = False
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Export file"))
+    file_format = forms.ChoiceField(label=_("Format"), choices=ImportFormat.choices)
+    skip_bad_rows = forms.BooleanField(
+        label=_("Skip bad rows"),
+        required=False,
+        help_text=_("Import the good rows and list the rejected ones, instead of rejecting the whole file."),
+    )
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ScopedAdmin):
+    list_display = [
+        "file_name",
+        "file_format",
+        "status",
+        "progress_percent",
+        "client",
+        "rows_read",
+        "conversations_imported",
+        "messages_imported",
+        "duplicates",
+        "rejected",
+        "created_at",
+        "created_by",
+    ]
+    list_filter = ["status", "file_format", "client"]
+    search_fields = ["file_name", "file_sha256"]
+    list_select_related = ["client", "created_by"]
+    readonly_fields = [f.name for f in ImportRun._meta.fields]
+    change_list_template = "admin/conversations/importrun/change_list.html"
+
+    def has_add_permission(self, request):
+        return False  # uploads go through the "Upload export" view
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def can_upload(self, request) -> bool:
+        return request.user.has_perm("conversations.add_importrun")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.upload_view)
+        return [path("upload/", view, name="conversations_importrun_upload"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_upload": self.can_upload(request)}
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def upload_view(self, request):
+        """Upload one export: the run is created and its import queued as a Celery task."""
+        if not self.can_upload(request):
+            raise PermissionDenied
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                with transaction.atomic():
+                    run = import_run_create(
+                        file_name=upload.name,
+                        file_format=form.cleaned_data["file_format"],
+                        skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+                        created_by=request.user,
+                        upload=upload,
+                    )
+                    transaction.on_commit(lambda: import_run_execute_task.delay(run.pk))
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Import of %(name)s queued.") % {"name": run.file_name})
+                return redirect(reverse("admin:conversations_importrun_change", args=[run.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": _("Upload export"),
+        }
+        return TemplateResponse(request, "admin/conversations/importrun/upload.html", context)

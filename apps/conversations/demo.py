@@ -1,0 +1,323 @@
+"""Demo step 3: 90 days of chats for every demo store, written as canonical JSONL and imported.
+
+Volume per store and day = the store's normal daily volume × a weekly shape × the sales calendar
+(Double 11 presale from 10/20 with an 8 pm start, the first payment window 10/31–11/01, the peak on
+11/11 with most of it at 00:00–02:00, elevated 11/11–11/13, a returns tail after) × ctx.scale.
+Within a day chats follow an hourly shape (quiet at night, peaks 10–11 h, 14–16 h and 20–23 h).
+
+Each store gets one file under VAR_DIR/demo/seed<seed>-scale<scale>/ whose name carries a hash of
+everything that shapes its content (generator source, seed, scale, store, dates, agent roster), so
+an existing file is reused as is and the same seed always gives byte-identical files. The files go
+through the real importer (apps.conversations.services.import_file), which masks the shoppers'
+personal data and is idempotent: a re-run imports 0 new rows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+
+from apps.clients import demo as clients_demo
+from apps.clients.demo import BRANDS, DemoBrand, DemoStore
+from apps.conversations import demo_dialogues
+from apps.conversations.demo_dialogues import make_dialogue
+from apps.core.demo import DemoContext
+from apps.workforce import demo_agents
+from apps.workforce.choices import ContractType
+from apps.workforce.demo_agents import AgentSpec, brand_teams
+
+GENERATOR_VERSION = "1"
+FILE_FORMAT = "canonical_jsonl"
+
+# Share of a normal day's chats that start in each local hour (sums to 100).
+HOUR_SHAPE = (
+    1.3, 0.7, 0.4, 0.25, 0.2, 0.3, 0.8, 1.8, 3.5, 5.4, 7.1, 6.8,
+    4.8, 5.2, 6.4, 6.6, 5.8, 4.6, 4.2, 5.1, 6.9, 7.5, 6.6, 3.75,
+)  # fmt: skip
+WEEKDAY_SHAPE = (0.98, 0.96, 0.95, 0.97, 1.0, 1.08, 1.12)  # Monday … Sunday
+WEEKDAY_MEAN = sum(WEEKDAY_SHAPE) / 7
+PEAK_HOUR_SHARE = max(HOUR_SHAPE) / 100
+
+DOUBLE11 = date(2026, 11, 11)
+PRESALE_START = date(2026, 10, 20)
+FIRST_PAYMENT = date(2026, 10, 31)
+BOT_NAMES = {
+    "yuefu": "小悦",
+    "shanye": "山野小助手",
+    "mengbao": "萌小宝",
+    "lanju": "澜小居",
+    "koufu": "口福小助手",
+    "haijing": "海境小蓝",
+}
+PLATFORM_PREFIX = {"tmall": "TM", "taobao": "TB", "jd": "JD", "douyin": "DY", "pinduoduo": "PDD", "cross_border": "XB"}
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    factor: float  # volume of the day relative to a normal (average-weekday) day
+    phase: str  # normal | presale | peak | post (the intent mix of the dialogues)
+    hours: tuple[float, ...]  # share of the day's chats per local hour (sums to 1)
+
+
+def _shape(boost: dict[int, float] | None = None, fixed: dict[int, float] | None = None) -> tuple[float, ...]:
+    """The normal hourly shape with some hours multiplied (`boost`) or pinned to a share (`fixed`)."""
+    weights = [w * (boost or {}).get(h, 1.0) for h, w in enumerate(HOUR_SHAPE)]
+    free = sum(w for h, w in enumerate(weights) if h not in (fixed or {}))
+    pinned = sum((fixed or {}).values())
+    return tuple((fixed[h] if fixed and h in fixed else w / free * (1 - pinned)) for h, w in enumerate(weights))
+
+
+NORMAL_HOURS = _shape()
+EVENING_START = _shape(boost={20: 3.0, 21: 2.6, 22: 2.2, 23: 2.0})  # presale and payment windows open at 8 pm
+
+
+def day_plan(day: date) -> DayPlan:
+    """The sales-calendar shape of one day (before the weekly shape)."""
+    if day < PRESALE_START or day > date(2026, 11, 20):
+        return DayPlan(1.0, "normal", NORMAL_HOURS)
+    if day == PRESALE_START:
+        return DayPlan(1.35, "presale", EVENING_START)
+    if day < FIRST_PAYMENT:
+        return DayPlan(1.35, "presale", NORMAL_HOURS)
+    if day == FIRST_PAYMENT:
+        return DayPlan(1.9, "presale", EVENING_START)
+    if day == FIRST_PAYMENT + timedelta(days=1):
+        return DayPlan(2.3, "peak", _shape(fixed={0: 0.09, 1: 0.05}))
+    if day < DOUBLE11 - timedelta(days=1):
+        return DayPlan(1.4, "presale", NORMAL_HOURS)
+    if day == DOUBLE11 - timedelta(days=1):
+        return DayPlan(1.9, "presale", EVENING_START)
+    if day == DOUBLE11:
+        # The peak: 00:00–02:00 holds about 30% of a day that is ~7x normal.
+        return DayPlan(7.2, "peak", _shape(fixed={0: 0.19, 1: 0.11, 2: 0.035}))
+    if day == DOUBLE11 + timedelta(days=1):
+        return DayPlan(3.0, "post", NORMAL_HOURS)
+    if day == DOUBLE11 + timedelta(days=2):
+        return DayPlan(2.0, "post", NORMAL_HOURS)
+    return DayPlan(1.3, "post", NORMAL_HOURS)  # the logistics and returns tail to 11/20
+
+
+def expected_day_volume(store: DemoStore, day: date, scale: float) -> float:
+    """Expected chats of a store on a day."""
+    return store.daily_conversations * WEEKDAY_SHAPE[day.weekday()] / WEEKDAY_MEAN * day_plan(day).factor * scale
+
+
+def hour_load(day: date, hour: int) -> float:
+    """How much slower agents answer: 1 on a normal day, up to 3.5 at the Double 11 midnight rush."""
+    plan = day_plan(day)
+    ratio = plan.factor * plan.hours[hour] / PEAK_HOUR_SHARE
+    return min(3.5, max(1.0, math.sqrt(ratio)))
+
+
+def _days(ctx: DemoContext) -> list[date]:
+    return [ctx.start + timedelta(days=i) for i in range((ctx.end - ctx.start).days)]
+
+
+class _AgentPicker:
+    """Chooses the agent of a human chat from the brand's own team, among those hired by that day;
+    temporary surge agents work only the promo weeks."""
+
+    def __init__(self, team: list[AgentSpec]):
+        self.team = team
+        self._cache: dict[date, tuple[list[str], list[float]]] = {}
+
+    def pool(self, day: date) -> tuple[list[str], list[float]]:
+        cached = self._cache.get(day)
+        if cached is None:
+            promo = PRESALE_START <= day <= date(2026, 11, 20)
+            nicks, cum, total = [], [], 0.0
+            for spec in self.team:
+                if spec.hired_on > day:
+                    continue
+                if spec.contract_type == ContractType.SURGE:
+                    if not promo:
+                        continue
+                    weight = 1.2
+                elif spec.contract_type == ContractType.PART_TIME:
+                    weight = 0.5
+                else:
+                    weight = 1.0
+                total += weight
+                nicks.append(spec.nick)
+                cum.append(total)
+            cached = self._cache[day] = (nicks, cum)
+        return cached
+
+    def pick(self, rng: random.Random, day: date) -> str:
+        nicks, cum = self.pool(day)
+        return nicks[bisect.bisect_right(cum, rng.random() * cum[-1])]
+
+
+def _iso(day: date, seconds: float) -> str:
+    moment = datetime(day.year, day.month, day.day) + timedelta(seconds=math.floor(seconds))
+    return f"{moment:%Y-%m-%dT%H:%M:%S}+08:00"
+
+
+def store_lines(
+    ctx: DemoContext, brand: DemoBrand, store: DemoStore, team: list[AgentSpec], stats: Counter | None = None
+):
+    """Yield the canonical JSONL lines of one store's chats over the demo period, in time order."""
+    rng = ctx.rng(f"conversations.demo:{store.platform}:{store.shop_id}")
+    picker = _AgentPicker(team)
+    prefix = PLATFORM_PREFIX[store.platform]
+    bot = BOT_NAMES.get(brand.code, f"{brand.short}小助手")
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for day in _days(ctx):
+        plan = day_plan(day)
+        expected = expected_day_volume(store, day, ctx.scale) * rng.uniform(0.92, 1.08)
+        count = int(expected) + (rng.random() < expected - int(expected))
+        cum_hours = []
+        total = 0.0
+        for share in plan.hours:
+            total += share
+            cum_hours.append(total)
+        starts = sorted(
+            min(bisect.bisect_right(cum_hours, rng.random() * total), 23) * 3600 + rng.uniform(0, 3599)
+            for _ in range(count)
+        )
+        for seq, start in enumerate(starts, start=1):
+            hour = int(start // 3600)
+            on_duty = store.is_24h or hour >= 8
+            agent = picker.pick(rng, day) if on_duty else None
+            dialogue = make_dialogue(
+                rng,
+                category=brand.category,
+                platform=store.platform,
+                shop=store.name,
+                bot_name=bot,
+                agent_nick=agent,
+                phase=plan.phase,
+                load=hour_load(day, hour),
+            )
+            conversation_id = f"{prefix}{day:%y%m%d}{seq:05d}"
+            buyer = demo_dialogues.buyer_nick(rng, store.platform)
+            if stats is not None:
+                stats["conversations"] += 1
+                stats[f"handled:{dialogue.handled_by}"] += 1
+                stats[f"day:{day.isoformat()}"] += 1
+                stats["messages"] += len(dialogue.turns)
+                stats["pii"] += len(dialogue.pii)
+                for event in dialogue.events:
+                    stats[f"event:{event}"] += 1
+            for i, turn in enumerate(dialogue.turns, start=1):
+                yield dumps(
+                    {
+                        "platform": store.platform,
+                        "shop": store.shop_id,
+                        "conversation_id": conversation_id,
+                        "message_id": f"{conversation_id}-{i:02d}",
+                        "sent_at": _iso(day, start + turn.at),
+                        "sender_role": turn.role,
+                        "agent": agent if turn.role == "agent" else "",
+                        "buyer": buyer,
+                        "msg_type": turn.msg_type,
+                        "content": turn.content,
+                    }
+                )
+
+
+def _source_digest() -> str:
+    """A hash of the code that shapes the files, so a changed generator never reuses an old file."""
+    digest = hashlib.sha256(GENERATOR_VERSION.encode())
+    for module in (demo_dialogues, demo_agents, clients_demo):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def demo_dir(ctx: DemoContext) -> Path:
+    return Path(settings.VAR_DIR) / "demo" / f"seed{ctx.seed}-scale{ctx.scale}"
+
+
+def store_file(ctx: DemoContext, store: DemoStore, source_digest: str) -> Path:
+    key = json.dumps(
+        [source_digest, ctx.seed, ctx.scale, ctx.start.isoformat(), ctx.end.isoformat(), store.platform, store.shop_id]
+    )
+    name = f"{store.platform}-{store.shop_id}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.jsonl"
+    return demo_dir(ctx) / name
+
+
+def write_store_file(
+    ctx: DemoContext, brand: DemoBrand, store: DemoStore, team: list[AgentSpec], path: Path
+) -> Counter:
+    """Write the store's file atomically (a temporary file renamed into place); return its stats."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stats: Counter = Counter()
+    tmp = path.with_suffix(".part")
+    with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+        batch: list[str] = []
+        for line in store_lines(ctx, brand, store, team, stats):
+            batch.append(line)
+            if len(batch) >= 20_000:
+                fh.write("\n".join(batch) + "\n")
+                batch.clear()
+        if batch:
+            fh.write("\n".join(batch) + "\n")
+    tmp.replace(path)
+    for stale in path.parent.glob(f"{store.platform}-{store.shop_id}-*.jsonl"):
+        if stale != path:
+            stale.unlink()
+    return stats
+
+
+def generate_files(ctx: DemoContext) -> list[tuple[DemoBrand, DemoStore, Path, bool]]:
+    """Make sure each store's file exists; returns (brand, store, path, generated now)."""
+    teams = brand_teams(ctx.seed)
+    digest = _source_digest()
+    out = []
+    for brand in BRANDS:
+        for store in brand.stores:
+            path = store_file(ctx, store, digest)
+            fresh = not path.exists()
+            if fresh:
+                stats = write_store_file(ctx, brand, store, teams[brand.code], path)
+                ctx.say(
+                    f"  wrote {path.name}: {stats['conversations']} chats, {stats['messages']} messages, "
+                    f"bot {stats['handled:bot'] / max(stats['conversations'], 1):.0%}"
+                )
+            out.append((brand, store, path, fresh))
+    return out
+
+
+def already_imported(path: Path) -> bool:
+    """True if this exact file was imported before and every conversation it made is still there."""
+    from django.db.models import Sum
+
+    from apps.conversations.models import Conversation, ImportRun
+    from apps.core.choices import RunStatus
+
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    runs = ImportRun.objects.filter(file_sha256=sha, status=RunStatus.SUCCEEDED)
+    made = runs.aggregate(n=Sum("conversations_imported"))["n"]
+    return bool(made) and Conversation.objects.filter(import_run__in=runs).count() == made
+
+
+def seed(ctx: DemoContext) -> None:
+    from apps.conversations.services import import_file
+    from apps.core.choices import RunStatus
+
+    files = generate_files(ctx)
+    conversations = messages = 0
+    for _brand, store, path, fresh in files:
+        if not fresh and already_imported(path):
+            ctx.say(f"  {store.name}: {path.name} already imported")
+            continue
+        run = import_file(path=path, file_format=FILE_FORMAT)
+        if run.status != RunStatus.SUCCEEDED:
+            raise RuntimeError(f"Import of {path.name} failed: {run.error}")
+        conversations += run.conversations_imported
+        messages += run.messages_imported
+        ctx.say(
+            f"  {store.name}: {run.conversations_imported} chats and {run.messages_imported} messages imported"
+            f"{'' if fresh else ' (file reused)'}, {run.duplicates} already there"
+        )
+    ctx.say(f"  conversations: {conversations} new chats, {messages} new messages")

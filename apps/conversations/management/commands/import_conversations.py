@@ -1,0 +1,64 @@
+"""python manage.py import_conversations PATH [PATH …] --format F [--skip-bad-rows]"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from apps.conversations.choices import ImportFormat
+from apps.conversations.services import import_file
+from apps.core.choices import RunStatus
+
+
+class Command(BaseCommand):
+    help = "Import platform chat exports (one ImportRun per file; each file atomic and idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path)
+        parser.add_argument("--format", required=True, choices=ImportFormat.values, dest="file_format")
+        parser.add_argument(
+            "--skip-bad-rows", action="store_true", help="import the good rows and record the rejected ones"
+        )
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, **options):
+        paths: list[Path] = options["paths"]
+        file_format, skip_bad_rows, no_progress = (
+            options["file_format"],
+            options["skip_bad_rows"],
+            options["no_progress"],
+        )
+        failed = 0
+        for path in paths:
+            bar = tqdm(total=0, unit="line", desc=path.name, disable=no_progress, file=self.stderr._out, leave=False)
+
+            def progress(done: int, total: int, bar=bar) -> None:
+                bar.total = total
+                bar.n = done
+                bar.refresh()
+
+            try:
+                run = import_file(path=path, file_format=file_format, skip_bad_rows=skip_bad_rows, progress=progress)
+            finally:
+                bar.close()
+            if run.status == RunStatus.SUCCEEDED:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"{path.name}: {run.rows_read} rows read, {run.conversations_imported} conversations and "
+                        f"{run.messages_imported} messages imported, {run.duplicates} duplicates, "
+                        f"{run.rejected} rejected (run {run.pk}, {run.encoding})"
+                    )
+                )
+                for error in run.errors[:20]:
+                    self.stdout.write(f"  rejected row {error['row']}, field {error['field']}: {error['reason']}")
+            else:
+                failed += 1
+                self.stderr.write(self.style.ERROR(f"{run.error} (run {run.pk})"))
+                for error in run.errors[:20]:
+                    self.stderr.write(f"  row {error['row']}, field {error['field']}: {error['reason']}")
+                if len(run.errors) > 20:
+                    self.stderr.write(f"  … and {len(run.errors) - 20} more (see the import run)")
+        if failed:
+            raise CommandError(f"{failed} of {len(paths)} file(s) failed")

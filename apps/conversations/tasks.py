@@ -1,0 +1,16 @@
+"""Celery tasks of the conversations app (thin: they call services)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(bind=True, acks_late=True)
+def import_run_execute_task(self, import_run_id: int) -> str:
+    """Execute a pending ImportRun (an API or admin upload). Returns the run's final status."""
+    from apps.conversations.models import ImportRun
+    from apps.conversations.services import import_run_execute
+
+    if self.request.id:
+        ImportRun.objects.filter(pk=import_run_id).update(celery_task_id=self.request.id)
+    return import_run_execute(run_id=import_run_id).status

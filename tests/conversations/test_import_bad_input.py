@@ -1,0 +1,146 @@
+"""Bad input: each case fails the run with an error naming file, row and field, and writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.conversations.models import Conversation, Message
+from apps.conversations.services import import_file
+from apps.core.choices import RunStatus
+from tests.conversations.conftest import SAMPLES
+
+HEADER = "platform,shop,conversation_id,message_id,sent_at,sender_role,agent,buyer,msg_type,content\n"
+GOOD = "tmall,yuefu-tmall-01,C1,M1,2026-11-11T10:00:00+08:00,buyer,,tb_a,text,在吗\n"
+GOOD2 = "tmall,yuefu-tmall-01,C1,M2,2026-11-11T10:00:20+08:00,agent,小美,tb_a,text,亲在的\n"
+
+
+def assert_rejected(run, *, row, field):
+    assert run.status == RunStatus.FAILED
+    assert {"row": row, "field": field} in [{"row": e["row"], "field": e["field"]} for e in run.errors], run.errors
+    assert run.file_name in run.error
+    assert Conversation.objects.count() == 0
+    assert Message.objects.count() == 0
+
+
+def test_unknown_store(sample_stores, write_file):
+    path = write_file("x.csv", HEADER + GOOD + GOOD.replace("yuefu-tmall-01", "nope").replace("M1", "M3"))
+    run = import_file(path=path, file_format="canonical_csv")
+    assert_rejected(run, row=3, field="shop")
+    assert "unknown store tmall/nope" in run.errors[0]["reason"]
+
+
+def test_mixed_platforms(sample_stores, write_file):
+    path = write_file("x.csv", HEADER + GOOD + "jd,jd-10023456,C9,M9,2026-11-11T10:00:00+08:00,buyer,,b,text,hi\n")
+    run = import_file(path=path, file_format="canonical_csv")
+    assert_rejected(run, row=3, field="platform")
+    assert "mixed platforms" in run.errors[0]["reason"]
+
+
+def test_wrong_encoding(sample_stores, write_file):
+    path = write_file("x.csv", (HEADER + GOOD).encode("utf-8") + b"tmall,\xff\xfe\xfd\n")
+    run = import_file(path=path, file_format="canonical_csv")
+    assert_rejected(run, row=3, field="encoding")
+
+
+def test_utf16_is_refused(sample_stores, write_file):
+    run = import_file(path=write_file("x.csv", HEADER + GOOD, encoding="utf-16"), file_format="canonical_csv")
+    assert_rejected(run, row=1, field="encoding")
+
+
+def test_missing_column(sample_stores, write_file):
+    path = write_file("x.csv", HEADER.replace(",msg_type", "") + "tmall,s,C,M,2026-11-11T10:00:00+08:00,buyer,,b,hi\n")
+    run = import_file(path=path, file_format="canonical_csv")
+    assert_rejected(run, row=1, field="msg_type")
+
+
+def test_unparseable_timestamp(sample_stores, write_file):
+    path = write_file("x.csv", HEADER + GOOD + GOOD2.replace("2026-11-11T10:00:20+08:00", "11/11 晚上"))
+    run = import_file(path=path, file_format="canonical_csv")
+    assert_rejected(run, row=3, field="sent_at")
+
+
+def test_naive_canonical_timestamp_is_refused(sample_stores, write_file):
+    path = write_file("x.csv", HEADER + GOOD.replace("+08:00", ""))
+    run = import_file(path=path, file_format="canonical_csv")
+    assert_rejected(run, row=2, field="sent_at")
+
+
+def test_duplicate_rows_inside_the_file(sample_stores, write_file):
+    run = import_file(path=write_file("x.csv", HEADER + GOOD + GOOD2 + GOOD), file_format="canonical_csv")
+    assert_rejected(run, row=4, field="message_id")
+    assert "already at row 2" in run.errors[0]["reason"]
+
+
+def test_empty_file(sample_stores, write_file):
+    run = import_file(path=write_file("x.csv", ""), file_format="canonical_csv")
+    assert_rejected(run, row=1, field="file")
+
+
+def test_header_only_file(sample_stores, write_file):
+    run = import_file(path=write_file("x.csv", HEADER), file_format="canonical_csv")
+    assert_rejected(run, row=2, field=None)
+
+
+def test_file_over_the_size_limit(sample_stores, settings):
+    settings.TIDELINE_MAX_UPLOAD_BYTES = 100
+    run = import_file(path=SAMPLES / "canonical.csv", file_format="canonical_csv")
+    assert_rejected(run, row=None, field="file")
+    assert "over the upload limit" in run.error
+
+
+def test_unknown_sender_role(sample_stores, write_file):
+    run = import_file(
+        path=write_file("x.csv", HEADER + GOOD.replace("buyer,", "shopper,", 1)), file_format="canonical_csv"
+    )
+    assert_rejected(run, row=2, field="sender_role")
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "field"),
+    [
+        ('{"platform": "taobao", "shop_id": "shanye-tb-01"}', 1, "conversations"),
+        (
+            '{"platform": "taobao", "shop_id": "shanye-tb-01", "conversations": [{"buyer_nick": "b", "messages": '
+            '[{"direction": 0, "time": "2026-11-11 10:00:00", "content": "a"}, {"direction": 0, "content": "b"}]}]}',
+            2,
+            "conversations[0].messages[1].time",
+        ),
+        ("{not json", 1, None),
+    ],
+)
+def test_taobao_json_errors(sample_stores, write_file, text, row, field):
+    run = import_file(path=write_file("x.json", text), file_format="taobao_json")
+    assert_rejected(run, row=row, field=field)
+
+
+def test_jd_missing_column(sample_stores, write_file):
+    text = (SAMPLES / "jd_export_gbk.csv").read_bytes().decode("gbk").replace("消息内容", "内容")
+    run = import_file(path=write_file("jd.csv", text, encoding="gbk"), file_format="jd_csv")
+    assert_rejected(run, row=1, field="消息内容")
+
+
+def test_qianniu_without_header_lines(sample_stores, write_file):
+    run = import_file(
+        path=write_file("q.txt", "与 b 的聊天记录\nb 2026-11-11 10:00:00\n在吗\n"), file_format="qianniu_text"
+    )
+    assert_rejected(run, row=1, field="platform")
+
+
+def test_errors_never_show_raw_pii(sample_stores, write_file):
+    bad = GOOD.replace("yuefu-tmall-01", "13812345678").replace("2026-11-11T10:00:00+08:00", "13912345678")
+    run = import_file(path=write_file("x.csv", HEADER + bad), file_format="canonical_csv")
+    assert run.status == RunStatus.FAILED
+    text = run.error + repr(run.errors)
+    assert "13912345678" not in text
+    assert "[手机号]" in text
+
+
+def test_skip_bad_rows_imports_the_good_rows(sample_stores, write_file):
+    bad = GOOD.replace("yuefu-tmall-01", "nope").replace("M1", "M3")
+    path = write_file("x.csv", HEADER + GOOD + bad + GOOD2 + GOOD)
+    run = import_file(path=path, file_format="canonical_csv", skip_bad_rows=True)
+    assert run.status == RunStatus.SUCCEEDED
+    assert run.messages_imported == 2
+    assert run.rejected == 2
+    assert sorted((e["row"], e["field"]) for e in run.errors) == [(3, "shop"), (5, "message_id")]
+    assert Message.objects.count() == 2

@@ -1,0 +1,83 @@
+"""Re-imports write nothing; a conversation split over two files merges and is re-timed; post-import tasks."""
+
+from __future__ import annotations
+
+from apps.conversations import pipeline
+from apps.conversations.models import Conversation, Message
+from apps.conversations.services import import_file
+from apps.core.choices import RunStatus
+from tests.conversations.conftest import SAMPLES
+
+HEADER = "platform,shop,conversation_id,message_id,sent_at,sender_role,agent,buyer,msg_type,content\n"
+
+
+def test_reimport_writes_zero_rows(sample_stores):
+    first = import_file(path=SAMPLES / "canonical.csv", file_format="canonical_csv")
+    before = list(Message.objects.order_by("id").values_list("id", "seq", "content"))
+    again = import_file(path=SAMPLES / "canonical.csv", file_format="canonical_csv")
+    assert again.status == RunStatus.SUCCEEDED
+    assert again.conversations_imported == 0
+    assert again.messages_imported == 0
+    assert again.duplicates == first.messages_imported
+    assert again.file_sha256 == first.file_sha256
+    assert list(Message.objects.order_by("id").values_list("id", "seq", "content")) == before
+
+
+def test_same_messages_in_another_layout_are_duplicates(sample_stores):
+    import_file(path=SAMPLES / "canonical.csv", file_format="canonical_csv")
+    run = import_file(path=SAMPLES / "canonical.jsonl", file_format="canonical_jsonl")
+    assert run.messages_imported == 0
+    assert run.duplicates == 21
+
+
+def test_qianniu_reimport_is_idempotent(sample_stores):
+    import_file(path=SAMPLES / "qianniu_copy.txt", file_format="qianniu_text")
+    run = import_file(path=SAMPLES / "qianniu_copy.txt", file_format="qianniu_text")
+    assert run.messages_imported == 0
+    assert run.duplicates == 21
+
+
+def test_conversation_split_over_two_files_merges(sample_stores, write_file):
+    part1 = HEADER + (
+        "tmall,yuefu-tmall-01,C7,M1,2026-11-11T10:00:00+08:00,buyer,,tb_a,text,在吗\n"
+        "tmall,yuefu-tmall-01,C7,M2,2026-11-11T10:00:30+08:00,agent,小美,tb_a,text,亲在的\n"
+    )
+    part2 = HEADER + (
+        "tmall,yuefu-tmall-01,C7,M2,2026-11-11T10:00:30+08:00,agent,小美,tb_a,text,亲在的\n"
+        "tmall,yuefu-tmall-01,C7,M3,2026-11-11T10:01:00+08:00,buyer,,tb_a,text,什么时候发货\n"
+        "tmall,yuefu-tmall-01,C7,M4,2026-11-11T10:05:00+08:00,agent,小美,tb_a,text,今天发\n"
+    )
+    import_file(path=write_file("p1.csv", part1), file_format="canonical_csv")
+    run = import_file(path=write_file("p2.csv", part2), file_format="canonical_csv")
+    assert run.messages_imported == 2
+    assert run.duplicates == 1
+    assert run.conversations_imported == 0
+    conv = Conversation.objects.get(platform_conversation_id="C7")
+    assert conv.message_count == 4
+    assert conv.buyer_rounds == 2
+    assert conv.rounds_answered == 2
+    assert conv.response_seconds_total == 30 + 240
+    assert conv.rounds_answered_180s == 1
+    assert conv.max_wait_seconds == 240
+    assert conv.import_run_id == run.pk
+    assert list(conv.messages.values_list("message_id", "seq")) == [("M1", 1), ("M2", 2), ("M3", 3), ("M4", 4)]
+
+
+def test_post_import_tasks_are_enqueued_on_commit(sample_stores, monkeypatch, django_capture_on_commit_callbacks):
+    from tests.conversations import recording_task
+
+    recording_task.CALLS.clear()
+    monkeypatch.setattr(pipeline, "POST_IMPORT_TASKS", ["tests.conversations.recording_task.record_import_task"])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = import_file(path=SAMPLES / "canonical.csv", file_format="canonical_csv")
+    assert recording_task.CALLS == [run.pk]
+
+
+def test_failed_import_enqueues_nothing(sample_stores, monkeypatch, django_capture_on_commit_callbacks, write_file):
+    from tests.conversations import recording_task
+
+    recording_task.CALLS.clear()
+    monkeypatch.setattr(pipeline, "POST_IMPORT_TASKS", ["tests.conversations.recording_task.record_import_task"])
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(path=write_file("x.csv", ""), file_format="canonical_csv")
+    assert recording_task.CALLS == []
