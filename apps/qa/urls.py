@@ -1,4 +1,13 @@
 """Server-rendered pages of the qa app."""
 
+from django.urls import path
+
+from apps.qa import views
+
 app_name = "qa"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("agents/", views.agents, name="agents"),
+    path("escalations/", views.escalations, name="escalations"),
+    path("coaching/", views.coaching, name="coaching"),
+]

@@ -1,5 +1,16 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter(trailing_slash=True)
+from apps.qa.api import views
 
-urlpatterns = router.urls
+router = DefaultRouter(trailing_slash=True)
+router.register("qa/scorecards", views.ScorecardViewSet, basename="qa-scorecard")
+router.register("qa/rules", views.RuleViewSet, basename="qa-rule")
+router.register("qa/results", views.QAResultViewSet, basename="qa-result")
+router.register("qa/review-items", views.ReviewItemViewSet, basename="qa-review-item")
+router.register("qa/disputes", views.DisputeViewSet, basename="qa-dispute")
+
+urlpatterns = [
+    path("qa/summary/", views.PeriodSummaryView.as_view(), name="qa-summary"),
+    *router.urls,
+]

@@ -1,0 +1,506 @@
+"""QA in Django admin: scorecards and rules, results with the highlighted transcript, the review
+queue (filters, confirm/dismiss with a comment, assignment), disputes and calibration sessions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin import ScopedAdmin
+from apps.core.choices import Role
+from apps.core.errors import DomainError
+from apps.qa import selectors, services
+from apps.qa.choices import DisputeStatus, ReviewStatus
+from apps.qa.models import (
+    CalibrationScore,
+    CalibrationSession,
+    Dispute,
+    QAHit,
+    QAResult,
+    QARun,
+    ReviewItem,
+    Rule,
+    Scorecard,
+    ScorecardItem,
+)
+
+
+class ScorecardItemInline(admin.TabularInline):
+    model = ScorecardItem
+    extra = 0
+    fields = ["position", "code", "name", "weight", "critical", "bonus", "not_applicable"]
+
+
+class RuleInline(admin.TabularInline):
+    model = Rule
+    extra = 0
+    fields = ["code", "name", "item", "rule_type", "severity", "score_change", "role", "enabled"]
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        scorecard_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        if db_field.name == "item" and scorecard_id:
+            field.queryset = field.queryset.filter(scorecard_id=scorecard_id)
+        return field
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(ScopedAdmin):
+    list_display = ["name", "client", "code", "version", "is_active", "pass_mark", "review_sample_share"]
+    list_filter = ["client", "is_active"]
+    search_fields = ["name", "client__name"]
+    list_select_related = ["client"]
+    inlines = [ScorecardItemInline, RuleInline]
+    actions = ["new_version", "rescore"]
+
+    @admin.action(description=_("Copy into a new active version"))
+    def new_version(self, request, queryset):
+        for card in queryset:
+            new = services.scorecard_new_version(scorecard=card, actor=request.user)
+            self.message_user(request, _("Created %(card)s.") % {"card": new})
+
+    @admin.action(description=_("Re-score the brand's conversations under this version"))
+    def rescore(self, request, queryset):
+        from django.db import transaction
+
+        from apps.qa.tasks import qa_rescore_scorecard_task
+
+        for card in queryset:
+            transaction.on_commit(lambda pk=card.pk: qa_rescore_scorecard_task.delay(pk))
+        self.message_user(request, _("Re-scoring queued; old results are kept."))
+
+
+class RuleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Rule
+        fields = [
+            "scorecard",
+            "item",
+            "code",
+            "name",
+            "rule_type",
+            "params",
+            "severity",
+            "score_change",
+            "role",
+            "platforms",
+            "bot_applicable",
+            "enabled",
+        ]
+
+
+@admin.register(Rule)
+class RuleAdmin(ScopedAdmin):
+    form = RuleAdminForm
+    list_display = ["code", "name", "scorecard", "item", "rule_type", "severity", "score_change", "role", "enabled"]
+    list_filter = ["rule_type", "severity", "role", "enabled", "scorecard__client"]
+    search_fields = ["code", "name"]
+    list_select_related = ["scorecard", "scorecard__client", "item"]
+
+    def save_model(self, request, obj, form, change):
+        services.rule_save(rule=obj, actor=request.user)
+
+
+class QAHitInline(admin.TabularInline):
+    model = QAHit
+    extra = 0
+    fields = ["rule", "severity", "message_index", "span_start", "span_end", "excerpt"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TranscriptMixin:
+    """Adds the conversation transcript, hit spans highlighted, under the change form."""
+
+    change_form_template = "admin/qa/transcript_change_form.html"
+
+    def transcript_result(self, obj):
+        raise NotImplementedError
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            result = self.transcript_result(obj)
+            extra_context["qa_result"] = result
+            extra_context["qa_transcript"] = selectors.transcript(result)
+            extra_context["qa_focus_index"] = getattr(getattr(obj, "hit", None), "message_index", None)
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+
+@admin.register(QAResult)
+class QAResultAdmin(TranscriptMixin, ScopedAdmin):
+    list_display = ["conversation", "scorecard", "started_at", "agent", "status", "score", "passed", "hit_count"]
+    list_filter = ["status", "passed", "critical", "scorecard__client", "scorecard__version"]
+    search_fields = ["conversation__platform_conversation_id", "agent__name", "reason"]
+    list_select_related = ["conversation", "scorecard", "scorecard__client", "agent"]
+    date_hierarchy = "started_at"
+    readonly_fields = [
+        "conversation",
+        "scorecard",
+        "started_at",
+        "agent",
+        "status",
+        "reason",
+        "auto_score",
+        "score",
+        "passed",
+        "critical",
+        "hit_count",
+        "scored_at",
+        "qa_run",
+    ]
+    inlines = [QAHitInline]
+
+    def transcript_result(self, obj):
+        return obj
+
+    def has_add_permission(self, request):
+        return False
+
+
+class RuleCodeFilter(admin.SimpleListFilter):
+    title = _("rule")
+    parameter_name = "rule"
+
+    def lookups(self, request, model_admin):
+        rules = Rule.objects.filter(severity__in=("critical", "major", "minor")).values_list("code", "name")
+        return sorted(set(rules))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(hit__rule__code=self.value())
+        return queryset
+
+
+class StartedFilter(admin.SimpleListFilter):
+    title = _("conversation date")
+    parameter_name = "started"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Last 24 hours")), ("7", _("Last 7 days")), ("30", _("Last 30 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            from datetime import timedelta
+
+            from django.utils import timezone
+
+            return queryset.filter(result__started_at__gte=timezone.now() - timedelta(days=int(self.value())))
+        return queryset
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class AssignForm(forms.Form):
+    supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = (
+            get_user_model().objects.filter(groups__name=Role.QA_SUPERVISOR, is_active=True).order_by("username")
+        )
+
+
+@admin.register(ReviewItem)
+class ReviewItemAdmin(TranscriptMixin, ScopedAdmin):
+    list_display = [
+        "id",
+        "brand",
+        "conversation",
+        "agent",
+        "rule_name",
+        "severity",
+        "reason",
+        "status",
+        "assigned_to",
+        "started_at",
+        "excerpt",
+    ]
+    list_filter = [
+        "status",
+        "severity",
+        "reason",
+        ("result__scorecard__client", admin.RelatedOnlyFieldListFilter),
+        ("result__agent", admin.RelatedOnlyFieldListFilter),
+        RuleCodeFilter,
+        ("assigned_to", admin.RelatedOnlyFieldListFilter),
+        StartedFilter,
+    ]
+    search_fields = ["result__conversation__platform_conversation_id", "hit__excerpt", "comment", "result__agent__name"]
+    list_select_related = [
+        "result",
+        "result__conversation",
+        "result__scorecard__client",
+        "result__agent",
+        "hit",
+        "hit__rule",
+        "assigned_to",
+    ]
+    date_hierarchy = "created_at"
+    fields = ["result", "hit", "reason", "severity", "status", "assigned_to", "comment", "reviewed_by", "reviewed_at"]
+    readonly_fields = ["result", "hit", "reason", "severity", "status", "reviewed_by", "reviewed_at"]
+    actions = ["confirm", "dismiss", "assign"]
+
+    def transcript_result(self, obj):
+        return obj.result
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("brand"), ordering="result__scorecard__client__name")
+    def brand(self, obj):
+        return obj.result.scorecard.client
+
+    @admin.display(description=_("conversation"))
+    def conversation(self, obj):
+        return obj.result.conversation.platform_conversation_id
+
+    @admin.display(description=_("agent"))
+    def agent(self, obj):
+        return obj.result.agent
+
+    @admin.display(description=_("rule"))
+    def rule_name(self, obj):
+        return obj.hit.rule.name if obj.hit_id else _("(sample)")
+
+    @admin.display(description=_("started"), ordering="result__started_at")
+    def started_at(self, obj):
+        return obj.result.started_at
+
+    @admin.display(description=_("excerpt"))
+    def excerpt(self, obj):
+        return obj.hit.excerpt if obj.hit_id else ""
+
+    def save_model(self, request, obj, form, change):
+        if "comment" in form.changed_data and obj.status != ReviewStatus.OPEN:
+            services.review_decide(items=[obj], status=obj.status, comment=obj.comment, actor=request.user)
+        if "assigned_to" in form.changed_data:
+            services.review_assign(items=[obj], assignee=obj.assigned_to, actor=request.user)
+        if "comment" in form.changed_data and obj.status == ReviewStatus.OPEN:
+            ReviewItem.objects.filter(pk=obj.pk).update(comment=obj.comment)
+
+    def response_change(self, request, obj):
+        for status in (ReviewStatus.CONFIRMED, ReviewStatus.DISMISSED):
+            if f"_qa_{status}" in request.POST:
+                comment = request.POST.get("comment", "")
+                services.review_decide(items=[obj], status=status, comment=comment, actor=request.user)
+                self.message_user(request, _("Review item %(status)s.") % {"status": status})
+        return super().response_change(request, obj)
+
+    def _decide(self, request, queryset, status, title):
+        if "apply" in request.POST:
+            form = DecisionForm(request.POST)
+            if form.is_valid():
+                n = services.review_decide(
+                    items=list(queryset), status=status, comment=form.cleaned_data["comment"], actor=request.user
+                )
+                self.message_user(request, _("%(n)d review items %(status)s.") % {"n": n, "status": status})
+                return None
+        else:
+            form = DecisionForm()
+        return render(
+            request,
+            "admin/qa/review_decision.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "queryset": queryset,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description=_("Confirm selected items (with a comment)"), permissions=["change"])
+    def confirm(self, request, queryset):
+        return self._decide(request, queryset, ReviewStatus.CONFIRMED, _("Confirm review items"))
+
+    @admin.action(description=_("Dismiss selected items (with a comment)"), permissions=["change"])
+    def dismiss(self, request, queryset):
+        return self._decide(request, queryset, ReviewStatus.DISMISSED, _("Dismiss review items"))
+
+    @admin.action(description=_("Assign selected items to a supervisor"), permissions=["change"])
+    def assign(self, request, queryset):
+        if "apply" in request.POST:
+            form = AssignForm(request.POST)
+            if form.is_valid():
+                try:
+                    n = services.review_assign(
+                        items=list(queryset), assignee=form.cleaned_data["supervisor"], actor=request.user
+                    )
+                except DomainError as exc:
+                    self.message_user(request, exc.message, messages.ERROR)
+                    return None
+                self.message_user(request, _("%(n)d review items assigned.") % {"n": n})
+                return None
+        else:
+            form = AssignForm()
+        return render(
+            request,
+            "admin/qa/review_decision.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Assign review items"),
+                "form": form,
+                "queryset": queryset,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+            },
+        )
+
+
+class DisputeAddForm(forms.ModelForm):
+    class Meta:
+        model = Dispute
+        fields = ["result", "reason"]
+
+
+class DisputeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (DisputeStatus.ACCEPTED, DisputeStatus.ACCEPTED.label),
+            (DisputeStatus.PARTLY_ACCEPTED, DisputeStatus.PARTLY_ACCEPTED.label),
+            (DisputeStatus.REJECTED, DisputeStatus.REJECTED.label),
+        ],
+    )
+    score_after = forms.IntegerField(label=_("New score (partly accepted)"), min_value=0, max_value=100, required=False)
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+@admin.register(Dispute)
+class DisputeAdmin(TranscriptMixin, ScopedAdmin):
+    list_display = ["id", "result", "filed_by", "filed_at", "deadline", "status", "score_before", "score_after"]
+    list_filter = ["status", ("result__scorecard__client", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["reason", "result__conversation__platform_conversation_id"]
+    list_select_related = ["result", "result__conversation", "filed_by"]
+    raw_id_fields = ["result"]
+    actions = ["decide"]
+
+    def transcript_result(self, obj):
+        return obj.result
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = DisputeAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [f.name for f in Dispute._meta.fields if f.name != "id"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        try:
+            created = services.dispute_file(result=obj.result, filed_by=request.user, reason=obj.reason)
+        except DomainError as exc:
+            raise ValidationError(exc.message)
+        obj.pk = created.pk
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            from django.http import HttpResponseRedirect
+
+            return HttpResponseRedirect(request.path)
+
+    @admin.action(description=_("Settle selected disputes"), permissions=["change"])
+    def decide(self, request, queryset):
+        if "apply" in request.POST:
+            form = DisputeDecisionForm(request.POST)
+            if form.is_valid():
+                done = 0
+                for dispute in queryset:
+                    try:
+                        services.dispute_decide(
+                            dispute=dispute,
+                            decision=form.cleaned_data["decision"],
+                            score_after=form.cleaned_data["score_after"],
+                            comment=form.cleaned_data["comment"],
+                            actor=request.user,
+                        )
+                        done += 1
+                    except DomainError as exc:
+                        self.message_user(request, f"#{dispute.pk}: {exc.message}", messages.ERROR)
+                self.message_user(request, _("%(n)d disputes settled.") % {"n": done})
+                return None
+        else:
+            form = DisputeDecisionForm()
+        return render(
+            request,
+            "admin/qa/review_decision.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Settle disputes"),
+                "form": form,
+                "queryset": queryset,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+            },
+        )
+
+
+class CalibrationScoreInline(admin.TabularInline):
+    model = CalibrationScore
+    extra = 1
+    fields = ["conversation", "reviewer", "passed", "score", "comment"]
+    raw_id_fields = ["conversation"]
+
+
+@admin.register(CalibrationSession)
+class CalibrationSessionAdmin(ScopedAdmin):
+    list_display = ["name", "scorecard", "created_at", "status", "agreement_pct", "kappa"]
+    list_filter = ["status", ("scorecard__client", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name"]
+    list_select_related = ["scorecard", "scorecard__client"]
+    filter_horizontal = ["conversations"]
+    readonly_fields = ["agreement", "kappa", "status", "created_by"]
+    inlines = [CalibrationScoreInline]
+    actions = ["close"]
+
+    @admin.display(description=_("agreement"))
+    def agreement_pct(self, obj):
+        return "" if obj.agreement is None else f"{obj.agreement * 100:.1f}%"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Close and compute agreement and Cohen's κ"), permissions=["change"])
+    def close(self, request, queryset):
+        for session in queryset:
+            try:
+                closed = services.calibration_close(session=session, actor=request.user)
+                self.message_user(
+                    request,
+                    _("%(s)s: agreement %(a)s, κ %(k)s") % {"s": closed, "a": closed.agreement, "k": closed.kappa},
+                )
+            except DomainError as exc:
+                self.message_user(request, f"{session}: {exc.message}", messages.ERROR)
+
+
+@admin.register(QARun)
+class QARunAdmin(ScopedAdmin):
+    list_display = ["id", "kind", "client", "status", "progress_done", "progress_total", "scored", "unscorable", "hits"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["client"]
+    readonly_fields = [f.name for f in QARun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,333 @@
+"""Reads of the qa app: the period summary that billing and client reports consume, and the data
+behind the QA pages (trends, most-violated rules, escalation risk, coaching)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncWeek
+from django.utils import timezone
+
+from apps.conversations.metrics import period_bounds
+from apps.core.roles import scope_queryset
+from apps.qa.choices import DisputeStatus, ResultStatus, ReviewStatus, RuleType, Severity
+from apps.qa.models import Dispute, QAHit, QAResult, ReviewItem, Scorecard
+
+VIOLATIONS = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
+
+
+@dataclass(frozen=True)
+class QAPeriodSummary:
+    """QA of one client over the local-date period [start, end), under its active scorecard(s)."""
+
+    conversations: int
+    scored: int
+    unscorable: int
+    passed: int
+    pass_rate: Decimal | None
+    average_score: Decimal | None
+    critical_hits: int
+    by_rule: list[dict] = field(default_factory=list)
+    by_day: list[dict] = field(default_factory=list)
+    high_risk: list[dict] = field(default_factory=list)
+    disputes: dict = field(default_factory=dict)
+    coaching: list[dict] = field(default_factory=list)
+
+
+def _rate(num: int, den: int) -> Decimal | None:
+    return (Decimal(num) / Decimal(den)).quantize(Decimal("0.0001")) if den else None
+
+
+def _avg(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def period_results(*, client_id: int, start: date, end: date) -> QuerySet[QAResult]:
+    lo, hi = period_bounds(start, end)
+    return QAResult.objects.filter(
+        scorecard__client_id=client_id, scorecard__is_active=True, started_at__gte=lo, started_at__lt=hi
+    )
+
+
+def _high_risk_hits(hits: QuerySet[QAHit]) -> QuerySet[QAHit]:
+    """Critical hits, and buyer alerts that threaten a complaint or a bad review (not mere mood)."""
+    return hits.filter(
+        Q(severity=Severity.CRITICAL)
+        | (Q(severity=Severity.ALERT, rule__role="buyer") & ~Q(rule__rule_type=RuleType.SENTIMENT))
+    )
+
+
+def _action(review_status: str | None, dispute_status: str | None, comment: str) -> str:
+    parts = []
+    if review_status == ReviewStatus.CONFIRMED:
+        parts.append("confirmed by QA" + (f": {comment}" if comment else ""))
+    elif review_status == ReviewStatus.DISMISSED:
+        parts.append("dismissed by QA" + (f": {comment}" if comment else ""))
+    elif review_status == ReviewStatus.OPEN:
+        parts.append("awaiting review")
+    else:
+        parts.append("alert sent to the shift lead")
+    if dispute_status:
+        parts.append(f"dispute {dispute_status.replace('_', ' ')}")
+    return "; ".join(parts)
+
+
+def qa_period_summary(*, client_id: int, start: date, end: date) -> QAPeriodSummary:
+    from apps.conversations.models import Conversation
+
+    lo, hi = period_bounds(start, end)
+    conversations = Conversation.objects.filter(
+        store__client_id=client_id, started_at__gte=lo, started_at__lt=hi
+    ).count()
+    results = period_results(client_id=client_id, start=start, end=end)
+    agg = results.aggregate(
+        scored=Count("id", filter=Q(status=ResultStatus.SCORED)),
+        unscorable=Count("id", filter=Q(status=ResultStatus.UNSCORABLE)),
+        passed=Count("id", filter=Q(status=ResultStatus.SCORED, passed=True)),
+        avg=Avg("score", filter=Q(status=ResultStatus.SCORED)),
+    )
+    hits = QAHit.objects.filter(result__in=results)
+    critical_hits = hits.filter(severity=Severity.CRITICAL).count()
+    by_rule = [
+        {"rule_code": r["rule__code"], "rule_name": r["rule__name"], "severity": r["severity"], "hits": r["n"]}
+        for r in hits.exclude(severity=Severity.INFO)
+        .values("rule__code", "rule__name", "severity")
+        .annotate(n=Count("id"))
+        .order_by("-n", "rule__code")
+    ]
+    tz = timezone.get_default_timezone()
+    by_day = [
+        {
+            "date": r["day"],
+            "scored": r["scored"],
+            "average_score": _avg(r["avg"]),
+            "pass_rate": _rate(r["passed"], r["scored"]),
+        }
+        for r in results.filter(status=ResultStatus.SCORED)
+        .annotate(day=TruncDate("started_at", tzinfo=tz))
+        .values("day")
+        .annotate(scored=Count("id"), passed=Count("id", filter=Q(passed=True)), avg=Avg("score"))
+        .order_by("day")
+    ]
+    high_risk = _high_risk_rows(_high_risk_hits(hits), limit=50)
+    disputes_qs = Dispute.objects.filter(result__in=results)
+    d = disputes_qs.aggregate(
+        filed=Count("id"),
+        accepted=Count("id", filter=Q(status=DisputeStatus.ACCEPTED)),
+        partly_accepted=Count("id", filter=Q(status=DisputeStatus.PARTLY_ACCEPTED)),
+        rejected=Count("id", filter=Q(status=DisputeStatus.REJECTED)),
+        open=Count("id", filter=Q(status=DisputeStatus.OPEN)),
+    )
+    return QAPeriodSummary(
+        conversations=conversations,
+        scored=agg["scored"],
+        unscorable=agg["unscorable"],
+        passed=agg["passed"],
+        pass_rate=_rate(agg["passed"], agg["scored"]),
+        average_score=_avg(agg["avg"]),
+        critical_hits=critical_hits,
+        by_rule=by_rule,
+        by_day=by_day,
+        high_risk=high_risk,
+        disputes=dict(d),
+        coaching=coaching_rows(hits=hits),
+    )
+
+
+def _high_risk_rows(hits: QuerySet[QAHit], *, limit: int) -> list[dict]:
+    rows = list(
+        hits.select_related("rule", "result__conversation")
+        .order_by("-result__started_at", "result_id", "message_index")
+        .values(
+            "id",
+            "result_id",
+            "result__conversation_id",
+            "result__conversation__platform_conversation_id",
+            "result__started_at",
+            "rule__name",
+            "excerpt",
+        )[: limit * 4]
+    )
+    seen, picked = set(), []
+    for r in rows:
+        if r["result_id"] in seen:
+            continue
+        seen.add(r["result_id"])
+        picked.append(r)
+        if len(picked) == limit:
+            break
+    result_ids = [r["result_id"] for r in picked]
+    reviews: dict[int, tuple[str, str]] = {}
+    for rid, status, comment in ReviewItem.objects.filter(result_id__in=result_ids).values_list(
+        "result_id", "status", "comment"
+    ):
+        if rid not in reviews or status != ReviewStatus.OPEN:
+            reviews[rid] = (status, comment)
+    disputes = dict(Dispute.objects.filter(result_id__in=result_ids).values_list("result_id", "status"))
+    out = []
+    for r in picked:
+        status, comment = reviews.get(r["result_id"], (None, ""))
+        out.append(
+            {
+                "conversation_id": r["result__conversation_id"],
+                "platform_conversation_id": r["result__conversation__platform_conversation_id"],
+                "started_at": r["result__started_at"],
+                "rule_name": r["rule__name"],
+                "excerpt": r["excerpt"],
+                "review_status": status or "not_queued",
+                "action": _action(status, disputes.get(r["result_id"]), comment),
+            }
+        )
+    return out
+
+
+def coaching_rows(*, hits: QuerySet[QAHit], limit: int = 20) -> list[dict]:
+    """Agents with the most violations (confirmed or not dismissed) and their most frequent rule."""
+    counted = (
+        hits.filter(severity__in=VIOLATIONS, result__agent__isnull=False)
+        .exclude(review_items__status=ReviewStatus.DISMISSED)
+        .values("result__agent_id", "result__agent__name", "rule__name")
+        .annotate(n=Count("id"))
+    )
+    per_agent: dict[int, Counter] = defaultdict(Counter)
+    names: dict[int, str] = {}
+    for r in counted:
+        per_agent[r["result__agent_id"]][r["rule__name"]] += r["n"]
+        names[r["result__agent_id"]] = r["result__agent__name"]
+    rows = [
+        {"agent_name": names[a], "issues": sum(c.values()), "top_rule": c.most_common(1)[0][0]}
+        for a, c in per_agent.items()
+    ]
+    rows.sort(key=lambda r: (-r["issues"], r["agent_name"]))
+    return rows[:limit]
+
+
+# ---------------------------------------------------------------------------------------------
+# Page data
+# ---------------------------------------------------------------------------------------------
+
+
+def visible_scorecards(*, user) -> QuerySet[Scorecard]:
+    return scope_queryset(Scorecard.objects.select_related("client"), user)
+
+
+def brand_weekly_trend(*, user, start: date, end: date) -> dict[str, list[tuple[date, float]]]:
+    """Average score per brand and week (active scorecards)."""
+    lo, hi = period_bounds(start, end)
+    tz = timezone.get_default_timezone()
+    qs = scope_queryset(QAResult.objects.all(), user).filter(
+        status=ResultStatus.SCORED, scorecard__is_active=True, started_at__gte=lo, started_at__lt=hi
+    )
+    series: dict[str, list[tuple[date, float]]] = defaultdict(list)
+    for r in (
+        qs.annotate(week=TruncWeek("started_at", tzinfo=tz))
+        .values("scorecard__client__name", "week")
+        .annotate(avg=Avg("score"))
+        .order_by("scorecard__client__name", "week")
+    ):
+        series[r["scorecard__client__name"]].append((r["week"].date(), float(r["avg"])))
+    return dict(series)
+
+
+def agent_weekly_trend(
+    *, user, client_id: int, start: date, end: date, limit: int = 8
+) -> dict[str, list[tuple[date, float]]]:
+    """Average score per agent and week for one brand: the agents with the most scored chats."""
+    lo, hi = period_bounds(start, end)
+    tz = timezone.get_default_timezone()
+    qs = scope_queryset(QAResult.objects.all(), user).filter(
+        scorecard__client_id=client_id,
+        scorecard__is_active=True,
+        status=ResultStatus.SCORED,
+        agent__isnull=False,
+        started_at__gte=lo,
+        started_at__lt=hi,
+    )
+    top = list(qs.values("agent_id").annotate(n=Count("id")).order_by("-n", "agent_id")[:limit])
+    ids = [t["agent_id"] for t in top]
+    series: dict[str, list[tuple[date, float]]] = defaultdict(list)
+    for r in (
+        qs.filter(agent_id__in=ids)
+        .annotate(week=TruncWeek("started_at", tzinfo=tz))
+        .values("agent__name", "week")
+        .annotate(avg=Avg("score"))
+        .order_by("agent__name", "week")
+    ):
+        series[r["agent__name"]].append((r["week"].date(), float(r["avg"])))
+    return dict(series)
+
+
+def most_violated_rules(*, user, start: date, end: date, client_id: int | None = None, limit: int = 15) -> list[dict]:
+    lo, hi = period_bounds(start, end)
+    qs = scope_queryset(QAHit.objects.all(), user).filter(
+        severity__in=VIOLATIONS, result__started_at__gte=lo, result__started_at__lt=hi
+    )
+    if client_id:
+        qs = qs.filter(result__scorecard__client_id=client_id)
+    return list(
+        qs.values("rule__code", "rule__name", "severity")
+        .annotate(hits=Count("id"), conversations=Count("result_id", distinct=True))
+        .order_by("-hits", "rule__code")[:limit]
+    )
+
+
+def escalation_risk(*, user, start: date, end: date, client_id: int | None = None, limit: int = 100) -> list[dict]:
+    """Buyers threatening complaints or bad reviews (and critical hits), newest first, for the shift lead."""
+    lo, hi = period_bounds(start, end)
+    qs = scope_queryset(QAHit.objects.all(), user).filter(result__started_at__gte=lo, result__started_at__lt=hi)
+    if client_id:
+        qs = qs.filter(result__scorecard__client_id=client_id)
+    return _high_risk_rows(_high_risk_hits(qs), limit=limit)
+
+
+def weekly_coaching(*, user, week_start: date, client_id: int | None = None) -> list[dict]:
+    lo, hi = period_bounds(week_start, week_start + timedelta(days=7))
+    qs = scope_queryset(QAHit.objects.all(), user).filter(result__started_at__gte=lo, result__started_at__lt=hi)
+    if client_id:
+        qs = qs.filter(result__scorecard__client_id=client_id)
+    return coaching_rows(hits=qs, limit=50)
+
+
+def transcript(result: QAResult) -> list[dict]:
+    """The conversation's messages with the hit spans of this result marked, for the review screen."""
+    from apps.conversations.models import Message
+
+    messages = list(
+        Message.objects.filter(conversation_id=result.conversation_id)
+        .order_by("seq")
+        .values("seq", "sender_role", "sent_at", "content")
+    )
+    hits_by_msg: dict[int, list] = defaultdict(list)
+    for h in result.hits.select_related("rule").order_by("message_index", "span_start"):
+        if h.message_index is not None:
+            hits_by_msg[h.message_index].append(h)
+    out = []
+    for idx, m in enumerate(messages):
+        hits = hits_by_msg.get(idx, [])
+        out.append({**m, "index": idx, "segments": _segments(m["content"], hits), "rules": hits})
+    return out
+
+
+def _segments(text: str, hits) -> list[dict]:
+    """Split a message into plain and highlighted pieces (overlapping spans are merged)."""
+    spans = sorted(
+        (h.span_start, h.span_end, h.rule.name, h.severity)
+        for h in hits
+        if h.span_start is not None and h.span_end is not None and h.span_end > h.span_start
+    )
+    segments, pos = [], 0
+    for s, e, name, severity in spans:
+        s = max(s, pos)
+        if e <= s:
+            continue
+        if s > pos:
+            segments.append({"text": text[pos:s], "hit": None})
+        segments.append({"text": text[s:e], "hit": name, "severity": severity})
+        pos = e
+    if pos < len(text):
+        segments.append({"text": text[pos:], "hit": None})
+    return segments

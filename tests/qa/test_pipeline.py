@@ -1,0 +1,74 @@
+"""QA runs after an import (POST_IMPORT_TASKS, Celery eager in tests) and a re-import scores nothing twice."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from apps.conversations.models import Conversation
+from apps.conversations.services import import_file
+from apps.qa import services
+from apps.qa.models import QAResult, QARun
+from tests import factories
+
+
+def write_jsonl(path, rows):
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+
+
+def rows(shop):
+    out = []
+    for c in range(3):
+        msgs = [("buyer", "在吗，这个是最低价吗"), ("agent", "亲，您好！全网最低价，保证正品"), ("buyer", "好的")]
+        for i, (role, text) in enumerate(msgs):
+            out.append(
+                {
+                    "platform": "tmall",
+                    "shop": shop,
+                    "conversation_id": f"PQ-{c}",
+                    "message_id": f"PQ-{c}-{i}",
+                    "sent_at": f"2026-11-11T10:00:{10 * i:02d}+08:00",
+                    "sender_role": role,
+                    "agent": "qa-agent-1" if role == "agent" else "",
+                    "buyer": "tb_buyer",
+                    "msg_type": "text",
+                    "content": text,
+                }
+            )
+    return out
+
+
+@pytest.fixture
+def imported(brand_a, tmp_path, media_root, django_capture_on_commit_callbacks):
+    services.scorecard_install_default(client=brand_a)
+    store = factories.make_store(client=brand_a, shop_id="qa-shop")
+    factories.make_agent(nick="qa-agent-1")
+    path = tmp_path / "chats.jsonl"
+    write_jsonl(path, rows(store.shop_id))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = import_file(path=path, file_format="canonical_jsonl")
+    return run, path
+
+
+def test_import_triggers_qa_for_every_conversation(imported):
+    run, _path = imported
+    qa_run = QARun.objects.get(import_run=run)
+    assert (qa_run.status, qa_run.scored, QAResult.objects.count(), Conversation.objects.count()) == (
+        "succeeded",
+        3,
+        3,
+        3,
+    )
+
+
+def test_qa_of_the_same_import_twice_adds_nothing(imported):
+    run, _path = imported
+    again = services.qa_score_import_run(import_run_id=run.pk)
+    assert (again.scored, again.skipped, QAResult.objects.count()) == (0, 3, 3)
+
+
+def test_task_is_registered_in_the_import_pipeline():
+    from apps.conversations import pipeline
+
+    assert "apps.qa.tasks.qa_score_import_run_task" in pipeline.POST_IMPORT_TASKS

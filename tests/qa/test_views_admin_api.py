@@ -1,0 +1,169 @@
+"""QA pages, the admin review screens, the API and the period summary feed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client as WebClient
+
+from apps.qa import selectors, services
+from apps.qa.models import Dispute, QAResult, ReviewItem
+from tests import factories
+from tests.qa.factories import CLEAN, make_conversation
+
+THREAT = [
+    ("buyer", 0, "你们太垃圾了，再不处理我就投诉到12315"),
+    ("agent", 10, "亲，您好，请提供订单号"),
+    ("agent", 20, "加我vx私聊"),
+    ("buyer", 30, "好的"),
+]
+
+
+@pytest.fixture
+def scored(brand_a):
+    services.scorecard_install_default(client=brand_a)
+    store = factories.make_store(client=brand_a)
+    agent = factories.make_agent()
+    bad = make_conversation(store=store, messages=THREAT, agent=agent)
+    good = make_conversation(store=store, messages=CLEAN, agent=agent)
+    services.score_conversation_batch(conversation_ids=[bad.pk, good.pk])
+    return bad, good
+
+
+def web(user) -> WebClient:
+    c = WebClient()
+    c.force_login(user)
+    return c
+
+
+def test_period_summary_counts(scored, brand_a):
+    summary = selectors.qa_period_summary(client_id=brand_a.pk, start=date(2026, 11, 1), end=date(2026, 12, 1))
+    assert (summary.conversations, summary.scored, summary.passed, str(summary.pass_rate)) == (2, 2, 1, "0.5000")
+    assert summary.critical_hits >= 1 and summary.by_day[0]["scored"] == 2
+
+
+def test_period_summary_high_risk_and_coaching(scored, brand_a):
+    summary = selectors.qa_period_summary(client_id=brand_a.pk, start=date(2026, 11, 1), end=date(2026, 12, 1))
+    assert summary.high_risk[0]["review_status"] == "open"
+    assert summary.coaching[0]["issues"] >= 2
+    assert set(summary.disputes) == {"filed", "accepted", "partly_accepted", "rejected", "open"}
+
+
+def test_period_summary_empty_period_has_none_rates(brand_a):
+    summary = selectors.qa_period_summary(client_id=brand_a.pk, start=date(2026, 1, 1), end=date(2026, 2, 1))
+    assert (summary.pass_rate, summary.average_score, summary.by_rule) == (None, None, [])
+
+
+@pytest.mark.parametrize("name", ["qa:dashboard", "qa:agents", "qa:escalations", "qa:coaching"])
+def test_pages_render_for_supervisor(scored, qa_supervisor, name):
+    from django.urls import reverse
+
+    response = web(qa_supervisor).get(reverse(name), {"start": "2026-11-01", "end": "2026-12-01"})
+    assert response.status_code == 200
+
+
+def test_dashboard_draws_an_svg_chart(scored, qa_supervisor):
+    response = web(qa_supervisor).get("/qa/", {"start": "2026-11-01", "end": "2026-12-01"})
+    assert b"<polyline" in response.content
+
+
+def test_client_viewer_cannot_open_qa_pages(scored, viewer_a):
+    assert web(viewer_a).get("/qa/").status_code == 403
+
+
+def test_admin_review_change_view_highlights_spans(scored, qa_supervisor):
+    item = ReviewItem.objects.filter(hit__rule__code="off_platform").get()
+    response = web(qa_supervisor).get(f"/admin/qa/reviewitem/{item.pk}/change/")
+    assert response.status_code == 200
+    assert b'<mark class="qa-hit qa-critical"' in response.content
+
+
+def test_admin_bulk_dismiss_with_comment(scored, qa_supervisor):
+    ids = list(ReviewItem.objects.values_list("pk", flat=True))
+    response = web(qa_supervisor).post(
+        "/admin/qa/reviewitem/",
+        {"action": "dismiss", "_selected_action": ids, "apply": "1", "comment": "误报"},
+    )
+    assert response.status_code == 302
+    assert set(ReviewItem.objects.values_list("status", "comment")) == {("dismissed", "误报")}
+
+
+def test_admin_queue_filters(scored, qa_supervisor, brand_a):
+    response = web(qa_supervisor).get(
+        "/admin/qa/reviewitem/", {"severity": "critical", "status": "open", "rule": "off_platform"}
+    )
+    assert response.status_code == 200
+
+
+def test_admin_rule_with_broken_regex_shows_reason(scored, qa_supervisor, brand_a):
+    card = brand_a.scorecards.get()
+    response = web(qa_supervisor).post(
+        "/admin/qa/rule/add/",
+        {
+            "scorecard": card.pk,
+            "item": card.items.first().pk,
+            "code": "broken",
+            "name": "broken",
+            "rule_type": "regex",
+            "params": '{"pattern": "(vx"}',
+            "severity": "major",
+            "score_change": -5,
+            "role": "agent",
+            "platforms": "[]",
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 200 and "broken regular expression" in response.content.decode()
+
+
+def test_api_rule_with_empty_words_is_400(scored, api, qa_supervisor, brand_a):
+    card = brand_a.scorecards.get()
+    response = api(qa_supervisor).post(
+        "/api/v1/qa/rules/",
+        {
+            "scorecard": card.pk,
+            "item": card.items.first().pk,
+            "code": "e",
+            "name": "e",
+            "rule_type": "keyword",
+            "params": {"words": []},
+            "severity": "major",
+            "score_change": -5,
+            "role": "agent",
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "empty" in response.json()["detail"]
+
+
+def test_api_summary_404_for_other_brand(scored, api, brand_b):
+    viewer_b = factories.make_user(role="client_viewer", client=brand_b)
+    response = api(viewer_b).get(
+        "/api/v1/qa/summary/", {"client": scored[0].store.client_id, "start": "2026-11-01", "end": "2026-12-01"}
+    )
+    assert response.status_code in (403, 404)
+
+
+def test_api_results_hidden_from_other_brand_viewer(scored, api, brand_b):
+    viewer_b = factories.make_user(role="client_viewer", client=brand_b)
+    result = QAResult.objects.first()
+    assert api(viewer_b).get(f"/api/v1/qa/results/{result.pk}/").status_code in (403, 404)
+
+
+def test_api_dispute_file_and_decide(scored, api, bpo_manager, qa_supervisor):
+    result = QAResult.objects.get(conversation=scored[0])
+    filed = api(bpo_manager).post("/api/v1/qa/disputes/", {"result": result.pk, "reason": "客户原话"}, format="json")
+    assert filed.status_code == 201
+    decided = api(qa_supervisor).post(
+        f"/api/v1/qa/disputes/{filed.json()['id']}/decide/", {"decision": "rejected"}, format="json"
+    )
+    assert decided.status_code == 200 and Dispute.objects.get().status == "rejected"
+
+
+def test_api_review_decide(scored, api, qa_supervisor):
+    item = ReviewItem.objects.first()
+    response = api(qa_supervisor).post(
+        f"/api/v1/qa/review-items/{item.pk}/decide/", {"status": "confirmed", "comment": "ok"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "confirmed"
