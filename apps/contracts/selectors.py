@@ -231,7 +231,16 @@ def invoice_list(*, user, period_start: date | None = None):
     qs = Invoice.objects.select_related("contract", "contract__client", "entity")
     if period_start:
         qs = qs.filter(period_start=period_start)
-    return scope_queryset(qs, user)
+    return client_visible(scope_queryset(qs, user), user)
+
+
+def client_visible(qs, user):
+    """A brand's own staff see only invoices that were issued to them, never drafts."""
+    from apps.core.roles import visible_client_ids
+
+    if visible_client_ids(user) is not None:
+        return qs.filter(status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PAID])
+    return qs
 
 
 def invoice_for_client_period(*, client_id: int, start: date, end: date) -> Invoice | None:

@@ -1,4 +1,11 @@
-"""Server-rendered pages of the contracts app."""
+"""Server-rendered pages of the contracts app (mounted at /billing/)."""
+
+from django.urls import path
+
+from apps.contracts import views
 
 app_name = "contracts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.billing_page, name="billing"),
+    path("export/", views.billing_export, name="export"),
+]

@@ -298,3 +298,22 @@ def test_two_concurrent_runs_make_one_invoice(brand_a):
     assert errors == []
     assert Invoice.objects.filter(contract=contract).count() == 1
     assert InvoiceLine.objects.filter(invoice__contract=contract).count() == 1
+
+
+@pytest.mark.django_db
+def test_billing_day_bills_the_previous_month_for_due_contracts(brand_a, brand_b, django_capture_on_commit_callbacks):
+    due = make_contract(client=brand_a, billing_day=5)
+    make_contract(client=brand_b, billing_day=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.billing_day_run(today=date(2026, 12, 5))
+    run.refresh_from_db()
+    assert (run.period_start, run.contract_ids, run.status) == (NOV, [due.pk], "succeeded")
+    assert list(Invoice.objects.values_list("contract_id", flat=True)) == [due.pk]
+
+
+def test_schedule_is_declared_for_beat():
+    from apps.contracts.schedules import PERIODIC_TASKS
+    from apps.contracts.tasks import billing_day_task
+
+    assert [t["task"] for t in PERIODIC_TASKS] == [billing_day_task.name]
+    assert PERIODIC_TASKS[0]["name"].startswith("tideline:")

@@ -1,5 +1,16 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter(trailing_slash=True)
+from apps.contracts.api import views
 
-urlpatterns = router.urls
+router = DefaultRouter(trailing_slash=True)
+router.register("contracts", views.ContractViewSet, basename="contract")
+router.register("invoices", views.InvoiceViewSet, basename="invoice")
+router.register("credit-notes", views.CreditNoteViewSet, basename="creditnote")
+router.register("billing-runs", views.BillingRunViewSet, basename="billingrun")
+
+urlpatterns = [
+    path("usage/bulk/", views.UsageBulkView.as_view(), name="usage-bulk"),
+    path("usage/upload/", views.UsageUploadView.as_view(), name="usage-upload"),
+    *router.urls,
+]

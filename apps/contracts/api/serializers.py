@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from apps.contracts.models import (
+    BillingRun,
+    Charge,
+    Contract,
+    ContractVersion,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    SlaResult,
+    SlaTerm,
+    Tier,
+)
+
+
+class TierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tier
+        fields = ["id", "peak_window", "lower", "upper", "unit_price", "flat_fee"]
+
+
+class ChargeSerializer(serializers.ModelSerializer):
+    tiers = TierSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Charge
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "amount",
+            "metric",
+            "model",
+            "unit_price",
+            "package_size",
+            "package_price",
+            "included_quantity",
+            "platforms",
+            "store_ids",
+            "channels",
+            "night_surcharge_rate",
+            "minimum_amount",
+            "tiers",
+        ]
+
+
+class SlaTermSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SlaTerm
+        fields = ["id", "kpi", "target", "comparison", "weight", "cap", "earn_back", "earn_back_target"]
+
+
+class ContractVersionSerializer(serializers.ModelSerializer):
+    charges = ChargeSerializer(many=True, read_only=True)
+    sla_terms = SlaTermSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ContractVersion
+        fields = [
+            "id",
+            "valid_from",
+            "valid_to",
+            "currency",
+            "billing_day",
+            "payment_terms_days",
+            "vat_rate",
+            "monthly_minimum",
+            "sla_at_risk_share",
+            "sla_cap",
+            "charges",
+            "sla_terms",
+        ]
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    entity_name = serializers.CharField(source="entity.legal_name", read_only=True)
+    versions = ContractVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = ["id", "code", "name", "client", "client_name", "entity", "entity_name", "is_active", "versions"]
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InvoiceLine
+        fields = [
+            "position",
+            "kind",
+            "code",
+            "description",
+            "metric",
+            "quantity",
+            "unit_price",
+            "tiers",
+            "amount_unrounded",
+            "amount",
+            "vat_rate",
+            "details",
+        ]
+
+
+class SlaResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SlaResult
+        fields = ["kpi", "name", "measured", "target", "comparison", "met", "credit_amount", "details"]
+
+
+class CreditNoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CreditNote
+        fields = ["id", "invoice", "number", "subtotal", "vat_amount", "total", "reason", "issued_at"]
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    contract_code = serializers.CharField(source="contract.code", read_only=True)
+    client = serializers.IntegerField(source="contract.client_id", read_only=True)
+    client_name = serializers.CharField(source="contract.client.name", read_only=True)
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+    sla_results = SlaResultSerializer(many=True, read_only=True)
+    credit_notes = CreditNoteSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "sequence",
+            "status",
+            "contract",
+            "contract_code",
+            "client",
+            "client_name",
+            "period_start",
+            "period_end",
+            "currency",
+            "subtotal",
+            "vat_amount",
+            "total",
+            "vat_breakdown",
+            "issued_at",
+            "due_date",
+            "approved_at",
+            "paid_at",
+            "note",
+            "lines",
+            "sla_results",
+            "credit_notes",
+        ]
+
+
+class BillingRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BillingRun
+        fields = [
+            "id",
+            "status",
+            "period_start",
+            "period_end",
+            "contract_ids",
+            "progress_done",
+            "progress_total",
+            "invoices_created",
+            "invoices_updated",
+            "invoices_unchanged",
+            "supplementary_created",
+            "parked",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+# ---- inputs
+
+
+class PeriodInput(serializers.Serializer):
+    period = serializers.DateField(help_text="Any day of the month to bill.")
+    contracts = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EditInput(serializers.Serializer):
+    reason = serializers.CharField()
+    note = serializers.CharField(required=False, allow_blank=True)
+    adjustment_description = serializers.CharField(required=False)
+    adjustment_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+
+
+class CreditInput(serializers.Serializer):
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    reason = serializers.CharField()
+
+
+class PaidInput(serializers.Serializer):
+    paid_at = serializers.DateTimeField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class UsageBulkInput(serializers.Serializer):
+    rows = serializers.ListField(child=serializers.DictField(), allow_empty=False)
+    late = serializers.BooleanField(required=False, default=False)
+
+
+class UsageUploadInput(serializers.Serializer):
+    file = serializers.FileField()
+    late = serializers.BooleanField(required=False, default=False)

@@ -1,0 +1,191 @@
+"""Contracts API: contracts (read), invoices with their lifecycle actions, credit notes, billing
+runs (preview, run) and usage posting. Writes need the account-manager role."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.contracts import exports, selectors, services
+from apps.contracts.api import serializers as s
+from apps.contracts.models import BillingRun, Charge, Contract, CreditNote, Invoice, InvoiceLine
+from apps.core.api import ScopedReadOnlyViewSet
+from apps.core.choices import Role
+from apps.core.errors import DomainError
+from apps.core.permissions import HasRole, IsTidelineUser, TidelineModelPermissions
+from apps.core.roles import scope_queryset
+
+WRITE = [IsTidelineUser, HasRole.of(Role.ACCOUNT_MANAGER)]
+
+
+class ContractViewSet(ScopedReadOnlyViewSet):
+    serializer_class = s.ContractSerializer
+    queryset = Contract.objects.select_related("client", "entity").prefetch_related(
+        "versions__sla_terms", Prefetch("versions__charges", queryset=Charge.objects.prefetch_related("tiers"))
+    )
+
+
+class InvoiceViewSet(ScopedReadOnlyViewSet):
+    serializer_class = s.InvoiceSerializer
+    queryset = Invoice.objects.select_related("contract", "contract__client").prefetch_related(
+        Prefetch("lines", queryset=InvoiceLine.objects.order_by("position")), "sla_results", "credit_notes"
+    )
+
+    def get_queryset(self):
+        qs = selectors.client_visible(super().get_queryset(), self.request.user)
+        params = self.request.query_params
+        if period := params.get("period"):
+            qs = qs.filter(period_start=period)
+        if state := params.get("status"):
+            qs = qs.filter(status=state)
+        if client := params.get("client"):
+            qs = qs.filter(contract__client_id=client)
+        return qs
+
+    def _done(self, invoice):
+        return Response(self.get_serializer(self.get_queryset().get(pk=invoice.pk)).data)
+
+    @action(detail=True, methods=["post"], permission_classes=WRITE)
+    def approve(self, request, pk=None):
+        data = _valid(s.ReasonInput, request)
+        return self._done(services.invoice_approve(invoice=self.get_object(), actor=request.user, **data))
+
+    @action(detail=True, methods=["post"], permission_classes=WRITE)
+    def issue(self, request, pk=None):
+        data = _valid(s.ReasonInput, request)
+        return self._done(services.invoice_issue(invoice=self.get_object(), actor=request.user, **data))
+
+    @action(detail=True, methods=["post"], permission_classes=WRITE, url_path="mark-paid")
+    def mark_paid(self, request, pk=None):
+        data = _valid(s.PaidInput, request)
+        return self._done(services.invoice_mark_paid(invoice=self.get_object(), actor=request.user, **data))
+
+    @action(detail=True, methods=["post"], permission_classes=WRITE)
+    def edit(self, request, pk=None):
+        data = _valid(s.EditInput, request)
+        adjustment = None
+        if "adjustment_amount" in data:
+            adjustment = {"description": data.get("adjustment_description", ""), "amount": data["adjustment_amount"]}
+        invoice = services.invoice_edit_draft(
+            invoice=self.get_object(),
+            actor=request.user,
+            reason=data["reason"],
+            note=data.get("note"),
+            adjustment=adjustment,
+        )
+        return self._done(invoice)
+
+    @action(detail=True, methods=["post"], permission_classes=WRITE)
+    def credit(self, request, pk=None):
+        data = _valid(s.CreditInput, request)
+        note = services.credit_note_create(invoice=self.get_object(), actor=request.user, **data)
+        return Response(s.CreditNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=False, methods=["get"], url_path="export")
+    def export(self, request):
+        fmt = request.query_params.get("file", "csv")
+        invoices = list(self.get_queryset())
+        if fmt == "xlsx":
+            body = exports.invoices_xlsx(invoices)
+            response = HttpResponse(
+                body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+        elif fmt == "csv":
+            response = HttpResponse(exports.invoices_csv(invoices), content_type="text/csv; charset=utf-8")
+        else:
+            raise DomainError("file must be csv or xlsx", field="file")
+        response["Content-Disposition"] = f'attachment; filename="invoices.{fmt}"'
+        return response
+
+
+class CreditNoteViewSet(ScopedReadOnlyViewSet):
+    serializer_class = s.CreditNoteSerializer
+    queryset = CreditNote.objects.select_related("invoice")
+
+
+class BillingRunViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.BillingRunSerializer
+    permission_classes = [IsTidelineUser, TidelineModelPermissions]
+
+    def get_queryset(self):
+        return scope_queryset(BillingRun.objects.all(), self.request.user)
+
+    @action(detail=False, methods=["post"], permission_classes=WRITE)
+    def preview(self, request):
+        data = _valid(s.PeriodInput, request)
+        return Response(
+            services.billing_preview(period_start=data["period"], contract_ids=data["contracts"], user=request.user)
+        )
+
+    @action(detail=False, methods=["post"], permission_classes=WRITE)
+    def run(self, request):
+        data = _valid(s.PeriodInput, request)
+        run = services.billing_run_create(
+            period_start=data["period"], actor=request.user, contract_ids=data["contracts"] or None
+        )
+        run.refresh_from_db()
+        return Response(s.BillingRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _usage_response(result):
+    return Response(
+        {
+            "received": result.received,
+            "inserted": result.inserted,
+            "duplicates": result.duplicates,
+            "late_periods": result.late_periods,
+        },
+        status=status.HTTP_200_OK,
+    )
+
+
+def _usage_errors(exc: DomainError) -> Response:
+    body = exc.as_dict()
+    body["errors"] = getattr(exc, "errors", [])
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+class UsageBulkView(APIView):
+    """POST {rows: [{contract, metric, source_key, quantity, night_quantity?, occurred_at, platform?,
+    store?, channel?}], late?}: idempotent; a repeated business key counts once."""
+
+    permission_classes = WRITE
+
+    def post(self, request):
+        data = _valid(s.UsageBulkInput, request)
+        try:
+            result = services.usage_record_bulk(
+                rows=data["rows"], late=data["late"], actor=request.user, user=request.user
+            )
+        except DomainError as exc:
+            return _usage_errors(exc)
+        return _usage_response(result)
+
+
+class UsageUploadView(APIView):
+    """POST multipart `file` (CSV with a header row) and optional `late`."""
+
+    permission_classes = WRITE
+    parser_classes = [MultiPartParser, FormParser]
+
+    def post(self, request):
+        data = _valid(s.UsageUploadInput, request)
+        try:
+            rows = services.usage_parse_csv(content=data["file"].read())
+            result = services.usage_record_bulk(
+                rows=rows, source="csv", late=data["late"], actor=request.user, user=request.user
+            )
+        except DomainError as exc:
+            return _usage_errors(exc)
+        return _usage_response(result)
