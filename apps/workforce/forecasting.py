@@ -1,0 +1,217 @@
+"""Contact forecasts per 15-minute interval from history (pure pandas, no ORM).
+
+Model, for one brand × channel:
+- *level*: the mean daily contacts of the last ``level_days`` ordinary (non-promo) days, after
+  taking out the weekday effect (the trend level);
+- *weekly shape*: each weekday's mean over ordinary days relative to the overall mean;
+- *daily shape*: each weekday's mean share per 15-minute interval (ordinary days), falling back to
+  all weekdays pooled when a weekday has too little history;
+- *promo uplift*: for each day of a promo event, the ratio actual / expected-without-promo learned
+  from past events at the same offset from the peak day (with that day's own intraday shape);
+  without such history the hand-set ``expected_uplift`` of the event applies on the peak day,
+  a tenth of it during the presale and a quarter of it on the days after the peak, and the peak
+  window gets ``peak_window_share`` of the peak day's volume.
+Timestamps are local (Asia/Shanghai), naive, on the 15-minute grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+SLOTS = 96
+FREQ = "15min"
+
+
+@dataclass(frozen=True)
+class Promo:
+    """A promo event in local time: presale from ``presale_start``, the peak day ``peak_day`` with
+    its window [peak_start, peak_end), the last day ``end_date`` (inclusive), and a hand-set uplift."""
+
+    name: str
+    presale_start: date
+    peak_start: datetime
+    peak_end: datetime
+    end_date: date
+    expected_uplift: float = 1.0
+
+    @property
+    def peak_day(self) -> date:
+        return self.peak_start.date()
+
+    def days(self) -> list[date]:
+        d, out = self.presale_start, []
+        while d <= self.end_date:
+            out.append(d)
+            d += timedelta(days=1)
+        return out
+
+
+@dataclass
+class ForecastResult:
+    """``volume`` indexed by local interval start; ``uplift`` per local date; what was learned."""
+
+    volume: pd.Series
+    uplift: dict[date, float]
+    level: float
+    weekday_factor: list[float]
+    learned_offsets: dict[int, float] = field(default_factory=dict)
+
+
+def to_interval_series(timestamps: pd.Series | list, *, start: datetime, end: datetime) -> pd.Series:
+    """Count contacts per 15-minute interval in [start, end) (local naive datetimes); zeros filled."""
+    idx = pd.date_range(start, end, freq=FREQ, inclusive="left")
+    ts = (
+        pd.to_datetime(pd.Series(timestamps, dtype="datetime64[ns]"))
+        if len(timestamps)
+        else pd.Series([], dtype="datetime64[ns]")
+    )
+    counts = ts.dt.floor(FREQ).value_counts()
+    return counts.reindex(idx, fill_value=0).astype(float)
+
+
+def _promo_days(promos: list[Promo]) -> set[date]:
+    return {d for p in promos for d in p.days()}
+
+
+def fit_and_forecast(
+    history: pd.Series,
+    *,
+    start: date,
+    days: int = 7,
+    promos: list[Promo] | None = None,
+    level_days: int = 28,
+    peak_window_share: float = 0.35,
+) -> ForecastResult:
+    """Forecast ``days`` days from ``start`` out of ``history`` (interval counts, local index)."""
+    promos = promos or []
+    if (history < 0).any():
+        raise ValueError("history has negative volumes")
+    hist = history[history.index < pd.Timestamp(start)]
+    horizon = pd.date_range(pd.Timestamp(start), periods=days * SLOTS, freq=FREQ)
+    if hist.empty or hist.sum() == 0:
+        return ForecastResult(pd.Series(0.0, index=horizon), {}, 0.0, [1.0] * 7)
+    frame = pd.DataFrame({"v": hist.values}, index=hist.index)
+    frame["day"] = frame.index.normalize()
+    frame["slot"] = frame.index.hour * 4 + frame.index.minute // 15
+    daily = frame.groupby("day")["v"].sum()
+    promo_days = _promo_days(promos)
+    ordinary = daily[[d.date() not in promo_days for d in daily.index]]
+    if ordinary.empty:
+        ordinary = daily
+    dow = ordinary.index.day_of_week
+    overall = ordinary.mean() or 1.0
+    weekday_factor = [float(ordinary[dow == k].mean() / overall) if (dow == k).any() else 1.0 for k in range(7)]
+    recent = ordinary.iloc[-level_days:]
+    level = float(np.mean([v / (weekday_factor[d.day_of_week] or 1.0) for d, v in recent.items()]))
+
+    # intraday shape per weekday from ordinary days
+    matrix = frame.pivot_table(index="day", columns="slot", values="v", aggfunc="sum").reindex(
+        columns=range(SLOTS), fill_value=0
+    )
+    shares = matrix.div(matrix.sum(axis=1).replace(0, np.nan), axis=0)
+    ordinary_shares = shares.loc[[d for d in shares.index if d.date() not in promo_days]].dropna()
+    pooled = ordinary_shares.mean() if not ordinary_shares.empty else pd.Series(1.0 / SLOTS, index=range(SLOTS))
+    shape = {}
+    for k in range(7):
+        rows = ordinary_shares[ordinary_shares.index.day_of_week == k]
+        shape[k] = rows.mean() if len(rows) >= 2 else pooled
+
+    # promo uplift learned from history: offset from peak day -> (ratio, intraday shares)
+    learned: dict[int, tuple[float, pd.Series]] = {}
+    for p in promos:
+        for d in p.days():
+            ts = pd.Timestamp(d)
+            if ts in daily.index and d < start:
+                expected = level * weekday_factor[ts.day_of_week]
+                if expected > 0:
+                    offset = (d - p.peak_day).days
+                    ratio = float(daily[ts] / expected)
+                    prev = learned.get(offset)
+                    row = shares.loc[ts] if ts in shares.index else pooled
+                    learned[offset] = (ratio, row) if prev is None else ((prev[0] + ratio) / 2, (prev[1] + row) / 2)
+
+    values = []
+    uplift: dict[date, float] = {}
+    for i in range(days):
+        d = start + timedelta(days=i)
+        k = d.weekday()
+        factor, day_shape = 1.0, shape[k]
+        for p in promos:
+            if p.presale_start <= d <= p.end_date:
+                offset = (d - p.peak_day).days
+                if offset in learned:
+                    factor, day_shape = learned[offset]
+                else:
+                    factor, day_shape = _hand_uplift(p, d, day_shape, peak_window_share)
+        uplift[d] = float(factor)
+        total = level * weekday_factor[k] * factor
+        values.append(np.asarray(day_shape.fillna(0).values, dtype=float) * total)
+    volume = pd.Series(np.concatenate(values), index=horizon).clip(lower=0)
+    return ForecastResult(volume, uplift, level, weekday_factor, {k: v[0] for k, v in learned.items()})
+
+
+def _hand_uplift(p: Promo, d: date, day_shape: pd.Series, peak_window_share: float) -> tuple[float, pd.Series]:
+    u = max(1.0, p.expected_uplift)
+    if d == p.peak_day:
+        lo = p.peak_start.hour * 4 + p.peak_start.minute // 15
+        hi = lo + max(1, int((p.peak_end - p.peak_start).total_seconds() // 900))
+        window = np.zeros(SLOTS)
+        window[lo : min(hi, SLOTS)] = 1.0
+        window /= window.sum()
+        base = day_shape.fillna(0).values
+        base = base / base.sum() if base.sum() else np.full(SLOTS, 1.0 / SLOTS)
+        mixed = (1 - peak_window_share) * base + peak_window_share * window
+        return u, pd.Series(mixed, index=range(SLOTS))
+    if d < p.peak_day:
+        return 1.0 + (u - 1.0) * 0.10, day_shape
+    return 1.0 + (u - 1.0) * 0.25, day_shape
+
+
+def wape(actual: pd.Series, forecast: pd.Series) -> float | None:
+    """Weighted absolute percentage error Σ|a − f| / Σa (None when nothing happened)."""
+    a, f = actual.align(forecast, join="inner")
+    total = float(a.sum())
+    if total <= 0:
+        return None
+    return float((a - f).abs().sum() / total)
+
+
+@dataclass(frozen=True)
+class AccuracyReport:
+    """WAPE of the model and of the seasonal-naive baseline (same interval one week earlier)."""
+
+    start: date
+    days: int
+    model_wape: float | None
+    naive_wape: float | None
+
+    @property
+    def beats_naive(self) -> bool | None:
+        if self.model_wape is None or self.naive_wape is None:
+            return None
+        return self.model_wape <= self.naive_wape
+
+
+def accuracy_report(
+    history: pd.Series, *, start: date, days: int = 7, promos: list[Promo] | None = None
+) -> AccuracyReport:
+    """Fit on history before ``start``, forecast the held-out ``days`` and compare with what happened."""
+    held = history[
+        (history.index >= pd.Timestamp(start)) & (history.index < pd.Timestamp(start + timedelta(days=days)))
+    ]
+    model = fit_and_forecast(history, start=start, days=days, promos=promos).volume
+    naive = history.shift(7 * SLOTS).reindex(held.index)
+    return AccuracyReport(start, days, wape(held, model), wape(held, naive.fillna(0)))
+
+
+def apply_scenario(volume: pd.Series, *, volume_factor: float = 1.0, bot_resolution: float = 0.0) -> pd.Series:
+    """Human contacts of a scenario: volume × factor × (1 − bot resolution)."""
+    if volume_factor < 0:
+        raise ValueError("the volume factor must not be negative")
+    if not 0 <= bot_resolution <= 1:
+        raise ValueError("the bot resolution rate must be within 0..1")
+    return volume * volume_factor * (1.0 - bot_resolution)
