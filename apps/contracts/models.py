@@ -406,6 +406,9 @@ class Invoice(models.Model):
     source_fingerprint = models.CharField(
         _("digest of the full pricing"), max_length=64, blank=True, help_text=_("What the period priced to.")
     )
+    input_digest = models.CharField(
+        _("digest of the inputs"), max_length=64, blank=True, help_text=_("Terms, usage totals and SLA measurements.")
+    )
     billing_run = models.ForeignKey(BillingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     number = models.CharField(_("number"), max_length=32, blank=True)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)

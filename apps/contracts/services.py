@@ -403,14 +403,15 @@ class ContractBill:
     contract: Contract
     invoice: pricing.PricedInvoice | None = None
     fingerprint: str = ""
+    input_digest: str = ""
     error: str = ""
+    specs: list = field(default_factory=list)
+    measurements: dict = field(default_factory=dict)
 
 
-def contracts_price(*, contracts: list[Contract], period_start: date, period_end: date) -> list[ContractBill]:
-    """Price contracts for a period without writing anything (used by preview and by the run)."""
-    ids = [c.pk for c in contracts]
-    versions = selectors.versions_for_period(ids, period_start, period_end)
-    usage = selectors.usage_items_for(ids, period_start, period_end)
+def _prepare(*, contracts: list[Contract], period_start: date, period_end: date) -> list[ContractBill]:
+    """Load each contract's terms as specs and measure its SLA KPIs (no usage yet)."""
+    versions = selectors.versions_for_period([c.pk for c in contracts], period_start, period_end)
     bills = []
     for contract in contracts:
         bill = ContractBill(contract=contract)
@@ -418,32 +419,54 @@ def contracts_price(*, contracts: list[Contract], period_start: date, period_end
             vs = versions.get(contract.pk) or []
             if not vs:
                 raise DomainError("no contract version covers this period", field="versions")
-            specs = [selectors.version_spec(v) for v in vs]
-            for v, spec in zip(vs, specs, strict=True):
-                for charge in v.charges.all():
-                    if charge.kind == ChargeKind.USAGE and charge.model in (ChargeModel.GRADUATED, ChargeModel.VOLUME):
-                        pricing.validate_tiers(
-                            [t for t in spec.charges if t.code == charge.code][0].tiers, field=f"{charge.code}.tiers"
-                        )
-            terms = specs[-1].sla_terms
-            measurements = (
-                selectors.sla_measurements(
+            bill.specs = [selectors.version_spec(v) for v in vs]
+            for spec in bill.specs:
+                for charge in spec.charges:
+                    if charge.kind == pricing.USAGE and charge.model in (pricing.GRADUATED, pricing.VOLUME):
+                        pricing.validate_tiers(charge.tiers, field=f"{charge.code}.tiers")
+            terms = bill.specs[-1].sla_terms
+            if terms:
+                bill.measurements = selectors.sla_measurements(
                     client_id=contract.client_id, start=period_start, end=period_end, kpis=[t.kpi for t in terms]
                 )
-                if terms
-                else {}
-            )
-            bill.invoice = pricing.price_period(
-                period_start=period_start,
-                period_end=period_end,
-                versions=specs,
-                usage=usage.get(contract.pk, []),
-                measurements=measurements,
-            )
-            bill.fingerprint = bill.invoice.fingerprint()
         except (DomainError, pricing.PricingError, ImportError, ArithmeticError, ValueError) as exc:
             bill.error = f"{type(exc).__name__}: {exc}"
         bills.append(bill)
+    return bills
+
+
+def _digest(bill: ContractBill, stats) -> str:
+    """A digest of everything the price depends on: terms, usage totals and SLA measurements."""
+    import hashlib
+
+    payload = repr((bill.specs, stats, sorted(bill.measurements.items())))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _price(bills: list[ContractBill], *, period_start: date, period_end: date) -> None:
+    todo = [b for b in bills if not b.error]
+    usage = selectors.usage_items_for([b.contract.pk for b in todo], period_start, period_end)
+    for bill in todo:
+        try:
+            bill.invoice = pricing.price_period(
+                period_start=period_start,
+                period_end=period_end,
+                versions=bill.specs,
+                usage=usage.get(bill.contract.pk, []),
+                measurements=bill.measurements,
+            )
+            bill.fingerprint = bill.invoice.fingerprint()
+        except (pricing.PricingError, ArithmeticError, ValueError) as exc:
+            bill.error = f"{type(exc).__name__}: {exc}"
+
+
+def contracts_price(*, contracts: list[Contract], period_start: date, period_end: date) -> list[ContractBill]:
+    """Price contracts for a period without writing anything (used by preview and by the run)."""
+    bills = _prepare(contracts=contracts, period_start=period_start, period_end=period_end)
+    stats = selectors.usage_stats_for([c.pk for c in contracts], period_start, period_end)
+    for bill in bills:
+        bill.input_digest = _digest(bill, stats.get(bill.contract.pk))
+    _price(bills, period_start=period_start, period_end=period_end)
     return bills
 
 
@@ -575,6 +598,7 @@ def _bill_one(*, bill: ContractBill, period_start: date, period_end: date, run: 
             period_end=period_end,
             fingerprint=bill.fingerprint,
             source_fingerprint=bill.fingerprint,
+            input_digest=bill.input_digest,
             billing_run=run,
         )
         _set_totals(invoice, priced)
@@ -586,11 +610,15 @@ def _bill_one(*, bill: ContractBill, period_start: date, period_end: date, run: 
     if any(i.source_fingerprint == bill.fingerprint for i in invoices):
         out.unchanged += 1
         return
+    if any(i.input_digest == bill.input_digest for i in invoices):
+        out.unchanged += 1
+        return
     if periodic.status == InvoiceStatus.DRAFT:
         periodic.lines.all().delete()
         periodic.sla_results.all().delete()
         _set_totals(periodic, priced)
         periodic.fingerprint = periodic.source_fingerprint = bill.fingerprint
+        periodic.input_digest = bill.input_digest
         periodic.billing_run = run
         periodic.save()
         InvoiceLine.objects.bulk_create(_line_rows(periodic, priced.lines))
@@ -642,6 +670,7 @@ def _bill_one(*, bill: ContractBill, period_start: date, period_end: date, run: 
     _set_totals(target, delta_invoice)
     target.fingerprint = delta_invoice.fingerprint()
     target.source_fingerprint = bill.fingerprint
+    target.input_digest = bill.input_digest
     target.billing_run = run
     target.save()
     InvoiceLine.objects.bulk_create(_line_rows(target, delta_invoice.lines))
@@ -655,18 +684,29 @@ def billing_batch_execute(
     is parked with its reason (its savepoint rolls back) and the others complete."""
     out = BatchOutcome()
     contracts = list(Contract.objects.filter(pk__in=contract_ids).select_related("client").order_by("pk"))
-    bills = contracts_price(contracts=contracts, period_start=period_start, period_end=period_end)
     existing: dict[int, set[str]] = {}
-    for cid, fp in Invoice.objects.filter(contract_id__in=contract_ids, period_start=period_start).values_list(
-        "contract_id", "source_fingerprint"
+    for cid, fp, digest in Invoice.objects.filter(contract_id__in=contract_ids, period_start=period_start).values_list(
+        "contract_id", "source_fingerprint", "input_digest"
     ):
-        existing.setdefault(cid, set()).add(fp)
-    todo = []
+        existing.setdefault(cid, set()).update({fp, digest})
+    bills = _prepare(contracts=contracts, period_start=period_start, period_end=period_end)
+    stats = selectors.usage_stats_for(contract_ids, period_start, period_end)
+    to_price = []
     for bill in bills:
+        bill.input_digest = _digest(bill, stats.get(bill.contract.pk))
+        if bill.error:
+            out.parked.append({"contract": bill.contract.pk, "code": bill.contract.code, "reason": bill.error})
+        elif bill.input_digest in existing.get(bill.contract.pk, ()):
+            out.unchanged += 1  # inputs unchanged: neither priced nor written, not even locked
+        else:
+            to_price.append(bill)
+    _price(to_price, period_start=period_start, period_end=period_end)
+    todo = []
+    for bill in to_price:
         if bill.error:
             out.parked.append({"contract": bill.contract.pk, "code": bill.contract.code, "reason": bill.error})
         elif bill.fingerprint in existing.get(bill.contract.pk, ()):
-            out.unchanged += 1  # compare and skip: nothing is written, not even a lock
+            out.unchanged += 1  # priced to the invoice already there: compare and skip
         else:
             todo.append(bill)
     for bill in todo:
@@ -881,8 +921,8 @@ def invoice_reopen(*, invoice: Invoice, actor, reason: str) -> Invoice:
     invoice.status = InvoiceStatus.DRAFT
     invoice.approved_at = None
     invoice.approved_by = None
-    invoice.source_fingerprint = ""
-    invoice.save(update_fields=["status", "approved_at", "approved_by", "source_fingerprint"])
+    invoice.source_fingerprint = invoice.input_digest = ""
+    invoice.save(update_fields=["status", "approved_at", "approved_by", "source_fingerprint", "input_digest"])
     audit_record(actor=actor, action="invoice.reopen", target=invoice, reason=reason, client=invoice.contract.client)
     return invoice
 
