@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from apps.reports.choices import ReportKind, ReportLanguage
+from apps.reports.models import RenderedDocument, ReportRun
+
+
+class ReportRunOutputSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+    progress_percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ReportRun
+        fields = [
+            "id",
+            "client",
+            "client_name",
+            "kind",
+            "period_start",
+            "period_end",
+            "language",
+            "state",
+            "status",
+            "progress_percent",
+            "error",
+            "page_count",
+            "sha256",
+            "sections",
+            "left_out",
+            "commentary",
+            "actions",
+            "created_at",
+            "rendered_at",
+            "issued_at",
+            "emailed_to",
+            "pdf_url",
+        ]
+        read_only_fields = fields
+
+    def get_pdf_url(self, run: ReportRun) -> str | None:
+        if not run.pdf:
+            return None
+        request = self.context.get("request")
+        path = f"/api/v1/report-runs/{run.pk}/pdf/"
+        return request.build_absolute_uri(path) if request else path
+
+
+class ReportRunRequestSerializer(serializers.Serializer):
+    client = serializers.IntegerField(min_value=1)
+    kind = serializers.ChoiceField(choices=ReportKind.choices, default=ReportKind.MONTHLY)
+    period_start = serializers.DateField()
+    language = serializers.ChoiceField(choices=ReportLanguage.choices, default=ReportLanguage.ZH_HANS)
+
+
+class ReportCommentarySerializer(serializers.Serializer):
+    commentary = serializers.CharField(allow_blank=True, max_length=4000)
+    actions = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ReportIssueSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class RenderedDocumentOutputSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RenderedDocument
+        fields = [
+            "id",
+            "kind",
+            "object_id",
+            "number",
+            "client",
+            "client_name",
+            "language",
+            "page_count",
+            "sha256",
+            "rendered_at",
+            "pdf_url",
+        ]
+        read_only_fields = fields
+
+    def get_pdf_url(self, doc: RenderedDocument) -> str:
+        request = self.context.get("request")
+        path = f"/api/v1/billing-documents/{doc.pk}/pdf/"
+        return request.build_absolute_uri(path) if request else path

@@ -1,0 +1,371 @@
+"""The plain data of a client report and of an invoice document: what assembly produces (from the
+ORM) and what rendering consumes (to PDF). No ORM here, so rendering and the benchmark can build
+these by hand.
+
+Numbers stay numbers (int, Decimal; rates are Decimal fractions 0..1, money Decimal CNY); the
+templates format them. A section that is None is left out of the report: its data does not exist
+for that brand and period, and a report never shows invented figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Party:
+    """One side of an invoice or the vendor on a report: legal name, tax id (USCC), address, bank."""
+
+    name: str
+    legal_name: str = ""
+    uscc: str = ""
+    address: str = ""
+    bank_name: str = ""
+    bank_account: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline figure on the summary page. `rag` is green/amber/red or '' (no target)."""
+
+    label: str
+    value: str
+    note: str = ""
+    rag: str = ""
+
+
+@dataclass(frozen=True)
+class VolumeDay:
+    day: date
+    actual: int
+    bot: int
+    human: int
+    forecast: int | None = None
+
+
+@dataclass
+class VolumeSection:
+    """Conversations of the period (conversation_metrics) and the forecast of the same days."""
+
+    days: list[VolumeDay]
+    conversations: int
+    bot_handled: int
+    human_handled: int
+    transferred_to_human: int
+    messages: int
+    bot_share: Decimal | None
+    first_response_avg_s: Decimal | None
+    first_response_within_30s_rate: Decimal | None
+    response_avg_s: Decimal | None
+    three_minute_rate: Decimal | None
+    unanswered_conversations: int
+    forecast_total: int | None = None
+    forecast_wape: Decimal | None = None
+
+    @property
+    def forecast_variance(self) -> Decimal | None:
+        """Actual over forecast minus one (0.05 = 5% above forecast); None without a forecast."""
+        if not self.forecast_total:
+            return None
+        return (Decimal(self.conversations) / Decimal(self.forecast_total) - 1).quantize(Decimal("0.0001"))
+
+    @property
+    def peak_day(self) -> VolumeDay | None:
+        return max(self.days, key=lambda d: (d.actual, -d.day.toordinal()), default=None)
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    """One KPI of the contract's SLA pool against its measurement for the period."""
+
+    kpi: str
+    target: str
+    actual: str
+    met: bool | None
+    rag: str
+    weight: Decimal | None = None
+    credit: Decimal | None = None
+    measurement: str = ""
+
+
+@dataclass
+class SlaSection:
+    rows: list[SlaRow]
+    credit_total: Decimal = Decimal("0.00")
+    contract_label: str = ""
+
+    @property
+    def met(self) -> int:
+        return sum(1 for r in self.rows if r.met)
+
+
+@dataclass(frozen=True)
+class RuleHits:
+    rule_code: str
+    rule_name: str
+    severity: str
+    hits: int
+    share: Decimal | None = None  # of all hits in the period
+    severity_label: str = ""
+
+
+@dataclass(frozen=True)
+class QADay:
+    day: date
+    scored: int
+    average_score: Decimal | None
+    pass_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class HighRiskCase:
+    platform_conversation_id: str
+    started_at: datetime | None
+    rule_name: str
+    excerpt: str
+    review_status: str
+    action: str
+
+
+@dataclass(frozen=True)
+class CoachingRow:
+    agent_name: str
+    issues: int
+    top_rule: str
+
+
+@dataclass
+class QASection:
+    """Full-coverage QA of the period (apps.qa.selectors.qa_period_summary)."""
+
+    conversations: int
+    scored: int
+    unscorable: int
+    passed: int
+    pass_rate: Decimal | None
+    average_score: Decimal | None
+    critical_hits: int
+    days: list[QADay]
+    violations: list[RuleHits]
+    high_risk: list[HighRiskCase]
+    disputes: dict[str, int]
+    coaching: list[CoachingRow]
+
+    @property
+    def coverage(self) -> Decimal | None:
+        if not self.conversations:
+            return None
+        return (Decimal(self.scored) / Decimal(self.conversations)).quantize(Decimal("0.0001"))
+
+    @property
+    def total_hits(self) -> int:
+        return sum(v.hits for v in self.violations)
+
+
+@dataclass(frozen=True)
+class StaffingDay:
+    day: date
+    forecast_contacts: int | None
+    actual_contacts: int | None
+    required_agent_hours: Decimal
+    scheduled_agent_hours: Decimal
+    surge_seats: int
+
+
+@dataclass
+class StaffingSection:
+    """Staffing vs demand (apps.workforce.selectors.staffing_period_summary)."""
+
+    days: list[StaffingDay]
+    scheduled_agent_hours: Decimal
+    night_agent_hours: Decimal
+    surge_seat_days: int
+    forecast_wape: Decimal | None
+    interval_peak: dict
+
+    @property
+    def required_agent_hours(self) -> Decimal:
+        return sum((d.required_agent_hours for d in self.days), Decimal("0"))
+
+    @property
+    def coverage(self) -> Decimal | None:
+        required = self.required_agent_hours
+        if not required:
+            return None
+        return (self.scheduled_agent_hours / required).quantize(Decimal("0.0001"))
+
+
+@dataclass
+class PromoSection:
+    """Recap of a shopping festival whose dates fall in the period (Double 11, 618, ...)."""
+
+    name: str
+    presale_start: date
+    peak_start: datetime
+    peak_end: datetime
+    end_date: date
+    window_conversations: int
+    peak_day: date | None
+    peak_day_conversations: int
+    baseline_daily: Decimal | None
+    uplift: Decimal | None
+    window_bot_share: Decimal | None
+    window_first_response_avg_s: Decimal | None
+    window_three_minute_rate: Decimal | None
+    surge_seat_days: int | None = None
+    peak_required: int | None = None
+    peak_scheduled: int | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceLineDoc:
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal | None
+    amount: Decimal
+    tiers: list[dict] = field(default_factory=list)  # {label, quantity, unit_price, amount}
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CreditDoc:
+    """An SLA credit: the KPI, what was measured against the target, and the amount credited."""
+
+    kpi: str
+    target: str
+    measured: str
+    amount: Decimal
+    note: str = ""
+
+
+@dataclass
+class InvoiceDoc:
+    """An invoice (or, with kind='credit_note', a red-letter credit note) ready to print."""
+
+    kind: str  # invoice | credit_note
+    number: str
+    status: str
+    issue_date: date | None
+    due_date: date | None
+    period_start: date | None
+    period_end: date | None  # exclusive
+    seller: Party
+    buyer: Party
+    lines: list[InvoiceLineDoc]
+    credits: list[CreditDoc]
+    subtotal: Decimal
+    vat_rate: Decimal
+    vat: Decimal
+    total: Decimal
+    currency: str = "CNY"
+    reference: str = ""  # the invoice a credit note corrects
+    reason: str = ""
+    payment_terms: str = ""
+    language: str = "zh-hans"
+
+    @property
+    def period_end_inclusive(self) -> date | None:
+        return None if self.period_end is None else date.fromordinal(self.period_end.toordinal() - 1)
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    topic: str
+    conversations: int
+    share: Decimal
+    example: str = ""
+
+    @property
+    def bar_mm(self) -> str:
+        """Width of the share bar in the topics table (40 mm = 100%)."""
+        return f"{float(self.share) * 40:.1f}"
+
+
+@dataclass
+class TopicsSection:
+    rows: list[TopicRow]
+    conversations_read: int
+    classified: int
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """One month of a quarterly business review."""
+
+    month: date
+    conversations: int
+    bot_share: Decimal | None
+    qa_average: Decimal | None
+    invoice_total: Decimal | None
+
+
+@dataclass
+class ClientReport:
+    """Everything one report shows, in the order the report shows it."""
+
+    kind: str  # monthly | quarterly
+    language: str
+    client_name: str
+    client_legal_name: str
+    vendor: Party
+    period_start: date
+    period_end: date  # exclusive
+    period_label: str
+    title: str
+    summary: list[Figure] = field(default_factory=list)
+    highlights: list[str] = field(default_factory=list)
+    sla: SlaSection | None = None
+    volume: VolumeSection | None = None
+    qa: QASection | None = None
+    staffing: StaffingSection | None = None
+    promo: PromoSection | None = None
+    billing: InvoiceDoc | None = None
+    topics: TopicsSection | None = None
+    months: list[MonthRow] = field(default_factory=list)
+    commentary: str = ""
+    actions: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    status_label: str = ""
+    generated_on: date | None = None
+    extra_rows: list[list[str]] = field(default_factory=list)  # appendix table rows (detail by day)
+
+    @property
+    def period_end_inclusive(self) -> date:
+        return date.fromordinal(self.period_end.toordinal() - 1)
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def data_sha256(document) -> str:
+    """A stable hash of a document's data, so a run can tell whether a re-render would change anything."""
+    payload = json.dumps(dataclasses.asdict(document), default=_jsonable, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+AMBER_BAND = Decimal("0.05")
+
+
+def rag_status(*, actual: Decimal | None, target: Decimal, higher_is_better: bool = True) -> str:
+    """Red/amber/green of a KPI: green when the target is met, amber when missed by less than 5%
+    of the target, red otherwise; '' when nothing was measured."""
+    if actual is None:
+        return ""
+    met = actual >= target if higher_is_better else actual <= target
+    if met:
+        return "green"
+    shortfall = (target - actual) if higher_is_better else (actual - target)
+    if target and abs(shortfall / target) < AMBER_BAND:
+        return "amber"
+    return "red"

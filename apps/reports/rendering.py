@@ -1,0 +1,227 @@
+"""HTML → PDF with WeasyPrint for client reports, invoices and credit notes.
+
+Pure: it takes the dataclasses of apps.reports.documents and returns bytes; it reads no database.
+It needs Django's template engine and translations (configured settings), nothing else.
+
+Fonts: the CJK font is named explicitly everywhere — body, tables, SVG text and each @page margin
+box, because margin boxes do not inherit the body's font and a missing CJK font prints boxes
+without raising. Font subsetting is HarfBuzz's (libharfbuzz-subset); see apps.reports.checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from apps.reports import charts
+from apps.reports.documents import ClientReport, InvoiceDoc
+
+FONT_FAMILY = "Noto Sans CJK SC"
+CSS_PATH = Path(__file__).resolve().parents[2] / "static" / "css" / "report.css"
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    pages: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def report_css() -> str:
+    return CSS_PATH.read_text(encoding="utf-8")
+
+
+def page_counter_css(language: str) -> str:
+    """The page-number content: '第 X 页 / 共 Y 页' in Chinese, 'Page X of Y' otherwise."""
+    if language.startswith("zh"):
+        return '"第 " counter(page) " 页 / 共 " counter(pages) " 页"'
+    return '"Page " counter(page) " of " counter(pages)'
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def page_css(*, language: str, header_left: str, header_right: str, footer_left: str) -> str:
+    """@page rules with every margin box naming the CJK font (they do not inherit it)."""
+    font = f"font-family: '{FONT_FAMILY}'; font-size: 7.5pt; color: #5d6d7e;"
+    return f"""
+@page {{
+  size: A4; margin: 20mm 16mm 18mm 16mm;
+  @top-left {{ content: {_css_string(header_left)}; {font} font-weight: bold; color: #0b4f6c;
+              border-bottom: 0.6pt solid #0b4f6c; vertical-align: bottom; padding-bottom: 2mm; }}
+  @top-right {{ content: {_css_string(header_right)}; {font}
+               border-bottom: 0.6pt solid #0b4f6c; vertical-align: bottom; padding-bottom: 2mm; }}
+  @bottom-left {{ content: {_css_string(footer_left)}; {font} }}
+  @bottom-right {{ content: {page_counter_css(language)}; {font} }}
+}}
+@page cover {{
+  margin: 0;
+  @top-left {{ content: none; border: 0; }}
+  @top-right {{ content: none; border: 0; }}
+  @bottom-left {{ content: none; }}
+  @bottom-right {{ content: none; }}
+}}
+"""
+
+
+def html_to_pdf(html: str) -> RenderedPdf:
+    """Lay out and write one HTML document; returns the PDF bytes and its page count."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=str(CSS_PATH.parent)).render()
+    return RenderedPdf(content=document.write_pdf(), pages=len(document.pages))
+
+
+# --- client report ----------------------------------------------------------------------------
+
+
+def _day_label(day) -> str:
+    return f"{day.month}/{day.day}"
+
+
+def report_charts(report: ClientReport) -> dict[str, str]:
+    """The SVG charts of a report, keyed by where the template puts them."""
+    from django.utils.translation import gettext as _
+
+    out: dict[str, str] = {}
+    volume = report.volume
+    if volume and volume.days:
+        labels = [_day_label(d.day) for d in volume.days]
+        series = [charts.Series(_("Actual conversations"), [d.actual for d in volume.days], color=charts.PALETTE[0])]
+        if any(d.forecast is not None for d in volume.days):
+            series.append(
+                charts.Series(_("Forecast"), [d.forecast for d in volume.days], color=charts.PALETTE[2], dashed=True)
+            )
+        bands = []
+        if report.promo is not None:
+            idx = [i for i, d in enumerate(volume.days) if report.promo.presale_start <= d.day <= report.promo.end_date]
+            if idx:
+                bands.append(charts.Band(idx[0], idx[-1], report.promo.name))
+        out["volume"] = charts.line_chart(
+            x_labels=labels,
+            series=series,
+            title=_("Volume: actual vs forecast"),
+            y_label=_("conversations"),
+            bands=bands,
+        )
+        out["mix"] = charts.stacked_bar_chart(
+            x_labels=labels,
+            series=[
+                charts.Series(_("Bot-handled"), [d.bot for d in volume.days], color=charts.PALETTE[1]),
+                charts.Series(_("Human-handled"), [d.human for d in volume.days], color=charts.PALETTE[0]),
+            ],
+            title=_("Bot vs human"),
+            y_label=_("conversations"),
+        )
+    qa = report.qa
+    if qa and qa.days:
+        labels = [_day_label(d.day) for d in qa.days]
+        scores = [d.average_score for d in qa.days]
+        known = [float(s) for s in scores if s is not None]
+        out["qa_trend"] = charts.line_chart(
+            x_labels=labels,
+            series=[
+                charts.Series(_("Average QA score"), scores, color=charts.PALETTE[0]),
+                charts.Series(
+                    _("Pass rate × 100"),
+                    [None if d.pass_rate is None else d.pass_rate * 100 for d in qa.days],
+                    color=charts.PALETTE[1],
+                    dashed=True,
+                ),
+            ],
+            title=_("QA score trend"),
+            y_label=_("score"),
+            y_min=max(0.0, min(known + [100.0]) - 10) if known else 0.0,
+            y_max=100.0,
+        )
+    if qa and qa.violations:
+        severity_color = {"critical": charts.PALETTE[3], "major": charts.PALETTE[2]}
+        top = qa.violations[:10]
+        out["violations"] = charts.horizontal_bar_chart(
+            labels=[v.rule_name for v in top],
+            values=[v.hits for v in top],
+            colors=[severity_color.get(v.severity, charts.PALETTE[0]) for v in top],
+            title=_("Violation mix (hits per rule)"),
+        )
+    staffing = report.staffing
+    if staffing and staffing.days:
+        out["staffing"] = charts.bar_chart(
+            x_labels=[_day_label(d.day) for d in staffing.days],
+            series=[
+                charts.Series(
+                    _("Scheduled agent-hours"),
+                    [d.scheduled_agent_hours for d in staffing.days],
+                    color=charts.PALETTE[0],
+                )
+            ],
+            overlay=charts.Series(
+                _("Required agent-hours"), [d.required_agent_hours for d in staffing.days], color=charts.PALETTE[3]
+            ),
+            title=_("Staffing vs demand"),
+            y_label=_("agent-hours"),
+        )
+    return out
+
+
+def report_html(report: ClientReport) -> str:
+    """The report's HTML (inline CSS and SVG), in the report's own language."""
+    from django.utils.translation import gettext as _
+
+    with translation.override(report.language):
+        footer = _("Confidential · prepared for %(client)s") % {"client": report.client_name}
+        context = {
+            "r": report,
+            "charts": report_charts(report),
+            "css": report_css(),
+            "page_css": page_css(
+                language=report.language,
+                header_left=report.vendor.name,
+                header_right=f"{report.client_name} · {report.title} · {report.period_label}",
+                footer_left=footer,
+            ),
+            "font": FONT_FAMILY,
+        }
+        return render_to_string("reports/pdf/report.html", context)
+
+
+def render_report(report: ClientReport) -> RenderedPdf:
+    return html_to_pdf(report_html(report))
+
+
+# --- invoices and credit notes ---------------------------------------------------------------
+
+
+def invoice_html(doc: InvoiceDoc) -> str:
+    from django.utils.translation import gettext as _
+
+    with translation.override(doc.language):
+        title = _("Credit note") if doc.kind == "credit_note" else _("Invoice")
+        context = {
+            "d": doc,
+            "title": title,
+            "css": report_css(),
+            "page_css": page_css(
+                language=doc.language,
+                header_left=doc.seller.legal_name or doc.seller.name,
+                header_right=f"{title} {doc.number}",
+                footer_left=_("Amounts in %(currency)s") % {"currency": doc.currency},
+            ),
+            "vat_percent": (doc.vat_rate * 100).quantize(Decimal("0.01")).normalize(),
+            "font": FONT_FAMILY,
+        }
+        return render_to_string("reports/pdf/invoice.html", context)
+
+
+def render_invoice(doc: InvoiceDoc) -> RenderedPdf:
+    return html_to_pdf(invoice_html(doc))

@@ -1,0 +1,24 @@
+"""Reads of the reports app, always cut to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from apps.core.roles import scope_queryset
+from apps.reports.choices import DocumentKind
+from apps.reports.models import RenderedDocument, ReportRun
+
+DOCUMENT_VIEW_PERMISSION = {
+    DocumentKind.INVOICE: "contracts.view_invoice",
+    DocumentKind.CREDIT_NOTE: "contracts.view_creditnote",
+}
+
+
+def report_run_list(*, user) -> QuerySet[ReportRun]:
+    return scope_queryset(ReportRun.objects.select_related("client", "created_by", "issued_by"), user)
+
+
+def rendered_document_list(*, user) -> QuerySet[RenderedDocument]:
+    """Invoice and credit-note PDFs of the user's brands, of the kinds the user may view in billing."""
+    kinds = [kind for kind, perm in DOCUMENT_VIEW_PERMISSION.items() if user.has_perm(perm)]
+    return scope_queryset(RenderedDocument.objects.select_related("client").filter(kind__in=kinds), user)

@@ -1,0 +1,285 @@
+"""Writes of the reports app: request, render, edit, issue and e-mail report runs; print invoices
+and credit notes to stored PDFs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from apps.clients.models import BillingContact, Client
+from apps.conversations.metrics import period_bounds
+from apps.core.audit import audit_record
+from apps.core.choices import RunStatus
+from apps.core.errors import DomainError
+from apps.core.runs import run_fail, run_start, run_succeed
+from apps.reports import assembly, rendering
+from apps.reports.choices import DocumentKind, ReportKind, ReportLanguage, ReportState
+from apps.reports.documents import data_sha256
+from apps.reports.models import RenderedDocument, ReportRun
+
+
+def report_period_check(kind: str, period_start: date) -> tuple[date, date]:
+    if kind not in ReportKind.values:
+        raise DomainError(f"unknown report kind {kind!r}; use one of {', '.join(ReportKind.values)}", field="kind")
+    start, end = assembly.period_for(kind, period_start)
+    if start != period_start:
+        what = "quarter" if kind == ReportKind.QUARTERLY else "month"
+        raise DomainError(f"period_start {period_start} is not the first day of a {what}", field="period_start")
+    if start >= timezone.localdate():
+        raise DomainError(f"the period starting {start} has not begun yet", field="period_start")
+    return start, end
+
+
+@transaction.atomic
+def report_run_request(
+    *, client: Client, kind: str, period_start: date, language: str = ReportLanguage.ZH_HANS, actor=None
+) -> ReportRun:
+    """Create (or find) the run of a brand, kind, period and language and queue its rendering.
+
+    Safe to call twice: the business key is unique. An issued report is never re-rendered.
+    """
+    if language not in ReportLanguage.values:
+        raise DomainError(
+            f"unknown language {language!r}; use one of {', '.join(ReportLanguage.values)}", field="language"
+        )
+    start, end = report_period_check(kind, period_start)
+    key = {"client": client, "kind": kind, "period_start": start, "period_end": end, "language": language}
+    try:
+        with transaction.atomic():
+            run, created = ReportRun.objects.get_or_create(**key, defaults={"created_by": actor})
+    except IntegrityError:
+        run, created = ReportRun.objects.get(**key), False
+    run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    if run.state == ReportState.ISSUED:
+        raise DomainError("this report has been issued and can no longer be re-rendered", field="state", code="issued")
+    ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.PENDING, error="")
+    run.status = RunStatus.PENDING
+    audit_record(
+        actor=actor,
+        action="report.requested",
+        target=run,
+        client=client,
+        data={"kind": kind, "period_start": start.isoformat(), "language": language, "created": created},
+    )
+    _enqueue_render(run.pk)
+    return run
+
+
+def _enqueue_render(run_id: int) -> None:
+    from apps.reports.tasks import render_report_run_task
+
+    transaction.on_commit(lambda: render_report_run_task.delay(run_id))
+
+
+def report_run_assemble(run: ReportRun):
+    return assembly.assemble_client_report(
+        client=run.client,
+        kind=run.kind,
+        start=run.period_start,
+        end=run.period_end,
+        language=run.language,
+        commentary=run.commentary,
+        actions=run.action_list,
+        state=run.state,
+    )
+
+
+def report_run_render(*, run_id: int, force: bool = False) -> ReportRun:
+    """Assemble the figures, render the PDF and store it. Skips the rendering when a PDF made from
+    the same figures already exists (unless forced). Failures are recorded on the run."""
+    run = ReportRun.objects.select_related("client").get(pk=run_id)
+    if run.state == ReportState.ISSUED:
+        return run
+    run_start(run, total=3)
+    try:
+        report = report_run_assemble(run)
+        # The generation date is not part of the figures: a re-run on another day changes nothing.
+        report.generated_on = None
+        digest = data_sha256(report)
+        if not force and run.pdf and digest == run.data_sha256 and run.pdf.storage.exists(run.pdf.name):
+            run_succeed(run)
+            return run
+        report.generated_on = timezone.localdate()
+        pdf = rendering.render_report(report)
+        old_name = run.pdf.name if run.pdf else ""
+        run.pdf.save(run.file_name, ContentFile(pdf.content), save=False)
+        if old_name and old_name != run.pdf.name:
+            run.pdf.storage.delete(old_name)
+        sections = [
+            name
+            for name in ("summary", "sla", "volume", "qa", "staffing", "promo", "topics", "billing")
+            if name == "summary" or getattr(report, name) is not None
+        ]
+        run_succeed(
+            run,
+            pdf=run.pdf.name,
+            sha256=pdf.sha256,
+            data_sha256=digest,
+            page_count=pdf.pages,
+            sections=sections,
+            left_out=report.left_out,
+            rendered_at=timezone.now(),
+        )
+    except Exception as exc:
+        run_fail(run, error=f"{type(exc).__name__}: {exc}")
+        raise
+    return run
+
+
+@transaction.atomic
+def report_run_update_commentary(*, run: ReportRun, commentary: str, actions: str, actor) -> ReportRun:
+    """Edit the account manager's commentary and actions of a draft, then re-render it."""
+    run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    if run.state != ReportState.DRAFT:
+        raise DomainError("an issued report cannot be edited", field="state", code="issued")
+    if len(commentary) > 4000:
+        raise DomainError("commentary is longer than 4,000 characters", field="commentary")
+    lines = [line.strip() for line in actions.splitlines() if line.strip()]
+    if len(lines) > 20:
+        raise DomainError("at most 20 actions, one per line", field="actions")
+    before = {"commentary": run.commentary, "actions": run.actions}
+    run.commentary = commentary.strip()
+    run.actions = "\n".join(lines)
+    ReportRun.objects.filter(pk=run.pk).update(
+        commentary=run.commentary, actions=run.actions, status=RunStatus.PENDING, error=""
+    )
+    audit_record(actor=actor, action="report.commentary_edited", target=run, client=run.client, data={"before": before})
+    _enqueue_render(run.pk)
+    return run
+
+
+@transaction.atomic
+def report_run_issue(*, run: ReportRun, actor, reason: str = "") -> ReportRun:
+    """Freeze a rendered draft as issued and e-mail it to the brand's report contacts (on commit)."""
+    run = ReportRun.objects.select_for_update().select_related("client").get(pk=run.pk)
+    if run.state == ReportState.ISSUED:
+        raise DomainError("this report has already been issued", field="state", code="issued")
+    if run.status != RunStatus.SUCCEEDED or not run.pdf:
+        raise DomainError("only a successfully rendered report can be issued", field="status")
+    recipients = list(
+        BillingContact.objects.filter(client=run.client, receives_reports=True).values_list("email", flat=True)
+    )
+    now = timezone.now()
+    ReportRun.objects.filter(pk=run.pk).update(
+        state=ReportState.ISSUED, issued_at=now, issued_by=actor, emailed_to=recipients
+    )
+    run.state, run.issued_at, run.issued_by, run.emailed_to = ReportState.ISSUED, now, actor, recipients
+    audit_record(
+        actor=actor, action="report.issued", target=run, client=run.client, reason=reason, data={"to": recipients}
+    )
+    if recipients:
+        run_id = run.pk
+        transaction.on_commit(lambda: report_run_email(run_id=run_id))
+    return run
+
+
+def report_run_email(*, run_id: int) -> int:
+    """Send the issued report's PDF to its recorded recipients. Returns the number of messages sent."""
+    run = ReportRun.objects.select_related("client").get(pk=run_id)
+    if not run.emailed_to:
+        return 0
+    with translation.override(run.language):
+        subject = _("%(client)s · %(kind)s · %(period)s") % {
+            "client": run.client.name,
+            "kind": run.get_kind_display(),
+            "period": assembly.period_label(run.kind, run.period_start, run.language),
+        }
+        body = _(
+            "Dear %(client)s team,\n\nplease find attached your customer service report for %(period)s.\n\n"
+            "Kind regards,\nyour Tideline account manager"
+        ) % {"client": run.client.name, "period": assembly.period_label(run.kind, run.period_start, run.language)}
+    message = EmailMessage(subject=subject, body=body, to=list(run.emailed_to))
+    with run.pdf.open("rb") as handle:
+        message.attach(run.file_name, handle.read(), "application/pdf")
+    return message.send()
+
+
+# --- invoices and credit notes -------------------------------------------------------------------
+
+
+def _document_source(kind: str, object_id: int):
+    from apps.contracts.models import CreditNote, Invoice
+    from apps.reports import invoices
+
+    if kind == DocumentKind.INVOICE:
+        invoice = (
+            Invoice.objects.select_related("contract__client", "entity")
+            .prefetch_related("lines", "sla_results")
+            .filter(pk=object_id)
+            .first()
+        )
+        if invoice is None:
+            raise DomainError(f"invoice {object_id} does not exist", field="object_id")
+        if invoice.status not in ("issued", "paid") or not invoice.number:
+            raise DomainError("only an issued invoice is printed; this one is still a draft", field="status")
+        return invoice.contract.client, invoice.number, lambda lang: invoices.invoice_document(invoice, language=lang)
+    if kind == DocumentKind.CREDIT_NOTE:
+        note = (
+            CreditNote.objects.select_related("invoice__contract__client", "invoice__entity")
+            .prefetch_related("invoice__lines")
+            .filter(pk=object_id)
+            .first()
+        )
+        if note is None:
+            raise DomainError(f"credit note {object_id} does not exist", field="object_id")
+        return (
+            note.invoice.contract.client,
+            note.number,
+            lambda lang: invoices.credit_note_document(note, language=lang),
+        )
+    raise DomainError(f"unknown document kind {kind!r}", field="kind")
+
+
+def document_render(*, kind: str, object_id: int, language: str = ReportLanguage.ZH_HANS) -> RenderedDocument:
+    """Print an issued invoice or a credit note to a stored PDF; a no-op when its data is unchanged."""
+    client, number, build = _document_source(kind, object_id)
+    doc = build(language)
+    digest = data_sha256(doc)
+    existing = RenderedDocument.objects.filter(kind=kind, object_id=object_id, language=language).first()
+    if existing is not None and existing.data_sha256 == digest and existing.pdf.storage.exists(existing.pdf.name):
+        return existing
+    pdf = rendering.render_invoice(doc)
+    with transaction.atomic():
+        document, _created = RenderedDocument.objects.select_for_update().get_or_create(
+            kind=kind,
+            object_id=object_id,
+            language=language,
+            defaults={"client": client, "sha256": pdf.sha256, "data_sha256": digest},
+        )
+        old_name = document.pdf.name if document.pdf else ""
+        document.client, document.number = client, number
+        document.sha256, document.data_sha256, document.page_count = pdf.sha256, digest, pdf.pages
+        document.pdf.save(document.file_name, ContentFile(pdf.content), save=False)
+        document.save()
+        if old_name and old_name != document.pdf.name:
+            transaction.on_commit(lambda: document.pdf.storage.delete(old_name))
+    return document
+
+
+def issued_documents_pending(*, since: date | None = None) -> list[tuple[str, int]]:
+    """(kind, id) of every issued invoice and credit note that has no stored PDF yet."""
+    from apps.contracts.models import CreditNote, Invoice
+
+    done = set(RenderedDocument.objects.values_list("kind", "object_id"))
+    invoices = Invoice.objects.filter(status__in=["issued", "paid"]).exclude(number="")
+    notes = CreditNote.objects.all()
+    if since is not None:
+        lo, _hi = period_bounds(since, since)
+        invoices, notes = invoices.filter(issued_at__gte=lo), notes.filter(issued_at__gte=lo)
+    out = [(DocumentKind.INVOICE.value, pk) for pk in invoices.values_list("pk", flat=True)]
+    out += [(DocumentKind.CREDIT_NOTE.value, pk) for pk in notes.values_list("pk", flat=True)]
+    return [item for item in out if item not in done]
+
+
+def monthly_report_clients(*, start: date, end: date) -> list[Client]:
+    """Brands with conversations in [start, end): the ones that get a report for the period."""
+    from apps.conversations.models import Conversation
+
+    lo, hi = period_bounds(start, end)
+    ids = Conversation.objects.filter(started_at__gte=lo, started_at__lt=hi).values("store__client_id").distinct()
+    return list(Client.objects.filter(pk__in=ids).order_by("code"))

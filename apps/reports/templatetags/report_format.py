@@ -1,0 +1,79 @@
+"""Number formats of the PDF reports: one place, so the tests can format a selector's figure the
+same way and find it in the PDF's text."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+
+from apps.core.money import format_cny
+
+register = template.Library()
+DASH = "—"
+
+
+def _dec(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+@register.filter
+def num(value) -> str:
+    """12345 -> '12,345'; Decimals keep at most one decimal place ('1,234.5')."""
+    if value is None or value == "":
+        return DASH
+    d = _dec(value)
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    return f"{d.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"
+
+
+@register.filter
+def pct(value) -> str:
+    """A fraction 0..1 as a percentage with one decimal: Decimal('0.8734') -> '87.3%'."""
+    if value is None or value == "":
+        return DASH
+    return f"{(_dec(value) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def signed_pct(value) -> str:
+    if value is None or value == "":
+        return DASH
+    text = pct(value)
+    return text if text.startswith("-") else f"+{text}"
+
+
+@register.filter
+def one(value) -> str:
+    """One decimal place (scores, seconds, hours): Decimal('86.45') -> '86.5'."""
+    if value is None or value == "":
+        return DASH
+    return f"{_dec(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"
+
+
+@register.filter
+def cny(value) -> str:
+    if value is None or value == "":
+        return DASH
+    return format_cny(_dec(value))
+
+
+@register.filter
+def money(value) -> str:
+    """Money without the currency sign, two decimals: '1,234.50'."""
+    if value is None or value == "":
+        return DASH
+    return format_cny(_dec(value)).lstrip("¥")
+
+
+@register.filter
+def rate4(value) -> str:
+    """A unit price with up to four decimals, trailing zeros after two dropped."""
+    if value is None or value == "":
+        return DASH
+    d = _dec(value).quantize(Decimal("0.0001"))
+    text = f"{d:,.4f}"
+    while text.endswith("0") and len(text.split(".")[1]) > 2:
+        text = text[:-1]
+    return text
