@@ -353,6 +353,8 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
     elif t == "context":
         c.lists["trigger"] = _words(p, "trigger_words", r)
         c.lists["response"] = _words(p, "response_words", r)
+        c.lists["negators"] = _words(p, "negators", r, required=False)
+        c.lists["exclude"] = _words(p, "exclude", r, required=False)
         _int(p, "within_agent_turns", 2, r, low=1)
     elif t == "repetition":
         _int(p, "min_repeats", 3, r, low=2)
@@ -676,7 +678,14 @@ def _rule_timing(ctx: _Ctx, c: _Compiled) -> list[Hit]:
 
 def _rule_context(ctx: _Ctx, c: _Compiled) -> list[Hit]:
     spec, p = c.spec, c.spec.params
-    triggers = [rec for rec in ctx.hits_of(spec.code, "trigger") if ctx.roles[rec[0]] == "buyer"]
+    negators, exclude = c.lists["negators"], c.lists["exclude"]
+    triggers = [
+        (mi, s, e)
+        for mi, s, e in ctx.hits_of(spec.code, "trigger")
+        if ctx.roles[mi] == "buyer"
+        and not (negators and _preceded_by(ctx.norms[mi], s, negators))
+        and not (exclude and _inside(ctx.norms[mi], s, e, exclude))
+    ]
     if not triggers:
         return []
     responses = {mi for mi, _s, _e in ctx.hits_of(spec.code, "response") if ctx.roles[mi] == "agent"}

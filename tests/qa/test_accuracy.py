@@ -1,0 +1,94 @@
+"""Accuracy of the default rule pack on the hand-built gold set (tests/qa/gold/gold.json).
+
+Per-rule precision and recall at conversation level are printed at the end of the run (by the
+terminal-summary hook of tests/qa/conftest.py, so they show without -s). Keyword, regex, timing and
+PII rules must reach precision ≥ 0.97 and recall ≥ 0.95.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from apps.qa import engine
+from tests.qa.conftest import ACCURACY_REPORT
+
+GOLD = Path(__file__).resolve().parent / "gold" / "gold.json"
+ASSERTED_TYPES = {"keyword", "regex", "timing", "pii"}
+PRECISION_MIN, RECALL_MIN = 0.97, 0.95
+
+
+def gold() -> list[dict]:
+    return json.loads(GOLD.read_text(encoding="utf-8"))
+
+
+def to_input(conv: dict) -> engine.ConversationIn:
+    return engine.ConversationIn(
+        key=conv["id"],
+        platform=conv["platform"],
+        messages=tuple(engine.MessageIn(m["role"], float(m["t"]), m["text"]) for m in conv["messages"]),
+        handled_by=conv["handled_by"],
+        transferred_to_human=conv["transferred"],
+    )
+
+
+@pytest.fixture(scope="module")
+def table(pack):
+    rules = [c.spec for c in pack.compiled if c.spec.severity != "info"]
+    counts = {r.code: [0, 0, 0] for r in rules}  # tp, fp, fn
+    for conv in gold():
+        result = pack.score(to_input(conv))
+        fired = {h.rule for h in result.hits}
+        truth = set(conv["labels"])
+        for code, c in counts.items():
+            if code in fired and code in truth:
+                c[0] += 1
+            elif code in fired:
+                c[1] += 1
+            elif code in truth:
+                c[2] += 1
+    rows = []
+    for r in rules:
+        tp, fp, fn = counts[r.code]
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        rows.append({"rule": r.code, "type": r.type, "tp": tp, "fp": fp, "fn": fn, "p": precision, "r": recall})
+    if not ACCURACY_REPORT:
+        ACCURACY_REPORT.append(f"gold set: {len(gold())} conversations ({GOLD.name})")
+        ACCURACY_REPORT.append(
+            f"{'rule':<24} {'type':<12} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}"
+        )
+        for row in rows:
+            mark = " *" if row["type"] in ASSERTED_TYPES else ""
+            ACCURACY_REPORT.append(
+                f"{row['rule']:<24} {row['type']:<12} {row['tp']:>4} {row['fp']:>4} {row['fn']:>4} "
+                f"{row['p']:>10.3f} {row['r']:>8.3f}{mark}"
+            )
+        ACCURACY_REPORT.append("* asserted: precision ≥ 0.97 and recall ≥ 0.95")
+    return rows
+
+
+def test_gold_set_is_large_enough():
+    data = gold()
+    assert len(data) >= 500 and len({c["id"] for c in data}) == len(data)
+
+
+def test_gold_set_has_positives_for_every_asserted_rule(table):
+    missing = [row["rule"] for row in table if row["type"] in ASSERTED_TYPES and row["tp"] + row["fn"] == 0]
+    assert missing == []
+
+
+def test_precision_of_keyword_regex_timing_and_pii_rules(table):
+    low = [
+        (row["rule"], round(row["p"], 3)) for row in table if row["type"] in ASSERTED_TYPES and row["p"] < PRECISION_MIN
+    ]
+    assert low == []
+
+
+def test_recall_of_keyword_regex_timing_and_pii_rules(table):
+    low = [
+        (row["rule"], round(row["r"], 3)) for row in table if row["type"] in ASSERTED_TYPES and row["r"] < RECALL_MIN
+    ]
+    assert low == []
