@@ -23,8 +23,20 @@ BUYER_TEXTS = [
     "请问在吗",
 ]
 
+# An agent reply that breaks the default QA pack (absolute words, off-platform contact).
+BAD_REPLY = "这是全网最低价，加微信给你便宜"
 
-def conversation_rows(*, store, day: date, hour: int, bot: bool, text: str, reply_after_s: int = 12) -> list[dict]:
+
+def conversation_rows(
+    *,
+    store,
+    day: date,
+    hour: int,
+    bot: bool,
+    text: str,
+    reply_after_s: int = 12,
+    reply: str = "亲，您好！已为您查询，请稍等～",
+) -> list[dict]:
     """One conversation as canonical JSONL rows: a buyer question and a bot or agent reply."""
     n = next(_seq)
     start = datetime(day.year, day.month, day.day, hour, 5, tzinfo=SHANGHAI)
@@ -74,6 +86,7 @@ def month_of_chats(*, store, year: int, month: int, per_day: int = 3, promo_days
                 bot=i % 3 != 0,
                 text=BUYER_TEXTS[i % len(BUYER_TEXTS)],
                 reply_after_s=8 + (i % 5) * 9,
+                reply=BAD_REPLY if i % 7 == 3 else "亲，您好！已为您查询，请稍等～",
             )
             i += 1
         day += timedelta(days=1)

@@ -1,0 +1,47 @@
+"""The QA section, with conversations scored by the QA app's own services."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.reports import assembly, rendering
+from apps.reports.templatetags.report_format import num, one, pct
+from tests.reports.conftest import DEC, NOV, pdf_text
+
+qa_services = pytest.importorskip("apps.qa.services")
+qa_selectors = pytest.importorskip("apps.qa.selectors")
+
+
+@pytest.fixture
+def scored_a(november_a):
+    qa_services.scorecard_install_default(client=november_a)
+    qa_services.qa_sweep_unscored(client_id=november_a.pk)
+    return november_a
+
+
+def test_qa_figures_equal_qa_period_summary(scored_a):
+    report = assembly.assemble_client_report(client=scored_a, kind="monthly", start=NOV, end=DEC)
+    s = qa_selectors.qa_period_summary(client_id=scored_a.pk, start=NOV, end=DEC)
+    qa = report.qa
+    assert qa is not None and s.scored > 0
+    assert (qa.scored, qa.passed, qa.pass_rate, qa.average_score, qa.critical_hits) == (
+        s.scored,
+        s.passed,
+        s.pass_rate,
+        s.average_score,
+        s.critical_hits,
+    )
+    assert {v.rule_code: v.hits for v in qa.violations} == {r["rule_code"]: r["hits"] for r in s.by_rule if r["hits"]}
+    assert [d.average_score for d in qa.days] == [row["average_score"] for row in s.by_day]
+    assert qa.disputes["filed"] == s.disputes.get("filed", 0)
+
+
+def test_qa_section_prints_in_the_pdf(scored_a, tmp_path):
+    report = assembly.assemble_client_report(client=scored_a, kind="monthly", start=NOV, end=DEC)
+    text = pdf_text(rendering.render_report(report).content, tmp_path)
+    s = qa_selectors.qa_period_summary(client_id=scored_a.pk, start=NOV, end=DEC)
+    assert "服务质量（全量质检）" in text
+    for figure in [num(s.scored), one(s.average_score), pct(s.pass_rate)]:
+        assert figure in text, figure
+    top = max(s.by_rule, key=lambda r: r["hits"])
+    assert top["rule_name"] in text

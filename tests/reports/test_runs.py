@@ -1,0 +1,191 @@
+"""Report runs: rendered on demand and by the monthly task, stored, downloadable, scoped per brand,
+editable while draft, e-mailed when issued."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from apps.core.choices import Role
+from apps.core.errors import DomainError
+from apps.reports import services, tasks
+from apps.reports.models import ReportRun
+from apps.reports.schedules import PERIODIC_TASKS
+from tests import factories
+from tests.reports.conftest import NOV, pdf_text
+
+
+@pytest.fixture
+def run_a(november_a, account_manager, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.report_run_request(client=november_a, kind="monthly", period_start=NOV, actor=account_manager)
+    run.refresh_from_db()
+    return run
+
+
+@pytest.fixture
+def run_b(november_b, account_manager, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.report_run_request(client=november_b, kind="monthly", period_start=NOV, actor=account_manager)
+    run.refresh_from_db()
+    return run
+
+
+def test_request_renders_and_stores_the_pdf(run_a, media_root):
+    assert run_a.status == "succeeded", run_a.error
+    assert run_a.state == "draft"
+    assert run_a.page_count >= 5
+    assert run_a.pdf.name.startswith("reports/brand-a/2026-11/")
+    assert (media_root / run_a.pdf.name).read_bytes()[:5] == b"%PDF-"
+    assert "volume" in run_a.sections and "会话量" not in run_a.left_out
+
+
+def test_request_again_with_unchanged_data_keeps_the_same_pdf(
+    run_a, account_manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.report_run_request(
+            client=run_a.client, kind="monthly", period_start=NOV, actor=account_manager
+        )
+    again.refresh_from_db()
+    assert again.pk == run_a.pk
+    assert (again.sha256, again.rendered_at) == (run_a.sha256, run_a.rendered_at)
+    assert ReportRun.objects.count() == 1
+
+
+def test_period_must_start_a_month_that_has_begun(brand_a):
+    with pytest.raises(DomainError) as err:
+        services.report_run_request(client=brand_a, kind="monthly", period_start=date(2026, 11, 5))
+    assert err.value.field == "period_start"
+    with pytest.raises(DomainError):
+        services.report_run_request(client=brand_a, kind="monthly", period_start=date(2099, 1, 1))
+
+
+def test_api_post_creates_a_run(november_a, account_manager, api, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(account_manager).post(
+            "/api/v1/report-runs/", {"client": november_a.pk, "kind": "monthly", "period_start": "2026-11-01"}
+        )
+    assert response.status_code == 202, response.content
+    run = ReportRun.objects.get(pk=response.json()["id"])
+    assert run.status == "succeeded"
+
+
+def test_api_post_rejects_a_bad_period_naming_the_field(november_a, account_manager, api):
+    response = api(account_manager).post(
+        "/api/v1/report-runs/", {"client": november_a.pk, "kind": "monthly", "period_start": "2026-11-03"}
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "period_start"
+
+
+def test_client_viewer_lists_and_downloads_only_its_brand(run_a, run_b, viewer_a, api):
+    client = api(viewer_a)
+    listed = client.get("/api/v1/report-runs/").json()["results"]
+    assert [r["id"] for r in listed] == [run_a.pk]
+    own = client.get(f"/api/v1/report-runs/{run_a.pk}/pdf/")
+    assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
+    assert b"".join(own.streaming_content)[:5] == b"%PDF-"
+    assert client.get(f"/api/v1/report-runs/{run_b.pk}/").status_code == 404
+    assert client.get(f"/api/v1/report-runs/{run_b.pk}/pdf/").status_code == 404
+
+
+def test_client_viewer_cannot_request_a_report(november_a, viewer_a, api):
+    response = api(viewer_a).post(
+        "/api/v1/report-runs/", {"client": november_a.pk, "kind": "monthly", "period_start": "2026-11-01"}
+    )
+    assert response.status_code == 403
+
+
+def test_commentary_edit_re_renders_the_draft(
+    run_a, account_manager, api, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(account_manager).post(
+            f"/api/v1/report-runs/{run_a.pk}/commentary/",
+            {"commentary": "11月整体平稳，双11峰值顺利承接。", "actions": "增加夜班人手\n更新退款话术"},
+        )
+    assert response.status_code == 200, response.content
+    run_a.refresh_from_db()
+    text = pdf_text(run_a.pdf.read(), tmp_path)
+    assert "11月整体平稳，双11峰值顺利承接。" in text and "更新退款话术" in text
+
+
+def test_issue_emails_the_pdf_to_report_contacts_only(
+    run_a, contacts_a, account_manager, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_run_issue(run=run_a, actor=account_manager)
+    run_a.refresh_from_db()
+    assert run_a.state == "issued" and run_a.issued_at is not None
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["wang@yuefu.example"]
+    assert "悦肤" in message.subject
+    name, content, mimetype = message.attachments[0]
+    assert mimetype == "application/pdf" and content[:5] == b"%PDF-" and name.endswith(".pdf")
+
+
+def test_an_issued_report_cannot_be_edited_or_re_rendered(run_a, account_manager, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_run_issue(run=run_a, actor=account_manager)
+    with pytest.raises(DomainError):
+        services.report_run_update_commentary(run=run_a, commentary="x", actions="", actor=account_manager)
+    with pytest.raises(DomainError):
+        services.report_run_request(client=run_a.client, kind="monthly", period_start=NOV, actor=account_manager)
+
+
+def test_monthly_task_reports_every_brand_with_conversations(
+    november_a, november_b, brand_b, django_capture_on_commit_callbacks
+):
+    factories.make_client(code="quiet-brand")
+    with django_capture_on_commit_callbacks(execute=True):
+        count = tasks.monthly_reports_task(period_start="2026-11-01")
+    assert count == 2
+    assert set(ReportRun.objects.values_list("client__code", "status")) == {
+        ("brand-a", "succeeded"),
+        ("brand-b", "succeeded"),
+    }
+
+
+def test_beat_runs_monthly_reports_on_the_2nd_at_6():
+    spec = next(t for t in PERIODIC_TASKS if t["task"] == "apps.reports.tasks.monthly_reports_task")
+    assert spec["crontab"] == {"minute": "0", "hour": "6", "day_of_month": "2"}
+    assert spec["name"].startswith("tideline:")
+
+
+def test_reports_page_lists_runs_per_brand_with_download(run_a, run_b, viewer_a, client):
+    client.force_login(viewer_a)
+    page = client.get(reverse("reports:run-list"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert reverse("reports:run-pdf", args=[run_a.pk]) in html
+    assert reverse("reports:run-pdf", args=[run_b.pk]) not in html
+    assert client.get(reverse("reports:run-pdf", args=[run_b.pk])).status_code == 404
+
+
+def test_commentary_form_saves_a_draft(run_a, account_manager, client, django_capture_on_commit_callbacks):
+    client.force_login(account_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:run-edit", args=[run_a.pk]), {"commentary": "页面编辑", "actions": ""})
+    assert response.status_code == 302
+    run_a.refresh_from_db()
+    assert run_a.commentary == "页面编辑"
+
+
+def test_admin_download_is_scoped(run_a, run_b, viewer_a, client):
+    client.force_login(viewer_a)
+    own = client.get(reverse("admin:reports_reportrun_pdf", args=[run_a.pk]))
+    assert own.status_code == 200
+    assert client.get(reverse("admin:reports_reportrun_pdf", args=[run_b.pk])).status_code == 404
+
+
+def test_bpo_manager_may_view_but_not_request(run_a, api):
+    bpo = factories.make_user(role=Role.BPO_MANAGER)
+    assert api(bpo).get(f"/api/v1/report-runs/{run_a.pk}/").status_code == 200
+    response = api(bpo).post("/api/v1/report-runs/", {"client": run_a.client_id, "period_start": "2026-11-01"})
+    assert response.status_code == 403
