@@ -144,13 +144,13 @@ def csv_rows(text: str, *, required: tuple[str, ...]) -> tuple[dict[str, int], I
         if name not in columns:
             raise FileError(f"missing column {name!r}", row=1, field=name)
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        try:
-            for values in reader:
-                if not values or (len(values) == 1 and not values[0].strip()):
-                    continue
-                yield reader.line_num, values
-        except csv.Error as exc:
-            yield reader.line_num, ["\x00csv-error", str(exc)]
+    return columns, _data_rows(reader)
 
-    return columns, rows()
+
+def _data_rows(reader) -> Iterator[tuple[int, list[str]]]:
+    try:
+        for values in reader:
+            if values and (len(values) > 1 or values[0].strip()):
+                yield reader.line_num, values
+    except csv.Error as exc:
+        yield reader.line_num, ["\x00csv-error", str(exc)]

@@ -7,45 +7,59 @@ content. The row of a CSV record is its line number (header = 1); of a JSONL rec
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
+from datetime import datetime
 
 from apps.conversations.adapters.base import CANONICAL_FIELDS, FileError, Record, RowError, csv_rows, parse_iso, shown
 
 
 def read_canonical_csv(text: str) -> Iterator[Record | RowError]:
-    columns, rows = csv_rows(text, required=CANONICAL_FIELDS)
+    """The hot path of big imports: yields plain tuples in Record's field order (cheaper than Record)."""
+    columns, _ = csv_rows(text, required=CANONICAL_FIELDS)
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
     idx = [columns[name] for name in CANONICAL_FIELDS]
     i_plat, i_shop, i_conv, i_msg, i_sent, i_role, i_agent, i_buyer, i_type, i_content = idx
     width = max(idx) + 1
     seen_any = False
-    for line, values in rows:
-        seen_any = True
-        if values and values[0] == "\x00csv-error":
-            yield RowError(line, None, f"unreadable CSV: {values[1]}")
-            continue
-        if len(values) < width:
-            yield RowError(line, CANONICAL_FIELDS[idx.index(max(idx))] if len(values) else None, "too few columns")
-            continue
-        sent = values[i_sent]
-        try:
-            epoch = parse_iso(sent)
-        except ValueError:
-            yield RowError(line, "sent_at", f"unparseable timestamp {shown(sent)!r} (ISO 8601 with offset)")
-            continue
-        yield Record(
-            line,
-            values[i_plat],
-            values[i_shop],
-            values[i_conv],
-            values[i_msg],
-            epoch,
-            values[i_role],
-            values[i_agent],
-            values[i_buyer],
-            values[i_type],
-            values[i_content],
-        )
+    fromiso = datetime.fromisoformat
+    try:
+        for values in reader:
+            if len(values) < width:
+                if not values or (len(values) == 1 and not values[0].strip()):
+                    continue
+                seen_any = True
+                yield RowError(reader.line_num, CANONICAL_FIELDS[idx.index(max(idx))], "too few columns")
+                continue
+            seen_any = True
+            sent = values[i_sent]
+            try:
+                dt = fromiso(sent)
+                if dt.tzinfo is None:
+                    raise ValueError("naive")
+            except ValueError:
+                yield RowError(
+                    reader.line_num, "sent_at", f"unparseable timestamp {shown(sent)!r} (ISO 8601 with offset)"
+                )
+                continue
+            yield (
+                reader.line_num,
+                values[i_plat],
+                values[i_shop],
+                values[i_conv],
+                values[i_msg],
+                dt.timestamp(),
+                values[i_role],
+                values[i_agent],
+                values[i_buyer],
+                values[i_type],
+                values[i_content],
+            )
+    except csv.Error as exc:
+        yield RowError(reader.line_num, None, f"unreadable CSV: {exc}")
     if not seen_any:
         raise FileError("the file has a header but no messages", row=2, field=None)
 
