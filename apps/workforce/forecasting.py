@@ -94,6 +94,9 @@ def fit_and_forecast(
     horizon = pd.date_range(pd.Timestamp(start), periods=days * SLOTS, freq=FREQ)
     if hist.empty or hist.sum() == 0:
         return ForecastResult(pd.Series(0.0, index=horizon), {}, 0.0, [1.0] * 7)
+    # days before the first contact are "no data yet", not quiet days
+    first = hist[hist > 0].index.min().normalize()
+    hist = hist[hist.index >= first]
     frame = pd.DataFrame({"v": hist.values}, index=hist.index)
     frame["day"] = frame.index.normalize()
     frame["slot"] = frame.index.hour * 4 + frame.index.minute // 15

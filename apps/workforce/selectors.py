@@ -1,0 +1,295 @@
+"""Workforce reads: history for the forecast, forecasts with overrides, rosters, and the summaries
+that billing and the client reports use (names fixed by the team brief).
+
+'Night hours' are hours worked 22:00–08:00 Asia/Shanghai (meal excluded). Worked hours of a shift
+count on the local date the shift starts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from apps.conversations.choices import HandledBy
+from apps.conversations.metrics import period_bounds
+from apps.core.roles import scope_queryset
+from apps.workforce.choices import RosterStatus
+
+SLOT = timedelta(minutes=15)
+
+
+def conversation_start_times(*, client_id: int, channel: str, start: date, end: date) -> list[datetime]:
+    """Local naive start times of a brand's conversations in [start, end) (one per contact)."""
+    from apps.conversations.models import Conversation
+
+    lo, hi = period_bounds(start, end)
+    tz = timezone.get_default_timezone()
+    rows = Conversation.objects.filter(
+        store__client_id=client_id, channel=channel, started_at__gte=lo, started_at__lt=hi
+    ).values_list("started_at", flat=True)
+    return [timezone.localtime(t, tz).replace(tzinfo=None) for t in rows.iterator(chunk_size=5000)]
+
+
+def history_bot_share(*, client_id: int, start: date, end: date) -> float:
+    """Share of conversations the bot resolved alone in [start, end) (0 when there is no history)."""
+    from apps.conversations.models import Conversation
+
+    lo, hi = period_bounds(start, end)
+    agg = Conversation.objects.filter(store__client_id=client_id, started_at__gte=lo, started_at__lt=hi).aggregate(
+        total=Count("id"), bot=Count("id", filter=Q(handled_by=HandledBy.BOT))
+    )
+    return agg["bot"] / agg["total"] if agg["total"] else 0.0
+
+
+def history_aht_seconds(*, client_id: int, start: date, end: date, default: int = 300) -> int:
+    """Median length of human-handled conversations, bounded to 60–1,800 s (the chat's handle time)."""
+    from apps.conversations.models import Conversation
+
+    lo, hi = period_bounds(start, end)
+    qs = Conversation.objects.filter(
+        store__client_id=client_id, started_at__gte=lo, started_at__lt=hi, handled_by=HandledBy.HUMAN
+    ).annotate(length=F("ended_at") - F("started_at"))
+    lengths = sorted(d.total_seconds() for d in qs.values_list("length", flat=True)[:20000])
+    if not lengths:
+        return default
+    return int(min(1800, max(60, lengths[len(lengths) // 2])))
+
+
+def forecast_volumes(*, client_id: int, start: datetime, end: datetime) -> dict[datetime, tuple[float, int]]:
+    """{interval start: (contacts, AHT s)} summed over channels, manager overrides winning."""
+    from apps.workforce.models import Forecast, ForecastOverride
+
+    out: dict[datetime, list] = {}
+    for at, channel, volume, aht in Forecast.objects.filter(
+        client_id=client_id, interval_start__gte=start, interval_start__lt=end
+    ).values_list("interval_start", "channel", "volume", "aht_seconds"):
+        out.setdefault(at, {})[channel] = [float(volume), aht]
+    for at, channel, volume in ForecastOverride.objects.filter(
+        client_id=client_id, interval_start__gte=start, interval_start__lt=end
+    ).values_list("interval_start", "channel", "volume"):
+        slot = out.setdefault(at, {})
+        slot[channel] = [float(volume), slot.get(channel, [0, 300])[1]]
+    result = {}
+    for at, by_channel in out.items():
+        total = sum(v for v, _ in by_channel.values())
+        aht = max(a for _, a in by_channel.values())
+        result[at] = (total, aht)
+    return result
+
+
+def published_roster(*, client_id: int, week_start: date):
+    from apps.workforce.models import Roster
+
+    return Roster.objects.filter(client_id=client_id, week_start=week_start, status=RosterStatus.PUBLISHED).first()
+
+
+def latest_roster(*, client_id: int, week_start: date):
+    """The week's published roster, else its newest draft."""
+    from apps.workforce.models import Roster
+
+    return published_roster(client_id=client_id, week_start=week_start) or (
+        Roster.objects.filter(client_id=client_id, week_start=week_start, status=RosterStatus.DRAFT)
+        .order_by("-version")
+        .first()
+    )
+
+
+def coverage_series(roster, *, start: datetime, slots: int) -> list[int]:
+    """Agents on the floor per 15-minute slot from ``start`` (meals excluded)."""
+    diff = [0] * (slots + 1)
+
+    def idx(t: datetime) -> int:
+        return max(0, min(slots, int((t - start) / SLOT)))
+
+    if roster is None:
+        return [0] * slots
+    for s_start, s_end, m_start, m_end in roster.shifts.values_list("start", "end", "meal_start", "meal_end"):
+        diff[idx(s_start)] += 1
+        diff[idx(s_end)] -= 1
+        if m_start:
+            diff[idx(m_start)] -= 1
+            diff[idx(m_end)] += 1
+    out, run = [], 0
+    for t in range(slots):
+        run += diff[t]
+        out.append(run)
+    return out
+
+
+def rosters_for_user(user):
+    from apps.workforce.models import Roster
+
+    return scope_queryset(Roster.objects.select_related("client"), user)
+
+
+# ---------------------------------------------------------------- shared interfaces
+
+
+def _published_shifts(client_id: int, start: date, end: date):
+    from apps.workforce.models import Shift
+
+    lo, hi = period_bounds(start, end)
+    return Shift.objects.filter(
+        roster__client_id=client_id, roster__status=RosterStatus.PUBLISHED, start__gte=lo, start__lt=hi
+    )
+
+
+def _local_date(t: datetime) -> date:
+    return timezone.localtime(t, timezone.get_default_timezone()).date()
+
+
+def worked_hours_by_day(*, client_id: int, start: date, end: date) -> list[tuple[date, Decimal, Decimal]]:
+    """(local date, paid hours, night hours) per day of [start, end) from the client's published
+    rosters; days without shifts are included with zeros."""
+    hours: dict[date, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for s_start, paid, night in _published_shifts(client_id, start, end).values_list(
+        "start", "paid_hours", "night_hours"
+    ):
+        day = hours[_local_date(s_start)]
+        day[0] += paid
+        day[1] += night
+    out = []
+    d = start
+    while d < end:
+        paid, night = hours.get(d, (Decimal(0), Decimal(0)))
+        out.append((d, paid.quantize(Decimal("0.01")), night.quantize(Decimal("0.01"))))
+        d += timedelta(days=1)
+    return out
+
+
+def surge_seats_by_day(*, client_id: int, start: date, end: date) -> list[tuple[date, int]]:
+    """(local date, distinct temporary-surge agents rostered that day) from published rosters."""
+    agents: dict[date, set[int]] = defaultdict(set)
+    for s_start, agent_id in (
+        _published_shifts(client_id, start, end).filter(is_surge=True).values_list("start", "agent_id")
+    ):
+        agents[_local_date(s_start)].add(agent_id)
+    out = []
+    d = start
+    while d < end:
+        out.append((d, len(agents.get(d, ()))))
+        d += timedelta(days=1)
+    return out
+
+
+@dataclass(frozen=True)
+class StaffingPeriodSummary:
+    """Staffing vs demand of one client over [start, end): see the team brief for the keys."""
+
+    by_day: list[dict] = field(default_factory=list)
+    interval_peak: dict = field(default_factory=dict)
+    totals: dict = field(default_factory=dict)
+
+
+def staffing_period_summary(*, client_id: int, start: date, end: date) -> StaffingPeriodSummary:
+    from apps.conversations.models import Conversation
+    from apps.workforce.models import Forecast, ForecastOverride, StaffingRequirement
+
+    lo, hi = period_bounds(start, end)
+    tz = timezone.get_default_timezone()
+    forecast: dict[datetime, Decimal] = {}
+    for at, volume in Forecast.objects.filter(
+        client_id=client_id, interval_start__gte=lo, interval_start__lt=hi
+    ).values_list("interval_start", "volume"):
+        forecast[at] = forecast.get(at, Decimal(0)) + volume
+    for at, volume in ForecastOverride.objects.filter(
+        client_id=client_id, interval_start__gte=lo, interval_start__lt=hi
+    ).values_list("interval_start", "volume"):
+        forecast[at] = volume
+    actual: dict[datetime, int] = defaultdict(int)
+    for t in Conversation.objects.filter(store__client_id=client_id, started_at__gte=lo, started_at__lt=hi).values_list(
+        "started_at", flat=True
+    ):
+        local = timezone.localtime(t, tz)
+        actual[local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)] += 1
+    required = dict(
+        StaffingRequirement.objects.filter(
+            client_id=client_id, interval_start__gte=lo, interval_start__lt=hi
+        ).values_list("interval_start", "scheduled")
+    )
+    # coverage of the published rosters, slot by slot
+    slots = int((hi - lo) / SLOT)
+    scheduled = [0] * slots
+    from apps.workforce.models import Roster
+
+    for roster in Roster.objects.filter(
+        client_id=client_id,
+        status=RosterStatus.PUBLISHED,
+        week_start__gte=start - timedelta(days=6),
+        week_start__lt=end,
+    ):
+        cover = coverage_series(roster, start=lo, slots=slots)
+        scheduled = [a + b for a, b in zip(scheduled, cover, strict=True)]
+    worked = {d: (h, n) for d, h, n in worked_hours_by_day(client_id=client_id, start=start, end=end)}
+    surge = dict(surge_seats_by_day(client_id=client_id, start=start, end=end))
+    by_day = []
+    d = start
+    while d < end:
+        day_lo, day_hi = period_bounds(d, d + timedelta(days=1))
+        f = sum((v for at, v in forecast.items() if day_lo <= at < day_hi), Decimal(0))
+        a = sum(v for at, v in actual.items() if day_lo <= at < day_hi)
+        req = sum(v for at, v in required.items() if day_lo <= at < day_hi)
+        by_day.append(
+            {
+                "date": d,
+                "forecast_contacts": f.quantize(Decimal("0.1")),
+                "actual_contacts": a,
+                "required_agent_hours": (Decimal(req) / 4).quantize(Decimal("0.01")),
+                "scheduled_agent_hours": worked[d][0],
+                "surge_seats": surge[d],
+            }
+        )
+        d += timedelta(days=1)
+    peak_at, peak_required = None, 0
+    for at, value in required.items():
+        if value > peak_required or (value == peak_required and peak_at is not None and at < peak_at):
+            peak_at, peak_required = at, value
+    interval_peak = {"at": peak_at, "required": peak_required, "scheduled": 0}
+    if peak_at is not None:
+        interval_peak["scheduled"] = scheduled[int((peak_at - lo) / SLOT)]
+    # WAPE over the intervals that have a forecast (aware datetimes compare as instants)
+    abs_err = sum(abs(float(v) - actual.get(at, 0)) for at, v in forecast.items())
+    actual_in_forecast = sum(actual.get(at, 0) for at in forecast)
+    wape = Decimal(str(round(abs_err / actual_in_forecast, 4))) if actual_in_forecast else None
+    totals = {
+        "scheduled_agent_hours": sum((h for h, _ in worked.values()), Decimal(0)),
+        "night_agent_hours": sum((n for _, n in worked.values()), Decimal(0)),
+        "surge_seat_days": sum(surge.values()),
+        "forecast_wape": wape,
+    }
+    return StaffingPeriodSummary(by_day=by_day, interval_peak=interval_peak, totals=totals)
+
+
+def solve_runs_for(*, client_id: int, week_start: date, limit: int = 10):
+    from apps.workforce.models import SolveRun
+
+    return SolveRun.objects.filter(client_id=client_id, week_start=week_start).order_by("-created_at")[:limit]
+
+
+def roster_grid(roster) -> list[dict]:
+    """One row per agent: name and, per weekday, the shift text ("08:00–16:30")."""
+    if roster is None:
+        return []
+    tz = timezone.get_default_timezone()
+    rows: dict[int, dict] = {}
+    for shift in roster.shifts.select_related("agent").order_by("agent__employee_no", "start"):
+        row = rows.setdefault(
+            shift.agent_id,
+            {"agent": shift.agent, "days": [""] * 7, "hours": Decimal(0), "surge": shift.is_surge},
+        )
+        start = timezone.localtime(shift.start, tz)
+        end = timezone.localtime(shift.end, tz)
+        day = (start.date() - roster.week_start).days
+        if 0 <= day < 7:
+            row["days"][day] = f"{start:%H:%M}–{end:%H:%M}"
+        row["hours"] += shift.paid_hours
+    return list(rows.values())
+
+
+def sum_paid_hours(roster) -> Decimal:
+    return roster.shifts.aggregate(total=Sum("paid_hours"))["total"] or Decimal(0) if roster else Decimal(0)

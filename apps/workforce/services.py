@@ -1,0 +1,697 @@
+"""Workforce writes: forecasts, overrides, requirements, solve runs, rosters and their changes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.audit import audit_record
+from apps.core.errors import DomainError
+from apps.core.runs import run_fail, run_progress, run_start, run_succeed
+from apps.workforce import erlang, forecasting
+from apps.workforce.choices import ContractType, RosterChangeKind, RosterStatus, SolveKind
+from apps.workforce.models import (
+    Agent,
+    Forecast,
+    ForecastOverride,
+    Roster,
+    RosterChange,
+    Shift,
+    ShiftRule,
+    SolveRun,
+    StaffingRequirement,
+)
+from apps.workforce.solver import SLOTS_PER_DAY, AgentSpec, RosterProblem, ShiftRules
+
+SLOT = timedelta(minutes=15)
+WEEK_SLOTS = 7 * SLOTS_PER_DAY
+SPILL_SLOTS = 48  # shifts may run 12 h into the next week
+NIGHT_FROM, NIGHT_TO = 22, 8  # night hours 22:00–08:00 Asia/Shanghai
+
+
+@dataclass(frozen=True)
+class PlanParams:
+    """Scenario inputs of a requirement: service level ``sl`` within ``target_s`` seconds, occupancy cap,
+    shrinkage, chat concurrency, shopper patience (s, Erlang A), volume factor and bot resolution
+    rate (None = the rate seen in history)."""
+
+    sl: float = 0.8
+    target_s: float = 30.0
+    max_occupancy: float = 0.88
+    shrinkage: float = 0.25
+    concurrency: int = 3
+    patience_s: float = 180.0
+    volume_factor: float = 1.0
+    bot_resolution: float | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> PlanParams:
+        data = dict(data or {})
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data and data[k] is not None}
+        try:
+            params = cls(**{k: (int(v) if k == "concurrency" else float(v)) for k, v in known.items()})
+            erlang.StaffingTarget(sl=params.sl, target_s=params.target_s, max_occupancy=params.max_occupancy)
+        except (TypeError, ValueError) as exc:
+            raise DomainError(str(exc), field="params")
+        if params.volume_factor < 0:
+            raise DomainError("the volume factor must not be negative", field="volume_factor")
+        if params.bot_resolution is not None and not 0 <= params.bot_resolution <= 1:
+            raise DomainError("the bot resolution rate must be within 0..1", field="bot_resolution")
+        if params.concurrency not in erlang.CHAT_CONCURRENCY_FACTOR:
+            raise DomainError("concurrency must be 1..5 chats", field="concurrency")
+        return params
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def local_tz():
+    return timezone.get_default_timezone()
+
+
+def week_bounds(week_start: date) -> tuple[datetime, datetime]:
+    if week_start.weekday() != 0:
+        raise DomainError("a roster week starts on a Monday", field="week_start")
+    lo = timezone.make_aware(datetime.combine(week_start, time.min), local_tz())
+    return lo, lo + timedelta(days=7)
+
+
+def slot_time(week_start: date, slot: int) -> datetime:
+    return week_bounds(week_start)[0] + slot * SLOT
+
+
+# ---------------------------------------------------------------- forecast
+
+
+def _promos() -> list[forecasting.Promo]:
+    from apps.core.models import PromoEvent
+
+    tz = local_tz()
+    return [
+        forecasting.Promo(
+            p.name,
+            p.presale_start,
+            timezone.localtime(p.peak_start, tz).replace(tzinfo=None),
+            timezone.localtime(p.peak_end, tz).replace(tzinfo=None),
+            p.end_date,
+            float(p.expected_uplift),
+        )
+        for p in PromoEvent.objects.all()
+    ]
+
+
+def history_series(*, client_id: int, channel: str, start: date, end: date) -> pd.Series:
+    """Contacts per local 15-minute interval in [start, end) from the imported conversations."""
+    from apps.workforce.selectors import conversation_start_times
+
+    stamps = conversation_start_times(client_id=client_id, channel=channel, start=start, end=end)
+    return forecasting.to_interval_series(
+        stamps, start=datetime.combine(start, time.min), end=datetime.combine(end, time.min)
+    )
+
+
+@transaction.atomic
+def forecast_build(
+    *, client, week_start: date, channel: str = "chat", history_days: int = 63, actor=None
+) -> list[Forecast]:
+    """Forecast the week from the history before it and store it (re-runs replace the same rows)."""
+    from apps.workforce.selectors import history_aht_seconds, history_bot_share
+
+    week_bounds(week_start)
+    first = week_start - timedelta(days=history_days)
+    history = history_series(client_id=client.pk, channel=channel, start=first, end=week_start)
+    result = forecasting.fit_and_forecast(history, start=week_start, days=7, promos=_promos())
+    bot_share = history_bot_share(client_id=client.pk, start=first, end=week_start)
+    aht = history_aht_seconds(client_id=client.pk, start=first, end=week_start)
+    tz = local_tz()
+    rows = []
+    for ts, volume in result.volume.items():
+        at = timezone.make_aware(ts.to_pydatetime(), tz)
+        v = Decimal(str(round(float(volume), 2)))
+        rows.append(
+            Forecast(
+                client=client,
+                channel=channel,
+                interval_start=at,
+                volume=v,
+                human_volume=Decimal(str(round(float(volume) * (1 - bot_share), 2))),
+                aht_seconds=aht,
+                promo_uplift=Decimal(str(round(result.uplift.get(ts.date(), 1.0), 2))),
+            )
+        )
+    Forecast.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["client", "channel", "interval_start"],
+        update_fields=["volume", "human_volume", "aht_seconds", "promo_uplift", "created_at"],
+    )
+    audit_record(
+        actor=actor,
+        action="workforce.forecast_build",
+        target=client,
+        client=client,
+        data={"week_start": week_start.isoformat(), "channel": channel, "total": round(float(result.volume.sum()), 1)},
+    )
+    return rows
+
+
+@transaction.atomic
+def forecast_override_set(
+    *, client, interval_start: datetime, volume: Decimal, reason: str, channel: str = "chat", actor=None
+) -> ForecastOverride:
+    """A manager's number for one interval; kept apart from the statistical forecast."""
+    if volume is None or Decimal(volume) < 0:
+        raise DomainError("an override volume must not be negative", field="volume")
+    if interval_start.minute % 15 or interval_start.second:
+        raise DomainError("an interval starts on the 15-minute grid", field="interval_start")
+    if not reason.strip():
+        raise DomainError("say why the forecast is overridden", field="reason")
+    override, _ = ForecastOverride.objects.update_or_create(
+        client=client,
+        channel=channel,
+        interval_start=interval_start,
+        defaults={"volume": volume, "reason": reason, "created_by": actor if getattr(actor, "pk", None) else None},
+    )
+    audit_record(
+        actor=actor,
+        action="workforce.forecast_override",
+        target=override,
+        client=client,
+        reason=reason,
+        data={"volume": str(volume), "interval_start": interval_start.isoformat()},
+    )
+    return override
+
+
+# ---------------------------------------------------------------- requirement
+
+
+@dataclass(frozen=True)
+class IntervalNeed:
+    at: datetime
+    volume: float
+    human_volume: float
+    staffing: erlang.Staffing
+
+
+def requirement_plan(*, client, week_start: date, params: PlanParams) -> list[IntervalNeed]:
+    """Agents per interval of the week for a scenario (pure computation over the stored forecast)."""
+    from apps.workforce.selectors import forecast_volumes, history_bot_share
+
+    lo, hi = week_bounds(week_start)
+    volumes = forecast_volumes(client_id=client.pk, start=lo, end=hi)
+    if not volumes:
+        raise DomainError("there is no forecast for this brand and week yet", field="week_start")
+    bot = params.bot_resolution
+    if bot is None:
+        bot = history_bot_share(client_id=client.pk, start=week_start - timedelta(days=63), end=week_start)
+    target = erlang.StaffingTarget(
+        sl=params.sl, target_s=params.target_s, max_occupancy=params.max_occupancy, shrinkage=params.shrinkage
+    )
+    out = []
+    for at, (volume, aht) in sorted(volumes.items()):
+        human = erlang.human_volume(volume=volume * params.volume_factor, bot_resolution=bot)
+        staffing = erlang.required_agents_interval(
+            volume=human, aht_s=aht, target=target, concurrency=params.concurrency, patience_s=params.patience_s
+        )
+        out.append(IntervalNeed(at, volume, human, staffing))
+    return out
+
+
+@transaction.atomic
+def requirement_compute(*, client, week_start: date, params: PlanParams | None = None, actor=None) -> int:
+    """Store the requirement of the week (re-runs replace the same rows). Returns intervals written."""
+    params = params or PlanParams()
+    needs = requirement_plan(client=client, week_start=week_start, params=params)
+    rows = [
+        StaffingRequirement(
+            client=client,
+            interval_start=n.at,
+            human_volume=Decimal(str(round(n.human_volume, 2))),
+            agents=n.staffing.agents,
+            scheduled=n.staffing.scheduled,
+            service_level=Decimal(str(round(n.staffing.service_level, 4))),
+            asa_seconds=Decimal(str(round(min(n.staffing.asa_s, 99999999), 1))),
+            occupancy=Decimal(str(round(n.staffing.occupancy, 4))),
+            params=params.as_dict(),
+        )
+        for n in needs
+    ]
+    StaffingRequirement.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["client", "interval_start"],
+        update_fields=["human_volume", "agents", "scheduled", "service_level", "asa_seconds", "occupancy", "params"],
+    )
+    audit_record(
+        actor=actor,
+        action="workforce.requirement_compute",
+        target=client,
+        client=client,
+        data={"week_start": week_start.isoformat(), "params": params.as_dict()},
+    )
+    return len(rows)
+
+
+# ---------------------------------------------------------------- solver problem from the database
+
+
+def shift_rules_for(client) -> ShiftRules:
+    rule = ShiftRule.objects.filter(client=client).first() or ShiftRule.objects.filter(client__isnull=True).first()
+    if rule is None:
+        return ShiftRules()
+
+    def q(minutes: int) -> int:
+        return max(1, math.ceil(minutes / 15))
+
+    return ShiftRules(
+        min_len=q(rule.min_length_minutes),
+        max_len=max(q(rule.min_length_minutes), rule.max_length_minutes // 15),
+        len_step=q(rule.length_step_minutes),
+        meal_required_over=rule.meal_required_over_minutes // 15,
+        meal_len=q(rule.meal_minutes),
+        meal_earliest=rule.meal_earliest_minutes // 15,
+        meal_latest_before_end=rule.meal_latest_before_end_minutes // 15,
+        break_every=q(rule.short_break_every_minutes),
+        min_rest=rule.min_rest_hours * 4,
+        max_days=rule.max_days_per_week,
+    )
+
+
+def _open_mask(client, horizon: int) -> int:
+    stores = list(client.stores.filter(is_active=True))
+    if not stores:
+        return 0
+    mask = 0
+    for store in stores:
+        if store.is_24h:
+            return (1 << horizon) - 1
+        opens = store.opens_at.hour * 4 + store.opens_at.minute // 15
+        closes = store.closes_at.hour * 4 + store.closes_at.minute // 15 or SLOTS_PER_DAY
+        for day in range(horizon // SLOTS_PER_DAY + 1):
+            for t in range(day * SLOTS_PER_DAY + opens, day * SLOTS_PER_DAY + closes):
+                if t < horizon:
+                    mask |= 1 << t
+    return mask
+
+
+def _availability_mask(agent: Agent, week_start: date, horizon: int) -> int:
+    windows = list(agent.availability.all())
+    if not windows:
+        mask = (1 << horizon) - 1
+    else:
+        mask = 0
+        for day in range(horizon // SLOTS_PER_DAY + 1):
+            weekday = (week_start + timedelta(days=day)).weekday()
+            for w in windows:
+                if w.weekday != weekday:
+                    continue
+                a = w.starts_at.hour * 4 + w.starts_at.minute // 15
+                b = w.ends_at.hour * 4 + w.ends_at.minute // 15 or SLOTS_PER_DAY
+                for t in range(day * SLOTS_PER_DAY + a, min(horizon, day * SLOTS_PER_DAY + b)):
+                    mask |= 1 << t
+    for leave in agent.leaves.all():
+        for day in range(horizon // SLOTS_PER_DAY + 1):
+            d = week_start + timedelta(days=day)
+            if leave.start <= d < leave.end:
+                mask &= ~(((1 << SLOTS_PER_DAY) - 1) << (day * SLOTS_PER_DAY))
+    return mask & ((1 << horizon) - 1)
+
+
+def _demand(client, week_start: date) -> list[int]:
+    lo, hi = week_bounds(week_start)
+    rows = StaffingRequirement.objects.filter(client=client, interval_start__gte=lo, interval_start__lt=hi)
+    demand = [0] * WEEK_SLOTS
+    for r in rows.values_list("interval_start", "scheduled"):
+        demand[int((r[0] - lo) / SLOT)] = r[1]
+    return demand
+
+
+def skilled_agents(client, *, channel: str | None = None):
+    qs = Agent.objects.filter(is_active=True, skills__client=client)
+    if channel:
+        qs = qs.filter(skills__channel=channel)
+    return qs.distinct().prefetch_related("availability", "leaves")
+
+
+def build_problem(*, client, week_start: date, demand: list[int] | None = None) -> tuple[RosterProblem, dict]:
+    """The solver's view of a brand's week: demand, open hours, skilled agents minus what other
+    brands' rosters already hold of their time. Returns the problem and {agent id: Agent}."""
+    horizon = WEEK_SLOTS + SPILL_SLOTS
+    rules = shift_rules_for(client)
+    demand = _demand(client, week_start) if demand is None else demand
+    lo, hi = week_bounds(week_start)
+    agents = {a.pk: a for a in skilled_agents(client)}
+    # time already given to other brands (latest draft or published roster of that week)
+    taken: dict[int, list[Shift]] = {}
+    others = Shift.objects.filter(
+        agent_id__in=list(agents),
+        start__lt=hi + SPILL_SLOTS * SLOT,
+        end__gt=lo - timedelta(hours=24),
+        roster__status__in=[RosterStatus.DRAFT, RosterStatus.PUBLISHED],
+    ).exclude(roster__client=client)
+    for s in others:
+        taken.setdefault(s.agent_id, []).append(s)
+    specs = []
+    for agent in agents.values():
+        mask = _availability_mask(agent, week_start, horizon)
+        weekly_max = int(agent.weekly_hours_max * 4)
+        max_days = agent.max_days_per_week
+        for s in taken.get(agent.pk, []):
+            a = int((s.start - lo) / SLOT) - rules.min_rest
+            b = int((s.end - lo) / SLOT) + rules.min_rest
+            for t in range(max(0, a), min(horizon, b)):
+                mask &= ~(1 << t)
+            if lo <= s.start < hi:
+                weekly_max -= int(s.paid_hours * 4)
+                max_days -= 1
+        pref = None
+        if agent.preferred_start:
+            pref = agent.preferred_start.hour * 4 + agent.preferred_start.minute // 15
+        specs.append(
+            AgentSpec(
+                id=agent.pk,
+                available=mask,
+                weekly_max=max(0, weekly_max),
+                weekly_min=int(agent.weekly_hours_min * 4),
+                max_days=max(0, max_days),
+                cost=float(agent.hourly_cost),
+                surge=agent.contract_type == ContractType.SURGE,
+                nights_ok=agent.nights_ok,
+                preferred_start=pref,
+            )
+        )
+    problem = RosterProblem(
+        demand=demand,
+        open_mask=_open_mask(client, horizon),
+        agents=specs,
+        rules=rules,
+        night_from=NIGHT_FROM * 4,
+        night_to=NIGHT_TO * 4,
+    )
+    return problem, agents
+
+
+# ---------------------------------------------------------------- solve runs
+
+
+@transaction.atomic
+def solve_run_create(
+    *,
+    client,
+    week_start: date,
+    kind: str = SolveKind.PLAN,
+    params: dict | None = None,
+    time_limit_seconds: int = 60,
+    actor=None,
+) -> SolveRun:
+    """Queue a solve (or a what-if scenario) of a brand's week; the Celery task does the work."""
+    from apps.workforce.tasks import solve_run_task
+
+    week_bounds(week_start)
+    plan = PlanParams.from_dict(params)
+    if not 1 <= time_limit_seconds <= 600:
+        raise DomainError("the time limit must be 1–600 seconds", field="time_limit_seconds")
+    run = SolveRun.objects.create(
+        client=client,
+        week_start=week_start,
+        kind=kind,
+        params=plan.as_dict(),
+        time_limit_seconds=time_limit_seconds,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(actor=actor, action="workforce.solve_queued", target=run, client=client, data=plan.as_dict())
+    transaction.on_commit(lambda: solve_run_task.delay(run.pk))
+    return run
+
+
+def solve_run_execute(run_id: int) -> SolveRun:
+    """Run a queued solve: requirement (scenario or stored), CP-SAT, then a draft roster (plans) or
+    a scenario summary (what-if, the published roster is never touched)."""
+    from apps.workforce import solver
+
+    run = SolveRun.objects.select_related("client").get(pk=run_id)
+    run_start(run, total=100)
+    try:
+        params = PlanParams.from_dict(run.params)
+        demand = None
+        scenario: dict = {}
+        if run.kind == SolveKind.WHAT_IF:
+            needs = requirement_plan(client=run.client, week_start=run.week_start, params=params)
+            demand = [n.staffing.scheduled for n in needs][:WEEK_SLOTS]
+            demand += [0] * (WEEK_SLOTS - len(demand))
+            scenario = {
+                "params": params.as_dict(),
+                "human_contacts": round(sum(n.human_volume for n in needs), 1),
+                "required_hours": round(sum(demand) / 4, 2),
+                "peak_required": max(demand, default=0),
+            }
+        problem, _agents = build_problem(client=run.client, week_start=run.week_start, demand=demand)
+        run_progress(run, done=5)
+
+        def progress(stage: str, fraction: float) -> None:
+            run_progress(run, done=max(run.progress_done, int(5 + 90 * fraction)))
+
+        result = solver.solve(problem, time_limit_s=run.time_limit_seconds, on_progress=progress)
+        short = [{"at": slot_time(run.week_start, t).isoformat(), "short": gap} for t, gap in result.short_slots]
+        figures = {
+            "solver_status": result.status,
+            "demand_hours": _dec(result.demand_hours),
+            "paid_hours": _dec(result.paid_hours),
+            "lp_bound_hours": _dec(result.lp_bound_hours),
+            "cpsat_bound_hours": _dec(result.cpsat_bound_hours),
+            "gap": Decimal(str(round(result.gap, 5))),
+            "efficiency": Decimal(str(round(result.efficiency, 4))),
+            "short_intervals": short,
+            "surge_needed": result.surge_needed,
+            "notes": result.notes,
+        }
+        if run.kind == SolveKind.WHAT_IF:
+            scenario.update(
+                {
+                    "paid_hours": round(result.paid_hours, 2),
+                    "short_intervals": len(short),
+                    "surge_needed": result.surge_needed,
+                    "agents_rostered": len({a.agent_id for a in result.assignments}),
+                    "service_level_at_peak": _reverse_at_peak(run, params, result),
+                }
+            )
+            run_succeed(run, scenario=scenario, **figures)
+        else:
+            roster = _roster_from_result(run, problem, result)
+            run_succeed(run, roster=roster, **figures)
+        return run
+    except DomainError as exc:
+        run_fail(run, error=str(exc))
+        return run
+    except Exception as exc:  # a failed solve is reported on its run row, never lost
+        run_fail(run, error=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def _dec(hours: float) -> Decimal:
+    return Decimal(str(round(hours, 2)))
+
+
+def _reverse_at_peak(run: SolveRun, params: PlanParams, result) -> float | None:
+    """Service level the scenario's roster would reach at its busiest interval (reverse Erlang)."""
+    from apps.workforce.selectors import forecast_volumes
+
+    lo, hi = week_bounds(run.week_start)
+    volumes = forecast_volumes(client_id=run.client_id, start=lo, end=hi)
+    if not volumes:
+        return None
+    at, (volume, aht) = max(volumes.items(), key=lambda kv: kv[1][0])
+    slot = int((at - lo) / SLOT)
+    bot = params.bot_resolution if params.bot_resolution is not None else 0.0
+    rev = erlang.reverse(
+        agents=result.scheduled[slot] if slot < len(result.scheduled) else 0,
+        volume=erlang.human_volume(volume=volume * params.volume_factor, bot_resolution=bot),
+        aht_s=aht,
+        target_s=params.target_s,
+        concurrency=params.concurrency,
+        patience_s=params.patience_s,
+        shrinkage=params.shrinkage,
+    )
+    return round(rev.service_level, 4)
+
+
+def night_hours(start: datetime, end: datetime, meal: tuple[datetime, datetime] | None = None) -> Decimal:
+    """Hours of [start, end) minus the meal that fall in 22:00–08:00 Asia/Shanghai."""
+    tz = local_tz()
+    t = timezone.localtime(start, tz)
+    stop = timezone.localtime(end, tz)
+    slots = 0
+    while t < stop:
+        in_meal = meal is not None and meal[0] <= t < meal[1]
+        if not in_meal and (t.hour >= NIGHT_FROM or t.hour < NIGHT_TO):
+            slots += 1
+        t += SLOT
+    return Decimal(slots) / 4
+
+
+@transaction.atomic
+def _roster_from_result(run: SolveRun, problem: RosterProblem, result) -> Roster:
+    last = (
+        Roster.objects.select_for_update()
+        .filter(client=run.client, week_start=run.week_start)
+        .order_by("-version")
+        .first()
+    )
+    roster = Roster.objects.create(
+        client=run.client,
+        week_start=run.week_start,
+        version=(last.version + 1) if last else 1,
+        status=RosterStatus.DRAFT,
+        stats={
+            "demand_hours": round(result.demand_hours, 2),
+            "paid_hours": round(result.paid_hours, 2),
+            "lp_bound_hours": round(result.lp_bound_hours, 2),
+            "short_intervals": len(result.short_slots),
+            "surge_needed": result.surge_needed,
+            "solve_run": run.pk,
+        },
+    )
+    surge_ids = {a.id for a in problem.agents if a.surge}
+    rules = problem.rules
+    shifts = []
+    for a in result.assignments:
+        start = slot_time(run.week_start, a.start)
+        end = slot_time(run.week_start, a.end)
+        meal = None
+        if a.meal is not None:
+            meal = (
+                slot_time(run.week_start, a.start + a.meal),
+                slot_time(run.week_start, a.start + a.meal + rules.meal_len),
+            )
+        shifts.append(
+            Shift(
+                roster=roster,
+                agent_id=a.agent_id,
+                start=start,
+                end=end,
+                meal_start=meal[0] if meal else None,
+                meal_end=meal[1] if meal else None,
+                breaks=[slot_time(run.week_start, a.start + b).isoformat() for b in a.breaks],
+                paid_hours=Decimal(rules.paid(a.length, a.meal)) / 4,
+                night_hours=night_hours(start, end, meal),
+                is_surge=a.agent_id in surge_ids,
+            )
+        )
+    Shift.objects.bulk_create(shifts, batch_size=2000)
+    audit_record(
+        actor=run.created_by,
+        action="workforce.roster_drafted",
+        target=roster,
+        client=run.client,
+        data={"shifts": len(shifts), "solve_run": run.pk},
+    )
+    return roster
+
+
+# ---------------------------------------------------------------- publishing and changes
+
+
+@transaction.atomic
+def roster_publish(*, roster: Roster, actor=None) -> Roster:
+    """Draft → published; the week's previously published version becomes superseded."""
+    roster = Roster.objects.select_for_update().get(pk=roster.pk)
+    if roster.status != RosterStatus.DRAFT:
+        raise DomainError(f"only a draft can be published (this one is {roster.status})", field="status")
+    Roster.objects.filter(client=roster.client, week_start=roster.week_start, status=RosterStatus.PUBLISHED).update(
+        status=RosterStatus.SUPERSEDED
+    )
+    roster.status = RosterStatus.PUBLISHED
+    roster.published_at = timezone.now()
+    roster.published_by = actor if getattr(actor, "pk", None) else None
+    roster.save(update_fields=["status", "published_at", "published_by"])
+    audit_record(actor=actor, action="workforce.roster_published", target=roster, client=roster.client)
+    return roster
+
+
+def _shift_state(shift: Shift) -> dict:
+    return {
+        "agent": shift.agent_id,
+        "start": shift.start.isoformat(),
+        "end": shift.end.isoformat(),
+        "meal_start": shift.meal_start.isoformat() if shift.meal_start else None,
+    }
+
+
+@transaction.atomic
+def shift_change(
+    *,
+    shift: Shift,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    agent: Agent | None = None,
+    reason: str = "",
+    actor=None,
+) -> Shift:
+    """Move or reassign one shift. On a published roster the change is tracked (RosterChange)."""
+    shift = Shift.objects.select_for_update().select_related("roster").get(pk=shift.pk)
+    if shift.roster.status == RosterStatus.SUPERSEDED:
+        raise DomainError("a superseded roster cannot change", field="roster")
+    before = _shift_state(shift)
+    kind = RosterChangeKind.MOVED
+    if agent is not None and agent.pk != shift.agent_id:
+        kind = RosterChangeKind.REASSIGNED
+        shift.agent = agent
+        shift.is_surge = agent.contract_type == ContractType.SURGE
+    new_start, new_end = start or shift.start, end or shift.end
+    if new_start >= new_end:
+        raise DomainError("a shift must end after it starts", field="end")
+    length = (new_end - new_start) / SLOT
+    if length != int(length) or not 16 <= length <= 40:
+        raise DomainError("a shift lasts 4–10 hours on the 15-minute grid", field="end")
+    shift.start, shift.end = new_start, new_end
+    if shift.meal_start and not (new_start < shift.meal_start and shift.meal_end < new_end):
+        shift.meal_start = shift.meal_end = None
+    meal = (shift.meal_start, shift.meal_end) if shift.meal_start else None
+    meal_h = (shift.meal_end - shift.meal_start).total_seconds() / 3600 if meal else 0
+    shift.paid_hours = Decimal(str(round(int(length) / 4 - meal_h, 2)))
+    shift.night_hours = night_hours(new_start, new_end, meal)
+    shift.save()
+    if shift.roster.status == RosterStatus.PUBLISHED:
+        RosterChange.objects.create(
+            roster=shift.roster,
+            kind=kind,
+            agent=shift.agent,
+            before=before,
+            after=_shift_state(shift),
+            reason=reason,
+            changed_by=actor if getattr(actor, "pk", None) else None,
+        )
+    audit_record(
+        actor=actor,
+        action="workforce.shift_changed",
+        target=shift,
+        client=shift.roster.client,
+        reason=reason,
+        data={"before": before, "after": _shift_state(shift)},
+    )
+    return shift
+
+
+@transaction.atomic
+def shift_remove(*, shift: Shift, reason: str = "", actor=None) -> None:
+    shift = Shift.objects.select_for_update().select_related("roster").get(pk=shift.pk)
+    if shift.roster.status == RosterStatus.SUPERSEDED:
+        raise DomainError("a superseded roster cannot change", field="roster")
+    if shift.roster.status == RosterStatus.PUBLISHED:
+        RosterChange.objects.create(
+            roster=shift.roster,
+            kind=RosterChangeKind.REMOVED,
+            agent=shift.agent,
+            before=_shift_state(shift),
+            reason=reason,
+            changed_by=actor if getattr(actor, "pk", None) else None,
+        )
+    audit_record(actor=actor, action="workforce.shift_removed", target=shift, client=shift.roster.client, reason=reason)
+    shift.delete()
