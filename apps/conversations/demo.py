@@ -38,14 +38,13 @@ from apps.workforce.demo_agents import AgentSpec, brand_teams
 GENERATOR_VERSION = "1"
 FILE_FORMAT = "canonical_jsonl"
 
-# Share of a normal day's chats that start in each local hour (sums to 100).
+# Relative weight of each local hour in a normal day's chats (normalised by _shape).
 HOUR_SHAPE = (
     1.3, 0.7, 0.4, 0.25, 0.2, 0.3, 0.8, 1.8, 3.5, 5.4, 7.1, 6.8,
     4.8, 5.2, 6.4, 6.6, 5.8, 4.6, 4.2, 5.1, 6.9, 7.5, 6.6, 3.75,
 )  # fmt: skip
 WEEKDAY_SHAPE = (0.98, 0.96, 0.95, 0.97, 1.0, 1.08, 1.12)  # Monday … Sunday
 WEEKDAY_MEAN = sum(WEEKDAY_SHAPE) / 7
-PEAK_HOUR_SHARE = max(HOUR_SHAPE) / 100
 
 DOUBLE11 = date(2026, 11, 11)
 PRESALE_START = date(2026, 10, 20)
@@ -77,6 +76,7 @@ def _shape(boost: dict[int, float] | None = None, fixed: dict[int, float] | None
 
 
 NORMAL_HOURS = _shape()
+PEAK_HOUR_SHARE = max(NORMAL_HOURS)
 EVENING_START = _shape(boost={20: 3.0, 21: 2.6, 22: 2.2, 23: 2.0})  # presale and payment windows open at 8 pm
 
 
@@ -163,7 +163,12 @@ def _iso(day: date, seconds: float) -> str:
 
 
 def store_lines(
-    ctx: DemoContext, brand: DemoBrand, store: DemoStore, team: list[AgentSpec], stats: Counter | None = None
+    ctx: DemoContext,
+    brand: DemoBrand,
+    store: DemoStore,
+    team: list[AgentSpec],
+    stats: Counter | None = None,
+    pii_sink: list[str] | None = None,
 ):
     """Yield the canonical JSONL lines of one store's chats over the demo period, in time order."""
     rng = ctx.rng(f"conversations.demo:{store.platform}:{store.shop_id}")
@@ -200,6 +205,8 @@ def store_lines(
             )
             conversation_id = f"{prefix}{day:%y%m%d}{seq:05d}"
             buyer = demo_dialogues.buyer_nick(rng, store.platform)
+            if pii_sink is not None:
+                pii_sink.extend(dialogue.pii)
             if stats is not None:
                 stats["conversations"] += 1
                 stats[f"handled:{dialogue.handled_by}"] += 1
