@@ -76,7 +76,8 @@ class Message(models.Model):
 
     CLIENT_LOOKUP = "conversation__store__client"
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    # No separate index: the unique (conversation, message_id) index already leads with conversation_id.
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages", db_index=False)
     message_id = models.CharField(_("platform message id"), max_length=128)
     seq = models.PositiveIntegerField(_("position"))
     sent_at = models.DateTimeField(_("sent"))

@@ -20,6 +20,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -468,9 +469,8 @@ class _Importer:
         m_id, m_type = self.m_id, self.m_type
         c_store, c_pcid, c_buyer = self.c_store, self.c_pcid, self.c_buyer
         conv_lines: list[str] = []
-        msg_lines: list[str] = []
-        add_msg = msg_lines.append
-        for conv, members in enumerate(self.c_rows):
+        orders: list[list[int]] = self.c_rows
+        for conv, members in enumerate(orders):
             if not members:
                 continue
             epochs = [m_epoch[i] for i in members]
@@ -489,15 +489,6 @@ class _Importer:
                 f"{t['buyer_rounds']}\t{t['rounds_answered_180s']}\t{t['rounds_in_service_hours']}\t"
                 f"{t['response_seconds_total']}\t{t['rounds_answered']}\t{t['max_wait_seconds']}\n"
             )
-            seq = 0
-            for i in members:
-                seq += 1
-                mid = m_id[i]
-                content = contents[seq - 1]
-                add_msg(
-                    f"{conv}\t{mid.translate(esc) if special(mid) else mid}\t{seq}\t{m_epoch[i]!r}\t{m_role[i]}\t"
-                    f"{m_type[i]}\t{content.translate(esc) if special(content) else content}\n"
-                )
         with connection.cursor() as cur:
             cur.execute("DROP TABLE IF EXISTS tl_import_conv, tl_import_msg")
             cur.execute(
@@ -505,10 +496,6 @@ class _Importer:
                 "started float8, ended float8, agent_id bigint, agent_nick text, handled_by text, "
                 "transferred bool, pseudonym text, message_count int, first_response int, buyer_rounds int, "
                 "r180 int, rsvc int, rtotal int, ranswered int, max_wait int, conv_id bigint) ON COMMIT DROP"
-            )
-            cur.execute(
-                "CREATE TEMP TABLE tl_import_msg (ord int, message_id text, seq int, sent float8, "
-                "role text, msg_type text, content text) ON COMMIT DROP"
             )
             _copy(
                 cur,
@@ -518,14 +505,7 @@ class _Importer:
                 conv_lines,
             )
             del conv_lines
-            _copy(
-                cur,
-                "COPY tl_import_msg (ord, message_id, seq, sent, role, msg_type, content) FROM STDIN",
-                msg_lines,
-            )
-            del msg_lines
             cur.execute("ANALYZE tl_import_conv")
-            cur.execute("ANALYZE tl_import_msg")
             cur.execute(
                 "INSERT INTO conversations_conversation (store_id, platform_conversation_id, channel, started_at, "
                 "ended_at, agent_id, agent_nick, handled_by, transferred_to_human, buyer_pseudonym, message_count, "
@@ -540,20 +520,55 @@ class _Importer:
             new_ids = {row[0] for row in cur.fetchall()}
             cur.execute(
                 "UPDATE tl_import_conv t SET conv_id = c.id FROM conversations_conversation c "
-                "WHERE c.store_id = t.store_id AND c.platform_conversation_id = t.pcid"
+                "WHERE c.store_id = t.store_id AND c.platform_conversation_id = t.pcid RETURNING t.ord, t.conv_id"
             )
-            cur.execute(
-                "WITH ins AS (INSERT INTO conversations_message (conversation_id, message_id, seq, sent_at, "
-                "sender_role, msg_type, content) SELECT t.conv_id, m.message_id, m.seq, to_timestamp(m.sent), "
-                "m.role, m.msg_type, m.content FROM tl_import_msg m JOIN tl_import_conv t ON t.ord = m.ord "
-                "ON CONFLICT (conversation_id, message_id) DO NOTHING RETURNING conversation_id) "
-                "SELECT conversation_id, count(*) FROM ins GROUP BY conversation_id"
-            )
-            inserted_by_conv = dict(cur.fetchall())
-            merged = [conv_id for conv_id in inserted_by_conv if conv_id not in new_ids]
-            if merged:
-                _recompute_merged(cur, merged, run_id=self.run.pk, platform=platform)
-        return len(new_ids), sum(inserted_by_conv.values())
+            conv_ids = dict(cur.fetchall())
+            # Messages of conversations created just now cannot exist yet: COPY them straight into the
+            # table. Messages of conversations that already existed go through ON CONFLICT DO NOTHING.
+            fresh: list[str] = []
+            known: list[str] = []
+            to_text = _timestamp_text
+            for conv, members in enumerate(orders):
+                if not members:
+                    continue
+                conv_id = conv_ids[conv]
+                add = fresh.append if conv_id in new_ids else known.append
+                seq = 0
+                for i in members:
+                    seq += 1
+                    mid, content = m_id[i], m_content[i]
+                    add(
+                        f"{conv_id}\t{mid.translate(esc) if special(mid) else mid}\t{seq}\t{to_text(m_epoch[i])}\t"
+                        f"{m_role[i]}\t{m_type[i]}\t{content.translate(esc) if special(content) else content}\n"
+                    )
+            columns = "(conversation_id, message_id, seq, sent_at, sender_role, msg_type, content)"
+            inserted_by_conv: dict[int, int] = {}
+            if fresh:
+                _copy(cur, f"COPY conversations_message {columns} FROM STDIN", fresh)
+            inserted = len(fresh)
+            del fresh
+            if known:
+                cur.execute(
+                    "CREATE TEMP TABLE tl_import_msg (conversation_id bigint, message_id text, seq int, "
+                    "sent_at timestamptz, sender_role text, msg_type text, content text) ON COMMIT DROP"
+                )
+                _copy(cur, f"COPY tl_import_msg {columns} FROM STDIN", known)
+                del known
+                cur.execute(
+                    f"WITH ins AS (INSERT INTO conversations_message {columns} SELECT * FROM tl_import_msg "
+                    "ON CONFLICT (conversation_id, message_id) DO NOTHING RETURNING conversation_id) "
+                    "SELECT conversation_id, count(*) FROM ins GROUP BY conversation_id"
+                )
+                inserted_by_conv = dict(cur.fetchall())
+                inserted += sum(inserted_by_conv.values())
+            if inserted_by_conv:
+                _recompute_merged(cur, list(inserted_by_conv), run_id=self.run.pk)
+        return len(new_ids), inserted
+
+
+def _timestamp_text(epoch: float) -> str:
+    """POSIX seconds as a timestamptz literal for COPY."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat()
 
 
 def _copy(cur, sql: str, lines: list[str]) -> None:
@@ -562,7 +577,7 @@ def _copy(cur, sql: str, lines: list[str]) -> None:
             copy.write("".join(lines[start : start + COPY_CHUNK_ROWS]).encode("utf-8"))
 
 
-def _recompute_merged(cur, conversation_ids: list[int], *, run_id: int, platform: str) -> None:
+def _recompute_merged(cur, conversation_ids: list[int], *, run_id: int) -> None:
     """Conversations that already existed and received new messages: renumber and re-time them
     from ALL their messages, and take the agent from the file if the row had none."""
     cur.execute(
