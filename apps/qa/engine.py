@@ -136,7 +136,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
-def original_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
+def original_span(offsets: Sequence[int], start: int, end: int) -> tuple[int, int]:
     """Map a half-open span of the normalised text back onto the original text."""
     if not offsets or start >= len(offsets):
         return (0, 0)
@@ -434,6 +434,27 @@ class CompiledScorecard:
             self.automaton.make_automaton()
         self.lexicon_size = len(owners)
         self.order = self._order()
+        # a rule whose trigger lists found nothing cannot fire: skip it without a call
+        gates = {
+            "keyword": ("words",),
+            "context": ("trigger",),
+            "handover": ("trigger",),
+            "mandatory": ("trigger",),
+            "sentiment": ("words",),
+            "pii": ("tokens", "secret"),
+        }
+        self.plan = [
+            (
+                c,
+                tuple(
+                    self.list_ids[(c.spec.code, g)]
+                    for g in gates.get(c.spec.type, ())
+                    if (c.spec.code, g) in self.list_ids
+                )
+                or None,
+            )
+            for c in self.order
+        ]
 
     def _order(self) -> list[_Compiled]:
         base = [c for c in self.compiled if c.spec.type != "combination"]
@@ -464,7 +485,7 @@ _SPEAKERS = ("buyer", "agent", "bot")
 
 
 class _Ctx:
-    __slots__ = ("conv", "norms", "starts", "lhits", "offsets", "roles", "agent_idx", "sc")
+    __slots__ = ("conv", "norms", "starts", "lhits", "offsets", "roles", "agent_idx", "sc", "_rounds", "_delays")
 
     def __init__(self, sc: CompiledScorecard, conv: ConversationIn):
         self.sc = sc
@@ -473,17 +494,19 @@ class _Ctx:
         self.roles = [m.role for m in msgs]
         self.norms = [m.content.translate(_TABLE) if m.msg_type == "text" else "" for m in msgs]
         self.agent_idx = [i for i, r in enumerate(self.roles) if r == "agent"]
+        self._rounds: list[tuple[int, int | None]] | None = None
+        self._delays: list[tuple[int, int, float]] | None = None
         self.offsets: dict[int, list[int]] = {}
         # hits per list id: list of (message index, start, end) in normalised message coordinates
         self.lhits: dict[int, list[tuple[int, int, int]]] = {}
         if sc.has_words:
-            starts = []
-            pos = 0
-            for n in self.norms:
-                starts.append(pos)
-                pos += len(n) + 1
-            self.starts = starts
             text = "\x00".join(self.norms)
+            starts = [0]
+            pos = text.find("\x00")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = text.find("\x00", pos + 1)
+            self.starts = starts
             lhits = self.lhits
             for end, (length, lids) in sc.automaton.iter(text):
                 mi = bisect_right(starts, end) - 1
@@ -495,6 +518,18 @@ class _Ctx:
                         lhits[lid] = [rec]
                     else:
                         bucket.append(rec)
+
+    def rounds(self) -> list[tuple[int, int | None]]:
+        if self._rounds is None:
+            self._rounds = _rounds(self.conv)
+        return self._rounds
+
+    def delays(self) -> list[tuple[int, int, float]]:
+        """(buyer message, answering agent message, seconds) of every answered round."""
+        if self._delays is None:
+            msgs = self.conv.messages
+            self._delays = [(b, a, msgs[a].sent_at - msgs[b].sent_at) for b, a in self.rounds() if a is not None]
+        return self._delays
 
     def hits_of(self, rule: str, name: str) -> list[tuple[int, int, int]]:
         lid = self.sc.list_ids.get((rule, name))
@@ -509,7 +544,10 @@ class _Ctx:
             return Hit(spec.code, mi, None, None, excerpt, spec.severity)
         offsets = self.offsets.get(mi)
         if offsets is None:
-            offsets = normalize_with_offsets(original)[1]
+            if self.norms[mi] == original:
+                offsets = range(len(original))  # nothing changed: offsets are the identity
+            else:
+                offsets = normalize_with_offsets(original)[1]
             self.offsets[mi] = offsets
         os_, oe = original_span(offsets, s, e)
         lo, hi = max(0, os_ - 20), min(len(original), oe + 20)
@@ -635,45 +673,47 @@ def _rounds(conv: ConversationIn) -> list[tuple[int, int | None]]:
 
 
 def _rule_timing(ctx: _Ctx, c: _Compiled) -> list[Hit]:
-    spec, p, conv = c.spec, c.spec.params, ctx.conv
+    spec, p = c.spec, c.spec.params
     metric = p["metric"]
-    msgs = conv.messages
-    rounds = _rounds(conv)
+    rounds = ctx.rounds()
     if not rounds:
         return []
     threshold = p.get("threshold_s", 30)
+    if metric == "last_unanswered":
+        return _last_unanswered(ctx, c, rounds)
+    answered = ctx.delays()
+    if not answered:
+        return []
     if metric == "first_response":
         b, a = rounds[0]
-        if a is not None and msgs[a].sent_at - msgs[b].sent_at > threshold:
+        if a is not None and answered[0][2] > threshold:
             return [ctx.make_hit(spec, a)]
         return []
-    answered = [(b, a) for b, a in rounds if a is not None]
     if metric == "buyer_wait":
-        return [ctx.make_hit(spec, a) for b, a in answered if msgs[a].sent_at - msgs[b].sent_at >= threshold]
+        return [ctx.make_hit(spec, a) for _b, a, d in answered if d >= threshold]
     if metric == "round_response":
-        if not answered:
-            return []
-        avg = sum(msgs[a].sent_at - msgs[b].sent_at for b, a in answered) / len(answered)
+        avg = sum(d for _b, _a, d in answered) / len(answered)
         return [ctx.make_hit(spec, answered[0][1])] if avg > threshold else []
-    if metric == "three_minute_rate":
-        if not answered:
-            return []
-        ok = sum(1 for b, a in answered if msgs[a].sent_at - msgs[b].sent_at <= threshold)
-        if ok / len(answered) < float(p.get("min_rate", 1)):
-            late = next(a for b, a in answered if msgs[a].sent_at - msgs[b].sent_at > threshold)
-            return [ctx.make_hit(spec, late)]
-        return []
-    # last_unanswered: the last round has no agent reply, unless it is only an acknowledgement
+    # three_minute_rate
+    late = [a for _b, a, d in answered if d > threshold]
+    if late and (len(answered) - len(late)) / len(answered) < float(p.get("min_rate", 1)):
+        return [ctx.make_hit(spec, late[0])]
+    return []
+
+
+def _last_unanswered(ctx: _Ctx, c: _Compiled, rounds) -> list[Hit]:
+    """The last round has no agent reply, unless the buyer only acknowledged."""
     b, a = rounds[-1]
     if a is not None:
         return []
+    msgs = ctx.conv.messages
     ignore = c.lists["ignore_words"]
     tail = [i for i in range(b, len(msgs)) if msgs[i].role == "buyer"]
     if ignore and all(
         not ctx.norms[i] or ctx.norms[i].strip(",!?;:。~") in ignore or len(ctx.norms[i]) <= 1 for i in tail
     ):
         return []
-    return [ctx.make_hit(spec, tail[-1])]
+    return [ctx.make_hit(c.spec, tail[-1])]
 
 
 def _rule_context(ctx: _Ctx, c: _Compiled) -> list[Hit]:
@@ -708,8 +748,10 @@ def _rule_repetition(ctx: _Ctx, c: _Compiled) -> list[Hit]:
     idx = [i for i, r in enumerate(ctx.roles) if r == spec.role and len(ctx.norms[i]) >= min_len]
     if len(idx) < k:
         return []
-    hits, reported = [], set()
     texts = [ctx.norms[i] for i in idx]
+    if len(set(texts)) == len(texts):
+        return []
+    hits, reported = [], set()
     for j in range(len(idx)):
         t = texts[j]
         if t in reported:
@@ -836,7 +878,10 @@ def _score(sc: CompiledScorecard, conv: ConversationIn) -> ScoreResult:
     bot_only = verdict is not None
     ctx = _Ctx(sc, conv)
     fired: dict[str, list[Hit]] = {}
-    for c in sc.order:
+    lhits = ctx.lhits
+    for c, gate in sc.plan:
+        if gate is not None and not any(g in lhits for g in gate):
+            continue
         spec = c.spec
         if spec.platforms and conv.platform not in spec.platforms:
             continue
