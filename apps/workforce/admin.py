@@ -1,0 +1,196 @@
+"""Admin for agents, skills, availability, leave, shift rules, forecasts, requirements, rosters and solves."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin import ScopedAdmin
+from apps.core.errors import DomainError
+from apps.workforce import services
+from apps.workforce.models import (
+    Agent,
+    AgentSkill,
+    Availability,
+    Forecast,
+    ForecastOverride,
+    Leave,
+    Roster,
+    RosterChange,
+    Shift,
+    ShiftRule,
+    SolveRun,
+    StaffingRequirement,
+)
+
+
+class AgentSkillInline(admin.TabularInline):
+    model = AgentSkill
+    extra = 0
+
+
+class AvailabilityInline(admin.TabularInline):
+    model = Availability
+    extra = 0
+
+
+class LeaveInline(admin.TabularInline):
+    model = Leave
+    extra = 0
+
+
+@admin.register(Agent)
+class AgentAdmin(ScopedAdmin):
+    list_display = [
+        "employee_no",
+        "name",
+        "nick",
+        "site",
+        "contract_type",
+        "hourly_cost",
+        "weekly_hours_min",
+        "weekly_hours_max",
+        "max_days_per_week",
+        "nights_ok",
+        "is_active",
+    ]
+    list_filter = ["contract_type", "site", "is_active", "nights_ok"]
+    search_fields = ["employee_no", "name", "nick"]
+    list_select_related = ["site"]
+    inlines = [AgentSkillInline, AvailabilityInline, LeaveInline]
+
+
+@admin.register(AgentSkill)
+class AgentSkillAdmin(ScopedAdmin):
+    list_display = ["agent", "client", "platform", "channel", "language", "proficiency"]
+    list_filter = ["client", "platform", "channel", "language", "proficiency"]
+    search_fields = ["agent__name", "agent__nick", "agent__employee_no"]
+    list_select_related = ["agent", "client"]
+    autocomplete_fields = ["agent"]
+
+
+@admin.register(Availability)
+class AvailabilityAdmin(ScopedAdmin):
+    list_display = ["agent", "weekday", "starts_at", "ends_at"]
+    list_filter = ["weekday"]
+    search_fields = ["agent__name", "agent__nick"]
+    list_select_related = ["agent"]
+
+
+@admin.register(Leave)
+class LeaveAdmin(ScopedAdmin):
+    list_display = ["agent", "kind", "start", "end", "note"]
+    list_filter = ["kind"]
+    search_fields = ["agent__name", "agent__nick"]
+    list_select_related = ["agent"]
+    date_hierarchy = "start"
+
+
+@admin.register(ShiftRule)
+class ShiftRuleAdmin(ScopedAdmin):
+    list_display = [
+        "name",
+        "client",
+        "min_length_minutes",
+        "max_length_minutes",
+        "meal_minutes",
+        "min_rest_hours",
+        "max_days_per_week",
+    ]
+    list_select_related = ["client"]
+    search_fields = ["name"]
+
+
+@admin.register(Forecast)
+class ForecastAdmin(ScopedAdmin):
+    list_display = ["client", "channel", "interval_start", "volume", "human_volume", "aht_seconds", "promo_uplift"]
+    list_filter = ["client", "channel"]
+    list_select_related = ["client"]
+    date_hierarchy = "interval_start"
+    search_fields = ["client__name"]
+
+
+@admin.register(ForecastOverride)
+class ForecastOverrideAdmin(ScopedAdmin):
+    list_display = ["client", "channel", "interval_start", "volume", "reason", "created_by"]
+    list_filter = ["client", "channel"]
+    list_select_related = ["client", "created_by"]
+    search_fields = ["reason", "client__name"]
+
+
+@admin.register(StaffingRequirement)
+class StaffingRequirementAdmin(ScopedAdmin):
+    list_display = ["client", "interval_start", "human_volume", "agents", "scheduled", "service_level", "occupancy"]
+    list_filter = ["client"]
+    list_select_related = ["client"]
+    date_hierarchy = "interval_start"
+    search_fields = ["client__name"]
+
+
+class ShiftInline(admin.TabularInline):
+    model = Shift
+    extra = 0
+    fields = ["agent", "start", "end", "meal_start", "meal_end", "paid_hours", "night_hours", "is_surge"]
+    raw_id_fields = ["agent"]
+    show_change_link = True
+
+
+@admin.action(description=_("Publish the selected draft rosters"))
+def publish_rosters(modeladmin, request, queryset):
+    for roster in queryset:
+        try:
+            services.roster_publish(roster=roster, actor=request.user)
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{roster}: {exc}", messages.ERROR)
+
+
+@admin.register(Roster)
+class RosterAdmin(ScopedAdmin):
+    list_display = ["client", "week_start", "version", "status", "published_at", "created_at"]
+    list_filter = ["status", "client"]
+    list_select_related = ["client"]
+    search_fields = ["client__name"]
+    readonly_fields = ["status", "published_at", "published_by", "stats"]
+    actions = [publish_rosters]
+
+
+@admin.register(Shift)
+class ShiftAdmin(ScopedAdmin):
+    list_display = ["agent", "roster", "start", "end", "paid_hours", "night_hours", "is_surge"]
+    list_filter = ["is_surge", "roster__client"]
+    list_select_related = ["agent", "roster__client"]
+    search_fields = ["agent__name", "agent__nick"]
+    raw_id_fields = ["agent", "roster"]
+
+
+@admin.register(RosterChange)
+class RosterChangeAdmin(ScopedAdmin):
+    list_display = ["roster", "kind", "agent", "reason", "changed_by", "at"]
+    list_filter = ["kind"]
+    list_select_related = ["roster__client", "agent", "changed_by"]
+    search_fields = ["reason", "agent__name"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SolveRun)
+class SolveRunAdmin(ScopedAdmin):
+    list_display = [
+        "client",
+        "week_start",
+        "kind",
+        "status",
+        "progress_done",
+        "solver_status",
+        "demand_hours",
+        "paid_hours",
+        "lp_bound_hours",
+        "efficiency",
+        "surge_needed",
+        "created_at",
+    ]
+    list_filter = ["status", "kind", "client"]
+    list_select_related = ["client"]
+    search_fields = ["client__name"]
+    readonly_fields = [f.name for f in SolveRun._meta.fields if f.name not in ("id",)]

@@ -1,0 +1,102 @@
+"""Workforce API: forecasts, requirements, rosters (with publish) and solve runs (POST starts one)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from apps.clients.models import Client
+from apps.core.api import ScopedModelViewSetMixin, ScopedReadOnlyViewSet
+from apps.core.roles import scope_queryset
+from apps.workforce import services
+from apps.workforce.api import serializers as s
+from apps.workforce.models import Forecast, Roster, SolveRun, StaffingRequirement
+
+
+def _week_filter(qs, params, field: str):
+    if client := params.get("client"):
+        qs = qs.filter(client_id=client)
+    if week := params.get("week"):
+        try:
+            lo, hi = services.week_bounds(date.fromisoformat(week))
+        except ValueError:
+            raise ValidationError({"week": "use YYYY-MM-DD (a Monday)"})
+        qs = qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
+    return qs
+
+
+class ForecastViewSet(ScopedReadOnlyViewSet):
+    """Forecast intervals; filter with ?client=<id>&week=<Monday>."""
+
+    serializer_class = s.ForecastSerializer
+    queryset = Forecast.objects.all()
+
+    def get_queryset(self):
+        return _week_filter(super().get_queryset(), self.request.query_params, "interval_start")
+
+
+class RequirementViewSet(ScopedReadOnlyViewSet):
+    """Staffing requirement per interval; filter with ?client=<id>&week=<Monday>."""
+
+    serializer_class = s.RequirementSerializer
+    queryset = StaffingRequirement.objects.all()
+
+    def get_queryset(self):
+        return _week_filter(super().get_queryset(), self.request.query_params, "interval_start")
+
+
+class RosterViewSet(ScopedReadOnlyViewSet):
+    """Rosters; the detail holds the shifts. POST …/publish/ publishes a draft."""
+
+    queryset = Roster.objects.all()
+
+    def get_serializer_class(self):
+        return s.RosterDetailSerializer if self.action == "retrieve" else s.RosterSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("shifts__agent")
+        params = self.request.query_params
+        if client := params.get("client"):
+            qs = qs.filter(client_id=client)
+        if week := params.get("week"):
+            qs = qs.filter(week_start=week)
+        return qs
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        roster = self.get_object()
+        if not request.user.has_perm("workforce.change_roster"):
+            return Response({"detail": "you may not publish rosters"}, status=status.HTTP_403_FORBIDDEN)
+        roster = services.roster_publish(roster=roster, actor=request.user)
+        return Response(s.RosterSerializer(roster).data)
+
+
+class SolveRunViewSet(ScopedModelViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Solve runs. POST {client, week_start, kind: plan|what_if, params, time_limit_seconds} queues one."""
+
+    queryset = SolveRun.objects.all()
+
+    def get_serializer_class(self):
+        return s.SolveRunInputSerializer if self.action == "create" else s.SolveRunSerializer
+
+    def create(self, request, *args, **kwargs):
+        data = s.SolveRunInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        client = get_object_or_404(scope_queryset(Client.objects.all(), request.user), pk=v["client"])
+        run = services.solve_run_create(
+            client=client,
+            week_start=v["week_start"],
+            kind=v["kind"],
+            params=v["params"],
+            time_limit_seconds=v["time_limit_seconds"],
+            actor=request.user,
+        )
+        return Response(s.SolveRunSerializer(run).data, status=status.HTTP_201_CREATED)

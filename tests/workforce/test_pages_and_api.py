@@ -1,0 +1,111 @@
+"""The schedule page, its actions, the XLSX export and the API, with brand scoping."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from apps.workforce.choices import RosterStatus
+from apps.workforce.models import SolveRun
+from tests.workforce.conftest import WEEK
+
+
+def test_schedule_page_shows_the_chart_and_the_grid(client, bpo_manager, planned, brand_a):
+    client.force_login(bpo_manager)
+    page = client.get(reverse("workforce:schedule"), {"client": brand_a.pk, "week": WEEK.isoformat()})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<svg" in html and 'class="required"' in html and 'class="scheduled"' in html
+    assert planned.roster.shifts.first().agent.employee_no in html
+
+
+def test_home_page_links_the_schedule(client, bpo_manager):
+    client.force_login(bpo_manager)
+    assert reverse("workforce:schedule") in client.get("/").content.decode()
+
+
+def test_publish_from_the_page(client, bpo_manager, planned):
+    client.force_login(bpo_manager)
+    response = client.post(reverse("workforce:publish", args=[planned.roster.pk]))
+    assert response.status_code == 302
+    planned.roster.refresh_from_db()
+    assert planned.roster.status == RosterStatus.PUBLISHED
+
+
+def test_replan_button_queues_a_solve(
+    client, bpo_manager, planned, brand_a, django_capture_on_commit_callbacks, monkeypatch
+):
+    from apps.workforce import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.solve_run_task, "delay", lambda run_id: queued.append(run_id))
+    client.force_login(bpo_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("workforce:replan"), {"client": brand_a.pk, "week": WEEK.isoformat()})
+    assert response.status_code == 302
+    assert queued == [SolveRun.objects.latest("created_at").pk]
+
+
+def test_xlsx_export_lists_every_shift(client, bpo_manager, planned):
+    client.force_login(bpo_manager)
+    response = client.get(reverse("workforce:export", args=[planned.roster.pk]))
+    book = load_workbook(BytesIO(response.content))
+    assert book["Shifts"].max_row - 1 == planned.roster.shifts.count()
+
+
+def test_client_viewer_cannot_open_the_schedule(client, viewer_a, planned):
+    client.force_login(viewer_a)
+    assert client.get(reverse("workforce:schedule")).status_code == 403
+
+
+def test_api_lists_the_week_forecast_and_requirement(api, bpo_manager, planned, brand_a):
+    c = api(bpo_manager)
+    forecast = c.get("/api/v1/workforce/forecasts/", {"client": brand_a.pk, "week": WEEK.isoformat()})
+    assert forecast.status_code == 200
+    assert forecast.json()["count"] == 672
+    req = c.get("/api/v1/workforce/requirements/", {"client": brand_a.pk, "week": WEEK.isoformat()})
+    assert req.json()["count"] == 672
+
+
+def test_api_roster_detail_has_shifts_and_publishes(api, bpo_manager, planned):
+    c = api(bpo_manager)
+    detail = c.get(f"/api/v1/workforce/rosters/{planned.roster.pk}/").json()
+    assert len(detail["shifts"]) == planned.roster.shifts.count()
+    published = c.post(f"/api/v1/workforce/rosters/{planned.roster.pk}/publish/")
+    assert published.status_code == 200 and published.json()["status"] == "published"
+
+
+def test_api_post_starts_a_solve_run(
+    api, bpo_manager, brand_a, planned, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.workforce import tasks
+
+    monkeypatch.setattr(tasks.solve_run_task, "delay", lambda run_id: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(bpo_manager).post(
+            "/api/v1/workforce/solve-runs/",
+            {"client": brand_a.pk, "week_start": WEEK.isoformat(), "kind": "what_if", "params": {"volume_factor": 1.2}},
+            format="json",
+        )
+    assert response.status_code == 201
+    assert response.json()["status"] == "pending"
+
+
+def test_api_rejects_a_bad_scenario_with_its_field(api, bpo_manager, brand_a):
+    response = api(bpo_manager).post(
+        "/api/v1/workforce/solve-runs/",
+        {"client": brand_a.pk, "week_start": WEEK.isoformat(), "params": {"bot_resolution": 2}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "bot_resolution"
+
+
+def test_other_brand_roster_is_a_404_for_a_scoped_user(api, planned, brand_b):
+    from apps.core.choices import Role
+    from tests import factories
+
+    viewer_b = factories.make_user(role=Role.CLIENT_VIEWER, client=brand_b)
+    assert api(viewer_b).get(f"/api/v1/workforce/rosters/{planned.roster.pk}/").status_code in (403, 404)
