@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils.module_loading import import_string
+from psycopg.copy import QueuedLibpqWriter
 
 from apps.clients.choices import Platform
 from apps.clients.models import Store
@@ -61,12 +62,19 @@ _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 _ID_PII_HINT = re.compile(r"\d{11}|\d{3}[ -]\d{4}[ -]\d{4}")
 
 
-def _pseudonymise_id(value: str) -> str:
-    result = mask_pii(value)
-    if not (result.counts.get("phone") or result.counts.get("id_number")):
-        return value
-    key = str(settings.TIDELINE_PSEUDONYM_KEY).encode("utf-8")
-    return "pii-" + hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+# What an id or a content must be checked for: PII, or a character COPY's text format must escape.
+_ID_CHECK = re.compile(r"\d{11}|\d{3}[ -]\d{4}[ -]\d{4}|[\\\t\n\r\x00]")
+_CONTENT_CHECK = re.compile(r"\d{4}|\d号|[\\\t\n\r\x00]")
+
+
+def _clean_id(value: str) -> str:
+    """An id as stored: a keyed hash if it holds a phone or ID number, else itself; COPY-escaped."""
+    if _ID_PII_HINT.search(value) is not None:
+        result = mask_pii(value)
+        if result.counts.get("phone") or result.counts.get("id_number"):
+            key = str(settings.TIDELINE_PSEUDONYM_KEY).encode("utf-8")
+            return "pii-" + hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+    return value.translate(_COPY_ESCAPE) if _COPY_SPECIAL.search(value) is not None else value
 
 
 def buyer_pseudonym(platform: str, buyer: str) -> str:
@@ -357,7 +365,8 @@ class _Importer:
         report, run, reject = self.progress, self.run, self.reject
         next_progress = PROGRESS_EVERY
         roles, types = _ROLES, _TYPES
-        needs_mask, id_hint = _MASK_PRECHECK.search, _ID_PII_HINT.search
+        needs_mask, id_check, content_check = _MASK_PRECHECK.search, _ID_CHECK.search, _CONTENT_CHECK.search
+        special, esc = _COPY_SPECIAL.search, _COPY_ESCAPE
         pii_counts = self.pii_counts
         conv_index = self.conv_index
         c_store, c_pcid, c_buyer, c_rows = self.c_store, self.c_pcid, self.c_buyer, self.c_rows
@@ -402,22 +411,25 @@ class _Importer:
             if agent and len(agent) > 64:
                 reject(row, "agent", "agent nick longer than 64 characters")
                 continue
-            if id_hint(message_id) is not None:
-                message_id = _pseudonymise_id(message_id)
+            if id_check(message_id) is not None:
+                message_id = _clean_id(message_id)
             if agent and needs_mask(agent) is not None:
                 agent = mask_pii(agent).text
-            if needs_mask(content) is not None:
-                masked = mask_pii(content)
-                content = masked.text
-                for kind, n in masked.counts.items():
-                    pii_counts[kind] = pii_counts.get(kind, 0) + n
+            if content_check(content) is not None:
+                if needs_mask(content) is not None:
+                    masked = mask_pii(content)
+                    content = masked.text
+                    for kind, n in masked.counts.items():
+                        pii_counts[kind] = pii_counts.get(kind, 0) + n
+                if special(content) is not None:
+                    content = content.translate(esc)
             key = (store_id, pcid)
             conv = conv_index.get(key)
             if conv is None:
                 conv = len(c_store)
                 conv_index[key] = conv
                 c_store.append(store_id)
-                c_pcid.append(_pseudonymise_id(pcid) if id_hint(pcid) is not None else pcid)
+                c_pcid.append(_clean_id(pcid) if id_check(pcid) is not None else pcid)
                 c_buyer.append(buyer)
                 c_rows.append([len(m_row)])
             else:
@@ -464,7 +476,6 @@ class _Importer:
         agents = dict(Agent.objects.filter(nick__in=nicks).values_list("nick", "id")) if nicks else {}
         platform = self.platform or ""
         esc = _COPY_ESCAPE
-        special = _COPY_SPECIAL.search
         m_epoch, m_role, m_content, m_agent = self.m_epoch, self.m_role, self.m_content, self.m_agent
         m_id, m_type = self.m_id, self.m_type
         c_store, c_pcid, c_buyer = self.c_store, self.c_pcid, self.c_buyer
@@ -482,7 +493,7 @@ class _Importer:
             first = t["first_response_seconds"]
             pcid = c_pcid[conv]
             conv_lines.append(
-                f"{conv}\t{c_store[conv]}\t{pcid.translate(esc) if special(pcid) else pcid}\t{epochs[0]!r}\t"
+                f"{conv}\t{c_store[conv]}\t{pcid}\t{epochs[0]!r}\t"
                 f"{epochs[-1]!r}\t{NULL if agent_id is None else agent_id}\t{agent_nick.translate(esc)}\t"
                 f"{t['handled_by']}\t{'t' if t['transferred_to_human'] else 'f'}\t"
                 f"{buyer_pseudonym(platform, c_buyer[conv])}\t{len(members)}\t{NULL if first is None else first}\t"
@@ -524,29 +535,39 @@ class _Importer:
             )
             conv_ids = dict(cur.fetchall())
             # Messages of conversations created just now cannot exist yet: COPY them straight into the
-            # table. Messages of conversations that already existed go through ON CONFLICT DO NOTHING.
-            fresh: list[str] = []
-            known: list[str] = []
-            to_text = _timestamp_text
-            for conv, members in enumerate(orders):
-                if not members:
-                    continue
-                conv_id = conv_ids[conv]
-                add = fresh.append if conv_id in new_ids else known.append
-                seq = 0
-                for i in members:
-                    seq += 1
-                    mid, content = m_id[i], m_content[i]
-                    add(
-                        f"{conv_id}\t{mid.translate(esc) if special(mid) else mid}\t{seq}\t{to_text(m_epoch[i])}\t"
-                        f"{m_role[i]}\t{m_type[i]}\t{content.translate(esc) if special(content) else content}\n"
-                    )
+            # table, streamed chunk by chunk from a sending thread while the next chunk is formatted, with
+            # the foreign-key checks done as rows arrive rather than all at COMMIT. Messages of
+            # conversations that already existed go through ON CONFLICT DO NOTHING.
             columns = "(conversation_id, message_id, seq, sent_at, sender_role, msg_type, content)"
+            known: list[str] = []
+            inserted = 0
+            to_text = _timestamp_text
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            raw = cur.cursor
+            with raw.copy(f"COPY conversations_message {columns} FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
+                chunk: list[str] = []
+                for conv, members in enumerate(orders):
+                    if not members:
+                        continue
+                    conv_id = conv_ids[conv]
+                    is_new = conv_id in new_ids
+                    add = chunk.append if is_new else known.append
+                    seq = 0
+                    for i in members:
+                        seq += 1
+                        add(
+                            f"{conv_id}\t{m_id[i]}\t{seq}\t{to_text(m_epoch[i])}\t{m_role[i]}\t{m_type[i]}\t"
+                            f"{m_content[i]}\n"
+                        )
+                    if is_new:
+                        inserted += seq
+                        if len(chunk) >= COPY_CHUNK_ROWS:
+                            copy.write("".join(chunk).encode("utf-8"))
+                            chunk = []
+                if chunk:
+                    copy.write("".join(chunk).encode("utf-8"))
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
             inserted_by_conv: dict[int, int] = {}
-            if fresh:
-                _copy(cur, f"COPY conversations_message {columns} FROM STDIN", fresh)
-            inserted = len(fresh)
-            del fresh
             if known:
                 cur.execute(
                     "CREATE TEMP TABLE tl_import_msg (conversation_id bigint, message_id text, seq int, "

@@ -81,3 +81,26 @@ def test_failed_import_enqueues_nothing(sample_stores, monkeypatch, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         import_file(path=write_file("x.csv", ""), file_format="canonical_csv")
     assert recording_task.CALLS == []
+
+
+def test_tabs_newlines_and_backslashes_survive_the_copy(sample_stores, write_file):
+    content = 'line one\nline\ttwo \\ "quoted" \\N end'
+    text = HEADER + (
+        f'tmall,yuefu-tmall-01,C8,M\\1,2026-11-11T10:00:00+08:00,buyer,,tb_a,text,"{content.replace(chr(34), chr(34) * 2)}"\n'
+    )
+    run = import_file(path=write_file("esc.csv", text), file_format="canonical_csv")
+    assert run.status == RunStatus.SUCCEEDED, run.errors
+    message = Message.objects.get()
+    assert message.content == content
+    assert message.message_id == "M\\1"
+    again = import_file(path=write_file("esc.csv", text), file_format="canonical_csv")
+    assert again.messages_imported == 0
+
+
+def test_an_id_holding_a_phone_number_is_stored_as_a_keyed_hash(sample_stores, write_file):
+    text = HEADER + "tmall,yuefu-tmall-01,13812345678,M1,2026-11-11T10:00:00+08:00,buyer,,tb_a,text,在吗\n"
+    import_file(path=write_file("pii.csv", text), file_format="canonical_csv")
+    conv = Conversation.objects.get()
+    assert "13812345678" not in conv.platform_conversation_id
+    assert conv.platform_conversation_id.startswith("pii-")
+    assert import_file(path=write_file("pii.csv", text), file_format="canonical_csv").messages_imported == 0
