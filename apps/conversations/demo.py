@@ -25,15 +25,20 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Sum
 
 from apps.clients import demo as clients_demo
 from apps.clients.demo import BRANDS, DemoBrand, DemoStore
 from apps.conversations import demo_dialogues
 from apps.conversations.demo_dialogues import make_dialogue
+from apps.conversations.models import Conversation, ImportRun
+from apps.conversations.services import import_file
+from apps.core.choices import RunStatus
 from apps.core.demo import DemoContext
 from apps.workforce import demo_agents
 from apps.workforce.choices import ContractType
 from apps.workforce.demo_agents import AgentSpec, brand_teams
+from apps.workforce.models import Agent
 
 GENERATOR_VERSION = "1"
 FILE_FORMAT = "canonical_jsonl"
@@ -297,11 +302,6 @@ def generate_files(ctx: DemoContext) -> list[tuple[DemoBrand, DemoStore, Path, b
 
 def already_imported(path: Path) -> bool:
     """True if this exact file was imported before and every conversation it made is still there."""
-    from django.db.models import Sum
-
-    from apps.conversations.models import Conversation, ImportRun
-    from apps.core.choices import RunStatus
-
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     runs = ImportRun.objects.filter(file_sha256=sha, status=RunStatus.SUCCEEDED)
     made = runs.aggregate(n=Sum("conversations_imported"))["n"]
@@ -309,9 +309,9 @@ def already_imported(path: Path) -> bool:
 
 
 def seed(ctx: DemoContext) -> None:
-    from apps.conversations.services import import_file
-    from apps.core.choices import RunStatus
-
+    nicks = [a.nick for team in brand_teams(ctx.seed).values() for a in team]
+    if Agent.objects.filter(nick__in=nicks).count() != len(nicks):
+        raise RuntimeError("The demo agents are missing: run the workforce.demo_agents step first.")
     files = generate_files(ctx)
     conversations = messages = 0
     for _brand, store, path, fresh in files:

@@ -31,7 +31,7 @@ EVENT_RATES: dict[str, float] = {
     "off_platform": 0.02,
     "review_manipulation": 0.025,
     "shirking": 0.03,
-    "escalation": 0.06,  # the buyer threatens; about half are soothed with an apology
+    "escalation": 0.09,  # after-sale, logistics and complaint chats only; about half are soothed
     "slow_first_30": 0.07,  # first agent reply after 31–170 s
     "slow_first_180": 0.02,  # first agent reply after more than 3 minutes
     "unanswered_last": 0.03,
@@ -44,7 +44,7 @@ QA_EVENTS = tuple(EVENT_RATES)
 
 @dataclass(frozen=True)
 class Turn:
-    at: float  # seconds after the conversation's first message
+    at: int  # whole seconds after the conversation's first message
     role: str  # buyer | agent | bot | system
     content: str
     msg_type: str = "text"  # text | image | order | product | system
@@ -114,6 +114,23 @@ PRODUCTS: dict[str, tuple[tuple[str, int], ...]] = {  # (name, price in fen)
     ),
 }
 
+GIFTS = {
+    "skincare": ("旅行装小样", "化妆棉", "补水面膜"),
+    "outdoor": ("速干袜", "防水收纳袋", "登山扣"),
+    "baby": ("湿巾一包", "试用装纸尿裤", "婴儿口水巾"),
+    "appliance": ("清洁套装", "备用滤网", "食谱"),
+    "snacks": ("试吃装", "小零食一包", "坚果开口器"),
+    "cosmetics_xb": ("旅行装", "化妆包", "小样三件套"),
+}
+SPEC_WORD = {
+    "skincare": "规格",
+    "outdoor": "尺码",
+    "baby": "尺码",
+    "appliance": "型号",
+    "snacks": "口味",
+    "cosmetics_xb": "色号",
+}
+
 COURIERS = {
     "tmall": ("中通", "圆通", "顺丰", "韵达"),
     "taobao": ("中通", "圆通", "韵达", "申通"),
@@ -154,7 +171,7 @@ CATEGORY_QA: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     },
     "baby": {
         "size": (
-            ("宝宝{months}个月{weight}斤穿什么码的{product}", "按宝宝的体重建议选{size}码，宝宝腿粗的话可以大一码"),
+            ("宝宝{months}个月{bweight}斤用什么码的{product}", "按宝宝的体重建议选{size}码，宝宝腿粗的话可以大一码"),
             ("新生儿用哪个码", "新生儿建议选NB码，5kg以内都合适哦"),
             ("{product}一包有多少片", "每包的片数在规格里可以选，囤货的话大包装更划算"),
         ),
@@ -202,202 +219,200 @@ CATEGORY_QA: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     },
 }
 
-GENERIC_INTENTS: dict[str, dict[str, tuple[str, ...]]] = {
-    "coupon": {
-        "buyer": (
-            "现在下单有什么优惠吗",
-            "满减是怎么算的啊",
-            "我领的券怎么用不了",
-            "{product}还能便宜点吗",
-            "有没有店铺优惠券，买两件的话",
-            "预售定金怎么付，尾款什么时候付",
+# Generic intents: each a tuple of variants (buyer phrasings, bot answers, agent answers) that match.
+GENERIC_INTENTS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...]] = {
+    "coupon": (
+        (
+            ("现在下单有什么优惠吗", "最近有活动吗", "现在买划算吗"),
+            ("目前店铺有满{full}减{off}的活动，领券中心还可以再领一张{coupon}元券哦",),
+            (
+                "这边帮您看了一下，现在满{full}减{off}，再叠加{coupon}元店铺券是最划算的",
+                "现在满{full}减{off}，凑单到{full}就能用",
+            ),
         ),
-        "bot": (
-            "目前店铺有满{full}减{off}的活动，领券中心还可以再领一张{coupon}元券哦",
-            "优惠券需要满足使用门槛才能用，请在结算页查看可用券",
-            "预售商品先付定金，尾款在活动开始后支付，定金可以抵扣{deposit}元",
-            "您好，活动价格以下单页显示为准，叠加店铺券更划算哦",
+        (
+            ("满减是怎么算的", "满{full}减{off}是跨店的吗", "两件一起买怎么减"),
+            ("满减按同一订单内满足门槛的商品金额计算，满{full}元立减{off}元，可与店铺券叠加",),
+            (
+                "满减是按实付前的金额算的，{product}两件就够{full}了，能减{off}",
+                "店铺满减不跨店，同一个订单凑够{full}就减{off}",
+            ),
         ),
-        "agent": (
-            "这边帮您看了一下，现在满{full}减{off}，再叠加{coupon}元店铺券是最划算的",
-            "券用不了是因为没到门槛哦，再加一件小样就可以用了",
-            "定金{deposit}元，尾款11月11号0点开始付，记得定好闹钟哈",
-            "这个价格已经是活动价了，我再帮您申请一张{coupon}元的券，您看可以吗",
+        (
+            ("我领的券怎么用不了", "优惠券显示不可用", "券过期了能补吗"),
+            ("优惠券需要满足使用门槛才能用，请在结算页查看可用券及有效期",),
+            ("券用不了是因为没到门槛，再凑一件就可以用了", "过期的券系统补不了，这边帮您申请一张{coupon}元的新券"),
         ),
-    },
-    "ship_time": {
-        "buyer": (
-            "今天下单什么时候发货",
-            "{product}现在拍大概几天能到",
-            "预售的什么时候发货啊",
-            "能不能今天就发，急用",
-            "发什么快递，能发{courier}吗",
+        (
+            ("预售定金怎么付", "尾款什么时候付", "定金能退吗"),
+            ("预售商品先付定金，尾款在11月10日20:00后支付，定金可以抵扣{deposit}元；因个人原因未付尾款定金不退哦",),
+            (
+                "定金{deposit}元，尾款11月10号晚上8点开始付，记得定好闹钟",
+                "定金是不退的，不过尾款前都可以联系我们帮您看看",
+            ),
         ),
-        "bot": (
-            "现货商品下单后48小时内发货，预售商品按页面约定时间发货哦",
-            "默认发{courier}，一般发货后2-4天送达",
-            "预售商品在尾款支付后72小时内陆续发出，请您耐心等待",
+        (
+            ("{product}还能便宜点吗", "能不能再优惠点", "多买有优惠吗"),
+            ("您好，活动价格以下单页显示为准，叠加店铺券更划算哦",),
+            ("这个价格已经是活动价了，我再帮您申请一张{coupon}元的券，您看可以吗", "买两件的话第二件半价，更划算"),
         ),
-        "agent": (
-            "下午4点前付款的今天就能发出，默认{courier}",
-            "这边给您备注加急了，尽量今天安排发出哦",
-            "预售的付完尾款以后按付款顺序发货，一般3天内能发出",
-            "{courier}的话到您那边一般两三天",
+    ),
+    "ship_time": (
+        (
+            ("今天下单什么时候发货", "现在拍今天能发吗", "能不能今天就发，急用"),
+            ("现货商品下单后48小时内发货，16:00前付款一般当天发出",),
+            ("下午4点前付款的今天就能发出，默认{courier}", "这边给您备注加急了，尽量今天安排发出"),
         ),
-    },
-    "gift": {
-        "buyer": (
-            "买两件送什么赠品",
-            "赠品是随单发吗",
-            "直播间说的赠品怎么没有",
-            "现在下单还有小样送吗",
+        (
+            ("预售的什么时候发货", "付完尾款多久发", "预售要等多久"),
+            ("预售商品在尾款支付后72小时内陆续发出，请您耐心等待",),
+            ("预售的付完尾款以后按付款顺序发货，一般3天内能发出", "尾款付完后仓库会优先处理，有物流会短信通知您"),
         ),
-        "bot": (
-            "活动期间下单即赠品牌小样一份，赠品随单发出，送完即止哦",
-            "赠品以下单页面展示为准，会和正品一起发出",
+        (
+            ("发什么快递", "能发{courier}吗", "{product}现在拍几天能到"),
+            ("默认发{courier}，一般发货后2-4天送达",),
+            ("{courier}的话到您那边一般两三天", "默认是{courier}，需要指定快递可以在备注里写"),
         ),
-        "agent": (
-            "赠品是随单一起发的，这边给您备注上了",
-            "直播间的赠品需要从直播间链接下单才有，这边帮您备注核实一下",
-            "买两件额外送一份旅行装，系统会自动加到订单里",
+    ),
+    "gift": (
+        (
+            ("买两件送什么赠品", "现在下单有赠品吗", "有没有送{gift}"),
+            ("活动期间下单即赠{gift}一份，赠品随单发出，送完即止哦",),
+            ("现在下单送{gift}，系统会自动加到订单里", "买两件额外再送一份{gift}，这边给您备注上了"),
         ),
-    },
-    "track": {
-        "buyer": (
-            "我的快递到哪了",
-            "帮我查下物流 订单号{order}",
-            "物流怎么好几天没更新了",
-            "快递显示在派送了但一直没到",
+        (
+            ("赠品是随单发吗", "我的赠品怎么没收到", "赠品和正品一起到吗"),
+            ("赠品以下单页面展示为准，会和正品一起发出",),
+            ("赠品是随单一起发的，这边帮您查一下是不是漏发了", "核实赠品漏发了，这边给您补寄一份{gift}"),
         ),
-        "bot": (
-            "您的包裹已由{courier}揽收，最新物流：{city}转运中心已发出，预计{eta}送达",
-            "请在“我的订单-查看物流”中查看实时进度，如超过72小时未更新可联系人工客服",
-            "亲，包裹正在派送中，请保持电话畅通哦",
+        (
+            ("直播间说的赠品怎么没有", "主播说下单送{gift}的"),
+            ("直播间专属赠品需从直播间链接下单，请提供订单号由人工客服核实",),
+            ("直播间的赠品需要从直播间链接下单才有，这边帮您核实一下订单来源", "核实您是直播间下的单，赠品给您补发"),
         ),
-        "agent": (
-            "帮您查了一下，包裹在{city}转运中心，预计{eta}送达",
-            "物流没更新是因为中转比较慢，这边已经帮您联系{courier}催件了",
-            "快递员今天会给您派送，有问题您随时联系我",
+    ),
+    "track": (
+        (
+            ("我的快递到哪了", "帮我查下物流", "物流到哪了"),
+            ("您的包裹已由{courier}揽收，最新物流：{city}转运中心已发出，预计{eta}送达",),
+            ("帮您查了一下，包裹在{city}转运中心，预计{eta}送达", "已经到{city}了，{eta}就能派送"),
         ),
-    },
-    "urge": {
-        "buyer": (
-            "都三天了怎么还没发货",
-            "能不能快点发货啊，等着用",
-            "说好48小时发货，现在还没动静",
-            "催一下发货，订单号{order}",
+        (
+            ("物流怎么好几天没更新了", "物流一直不动"),
+            ("物流信息更新可能有延迟，如超过72小时未更新可联系人工客服",),
+            (
+                "物流没更新是因为中转比较慢，这边已经帮您联系{courier}催件了",
+                "这边给{courier}提了催件工单，明天还不动我再跟进",
+            ),
         ),
-        "bot": (
-            "非常抱歉让您久等了，活动期间订单较多，仓库正在加急处理",
-            "已为您提交催发货请求，仓库会尽快安排",
+        (
+            ("快递显示在派送了但一直没到", "派送中一整天了"),
+            ("亲，包裹正在派送中，请保持电话畅通哦",),
+            ("快递员今天会给您派送，有问题您随时联系我", "帮您联系了派送网点，晚点会送到"),
         ),
-        "agent": (
-            "实在抱歉，这边已经给仓库发了加急，今天之内给您发出",
-            "帮您看了，订单已经在打包了，今晚就会有物流信息",
-            "已经给您备注优先发货了，发出后会有短信通知",
+    ),
+    "urge": (
+        (
+            ("都三天了怎么还没发货", "说好48小时发货，现在还没动静", "怎么还不发货"),
+            ("非常抱歉让您久等了，活动期间订单较多，仓库正在加急处理",),
+            ("实在抱歉，这边已经给仓库发了加急，今天之内给您发出", "帮您看了，订单已经在打包了，今晚就会有物流信息"),
         ),
-    },
-    "lost": {
-        "buyer": (
-            "物流显示签收了但我没收到",
-            "快递丢了怎么办，一直查不到",
-            "包裹说放驿站了，驿站说没有",
+        (
+            ("能不能快点发货啊，等着用", "催一下发货", "着急用，能先发吗"),
+            ("已为您提交催发货请求，仓库会尽快安排",),
+            ("已经给您备注优先发货了，发出后会有短信通知", "理解您着急，这边给您加急了，明天上午前发出"),
         ),
-        "bot": (
-            "很抱歉给您带来不便，如显示签收但未收到，请先联系派送员或查看驿站、快递柜",
-            "物流异常需要人工核实，建议您转人工客服处理",
+    ),
+    "lost": (
+        (
+            ("物流显示签收了但我没收到", "没收到货怎么显示签收了"),
+            ("很抱歉给您带来不便，如显示签收但未收到，请先联系派送员或查看驿站、快递柜",),
+            (
+                "帮您联系了派送员，确认是放错驿站了，今天会重新给您送过去",
+                "这边已经给{courier}提交了签收核查，48小时内给您答复",
+            ),
         ),
-        "agent": (
-            "这边已经给{courier}提交了丢件核查，48小时内给您答复",
-            "帮您联系了派送员，确认是放错驿站了，今天会重新给您送过去",
-            "核实是物流丢件，这边直接给您补发一份，运费我们承担",
+        (
+            ("快递丢了怎么办，一直查不到", "包裹丢了", "驿站说没有我的快递"),
+            ("物流异常需要人工核实，建议您转人工客服处理",),
+            ("核实是物流丢件，这边直接给您补发一份，运费我们承担", "已经登记丢件，给您先补发，丢件我们和{courier}处理"),
         ),
-    },
-    "return7": {
-        "buyer": (
-            "不想要了可以退吗",
-            "七天无理由退货怎么弄",
-            "拆封了还能退吗",
-            "买错了，能退吗，还没拆",
+    ),
+    "return7": (
+        (
+            ("不想要了可以退吗", "七天无理由退货怎么弄", "买错了，能退吗，还没拆"),
+            ("支持七天无理由退货，商品未使用、不影响二次销售即可申请，请在订单页点击“申请售后”",),
+            (
+                "可以的，没拆封的话直接在订单页申请退货退款，我这边马上同意",
+                "已经帮您同意退货了，寄回后仓库签收，退款1-3个工作日原路退回",
+            ),
         ),
-        "bot": (
-            "支持七天无理由退货，商品未使用、不影响二次销售即可申请，请在订单页点击“申请售后”",
-            "退货请在订单页申请售后，审核通过后按系统地址寄回即可",
+        (
+            ("拆封了还能退吗", "用过一次能退吗"),
+            ("已拆封商品需不影响二次销售方可退货，具体以售后审核为准",),
+            ("拆封了的话要不影响二次销售才能退，您先拍个照片我看一下", "这种情况可以退，退款1-3个工作日原路退回"),
         ),
-        "agent": (
-            "可以的，没拆封的话直接在订单页申请退货退款，我这边秒同意",
-            "拆封了的话要不影响二次销售才能退哦，您先拍个照片我看一下",
-            "已经帮您同意退货了，寄回后仓库签收，退款1-3个工作日原路退回",
+    ),
+    "refund_progress": (
+        (
+            ("退款什么时候到账", "我的退款进度怎么样了", "退款{amount}元一直显示处理中"),
+            ("仓库签收退货后48小时内处理退款，退款将原路退回，银行卡一般1-3个工作日到账",),
+            (
+                "帮您查了，仓库昨天签收了，今天已经给您退款{amount}元，原路退回1-3个工作日到账",
+                "退款已经审核通过了，钱会原路退回，花呗的话会退回花呗额度",
+            ),
         ),
-    },
-    "refund_progress": {
-        "buyer": (
-            "退款什么时候到账",
-            "退货寄回去好几天了，钱怎么还没退",
-            "我的退款进度怎么样了",
-            "退款{amount}元一直显示处理中",
+        (
+            ("退货寄回去好几天了，钱怎么还没退", "仓库收到货了吗"),
+            ("您可以在“退款/售后”页面查看退货签收和退款进度哦",),
+            (
+                "这边帮您催一下仓库，今天之内给您处理退款，到账时间1-3个工作日",
+                "仓库已经签收了，今天给您退款，1-3个工作日到账",
+            ),
         ),
-        "bot": (
-            "仓库签收退货后48小时内处理退款，退款将原路退回，银行卡一般1-3个工作日到账",
-            "您可以在“退款/售后”页面查看退款进度哦",
+    ),
+    "exchange": (
+        (
+            ("{spec}拍错了，能换吗", "{spec}不合适，能换一个吗", "收到的和我拍的不一样，可以换货吗"),
+            ("支持换货，请在订单页申请售后选择“换货”，寄回后我们会重新发出",),
+            ("可以换的，您在订单页申请换货，寄回的运费我们承担", "这边给您登记了换货，寄回后仓库优先给您发新的"),
         ),
-        "agent": (
-            "帮您查了，仓库昨天签收了，今天已经给您退款{amount}元，原路退回1-3个工作日到账",
-            "退款已经审核通过了，钱会原路退回，花呗的话会退回花呗额度",
-            "这边帮您催一下仓库，今天之内给您处理退款，到账时间1-3个工作日",
+        (
+            ("换货要多久", "换的货什么时候发"),
+            ("换货需要先寄回原商品，仓库收到后48小时内寄出新商品",),
+            ("仓库收到您寄回的商品后48小时内发出新的", "这边给您安排先发后退，新的今天就发出"),
         ),
-    },
-    "exchange": {
-        "buyer": (
-            "尺码小了能换大一码吗",
-            "颜色不喜欢，能换一个吗",
-            "收到的型号不对，可以换货吗",
+    ),
+    "quality": (
+        (
+            ("收到的{product}坏了", "东西漏液了，包装都湿了", "包装破了"),
+            ("非常抱歉给您带来不好的体验，请上传商品问题照片，我们尽快为您处理",),
+            (
+                "非常抱歉，看了照片确实是运输破损，这边给您补发一份新的",
+                "实在抱歉，已为您申请退款{amount}元，不用寄回了",
+            ),
         ),
-        "bot": (
-            "支持换货，请在订单页申请售后选择“换货”，寄回后我们会重新发出",
-            "换货需要先寄回原商品，仓库收到后48小时内寄出新商品",
+        (
+            ("收到有异味，是不是过期了", "用了两天就出问题了", "质量太差了吧，{product}一用就坏"),
+            ("很抱歉，质量问题请转人工客服为您优先处理",),
+            ("这个批次我们会反馈给质检部门，这边先给您退款或者换新，您看哪种方便", "非常抱歉，给您换新，旧的不用寄回"),
         ),
-        "agent": (
-            "可以换的，您在订单页申请换货，选{size}码，寄回的运费我们承担",
-            "这边给您登记了换货，寄回后仓库优先给您发新的",
-            "型号发错是我们的问题，已经给您安排先发后退，新的今天就发出",
+    ),
+    "service": (
+        (
+            ("你们发错货了", "少发了一件"),
+            ("很抱歉给您带来困扰，我们马上为您转接人工客服核实处理",),
+            ("非常抱歉，核实是仓库漏发了，这边马上给您补发", "抱歉让您久等了，发错的那件不用寄回，正确的今天给您发"),
         ),
-    },
-    "quality": {
-        "buyer": (
-            "收到的{product}坏了",
-            "东西漏液了，包装都湿了",
-            "收到有异味，是不是过期了",
-            "用了两天就出问题了",
-            "质量太差了吧，{product}一用就坏",
+        (
+            ("之前的客服说给我补发，到现在也没有", "我都问了三遍了，能不能给个准话"),
+            ("非常抱歉，请提供订单号，人工客服会为您跟进",),
+            (
+                "实在不好意思，之前登记的补发没有跟进到位，今天一定给您发出，工单号{ticket}",
+                "非常抱歉，这边已经升级处理，工单号{ticket}，明天中午前给您答复",
+            ),
         ),
-        "bot": (
-            "非常抱歉给您带来不好的体验，请上传商品问题照片，我们尽快为您处理",
-            "很抱歉，质量问题请转人工客服为您优先处理",
-        ),
-        "agent": (
-            "非常抱歉，看了照片确实是运输破损，这边给您补发一份新的",
-            "实在抱歉，已为您申请退款{amount}元，不用寄回了",
-            "这个批次我们会反馈给质检部门，这边先给您退款或者换新，您看哪种方便",
-        ),
-    },
-    "service": {
-        "buyer": (
-            "你们发错货了",
-            "少发了一件",
-            "之前的客服说给我补发，到现在也没有",
-            "我都问了三遍了，能不能给个准话",
-        ),
-        "bot": (
-            "很抱歉给您带来困扰，我们马上为您转接人工客服核实处理",
-            "非常抱歉，请提供订单号，人工客服会为您跟进",
-        ),
-        "agent": (
-            "非常抱歉，核实是仓库漏发了，这边马上给您补发",
-            "实在不好意思，之前登记的补发没有跟进到位，今天一定给您发出，工单号{ticket}",
-            "抱歉让您久等了，发错的那件不用寄回，正确的今天给您发",
-        ),
-    },
+    ),
 }
 
 INTENT_TOPIC = {
@@ -740,9 +755,12 @@ def _slots(rng: random.Random, category: str, platform: str, shop: str, bot: str
         "foot": str(rng.choice((235, 240, 245, 250, 255, 260, 265, 270))),
         "shoe": str(rng.choice((37, 38, 39, 40, 41, 42, 43))),
         "months": str(rng.randint(2, 24)),
+        "bweight": str(rng.randint(10, 30)),
         "ticket": f"GD{rng.randint(10000000, 99999999)}",
         "wx": rng.choice(("kefu", "cs", "shop", "vip")) + f"_{rng.randint(100, 999)}{rng.choice('abcdxyz')}",
         "qq": str(rng.randint(200000000, 999999999)),
+        "gift": rng.choice(GIFTS[category]),
+        "spec": SPEC_WORD[category],
         "shop": shop,
         "bot": bot,
         "nick": nick,
@@ -758,8 +776,10 @@ class _Script:
         self.turns: list[Turn] = []
 
     def add(self, role: str, content: str, gap: float, msg_type: str = "text") -> None:
+        """Whole seconds, strictly increasing, as chat exports show them."""
         self.t += gap if self.turns else 0.0
-        self.turns.append(Turn(round(self.t, 1), role, content, msg_type))
+        at = max(int(self.t), int(self.turns[-1].at) + 1) if self.turns else 0
+        self.turns.append(Turn(at, role, content, msg_type))
 
     def buyer_gap(self) -> float:
         return self.rng.uniform(6, 55)
@@ -768,10 +788,17 @@ class _Script:
         return self.rng.uniform(1.0, 3.0)
 
 
-def _pii_line(rng: random.Random, category: str, pii: list[str]) -> str:
-    kind = rng.choices(("mobile", "address", "id", "card"), weights=(4, 3, 2 if category == "cosmetics_xb" else 1, 1))[
-        0
-    ]
+def _pii_line(rng: random.Random, category: str, topic: str, pii: list[str]) -> str:
+    """A shopper message with personal data that fits the chat: ID numbers for cross-border customs
+    clearance, bank cards when money is to be refunded, phones and addresses anywhere."""
+    kinds, weights = ["mobile", "address"], [4, 3]
+    if category == "cosmetics_xb":
+        kinds.append("id")
+        weights.append(4)
+    if topic in ("aftersale", "complaint"):
+        kinds.append("card")
+        weights.append(3)
+    kind = rng.choices(kinds, weights=weights)[0]
     if kind == "mobile":
         value = fake_mobile(rng)
         text = rng.choice(("我电话{v}，到了打我电话", "联系方式{v}", "手机号换成{v}了", "有事打{v}"))
@@ -780,7 +807,7 @@ def _pii_line(rng: random.Random, category: str, pii: list[str]) -> str:
         text = rng.choice(("地址改一下：{v}", "帮我改成这个地址 {v}", "收货地址是{v}，能改吗"))
     elif kind == "id":
         value = fake_id_number(rng)
-        text = rng.choice(("清关要身份证是吧，{v}", "我的身份证号{v}", "实名认证用这个 {v}"))
+        text = rng.choice(("清关要身份证是吧，{v}", "清关的身份证号{v}", "实名认证用这个 {v}"))
     else:
         value = fake_bank_card(rng)
         text = rng.choice(("退款能退到这张卡吗{v}", "银行卡号{v}，直接打给我", "卡号是{v}"))
@@ -813,10 +840,10 @@ def make_dialogue(
         question, answer = rng.choice(CATEGORY_QA[category][intent])
         bot_answer = agent_answer = _fill(rng, answer, s)
     else:
-        pool = GENERIC_INTENTS[intent]
-        question = rng.choice(pool["buyer"])
-        bot_answer = _fill(rng, rng.choice(pool["bot"]), s)
-        agent_answer = _fill(rng, rng.choice(pool["agent"]), s)
+        buyers, bots, agents = rng.choice(GENERIC_INTENTS[intent])
+        question = rng.choice(buyers)
+        bot_answer = _fill(rng, rng.choice(bots), s)
+        agent_answer = _fill(rng, rng.choice(agents), s)
     question = _fill(rng, question, s)
 
     # Opening: sometimes a product or order card first, then the question.
@@ -834,7 +861,7 @@ def make_dialogue(
 
     wants_human = rng.random() < TRANSFER_RATE[intent]
     if rng.random() < PII_RATE:
-        sc.add(BUYER, _pii_line(rng, category, pii), sc.buyer_gap())
+        sc.add(BUYER, _pii_line(rng, category, topic, pii), sc.buyer_gap())
         sc.add(BOT, rng.choice(("已收到您的信息，我们会尽快处理", "好的，已为您记录")), sc.bot_gap())
 
     if not wants_human:
@@ -862,6 +889,8 @@ def make_dialogue(
             events.append(event)
     if "slow_first_30" in events and "slow_first_180" in events:
         events.remove("slow_first_30")
+    if topic == "presale" and "escalation" in events:
+        events.remove("escalation")  # shoppers threaten over orders gone wrong, not over questions
 
     sc.add(SYSTEM, rng.choice(SYSTEM_TRANSFER), sc.bot_gap(), "system")
 

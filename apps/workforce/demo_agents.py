@@ -4,7 +4,8 @@
 chat nicks, so the later steps can rely on them. Every agent belongs to one brand team (its nick
 starts with the brand's short name, as shop nicks do on Tmall and JD); the conversations step lets
 only a brand's team answer that brand's chats, and the workforce step gives the agents matching
-skills, keyed by employee_no.
+skills, keyed by employee_no: `brand_teams(seed)[brand_code]` lists a team's AgentSpec with its
+brand, platforms and languages.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class AgentSpec:
     contract_type: str
     hourly_cost: Decimal
     hired_on: date
+    platforms: tuple[str, ...]  # the platforms of the brand's stores: the agent's platform skills
+    languages: tuple[str, ...]  # zh, plus en for the cross-border team
 
 
 def team_sizes(total: int = AGENT_COUNT) -> dict[str, int]:
@@ -133,6 +136,8 @@ def agent_specs(seed: int) -> list[AgentSpec]:
                     contract_type=contract_type,
                     hourly_cost=_hourly_cost(rng, contract_type, hired_on),
                     hired_on=hired_on,
+                    platforms=tuple(str(store.platform) for store in brand.stores),
+                    languages=("zh", "en") if brand.category == "cosmetics_xb" else ("zh",),
                 )
             )
     return specs

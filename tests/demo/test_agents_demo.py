@@ -60,3 +60,14 @@ def test_another_seed_reuses_employee_numbers_without_nick_clashes(seeded, make_
     demo_agents.seed(make_ctx(seed=8))
     assert Agent.objects.count() == 300
     assert set(Agent.objects.values_list("nick", flat=True)) == {s.nick for s in demo_agents.agent_specs(8)}
+
+
+def test_specs_name_the_skills_the_workforce_step_needs():
+    teams = demo_agents.brand_teams(7)
+    brands = {b.code: b for b in clients_demo.BRANDS}
+    for code, team in teams.items():
+        assert team
+        for spec in team:
+            assert set(spec.platforms) == {s.platform for s in brands[code].stores}
+            assert "zh" in spec.languages
+    assert all("en" in s.languages for s in teams["haijing"])

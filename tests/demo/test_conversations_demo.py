@@ -145,3 +145,9 @@ def test_double_eleven_is_five_to_ten_times_a_normal_day_in_the_database(make_ct
     normal_days = [date(2026, 10, d) for d in range(5, 19)]
     normal = sum(by_day[d] for d in normal_days) / len(normal_days)
     assert 5 <= by_day[date(2026, 11, 11)] / normal <= 10
+
+
+def test_the_step_refuses_to_run_without_the_demo_agents(make_ctx, var_dir):
+    clients_demo.seed(make_ctx())
+    with pytest.raises(RuntimeError, match="workforce.demo_agents"):
+        conv_demo.seed(make_ctx(scale=SCALE))
