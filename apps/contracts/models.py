@@ -353,6 +353,42 @@ class UsageRecord(models.Model):
         return f"{self.metric} {self.quantity} on {self.day}"
 
 
+class UsageDaily(models.Model):
+    """Usage summed per contract, metric, local day and dimensions — the rollup billing reads.
+
+    Kept by statement-level triggers on UsageRecord (migration 0005): every insert, update or
+    delete of usage records adds to or subtracts from these sums in the same transaction, whatever
+    path wrote them (ORM, raw SQL, COPY). `records` and `sum_record_id` let a re-run see that the
+    usage of a contract did not change without reading the records.
+    """
+
+    CLIENT_LOOKUP = "contract__client"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+")
+    metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices)
+    day = models.DateField(_("local day"))
+    platform = models.CharField(_("platform"), max_length=16, blank=True)
+    store_id = models.BigIntegerField(_("store id (0 = none)"), default=0)
+    channel = models.CharField(_("channel"), max_length=16, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=20, decimal_places=4, default=0)
+    night_quantity = models.DecimalField(_("of which at night"), max_digits=20, decimal_places=4, default=0)
+    records = models.BigIntegerField(_("records"), default=0)
+    sum_record_id = models.DecimalField(_("sum of record ids"), max_digits=38, decimal_places=0, default=0)
+
+    class Meta:
+        ordering = ["contract", "day", "metric"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "metric", "day", "platform", "store_id", "channel"], name="usagedaily_key_uniq"
+            ),
+        ]
+        verbose_name = _("daily usage")
+        verbose_name_plural = _("daily usage")
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.quantity} on {self.day}"
+
+
 class BillingRun(TrackedRun):
     """A billing of one month [period_start, period_end) for all (or some) contracts.
 

@@ -136,19 +136,17 @@ def versions_for_period(contract_ids, start: date, end: date) -> dict[int, list[
 
 
 USAGE_SQL = """
-SELECT contract_id, metric, day, platform, COALESCE(store_id, 0), channel,
-       SUM(quantity), SUM(night_quantity)
-FROM contracts_usagerecord
-WHERE contract_id = ANY(%s) AND day >= %s AND day < %s
-GROUP BY contract_id, metric, day, platform, COALESCE(store_id, 0), channel
+SELECT contract_id, metric, day, platform, store_id, channel, quantity, night_quantity
+FROM contracts_usagedaily
+WHERE contract_id = ANY(%s) AND day >= %s AND day < %s AND records > 0
 """
 
 
 def usage_items_for(contract_ids, start: date, end: date) -> dict[int, list[pricing.UsageItem]]:
-    """Usage of [start, end) summed in SQL per contract, metric, day and dimensions.
+    """Usage of [start, end) summed per contract, metric, day and dimensions (the daily rollup).
 
     Sums do not depend on row order or on how the contracts are batched, and each record is
-    counted once (its business key is unique in the table).
+    counted once (its business key is unique in the table; triggers keep the rollup in step).
     """
     out: dict[int, list[pricing.UsageItem]] = defaultdict(list)
     with connection.cursor() as cur:
@@ -171,15 +169,15 @@ def usage_items_for(contract_ids, start: date, end: date) -> dict[int, list[pric
 
 
 USAGE_STATS_SQL = """
-SELECT contract_id, COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(id), 0), SUM(quantity), SUM(night_quantity)
-FROM contracts_usagerecord
+SELECT contract_id, SUM(records), SUM(sum_record_id), SUM(quantity), SUM(night_quantity)
+FROM contracts_usagedaily
 WHERE contract_id = ANY(%s) AND day >= %s AND day < %s
 GROUP BY contract_id
 """
 
 
 def usage_stats_for(contract_ids, start: date, end: date) -> dict[int, tuple]:
-    """Cheap totals of each contract's usage in [start, end): rows, max and sum of ids, quantities.
+    """Cheap totals of each contract's usage in [start, end): records, sum of their ids, quantities.
 
     Usage records are only ever inserted, so equal totals mean the same records.
     """

@@ -677,6 +677,44 @@ def _bill_one(*, bill: ContractBill, period_start: date, period_end: date, run: 
     out.supplementary += 1
 
 
+def _bill_new_bulk(bills, *, period_start: date, period_end: date, run, out: BatchOutcome) -> None:
+    """First invoices of contracts that had none: a handful of statements for the whole batch.
+
+    The contract rows are locked first (in id order), then the absence of invoices is checked again
+    under the locks; a contract that gained one meanwhile goes through the one-by-one path.
+    """
+    ids = sorted(b.contract.pk for b in bills)
+    list(Contract.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    taken = set(
+        Invoice.objects.filter(contract_id__in=ids, period_start=period_start).values_list("contract_id", flat=True)
+    )
+    if taken:
+        raise IntegrityError("invoices appeared meanwhile")
+    invoices = []
+    for bill in bills:
+        invoice = Invoice(
+            contract=bill.contract,
+            entity_id=bill.contract.entity_id,
+            kind=InvoiceKind.PERIODIC,
+            period_start=period_start,
+            period_end=period_end,
+            fingerprint=bill.fingerprint,
+            source_fingerprint=bill.fingerprint,
+            input_digest=bill.input_digest,
+            billing_run=run,
+        )
+        _set_totals(invoice, bill.invoice)
+        invoices.append(invoice)
+    Invoice.objects.bulk_create(invoices, batch_size=1000)
+    lines, results = [], []
+    for invoice, bill in zip(invoices, bills, strict=True):
+        lines.extend(_line_rows(invoice, bill.invoice.lines))
+        results.extend(_sla_rows(invoice, bill.invoice))
+    InvoiceLine.objects.bulk_create(lines, batch_size=5000)
+    SlaResult.objects.bulk_create(results, batch_size=5000)
+    out.created += len(invoices)
+
+
 def billing_batch_execute(
     *, contract_ids: list[int], period_start: date, period_end: date, run: BillingRun | None = None
 ) -> BatchOutcome:
@@ -709,6 +747,14 @@ def billing_batch_execute(
             out.unchanged += 1  # priced to the invoice already there: compare and skip
         else:
             todo.append(bill)
+    fresh = [b for b in todo if b.contract.pk not in existing]
+    if fresh:
+        try:
+            with transaction.atomic():
+                _bill_new_bulk(fresh, period_start=period_start, period_end=period_end, run=run, out=out)
+            todo = [b for b in todo if b.contract.pk in existing]
+        except IntegrityError:
+            pass  # e.g. a concurrent run made some of them: fall back to one contract at a time
     for bill in todo:
         try:
             with transaction.atomic():

@@ -79,3 +79,23 @@ def test_credit_note_cap_holds_in_the_database(issued, account_manager):
             " VALUES (%s, 'X1', %s, 0, %s, 'raw', now())",
             [issued.pk, issued.total, issued.total],
         )
+
+
+def test_daily_rollup_follows_inserts_updates_and_deletes(brand_a):
+    from django.db.models import Sum
+
+    from apps.contracts.models import UsageDaily, UsageRecord
+
+    contract = make_contract(client=brand_a)
+    for i, day in enumerate([date(2026, 11, 5), date(2026, 11, 5), date(2026, 11, 6)]):
+        add_usage(contract, metric="messages", day=day, quantity=10 + i, key=f"k{i}", night=i)
+    UsageRecord.objects.filter(source_key="k0").update(quantity=Decimal(100))
+    UsageRecord.objects.filter(source_key="k2").delete()
+
+    def sums(model):
+        return list(
+            model.objects.values("metric", "day").order_by("day").annotate(q=Sum("quantity"), n=Sum("night_quantity"))
+        )
+
+    assert sums(UsageDaily) == sums(UsageRecord)
+    assert UsageDaily.objects.get().records == 2

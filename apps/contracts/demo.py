@@ -1,0 +1,301 @@
+"""Demo step: the vendor's billing entity, one contract per demo brand, usage, and the October and
+November 2026 invoices (October issued and paid, November issued), with an SLA credit and a credit note.
+
+Brands are taken from the clients demo step by their Client rows in order of code, so the exact
+codes do not matter. Together the six contracts use every charge model, an allowance, a Double 11
+peak window with surge seats, a night surcharge, a monthly minimum, a mid-month start (proration),
+and one contract whose first-response target is strict enough for the demo data to miss.
+Re-running finds what it made before: contracts by code, versions by start date, charges by code,
+invoices by (contract, month); the billing run skips unchanged contracts.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from apps.clients.models import Client
+from apps.clients.validators import uscc_check_character
+from apps.contracts import services
+from apps.contracts.choices import InvoiceStatus
+from apps.contracts.models import (
+    BillingEntity,
+    Charge,
+    Contract,
+    ContractVersion,
+    CreditNote,
+    Invoice,
+    PeakWindow,
+    SlaTerm,
+    Tier,
+)
+from apps.core.choices import Role
+
+D = Decimal
+OCTOBER = date(2026, 10, 1)
+NOVEMBER = date(2026, 11, 1)
+DECEMBER = date(2026, 12, 1)
+DOUBLE_11 = (date(2026, 11, 10), date(2026, 11, 13))
+CREDIT_REASON = "10月12日系统故障导致2小时服务中断，协商补偿 / outage on 12 Oct, agreed compensation"
+
+# One plan per brand, in order of client code. Tiers: (lower, upper, unit price).
+PLANS = [
+    {
+        "name": "基础费 + 增量服务（大促扩容）",
+        "base": "30000",
+        "minimum": "0",
+        "charges": [
+            {
+                "code": "human",
+                "name": "人工会话（阶梯累进）",
+                "metric": "human_conversations",
+                "model": "graduated",
+                "included_quantity": D(2000),
+                "tiers": [(0, 3000, "1.50"), (3000, 10000, "1.20"), (10000, None, "0.95")],
+                "peak": {"multiplier": D("1.5")},
+            },
+            {
+                "code": "hours",
+                "name": "坐席工时（夜班+30%）",
+                "metric": "agent_hours",
+                "unit_price": D("52.00"),
+                "night_surcharge_rate": D("0.30"),
+            },
+            {"code": "surge", "name": "大促临时坐席（人天）", "metric": "surge_seat_days", "unit_price": D("450.00")},
+        ],
+        "sla": [("first_response_avg_s", "60", "lte", 1), ("three_minute_rate", "0.80", "gte", 1)],
+    },
+    {
+        "name": "机器人 + 消息包",
+        "base": "15000",
+        "minimum": "0",
+        "charges": [
+            {
+                "code": "bot",
+                "name": "机器人会话（量级统价）",
+                "metric": "bot_conversations",
+                "model": "volume",
+                "tiers": [(0, 2000, "0.40"), (2000, 8000, "0.30"), (8000, None, "0.22")],
+            },
+            {
+                "code": "msg",
+                "name": "消息包（每千条）",
+                "metric": "messages",
+                "model": "package",
+                "package_size": D(1000),
+                "package_price": D("60.00"),
+            },
+        ],
+        "sla": [],
+    },
+    {
+        "name": "按量计费 + 月度保底",
+        "base": "8000",
+        "minimum": "60000",
+        "charges": [
+            {
+                "code": "human",
+                "name": "人工会话",
+                "metric": "human_conversations",
+                "unit_price": D("1.20"),
+                "included_quantity": D(500),
+            },
+        ],
+        "sla": [],
+    },
+    {
+        "name": "基础费 + 阶梯（双11专属价）+ 严格SLA",
+        "base": "12000",
+        "minimum": "0",
+        "charges": [
+            {
+                "code": "human",
+                "name": "人工会话（阶梯累进）",
+                "metric": "human_conversations",
+                "model": "graduated",
+                "tiers": [(0, 2000, "1.40"), (2000, None, "1.10")],
+                "peak": {"tiers": [(0, 2000, "1.80"), (2000, None, "1.50")]},
+            },
+            {"code": "bot", "name": "机器人会话", "metric": "bot_conversations", "unit_price": D("0.25")},
+        ],
+        # Strict on purpose: a 10-second average first response that the demo agents miss.
+        "sla": [("first_response_avg_s", "10", "lte", 2), ("three_minute_rate", "0.50", "gte", 1)],
+    },
+    {
+        "name": "消息计费",
+        "base": "10000",
+        "minimum": "0",
+        "charges": [
+            {
+                "code": "msg",
+                "name": "消息包（每五百条）",
+                "metric": "messages",
+                "model": "package",
+                "package_size": D(500),
+                "package_price": D("35.00"),
+            },
+            {"code": "bot", "name": "机器人会话", "metric": "bot_conversations", "unit_price": D("0.30")},
+        ],
+        "sla": [],
+    },
+    {
+        "name": "新签（10月16日起）量级统价",
+        "base": "9000",
+        "minimum": "0",
+        "start": date(2026, 10, 16),
+        "charges": [
+            {
+                "code": "human",
+                "name": "人工会话（量级统价）",
+                "metric": "human_conversations",
+                "model": "volume",
+                "tiers": [(0, 1000, "1.60"), (1000, 5000, "1.30"), (5000, None, "1.05")],
+            },
+        ],
+        "sla": [],
+    },
+]
+
+
+def _entity() -> BillingEntity:
+    body = "91310115MA1H7TDL0"
+    entity, _ = BillingEntity.objects.update_or_create(
+        code="tideline-sh",
+        defaults={
+            "legal_name": "上海潮汐客户服务外包有限公司",
+            "uscc": body + uscc_check_character(body),
+            "bank_name": "招商银行上海张江支行",
+            "bank_account": "1219 0876 5432 101",
+            "address": "上海市浦东新区张江路88号",
+            "invoice_series": "TL",
+            "credit_series": "TLR",
+        },
+    )
+    return entity
+
+
+def _tiers(charge: Charge, tiers, window=None) -> None:
+    Tier.objects.filter(charge=charge, peak_window=window).delete()
+    Tier.objects.bulk_create(
+        [
+            Tier(
+                charge=charge,
+                peak_window=window,
+                lower=D(lower),
+                upper=None if upper is None else D(upper),
+                unit_price=D(price),
+            )
+            for lower, upper, price in tiers
+        ]
+    )
+
+
+@transaction.atomic
+def _contract(client: Client, entity: BillingEntity, index: int, plan: dict) -> Contract:
+    contract, _ = Contract.objects.update_or_create(
+        code=f"demo-{client.code}",
+        defaults={"client": client, "entity": entity, "name": f"{client.name} · {plan['name']}", "is_active": True},
+    )
+    version, _ = ContractVersion.objects.update_or_create(
+        contract=contract,
+        valid_from=plan.get("start", date(2026, 1, 1)),
+        defaults={
+            "billing_day": 1 + index,
+            "payment_terms_days": 30,
+            "vat_rate": D("0.06"),
+            "monthly_minimum": D(plan["minimum"]),
+            "sla_at_risk_share": D("0.10") if plan["sla"] else D(0),
+            "sla_cap": D("0.12"),
+        },
+    )
+    Charge.objects.update_or_create(
+        version=version, code="base", defaults={"name": "基础服务费", "kind": "base", "amount": D(plan["base"])}
+    )
+    for spec in plan["charges"]:
+        spec = dict(spec)
+        tiers = spec.pop("tiers", None)
+        peak = spec.pop("peak", None)
+        charge, _ = Charge.objects.update_or_create(version=version, code=spec.pop("code"), defaults=spec)
+        if tiers:
+            _tiers(charge, tiers)
+        if peak:
+            window, _ = PeakWindow.objects.update_or_create(
+                charge=charge,
+                name="双11 / Double 11",
+                defaults={
+                    "start_date": DOUBLE_11[0],
+                    "end_date": DOUBLE_11[1],
+                    "multiplier": peak.get("multiplier"),
+                },
+            )
+            if peak.get("tiers"):
+                _tiers(charge, peak["tiers"], window)
+        services.charge_validate(charge=charge)
+    for kpi, target, comparison, weight in plan["sla"]:
+        SlaTerm.objects.update_or_create(
+            version=version,
+            kpi=kpi,
+            defaults={"target": D(target), "comparison": comparison, "weight": D(weight)},
+        )
+    return contract
+
+
+def _roster_available() -> bool:
+    try:
+        module = importlib.import_module("apps.workforce.selectors")
+    except ImportError:
+        return False
+    return hasattr(module, "worked_hours_by_day") and hasattr(module, "surge_seats_by_day")
+
+
+def _actor():
+    return get_user_model().objects.filter(groups__name=Role.ACCOUNT_MANAGER).order_by("pk").first()
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+
+def seed(ctx) -> None:
+    entity = _entity()
+    clients = list(Client.objects.order_by("code")[: len(PLANS)])
+    if not clients:
+        ctx.say("  no demo brands: run the clients step first")
+        return
+    contracts = [_contract(client, entity, i, PLANS[i]) for i, client in enumerate(clients)]
+    roster = _roster_available()
+    for contract in contracts:
+        services.usage_derive_from_conversations(contract=contract, start=OCTOBER, end=DECEMBER)
+        if roster:
+            services.usage_derive_from_roster(contract=contract, start=OCTOBER, end=DECEMBER)
+    if not roster:
+        ctx.say("  workforce selectors missing: agent-hours and surge seats not derived")
+    actor = _actor()
+    for month, issue_at, paid_at in (
+        (OCTOBER, _at(date(2026, 11, 3)), _at(date(2026, 11, 20), 15)),
+        (NOVEMBER, _at(date(2026, 12, 1)), None),
+    ):
+        run = services.billing_run_now(period_start=month, actor=actor, contract_ids=[c.pk for c in contracts])
+        for parked in run.parked:
+            ctx.say(f"  parked {parked.get('code')}: {parked.get('reason')}")
+        for invoice in Invoice.objects.filter(contract__in=contracts, period_start=month).order_by("contract__code"):
+            if invoice.status == InvoiceStatus.DRAFT:
+                invoice = services.invoice_approve(invoice=invoice, actor=actor, reason="demo month-end review")
+            if invoice.status == InvoiceStatus.APPROVED:
+                invoice = services.invoice_issue(invoice=invoice, actor=actor, reason="demo month end", at=issue_at)
+            if paid_at and invoice.status == InvoiceStatus.ISSUED:
+                services.invoice_mark_paid(invoice=invoice, actor=actor, paid_at=paid_at, reason="bank receipt")
+    # One credit note (红字) on the second brand's October invoice.
+    october = Invoice.objects.filter(contract=contracts[min(1, len(contracts) - 1)], period_start=OCTOBER).first()
+    if october is not None and not CreditNote.objects.filter(invoice=october, reason=CREDIT_REASON).exists():
+        services.credit_note_create(
+            invoice=october, total=D("1060.00"), reason=CREDIT_REASON, actor=actor, at=_at(date(2026, 11, 25))
+        )
+    issued = Invoice.objects.filter(contract__in=contracts).count()
+    credits = Invoice.objects.filter(contract__in=contracts, lines__kind="sla_credit").count()
+    ctx.say(f"  {len(contracts)} contracts, {issued} invoices, {credits} with an SLA credit")

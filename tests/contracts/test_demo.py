@@ -1,0 +1,68 @@
+"""The demo step bills October and November for the demo brands and is safe to re-run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from apps.clients import demo as clients_demo
+from apps.clients.models import Client
+from apps.contracts import demo
+from apps.contracts.models import Charge, CreditNote, Invoice
+from apps.conversations.models import Conversation
+from apps.core.demo import DemoContext
+
+
+def _conversations():
+    rows = []
+    for client in Client.objects.order_by("code"):
+        store = client.stores.order_by("pk").first()
+        for month in (10, 11):
+            for day in (3, 11, 20):
+                for k in range(4):
+                    at = timezone.make_aware(datetime(2026, month, day, 2 if k == 0 else 14))
+                    rows.append(
+                        Conversation(
+                            store=store,
+                            platform_conversation_id=f"demo-{client.code}-{month}-{day}-{k}",
+                            started_at=at,
+                            ended_at=at,
+                            handled_by="bot" if k == 3 else "human",
+                            buyer_pseudonym="b",
+                            message_count=6 + k,
+                            first_response_seconds=25 + 5 * k,
+                            buyer_rounds=2,
+                            rounds_in_service_hours=2,
+                            rounds_answered_180s=2,
+                        )
+                    )
+    Conversation.objects.bulk_create(rows)
+
+
+def _state():
+    return sorted(
+        (i.contract.code, str(i.period_start), i.status, i.number, i.total, i.fingerprint)
+        for i in Invoice.objects.select_related("contract")
+    )
+
+
+@pytest.mark.django_db
+def test_demo_bills_two_months_and_is_idempotent():
+    ctx = DemoContext()
+    clients_demo.seed(ctx)
+    _conversations()
+    demo.seed(ctx)
+    invoices = Invoice.objects.all()
+    assert invoices.filter(period_start="2026-10-01", status="paid").count() == 6
+    assert invoices.filter(period_start="2026-11-01", status="issued").count() == 6
+    assert Invoice.objects.filter(lines__kind="sla_credit").exists()
+    assert CreditNote.objects.count() == 1
+    models_used = set(Charge.objects.filter(kind="usage").values_list("model", flat=True))
+    assert models_used == {"standard", "graduated", "volume", "package"}
+    assert Invoice.objects.filter(lines__kind="peak").exists()
+    assert Invoice.objects.filter(lines__kind="minimum").exists()
+    before = _state()
+    demo.seed(ctx)
+    assert _state() == before and CreditNote.objects.count() == 1
