@@ -132,6 +132,131 @@ def versions_for_period(contract_ids, start: date, end: date) -> dict[int, list[
     return out
 
 
+def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pricing.VersionSpec]]:
+    """Like versions_for_period + version_spec, for many contracts, in five plain queries (no model rows)."""
+    from apps.contracts.choices import Kpi as KpiChoices
+
+    ids = list(contract_ids)
+    kpi_names = dict(KpiChoices.choices)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id, contract_id, valid_from, valid_to, monthly_minimum, vat_rate, sla_at_risk_share, sla_cap "
+            "FROM contracts_contractversion WHERE contract_id = ANY(%s) AND valid_from < %s "
+            "AND (valid_to IS NULL OR valid_to > %s) ORDER BY contract_id, valid_from",
+            [ids, end, start],
+        )
+        versions = cur.fetchall()
+        vids = [v[0] for v in versions]
+        cur.execute(
+            "SELECT id, version_id, code, name, kind, amount, metric, model, unit_price, package_size, package_price, "
+            "included_quantity, platforms, store_ids, channels, night_surcharge_rate, minimum_amount "
+            "FROM contracts_charge WHERE version_id = ANY(%s) ORDER BY version_id, code",
+            [vids],
+        )
+        charges = cur.fetchall()
+        cids = [c[0] for c in charges]
+        cur.execute(
+            "SELECT charge_id, peak_window_id, lower, upper, unit_price, flat_fee FROM contracts_tier "
+            "WHERE charge_id = ANY(%s) ORDER BY charge_id, lower",
+            [cids],
+        )
+        tiers = cur.fetchall()
+        cur.execute(
+            "SELECT id, charge_id, name, start_date, end_date, multiplier, unit_price FROM contracts_peakwindow "
+            "WHERE charge_id = ANY(%s) ORDER BY charge_id, start_date",
+            [cids],
+        )
+        windows = cur.fetchall()
+        cur.execute(
+            "SELECT version_id, kpi, target, comparison, weight, cap, earn_back, earn_back_target "
+            "FROM contracts_slaterm WHERE version_id = ANY(%s) ORDER BY version_id, kpi",
+            [vids],
+        )
+        terms = cur.fetchall()
+    tiers_by: dict[tuple, list] = defaultdict(list)
+    for charge_id, window_id, lower, upper, price, flat in tiers:
+        tiers_by[(charge_id, window_id)].append(
+            pricing.TierSpec(lower=lower, upper=upper, unit_price=price, flat_fee=flat)
+        )
+    windows_by: dict[int, list] = defaultdict(list)
+    for wid, charge_id, name, wstart, wend, multiplier, price in windows:
+        windows_by[charge_id].append(
+            pricing.PeakWindowSpec(
+                name=name,
+                start=wstart,
+                end=wend,
+                multiplier=multiplier,
+                unit_price=price,
+                tiers=tuple(tiers_by.get((charge_id, wid), ())),
+            )
+        )
+    charges_by: dict[int, list] = defaultdict(list)
+    for row in charges:
+        (cid, vid, code, name, kind, amount, metric, model, price, psize, pprice, included) = row[:12]
+        platforms, stores, channels, night, minimum = row[12:]
+        charges_by[vid].append(
+            pricing.ChargeSpec(
+                code=code,
+                name=name,
+                kind=kind,
+                amount=amount,
+                metric=metric,
+                model=model,
+                unit_price=price,
+                tiers=tuple(tiers_by.get((cid, None), ())),
+                package_size=psize,
+                package_price=pprice,
+                included=included,
+                platforms=tuple(_json_list(platforms)),
+                store_ids=tuple(int(x) for x in _json_list(stores)),
+                channels=tuple(_json_list(channels)),
+                peak_windows=tuple(sorted(windows_by.get(cid, ()), key=lambda w: w.start)),
+                night_surcharge=night,
+                minimum=minimum,
+            )
+        )
+    terms_by: dict[int, list] = defaultdict(list)
+    for vid, kpi, target, comparison, weight, cap, earn_back, earn_target in terms:
+        terms_by[vid].append(
+            pricing.SlaTermSpec(
+                kpi=kpi,
+                name=str(kpi_names.get(kpi, kpi)),
+                target=target,
+                comparison=comparison,
+                weight=weight,
+                cap=cap,
+                earn_back=earn_back,
+                earn_back_target=earn_target,
+            )
+        )
+    out: dict[int, list[pricing.VersionSpec]] = defaultdict(list)
+    for vid, contract_id, vfrom, vto, minimum, vat, at_risk, cap in versions:
+        out[contract_id].append(
+            pricing.VersionSpec(
+                label=f"{contract_id}:{vfrom.isoformat()}",
+                start=vfrom,
+                end=vto or date(9999, 12, 31),
+                charges=tuple(charges_by.get(vid, ())),
+                monthly_minimum=minimum,
+                vat_rate=vat,
+                sla_terms=tuple(terms_by.get(vid, ())),
+                sla_at_risk_share=at_risk,
+                sla_cap=cap,
+            )
+        )
+    return out
+
+
+def _json_list(value) -> list:
+    import json
+
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = json.loads(value)
+    return list(value)
+
+
 # --------------------------------------------------------------------------- usage
 
 

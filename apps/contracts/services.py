@@ -411,15 +411,14 @@ class ContractBill:
 
 def _prepare(*, contracts: list[Contract], period_start: date, period_end: date) -> list[ContractBill]:
     """Load each contract's terms as specs and measure its SLA KPIs (no usage yet)."""
-    versions = selectors.versions_for_period([c.pk for c in contracts], period_start, period_end)
+    versions = selectors.version_specs_for([c.pk for c in contracts], period_start, period_end)
     bills = []
     for contract in contracts:
         bill = ContractBill(contract=contract)
         try:
-            vs = versions.get(contract.pk) or []
-            if not vs:
+            bill.specs = versions.get(contract.pk) or []
+            if not bill.specs:
                 raise DomainError("no contract version covers this period", field="versions")
-            bill.specs = [selectors.version_spec(v) for v in vs]
             for spec in bill.specs:
                 for charge in spec.charges:
                     if charge.kind == pricing.USAGE and charge.model in (pricing.GRADUATED, pricing.VOLUME):
@@ -706,13 +705,60 @@ def _bill_new_bulk(bills, *, period_start: date, period_end: date, run, out: Bat
         _set_totals(invoice, bill.invoice)
         invoices.append(invoice)
     Invoice.objects.bulk_create(invoices, batch_size=1000)
-    lines, results = [], []
+    results = []
     for invoice, bill in zip(invoices, bills, strict=True):
-        lines.extend(_line_rows(invoice, bill.invoice.lines))
-        results.extend(_sla_rows(invoice, bill.invoice))
-    InvoiceLine.objects.bulk_create(lines, batch_size=5000)
+        if bill.invoice.sla:
+            results.extend(_sla_rows(invoice, bill.invoice))
+    _copy_lines([(invoice.pk, bill.invoice.lines) for invoice, bill in zip(invoices, bills, strict=True)])
     SlaResult.objects.bulk_create(results, batch_size=5000)
     out.created += len(invoices)
+
+
+LINE_COLUMNS = (
+    "invoice_id",
+    "position",
+    "kind",
+    "code",
+    "description",
+    "metric",
+    "quantity",
+    "unit_price",
+    "tiers",
+    "amount_unrounded",
+    "amount",
+    "vat_rate",
+    "details",
+)
+
+
+def _copy_lines(invoices_lines) -> None:
+    """Write invoice lines with COPY: the bulk path of a billing run (the trigger still guards them)."""
+    import json
+
+    if not invoices_lines:
+        return
+    six = Decimal("0.000001")
+    sql = f"COPY contracts_invoiceline ({', '.join(LINE_COLUMNS)}) FROM STDIN"
+    with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
+        for invoice_id, lines in invoices_lines:
+            for position, ln in enumerate(lines, start=1):
+                copy.write_row(
+                    (
+                        invoice_id,
+                        position,
+                        ln.kind,
+                        ln.code[:80],
+                        ln.description[:255],
+                        ln.metric,
+                        ln.quantity.quantize(six),
+                        None if ln.unit_price is None else ln.unit_price.quantize(six),
+                        json.dumps(list(ln.tiers), ensure_ascii=False),
+                        ln.amount_unrounded.quantize(UNROUNDED),
+                        ln.amount,
+                        ln.vat_rate,
+                        json.dumps(ln.details, ensure_ascii=False, default=str),
+                    )
+                )
 
 
 def billing_batch_execute(
