@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.core.audit import audit_record
@@ -331,52 +331,63 @@ def score_conversation_batch(
 
 
 def _score_rows(card: Scorecard, rows: list, qa_run: QARun | None, counts: dict, Message) -> None:
+    """Score one batch and write it with set-based SQL: results by INSERT … SELECT unnest(…) ON
+    CONFLICT DO NOTHING RETURNING (only rows this call inserted get hits, so a concurrent run that
+    won a conflict keeps its own), hits by COPY, review entries by INSERT … SELECT."""
     compiled, rule_ids = compiled_scorecard(card)
     messages: dict[int, list] = defaultdict(list)
-    for conv_id, role, sent_at, content, msg_type in (
-        Message.objects.filter(conversation_id__in=[r[0] for r in rows])
-        .order_by("conversation_id", "seq")
-        .values_list("conversation_id", "sender_role", "sent_at", "content", "msg_type")
-        .iterator(chunk_size=20000)
-    ):
-        messages[conv_id].append(engine.MessageIn(role, sent_at.timestamp(), content, msg_type))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT conversation_id, sender_role, EXTRACT(EPOCH FROM sent_at)::float8, content, msg_type "
+            f"FROM {Message._meta.db_table} WHERE conversation_id = ANY(%s) ORDER BY conversation_id, seq",
+            [[r[0] for r in rows]],
+        )
+        for conv_id, role, sent_at, content, msg_type in cur.fetchall():
+            messages[conv_id].append(engine.MessageIn(role, sent_at, content, msg_type))
     outcomes = []
     for pk, _client_id, platform, handled_by, transferred, agent_id, agent_nick, started_at in rows:
         conv_in = engine.ConversationIn(
             key=pk,
             platform=platform,
-            messages=tuple(messages.get(pk, ())),
+            messages=tuple(messages.pop(pk, ())),
             handled_by=handled_by,
             transferred_to_human=transferred,
             has_agent=bool(agent_id or agent_nick),
         )
         outcomes.append((compiled.score(conv_in), agent_id, started_at))
-    results = [
-        QAResult(
-            conversation_id=res.key,
-            scorecard=card,
-            started_at=started_at,
-            agent_id=agent_id,
-            status=res.status,
-            reason=res.reason[:255],
-            auto_score=res.score,
-            score=res.score,
-            passed=res.passed,
-            critical=res.critical,
-            hit_count=len(res.hits),
-            qa_run=qa_run,
+    now = timezone.now()
+    cols = list(
+        zip(
+            *[
+                (
+                    res.key,
+                    started_at,
+                    agent_id,
+                    res.status,
+                    res.reason[:255],
+                    res.score,
+                    res.passed,
+                    res.critical,
+                    len(res.hits),
+                )
+                for res, agent_id, started_at in outcomes
+            ],
+            strict=True,
         )
-        for res, agent_id, started_at in outcomes
-    ]
-    with transaction.atomic():
-        QAResult.objects.bulk_create(results, ignore_conflicts=True, batch_size=5000)
-        # Only rows this call inserted get hits: a concurrent run that won a conflict owns its row.
-        mine = dict(
-            QAResult.objects.filter(
-                scorecard=card, conversation_id__in=[r.key for r, _a, _s in outcomes], qa_run=qa_run
-            ).values_list("conversation_id", "pk")
+    )
+    result_table = QAResult._meta.db_table
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {result_table} (conversation_id, scorecard_id, started_at, agent_id, status, reason, "
+            "auto_score, score, passed, critical, hit_count, scored_at, qa_run_id) "
+            "SELECT c, %s, st, ag, stat, rsn, sc, sc, pas, crit, hc, %s, %s FROM unnest("
+            "%s::bigint[], %s::timestamptz[], %s::bigint[], %s::text[], %s::text[], %s::int[], %s::bool[], "
+            "%s::bool[], %s::int[]) AS t(c, st, ag, stat, rsn, sc, pas, crit, hc) "
+            "ON CONFLICT (conversation_id, scorecard_id) DO NOTHING RETURNING conversation_id, id",
+            [card.pk, now, qa_run.pk if qa_run else None, *[list(col) for col in cols]],
         )
-        hits: list[QAHit] = []
+        mine = dict(cur.fetchall())
+        hit_rows = []
         for res, _agent, _st in outcomes:
             result_id = mine.get(res.key)
             if result_id is None:
@@ -386,38 +397,44 @@ def _score_rows(card: Scorecard, rows: list, qa_run: QARun | None, counts: dict,
             else:
                 counts["scored"] += 1
             for h in res.hits:
-                hits.append(
-                    QAHit(
-                        result_id=result_id,
-                        rule_id=rule_ids[h.rule],
-                        severity=h.severity,
-                        message_index=h.message_index,
-                        span_start=h.start,
-                        span_end=h.end,
-                        excerpt=h.excerpt[:255],
-                    )
+                hit_rows.append(
+                    (result_id, rule_ids[h.rule], h.severity, h.message_index, h.start, h.end, h.excerpt[:255])
                 )
-        QAHit.objects.bulk_create(hits, batch_size=5000)
-        counts["hits"] += len(hits)
-        _queue_reviews(card, outcomes, mine, hits)
+        raw = cur.cursor
+        with raw.copy(
+            f"COPY {QAHit._meta.db_table} (result_id, rule_id, severity, message_index, span_start, span_end, "
+            "excerpt) FROM STDIN"
+        ) as copy:
+            for row in hit_rows:
+                copy.write_row(row)
+        counts["hits"] += len(hit_rows)
+        _queue_reviews(cur, card, outcomes, mine, now)
 
 
-def _queue_reviews(card: Scorecard, outcomes, mine: dict[int, int], hits: list[QAHit]) -> None:
-    items = [
-        ReviewItem(result_id=h.result_id, hit_id=h.pk, reason=ReviewReason.VIOLATION, severity=h.severity)
-        for h in hits
-        if h.severity in REVIEW_SEVERITIES
-    ]
+def _queue_reviews(cur, card: Scorecard, outcomes, mine: dict[int, int], now) -> None:
+    """Every critical and major hit of the new results, plus the stratified sample of passing ones."""
+    table = ReviewItem._meta.db_table
+    cur.execute(
+        f"INSERT INTO {table} (result_id, hit_id, reason, severity, status, comment, created_at) "
+        f"SELECT h.result_id, h.id, %s, h.severity, %s, '', %s FROM {QAHit._meta.db_table} h "
+        "WHERE h.result_id = ANY(%s) AND h.severity = ANY(%s) ON CONFLICT DO NOTHING",
+        [ReviewReason.VIOLATION, ReviewStatus.OPEN, now, list(mine.values()), list(REVIEW_SEVERITIES)],
+    )
     share = float(card.review_sample_share)
-    if share > 0:
-        passing = [
-            (mine[res.key], (agent_id, started_at.date()))
-            for res, agent_id, started_at in outcomes
-            if res.passed and res.key in mine
-        ]
-        for result_id in sorted(_sample_pick(passing, share, salt=f"card{card.pk}")):
-            items.append(ReviewItem(result_id=result_id, reason=ReviewReason.SAMPLE, severity=""))
-    ReviewItem.objects.bulk_create(items, ignore_conflicts=True, batch_size=5000)
+    if share <= 0:
+        return
+    passing = [
+        (mine[res.key], (agent_id, started_at.date()))
+        for res, agent_id, started_at in outcomes
+        if res.passed and res.key in mine
+    ]
+    picked = sorted(_sample_pick(passing, share, salt=f"card{card.pk}"))
+    if picked:
+        cur.execute(
+            f"INSERT INTO {table} (result_id, hit_id, reason, severity, status, comment, created_at) "
+            "SELECT r, NULL, %s, '', %s, '', %s FROM unnest(%s::bigint[]) AS t(r) ON CONFLICT DO NOTHING",
+            [ReviewReason.SAMPLE, ReviewStatus.OPEN, now, picked],
+        )
 
 
 def _run_over(run: QARun, ids: list[int], scorecard: Scorecard | None = None) -> QARun:

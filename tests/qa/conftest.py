@@ -40,6 +40,19 @@ def pack():
     return pack_scorecard()
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Under xdist a worker hands its table to the controller, which prints it."""
+    if hasattr(session.config, "workeroutput") and ACCURACY_REPORT:
+        session.config.workeroutput["qa_accuracy"] = list(ACCURACY_REPORT)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    lines = getattr(node, "workeroutput", {}).get("qa_accuracy")
+    if lines and not ACCURACY_REPORT:
+        ACCURACY_REPORT.extend(lines)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if ACCURACY_REPORT:
         terminalreporter.section("QA rule accuracy (gold set)")
