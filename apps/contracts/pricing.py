@@ -243,28 +243,35 @@ class PricedInvoice:
 # ---------------------------------------------------------------------------- charge models
 
 
+def _n(value: Decimal) -> str:
+    """A number for a message: 100.0000 -> 100, 0.50 -> 0.5."""
+    return f"{value.normalize():f}"
+
+
 def validate_tiers(tiers: tuple[TierSpec, ...] | list[TierSpec], *, field: str = "tiers") -> None:
     """Tiers start at 0, follow each other without gap or overlap, and only the last is open."""
     if not tiers:
         raise PricingError("a tiered charge needs at least one tier", field=field)
     ordered = sorted(tiers, key=lambda t: t.lower)
     if ordered[0].lower != ZERO:
-        raise PricingError(f"the first tier must start at 0, not {ordered[0].lower}", field=field)
+        raise PricingError(f"the first tier must start at 0, not {_n(ordered[0].lower)}", field=field)
     for i, tier in enumerate(ordered):
         if tier.unit_price < ZERO or tier.flat_fee < ZERO:
             raise PricingError(f"tier {i + 1} has a negative price", field=field)
         if tier.upper is not None and tier.upper <= tier.lower:
-            raise PricingError(f"tier {i + 1} ends at {tier.upper}, not after its start {tier.lower}", field=field)
+            raise PricingError(
+                f"tier {i + 1} ends at {_n(tier.upper)}, not after its start {_n(tier.lower)}", field=field
+            )
         if i + 1 < len(ordered):
             nxt = ordered[i + 1]
             if tier.upper is None:
                 raise PricingError(f"tier {i + 1} is open-ended but tier {i + 2} follows it", field=field)
             if nxt.lower > tier.upper:
-                raise PricingError(f"gap between {tier.upper} and {nxt.lower} in the tiers", field=field)
+                raise PricingError(f"gap between {_n(tier.upper)} and {_n(nxt.lower)} in the tiers", field=field)
             if nxt.lower < tier.upper:
-                raise PricingError(f"tiers overlap between {nxt.lower} and {tier.upper}", field=field)
+                raise PricingError(f"tiers overlap between {_n(nxt.lower)} and {_n(tier.upper)}", field=field)
         elif tier.upper is not None:
-            raise PricingError(f"the last tier must be open-ended, not end at {tier.upper}", field=field)
+            raise PricingError(f"the last tier must be open-ended, not end at {_n(tier.upper)}", field=field)
 
 
 def _tier_dict(tier: TierSpec, quantity: Decimal, amount: Decimal) -> dict:

@@ -133,12 +133,12 @@ def version_create(*, contract: Contract, valid_from: date, actor=None, reason: 
 def charge_create(*, version: ContractVersion, tiers: list[dict] | None = None, **fields) -> Charge:
     with transaction.atomic():
         charge = Charge(version=version, **fields)
-        if charge.model in (ChargeModel.GRADUATED, ChargeModel.VOLUME) and charge.kind == ChargeKind.USAGE:
-            tiers_validate(tiers=tiers or [])
-        full_clean_or_raise(charge)
         for name in ("unit_price", "package_price"):
             if getattr(charge, name) is not None:
                 check_rate_places(getattr(charge, name), field=name)
+        if charge.model in (ChargeModel.GRADUATED, ChargeModel.VOLUME) and charge.kind == ChargeKind.USAGE:
+            tiers_validate(tiers=tiers or [])
+        full_clean_or_raise(charge)
         charge.save()
         for t in tiers or []:
             Tier.objects.create(charge=charge, **t)

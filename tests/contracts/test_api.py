@@ -233,3 +233,65 @@ def test_admin_rejects_tiers_with_a_gap(client, account_manager, contracts):
     data["tiers-1-unit_price"] = "0.9"
     page = client.post(url, data).content.decode()
     assert "gap between 100 and 120" in page
+
+
+def test_overlapping_version_is_rejected_at_the_api(api, account_manager, contracts):
+    response = api(account_manager).post(
+        "/api/v1/contracts/versions/", {"contract": contracts[0].pk, "valid_from": "2025-06-01"}, format="json"
+    )
+    assert response.status_code == 400 and response.json()["field"] == "valid_from"
+    assert "Overlaps" in response.json()["detail"]
+
+
+def test_new_version_from_a_date_through_the_api(api, account_manager, contracts):
+    response = api(account_manager).post(
+        "/api/v1/contracts/versions/",
+        {"contract": contracts[0].pk, "valid_from": "2026-12-01", "reason": "price review"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert contracts[0].versions.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "words"),
+    [
+        ({"model": "standard", "unit_price": "0.12345"}, "unit_price", "more than 4 decimal places"),
+        (
+            {
+                "model": "graduated",
+                "tiers": [{"lower": 0, "upper": 100, "unit_price": "1"}, {"lower": 120, "unit_price": "1"}],
+            },
+            "tiers",
+            "gap between 100 and 120",
+        ),
+        (
+            {
+                "model": "volume",
+                "tiers": [{"lower": 0, "upper": 100, "unit_price": "1"}, {"lower": 90, "unit_price": "1"}],
+            },
+            "tiers",
+            "overlap",
+        ),
+    ],
+)
+def test_bad_charges_are_rejected_at_the_api(api, account_manager, contracts, extra, field, words):
+    version = contracts[0].versions.get()
+    body = {"version": version.pk, "code": "h", "name": "H", "metric": "human_conversations", **extra}
+    response = api(account_manager).post("/api/v1/contracts/charges/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["field"] == field and words in response.json()["detail"]
+
+
+def test_good_graduated_charge_through_the_api(api, account_manager, contracts):
+    version = contracts[0].versions.get()
+    body = {
+        "version": version.pk,
+        "code": "h",
+        "name": "H",
+        "metric": "human_conversations",
+        "model": "graduated",
+        "tiers": [{"lower": 0, "upper": 100, "unit_price": "1.5"}, {"lower": 100, "unit_price": "1.2"}],
+    }
+    response = api(account_manager).post("/api/v1/contracts/charges/", body, format="json")
+    assert response.status_code == 201 and len(response.json()["tiers"]) == 2

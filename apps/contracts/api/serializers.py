@@ -215,3 +215,42 @@ class UsageBulkInput(serializers.Serializer):
 class UsageUploadInput(serializers.Serializer):
     file = serializers.FileField()
     late = serializers.BooleanField(required=False, default=False)
+
+
+class TierInput(serializers.Serializer):
+    lower = serializers.DecimalField(max_digits=14, decimal_places=4)
+    upper = serializers.DecimalField(max_digits=14, decimal_places=4, required=False, allow_null=True)
+    unit_price = serializers.DecimalField(max_digits=20, decimal_places=10)
+    flat_fee = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, default=0)
+
+
+class VersionInput(serializers.Serializer):
+    contract = serializers.IntegerField()
+    valid_from = serializers.DateField()
+    billing_day = serializers.IntegerField(required=False, default=1)
+    payment_terms_days = serializers.IntegerField(required=False, default=30)
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=4, required=False, default="0.06")
+    monthly_minimum = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, default=0)
+    sla_at_risk_share = serializers.DecimalField(max_digits=5, decimal_places=4, required=False, default=0)
+    sla_cap = serializers.DecimalField(max_digits=5, decimal_places=4, required=False, default="0.12")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ChargeInput(serializers.Serializer):
+    version = serializers.IntegerField()
+    code = serializers.SlugField(max_length=32)
+    name = serializers.CharField(max_length=128)
+    kind = serializers.ChoiceField(choices=["base", "usage"], default="usage")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, default=0)
+    metric = serializers.CharField(required=False, allow_blank=True, default="")
+    model = serializers.CharField(required=False, default="standard")
+    unit_price = serializers.DecimalField(max_digits=20, decimal_places=10, required=False, allow_null=True)
+    package_size = serializers.DecimalField(max_digits=14, decimal_places=4, required=False, allow_null=True)
+    package_price = serializers.DecimalField(max_digits=20, decimal_places=10, required=False, allow_null=True)
+    included_quantity = serializers.DecimalField(max_digits=14, decimal_places=4, required=False, default=0)
+    night_surcharge_rate = serializers.DecimalField(max_digits=5, decimal_places=4, required=False, default=0)
+    minimum_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, default=0)
+    platforms = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    channels = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    store_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    tiers = TierInput(many=True, required=False, default=list)

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from apps.contracts import exports, selectors, services
 from apps.contracts.api import serializers as s
-from apps.contracts.models import BillingRun, Charge, Contract, CreditNote, Invoice, InvoiceLine
+from apps.contracts.models import BillingRun, Charge, Contract, ContractVersion, CreditNote, Invoice, InvoiceLine
 from apps.core.api import ScopedReadOnlyViewSet
 from apps.core.choices import Role
 from apps.core.errors import DomainError
@@ -28,6 +28,28 @@ class ContractViewSet(ScopedReadOnlyViewSet):
     queryset = Contract.objects.select_related("client", "entity").prefetch_related(
         "versions__sla_terms", Prefetch("versions__charges", queryset=Charge.objects.prefetch_related("tiers"))
     )
+
+    @action(detail=False, methods=["post"], permission_classes=WRITE, url_path="versions")
+    def new_version(self, request):
+        """A new version of a contract from a date (the open one before it ends that day)."""
+        data = _valid(s.VersionInput, request)
+        contract = self.get_queryset().filter(pk=data.pop("contract")).first()
+        if contract is None:
+            raise DomainError("unknown contract", field="contract")
+        reason = data.pop("reason")
+        version = services.version_create(contract=contract, actor=request.user, reason=reason, **data)
+        return Response(s.ContractVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=False, methods=["post"], permission_classes=WRITE, url_path="charges")
+    def new_charge(self, request):
+        """A charge (with its tiers) on a contract version; same rules as the admin form."""
+        data = _valid(s.ChargeInput, request)
+        version = ContractVersion.objects.filter(pk=data.pop("version"), contract__in=self.get_queryset()).first()
+        if version is None:
+            raise DomainError("unknown contract version", field="version")
+        tiers = [dict(t) for t in data.pop("tiers")]
+        charge = services.charge_create(version=version, tiers=tiers, **data)
+        return Response(s.ChargeSerializer(charge).data, status=status.HTTP_201_CREATED)
 
 
 class InvoiceViewSet(ScopedReadOnlyViewSet):
