@@ -59,7 +59,12 @@ def specimen_report(*, days: int = 30, table_rows: int = 200, seed: int = 11, la
         ("greeting", "缺少问候语", "minor"),
         ("pii", "索要隐私信息", "critical"),
     ]
-    violations = [d.RuleHits(code, name, sev, rng.randint(5, 400)) for code, name, sev in rules]
+    labels = {"critical": "致命", "major": "严重", "minor": "一般"}
+    hits = [rng.randint(5, 400) for _ in rules]
+    violations = [
+        d.RuleHits(code, name, sev, n, (Decimal(n) / Decimal(sum(hits))).quantize(Decimal("0.0001")), labels[sev])
+        for (code, name, sev), n in zip(rules, hits, strict=True)
+    ]
     violations.sort(key=lambda v: -v.hits)
     qa = d.QASection(
         conversations=total,

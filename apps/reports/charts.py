@@ -236,7 +236,8 @@ def line_chart(
                     f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2"{dash} '
                     f'stroke-linejoin="round"/>'
                 )
-            for x, y in run if len(values) <= 40 else run[:1] + run[-1:]:
+            # Markers only where they help reading (short series); long series stay plain lines.
+            for x, y in run if len(values) <= 14 else run[-1:]:
                 frame.parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.4" fill="{color}"/>')
     _legend(frame, series, title)
     frame.parts.append("</svg>")

@@ -10,7 +10,9 @@ without raising. Font subsetting is HarfBuzz's (libharfbuzz-subset); see apps.re
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -58,9 +60,9 @@ def page_css(*, language: str, header_left: str, header_right: str, footer_left:
     return f"""
 @page {{
   size: A4; margin: 20mm 16mm 18mm 16mm;
-  @top-left {{ content: {_css_string(header_left)}; {font} font-weight: bold; color: #0b4f6c;
+  @top-left {{ content: {_css_string(header_left)}; {font} font-weight: bold; color: #0b4f6c; width: 40%;
               border-bottom: 0.6pt solid #0b4f6c; vertical-align: bottom; padding-bottom: 2mm; }}
-  @top-right {{ content: {_css_string(header_right)}; {font}
+  @top-right {{ content: {_css_string(header_right)}; {font} width: 60%; text-align: right;
                border-bottom: 0.6pt solid #0b4f6c; vertical-align: bottom; padding-bottom: 2mm; }}
   @bottom-left {{ content: {_css_string(footer_left)}; {font} }}
   @bottom-right {{ content: {page_counter_css(language)}; {font} }}
@@ -174,6 +176,46 @@ def report_charts(report: ClientReport) -> dict[str, str]:
     return out
 
 
+def svg_image(svg: str, *, alt: str = "") -> str:
+    """An SVG chart as an <img> with a data URI. WeasyPrint draws it as vector graphics with its own
+    SVG engine, so the chart's hundreds of nodes skip the HTML style cascade (~15% of a report's
+    layout time); its text stays real text (extractable, subset CJK font)."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img class="chart" alt="{alt}" src="data:image/svg+xml;base64,{data}">'
+
+
+LEDGER_ROWS_PER_BLOCK = 64
+LEDGER_WIDTHS = (18, 14, 14, 14, 14, 14, 14)
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in a monospaced CJK font: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def ledger_line(cells: list[str], widths: tuple[int, ...] = LEDGER_WIDTHS) -> str:
+    """One row of a long table as one line: first column left-aligned, the others right-aligned."""
+    out = []
+    for index, (cell, width) in enumerate(zip(cells, widths, strict=False)):
+        gap = " " * max(1, width - display_width(cell))
+        out.append(cell + gap if index == 0 else gap + cell)
+    return "".join(out)
+
+
+def ledger_blocks(header: list[str], rows: list[list[str]], *, size: int = LEDGER_ROWS_PER_BLOCK) -> list[dict]:
+    """A long table printed as monospaced ledger blocks, one line per row, a header on each block.
+
+    WeasyPrint lays text out box by box; a 200-row × 7-column HTML table is 1,400 boxes and the
+    slowest part of a report (~0.9 s). As one line per row it is 200 lines in a few blocks (~0.25 s)
+    and prints the same aligned grid, with zebra stripes from a background of the line pitch.
+    """
+    head = ledger_line(header)
+    return [
+        {"header": head, "body": "\n".join(ledger_line(row) for row in rows[i : i + size])}
+        for i in range(0, len(rows), size)
+    ]
+
+
 def report_html(report: ClientReport) -> str:
     """The report's HTML (inline CSS and SVG), in the report's own language."""
     from django.utils.translation import gettext as _
@@ -182,7 +224,7 @@ def report_html(report: ClientReport) -> str:
         footer = _("Confidential · prepared for %(client)s") % {"client": report.client_name}
         context = {
             "r": report,
-            "charts": report_charts(report),
+            "charts": {name: svg_image(svg, alt=name) for name, svg in report_charts(report).items()},
             "css": report_css(),
             "page_css": page_css(
                 language=report.language,
@@ -191,6 +233,20 @@ def report_html(report: ClientReport) -> str:
                 footer_left=footer,
             ),
             "font": FONT_FAMILY,
+            "appendix_blocks": ledger_blocks(
+                [
+                    _("Date"),
+                    _("Conversations"),
+                    _("Bot"),
+                    _("Human"),
+                    _("Forecast"),
+                    _("QA average"),
+                    _("Scheduled agent-hours"),
+                ],
+                report.extra_rows,
+            )
+            if report.extra_rows
+            else [],
         }
         return render_to_string("reports/pdf/report.html", context)
 
