@@ -4,6 +4,7 @@ Volume per store and day = the store's normal daily volume × a weekly shape × 
 (Double 11 presale from 10/20 with an 8 pm start, the first payment window 10/31–11/01, the peak on
 11/11 with most of it at 00:00–02:00, elevated 11/11–11/13, a returns tail after) × ctx.scale.
 Within a day chats follow an hourly shape (quiet at night, peaks 10–11 h, 14–16 h and 20–23 h).
+Agents answer slower under load, and one brand (口福记) was short-handed in November (SERVICE_STRAIN).
 
 Each store gets one file under VAR_DIR/demo/seed<seed>-scale<scale>/ whose name carries a hash of
 everything that shapes its content (generator source, seed, scale, store, dates, agent roster), so
@@ -18,6 +19,7 @@ import bisect
 import hashlib
 import json
 import math
+import os
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -62,6 +64,8 @@ BOT_NAMES = {
     "koufu": "口福小助手",
     "haijing": "海境小蓝",
 }
+# A brand whose team was short-handed for a month answers slower (so one SLA misses its target).
+SERVICE_STRAIN: dict[str, tuple[date, date, float]] = {"koufu": (date(2026, 11, 1), date(2026, 12, 1), 1.7)}
 PLATFORM_PREFIX = {"tmall": "TM", "taobao": "TB", "jd": "JD", "douyin": "DY", "pinduoduo": "PDD", "cross_border": "XB"}
 
 
@@ -121,6 +125,12 @@ def hour_load(day: date, hour: int) -> float:
     plan = day_plan(day)
     ratio = plan.factor * plan.hours[hour] / PEAK_HOUR_SHARE
     return min(3.5, max(1.0, math.sqrt(ratio)))
+
+
+def brand_strain(brand_code: str, day: date) -> float:
+    """Extra slowness of a brand's agents on a day (1 = none)."""
+    start, end, factor = SERVICE_STRAIN.get(brand_code, (date.min, date.min, 1.0))
+    return factor if start <= day < end else 1.0
 
 
 def _days(ctx: DemoContext) -> list[date]:
@@ -183,6 +193,7 @@ def store_lines(
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for day in _days(ctx):
         plan = day_plan(day)
+        strain = brand_strain(brand.code, day)
         expected = expected_day_volume(store, day, ctx.scale) * rng.uniform(0.92, 1.08)
         count = int(expected) + (rng.random() < expected - int(expected))
         cum_hours = []
@@ -206,7 +217,7 @@ def store_lines(
                 bot_name=bot,
                 agent_nick=agent,
                 phase=plan.phase,
-                load=hour_load(day, hour),
+                load=hour_load(day, hour) * strain,
             )
             conversation_id = f"{prefix}{day:%y%m%d}{seq:05d}"
             buyer = demo_dialogues.buyer_nick(rng, store.platform)
@@ -264,7 +275,7 @@ def write_store_file(
     """Write the store's file atomically (a temporary file renamed into place); return its stats."""
     path.parent.mkdir(parents=True, exist_ok=True)
     stats: Counter = Counter()
-    tmp = path.with_suffix(".part")
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.part")  # concurrent runs write their own temp file
     with tmp.open("w", encoding="utf-8", newline="\n") as fh:
         batch: list[str] = []
         for line in store_lines(ctx, brand, store, team, stats):
@@ -277,7 +288,7 @@ def write_store_file(
     tmp.replace(path)
     for stale in path.parent.glob(f"{store.platform}-{store.shop_id}-*.jsonl"):
         if stale != path:
-            stale.unlink()
+            stale.unlink(missing_ok=True)
     return stats
 
 

@@ -61,3 +61,9 @@ def test_weekends_are_busier_than_midweek():
 def test_agents_slow_down_only_under_load():
     assert conv_demo.hour_load(date(2026, 9, 9), 21) == 1.0
     assert conv_demo.hour_load(date(2026, 11, 11), 0) > 2.5
+
+
+def test_one_brand_is_short_handed_in_november_only():
+    assert conv_demo.brand_strain("koufu", date(2026, 11, 5)) > 1.5
+    assert conv_demo.brand_strain("koufu", date(2026, 10, 5)) == 1.0
+    assert conv_demo.brand_strain("yuefu", date(2026, 11, 5)) == 1.0
