@@ -1,0 +1,143 @@
+"""Demo step 4: QA over every demo conversation and a worked review example.
+
+* each demo brand gets the default scorecard (fixtures/qa/default_pack.json);
+* every conversation without a result under its brand's active scorecard is scored (the nightly
+  sweep, batched and set-based), which also fills the review queue (critical/major hits and a
+  stratified sample of passing chats);
+* a worked example by the demo `qa` supervisor: review items assigned to them, some confirmed and
+  some dismissed with a comment, one dispute filed by the BPO manager (`manager`, the team leads'
+  role) and settled as partly accepted, and one closed calibration session scored by `qa` and a
+  second reviewer with its agreement and Cohen's κ.
+
+Safe to re-run: scoring skips what is scored; each worked-example step looks for its own marker
+(its comment, the dispute reason, the session name) and does nothing if it is there.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from apps.clients import demo as clients_demo
+from apps.clients.models import Client
+from apps.core.choices import Role
+from apps.core.demo import DEMO_PASSWORD, DemoContext
+from apps.qa import services
+from apps.qa.choices import DisputeStatus, ResultStatus, ReviewReason, ReviewStatus
+from apps.qa.models import CalibrationSession, Dispute, QAResult, ReviewItem
+
+CONFIRM_NOTE = "演示：已核实，违规属实，已安排辅导"
+DISMISS_NOTE = "演示：误报，买家引用原话，非客服承诺"
+DISPUTE_REASON = "演示：该句为复述买家问题，申请复核"
+CALIBRATION_NAME = "演示校准会 2026-11"
+SECOND_REVIEWER = "qa-calibration"
+
+
+def _user(username: str):
+    return get_user_model().objects.filter(username=username).first()
+
+
+def _second_reviewer(ctx: DemoContext):
+    user, created = get_user_model().objects.get_or_create(
+        username=SECOND_REVIEWER, defaults={"email": f"{SECOND_REVIEWER}@tideline.example.com", "is_staff": True}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=Role.QA_SUPERVISOR))
+    ctx.logins.append(("QA supervisor (calibration)", SECOND_REVIEWER, DEMO_PASSWORD))
+    return user
+
+
+def seed(ctx: DemoContext) -> None:
+    codes = [b.code for b in clients_demo.BRANDS]
+    brands = list(Client.objects.filter(code__in=codes).order_by("code"))
+    for brand in brands:
+        services.scorecard_install_default(client=brand)
+    run = services.qa_sweep_unscored()
+    ctx.say(f"  QA: {run.scored} scored, {run.unscorable} unscorable, {run.hits} hits, {run.skipped} already scored")
+    qa = _user("qa")
+    manager = _user("manager")
+    if qa is None or not brands:
+        return
+    _review_example(ctx, qa)
+    if manager is not None:
+        for brand in brands:
+            if _dispute_example(brand, manager, qa):
+                break
+    _calibration_example(ctx, brands[0], qa)
+
+
+def _review_example(ctx: DemoContext, qa) -> None:
+    if ReviewItem.objects.filter(comment__in=[CONFIRM_NOTE, DISMISS_NOTE]).exists():
+        return
+    rng = ctx.rng("qa-review")
+    open_items = list(
+        ReviewItem.objects.filter(status=ReviewStatus.OPEN, reason=ReviewReason.VIOLATION)
+        .order_by("id")
+        .values_list("id", flat=True)[:400]
+    )
+    if not open_items:
+        return
+    picked = sorted(rng.sample(open_items, min(40, len(open_items))))
+    items = list(ReviewItem.objects.filter(pk__in=picked).select_related("hit__rule").order_by("id"))
+    services.review_assign(items=items, assignee=qa, actor=qa)
+    # Quoted or negated wording is what reviewers dismiss; the rest they confirm.
+    confirm = [i for n, i in enumerate(items[:24]) if n % 4 != 3]
+    dismiss = [i for n, i in enumerate(items[:24]) if n % 4 == 3]
+    services.review_decide(items=confirm, status=ReviewStatus.CONFIRMED, comment=CONFIRM_NOTE, actor=qa)
+    services.review_decide(items=dismiss, status=ReviewStatus.DISMISSED, comment=DISMISS_NOTE, actor=qa)
+
+
+def _dispute_example(brand: Client, manager, qa) -> bool:
+    if Dispute.objects.filter(reason=DISPUTE_REASON).exists():
+        return True
+    scored = QAResult.objects.filter(
+        scorecard__client=brand, scorecard__is_active=True, status=ResultStatus.SCORED, score__lt=100
+    ).order_by("started_at", "id")
+    # a failing non-critical chat is the usual dispute; fall back to any result that lost points
+    result = (
+        scored.filter(passed=False, critical=False).first() or scored.filter(passed=False).first() or scored.first()
+    )
+    if result is None:
+        return False
+    dispute = services.dispute_file(result=result, filed_by=manager, reason=DISPUTE_REASON)
+    before = result.score or 0
+    target = min(100, max(before + 1, result.scorecard.pass_mark))
+    services.dispute_decide(
+        dispute=dispute,
+        decision=DisputeStatus.PARTLY_ACCEPTED,
+        score_after=target,
+        comment="演示：复述部分不扣分，响应超时仍扣分",
+        actor=qa,
+    )
+    return True
+
+
+def _calibration_example(ctx: DemoContext, brand: Client, qa) -> None:
+    if CalibrationSession.objects.filter(name=CALIBRATION_NAME).exists():
+        return
+    reviewer = _second_reviewer(ctx)
+    results = list(
+        QAResult.objects.filter(scorecard__client=brand, scorecard__is_active=True, status=ResultStatus.SCORED)
+        .select_related("conversation__store", "scorecard")
+        .order_by("id")[:400]
+    )
+    if len(results) < 10:
+        return
+    rng = ctx.rng("qa-calibration")
+    failing = [r for r in results if not r.passed][:10]
+    passing = [r for r in results if r.passed][: 20 - len(failing)]
+    sample = failing + passing
+    card = sample[0].scorecard
+    session = services.calibration_create(
+        scorecard=card, name=CALIBRATION_NAME, conversations=[r.conversation for r in sample], actor=qa
+    )
+    for r in sample:
+        # Both start from the engine's verdict; each reviewer overturns a few on their own judgement.
+        for user, flip_share in ((qa, 0.1), (reviewer, 0.2)):
+            verdict = bool(r.passed) if rng.random() >= flip_share else not r.passed
+            services.calibration_score(
+                session=session, conversation=r.conversation, reviewer=user, passed=verdict, score=r.score
+            )
+    services.calibration_close(session=session, actor=qa)
