@@ -36,7 +36,7 @@ from apps.conversations.adapters import FileError, RowError, decode, get_adapter
 from apps.conversations.adapters.base import shown
 from apps.conversations.choices import ImportFormat, MessageType, SenderRole
 from apps.conversations.masking import MASK_PRECHECK as _MASK_PRECHECK
-from apps.conversations.masking import mask_pii
+from apps.conversations.masking import mask_pii, mask_text
 from apps.conversations.models import ImportRun
 from apps.conversations.timing import timing_from_columns
 from apps.core.audit import audit_record
@@ -142,6 +142,15 @@ def import_run_execute(*, run_id: int, path: Path | str | None = None, progress:
     try:
         outcome = importer.execute()
     except _Rejected:
+        outcome = None
+    except Exception as exc:
+        # Unexpected (database down, a bug): the write transaction rolled back. The message is masked and
+        # the original exception dropped, so no log (ours or Celery's) can quote a raw value of the file.
+        detail = f"{run.file_name}: import failed: {type(exc).__name__}: {mask_text(str(exc))[:1000]}"
+        logger.error("import run %s crashed: %s", run.pk, detail)
+        run_fail(run, error=detail)
+        raise ImportCrashed(detail) from None
+    if outcome is None:
         errors = importer.errors
         first = errors[0] if errors else {"row": None, "field": None, "reason": "rejected"}
         message = (
@@ -225,6 +234,10 @@ def _fmt(value) -> str:
 
 
 # --- the importer ----------------------------------------------------------------------------------
+
+
+class ImportCrashed(RuntimeError):
+    """An import stopped by something other than bad input; its message is masked."""
 
 
 class _Rejected(Exception):
@@ -569,6 +582,8 @@ class _Importer:
             cur.execute("SET CONSTRAINTS ALL DEFERRED")
             inserted_by_conv: dict[int, int] = {}
             if known:
+                known = _without_stored(raw, known, [cid for cid in conv_ids.values() if cid not in new_ids])
+            if known:
                 cur.execute(
                     "CREATE TEMP TABLE tl_import_msg (conversation_id bigint, message_id text, seq int, "
                     "sent_at timestamptz, sender_role text, msg_type text, content text) ON COMMIT DROP"
@@ -585,6 +600,36 @@ class _Importer:
             if inserted_by_conv:
                 _recompute_merged(cur, list(inserted_by_conv), run_id=self.run.pk)
         return len(new_ids), inserted
+
+
+def _without_stored(raw, lines: list[str], conversation_ids: list[int]) -> list[str]:
+    """Drop the message lines whose (conversation, message id) is already stored.
+
+    A re-import then writes nothing and needs no temporary table; whatever is left still goes through
+    ON CONFLICT DO NOTHING, so a concurrent import of the same messages stays harmless. The ids come
+    back through COPY in the same escaped text form the lines use, so they compare as strings.
+    """
+    stored: set[str] = set()
+    with raw.copy(
+        "COPY (SELECT conversation_id, message_id FROM conversations_message WHERE conversation_id = ANY(%s)) "
+        "TO STDOUT",
+        [conversation_ids],
+    ) as copy:
+        tail = b""
+        for block in copy:
+            block = tail + bytes(block)
+            cut = block.rfind(b"\n") + 1
+            stored.update(block[:cut].decode("utf-8").splitlines())
+            tail = block[cut:]
+    if not stored:
+        return lines
+    kept = []
+    for line in lines:
+        first = line.index("\t")
+        second = line.index("\t", first + 1)
+        if line[:second] not in stored:
+            kept.append(line)
+    return kept
 
 
 def _timestamp_text(epoch: float) -> str:

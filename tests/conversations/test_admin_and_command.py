@@ -93,3 +93,10 @@ def test_command_fails_on_a_bad_file(sample_stores, tmp_path):
         call_command("import_conversations", str(bad), "--format", "canonical_csv", "--no-progress", stderr=err)
     assert "bad.csv" in err.getvalue()
     assert "row 1, field shop" in err.getvalue()
+
+
+def test_home_page_links_to_the_import_pages(admin_client_for, account_manager):
+    page = admin_client_for(account_manager).get("/")
+    assert page.status_code == 200
+    assert b"/admin/conversations/importrun/upload/" in page.content
+    assert b"/admin/conversations/conversation/" in page.content

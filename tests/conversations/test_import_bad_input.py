@@ -144,3 +144,19 @@ def test_skip_bad_rows_imports_the_good_rows(sample_stores, write_file):
     assert run.rejected == 2
     assert sorted((e["row"], e["field"]) for e in run.errors) == [(3, "shop"), (5, "message_id")]
     assert Message.objects.count() == 2
+
+
+def test_a_crash_fails_the_run_with_a_masked_message(sample_stores, write_file, monkeypatch):
+    from apps.conversations import services
+
+    def explode(self):
+        raise ValueError("cannot handle 13812345678")
+
+    monkeypatch.setattr(services._Importer, "_write", explode)
+    with pytest.raises(services.ImportCrashed) as caught:
+        import_file(path=write_file("x.csv", HEADER + GOOD), file_format="canonical_csv")
+    assert "13812345678" not in str(caught.value)
+    run = services.ImportRun.objects.get()
+    assert run.status == RunStatus.FAILED
+    assert "[手机号]" in run.error
+    assert Message.objects.count() == 0
