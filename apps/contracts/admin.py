@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.contracts import services
+from apps.contracts import selectors, services
 from apps.contracts.models import (
     BillingEntity,
     BillingRun,
@@ -238,6 +238,9 @@ class InvoiceAdmin(ScopedAdmin):
     inlines = [InvoiceLineInline, SlaResultInline, CreditNoteInline]
     actions = ["approve_selected", "issue_selected", "mark_paid_selected"]
     readonly_fields = [f.name for f in Invoice._meta.fields]
+
+    def get_queryset(self, request):
+        return selectors.client_visible(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request):
         return False

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Sum
 
 from apps.contracts import pricing
 from apps.contracts.choices import InvoiceKind, InvoiceStatus, Kpi
@@ -18,7 +18,6 @@ from apps.contracts.models import (
     CreditNote,
     Invoice,
     InvoiceLine,
-    PeakWindow,
     SlaResult,
     Tier,
 )
@@ -113,27 +112,8 @@ def version_spec(version: ContractVersion) -> pricing.VersionSpec:
     )
 
 
-def versions_for_period(contract_ids, start: date, end: date) -> dict[int, list[ContractVersion]]:
-    """The versions of each contract that overlap [start, end), with charges, tiers, windows, SLA terms."""
-    qs = (
-        ContractVersion.objects.filter(contract_id__in=list(contract_ids), valid_from__lt=end)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
-        .prefetch_related(
-            Prefetch("charges", queryset=Charge.objects.order_by("code")),
-            Prefetch("charges__tiers", queryset=Tier.objects.order_by("lower")),
-            Prefetch("charges__peak_windows", queryset=PeakWindow.objects.order_by("start_date")),
-            "sla_terms",
-        )
-        .order_by("contract_id", "valid_from")
-    )
-    out: dict[int, list[ContractVersion]] = defaultdict(list)
-    for v in qs:
-        out[v.contract_id].append(v)
-    return out
-
-
 def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pricing.VersionSpec]]:
-    """Like versions_for_period + version_spec, for many contracts, in five plain queries (no model rows)."""
+    """version_spec for every version of many contracts overlapping [start, end), in five plain queries."""
     from apps.contracts.choices import Kpi as KpiChoices
 
     ids = list(contract_ids)

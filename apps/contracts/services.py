@@ -643,7 +643,10 @@ def _bill_one(*, bill: ContractBill, period_start: date, period_end: date, run: 
             billed.extend(_lines_from_db(inv))
     delta = pricing.difference(new=priced, billed_lines=billed)
     delta_invoice = pricing.assemble(period_start=period_start, period_end=period_end, lines=delta)
-    if delta_invoice.subtotal <= 0:
+    if not delta or delta_invoice.subtotal == 0:
+        out.unchanged += 1  # what changed does not change the amounts already invoiced
+        return
+    if delta_invoice.subtotal < 0:
         out.parked.append(
             {
                 "contract": contract.pk,

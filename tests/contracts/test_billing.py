@@ -317,3 +317,15 @@ def test_schedule_is_declared_for_beat():
 
     assert [t["task"] for t in PERIODIC_TASKS] == [billing_day_task.name]
     assert PERIODIC_TASKS[0]["name"].startswith("tideline:")
+
+
+@pytest.mark.django_db
+def test_usage_that_falls_after_issue_asks_for_a_credit_note(priced, account_manager):
+    services.billing_run_now(period_start=NOV)
+    invoice = Invoice.objects.get(contract=priced)
+    services.invoice_approve(invoice=invoice, actor=account_manager)
+    services.invoice_issue(invoice=invoice, actor=account_manager)
+    UsageRecord.objects.filter(contract=priced, source_key="b").delete()
+    run = services.billing_run_now(period_start=NOV)
+    assert run.supplementary_created == 0 and "credit note" in run.parked[0]["reason"]
+    assert Invoice.objects.filter(contract=priced).count() == 1
