@@ -27,12 +27,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from apps.clients import demo as clients_demo
 from apps.clients.demo import BRANDS, DemoBrand, DemoStore
 from apps.conversations import demo_dialogues
 from apps.conversations.demo_dialogues import make_dialogue
+from apps.conversations.metrics import period_bounds
 from apps.conversations.models import Conversation, ImportRun
 from apps.conversations.services import import_file
 from apps.core.choices import RunStatus
@@ -326,7 +329,7 @@ def seed(ctx: DemoContext) -> None:
     files = generate_files(ctx)
     conversations = messages = 0
     for _brand, store, path, fresh in files:
-        if not fresh and already_imported(path):
+        if already_imported(path):
             ctx.say(f"  {store.name}: {path.name} already imported")
             continue
         run = import_file(path=path, file_format=FILE_FORMAT)
@@ -339,3 +342,31 @@ def seed(ctx: DemoContext) -> None:
             f"{'' if fresh else ' (file reused)'}, {run.duplicates} already there"
         )
     ctx.say(f"  conversations: {conversations} new chats, {messages} new messages")
+    for line in summary_lines(ctx):
+        ctx.say(line)
+
+
+def summary_lines(ctx: DemoContext) -> list[str]:
+    """Chats per brand and the Double 11 peak against a normal day, from the database."""
+    lo, hi = period_bounds(ctx.start, ctx.end)
+    chats = Conversation.objects.filter(
+        started_at__gte=lo, started_at__lt=hi, store__client__code__in=[b.code for b in BRANDS]
+    )
+    per_brand = dict(chats.values_list("store__client__name").annotate(n=Count("id")))
+    by_day = dict(
+        chats.annotate(day=TruncDate("started_at", tzinfo=timezone.get_default_timezone()))
+        .values_list("day")
+        .annotate(n=Count("id"))
+    )
+    lines = [
+        f"  chats {sum(per_brand.values())}, bot share "
+        f"{chats.filter(handled_by='bot').count() / max(sum(per_brand.values()), 1):.1%}: "
+        + ", ".join(f"{name} {n}" for name, n in sorted(per_brand.items(), key=lambda kv: -kv[1]))
+    ]
+    normal = [n for day, n in by_day.items() if day_plan(day).phase == "normal" and day < PRESALE_START]
+    if normal and DOUBLE11 in by_day:
+        mean = sum(normal) / len(normal)
+        lines.append(
+            f"  Double 11: {by_day[DOUBLE11]} chats on 11/11 vs {mean:.0f} on a normal day ({by_day[DOUBLE11] / mean:.1f}x)"
+        )
+    return lines
