@@ -468,7 +468,7 @@ class CalibrationSessionAdmin(ScopedAdmin):
     list_filter = ["status", ("scorecard__client", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
     list_select_related = ["scorecard", "scorecard__client"]
-    filter_horizontal = ["conversations"]
+    raw_id_fields = ["conversations"]
     readonly_fields = ["agreement", "kappa", "status", "created_by"]
     inlines = [CalibrationScoreInline]
     actions = ["close"]

@@ -199,7 +199,7 @@ class ScorecardSpec:
     pass_mark: int = 80
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hit:
     rule: str
     message_index: int | None
@@ -209,7 +209,7 @@ class Hit:
     severity: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ScoreResult:
     key: Any
     status: str
@@ -633,7 +633,9 @@ def _longest_first(recs: list[tuple[int, int, int]]) -> list[tuple[int, int, int
 def _rule_regex(ctx: _Ctx, c: _Compiled) -> list[Hit]:
     spec = c.spec
     hits = []
-    for mi, text in enumerate(ctx.norms):
+    norms = ctx.norms
+    for mi in ctx.agent_idx if spec.role == "agent" else range(len(norms)):
+        text = norms[mi]
         if not text or ctx.roles[mi] != spec.role:
             continue
         m = c.regex.search(text)
@@ -745,7 +747,9 @@ def _rule_context(ctx: _Ctx, c: _Compiled) -> list[Hit]:
 def _rule_repetition(ctx: _Ctx, c: _Compiled) -> list[Hit]:
     spec, p = c.spec, c.spec.params
     k, window, min_len = int(p.get("min_repeats", 3)), int(p.get("window", 5)), int(p.get("min_length", 4))
-    idx = [i for i, r in enumerate(ctx.roles) if r == spec.role and len(ctx.norms[i]) >= min_len]
+    norms = ctx.norms
+    source = ctx.agent_idx if spec.role == "agent" else [i for i, r in enumerate(ctx.roles) if r == spec.role]
+    idx = [i for i in source if len(norms[i]) >= min_len]
     if len(idx) < k:
         return []
     texts = [ctx.norms[i] for i in idx]

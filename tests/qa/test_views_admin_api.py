@@ -167,3 +167,37 @@ def test_api_review_decide(scored, api, qa_supervisor):
         f"/api/v1/qa/review-items/{item.pk}/decide/", {"status": "confirmed", "comment": "ok"}, format="json"
     )
     assert response.status_code == 200 and response.json()["status"] == "confirmed"
+
+
+def test_admin_calibration_close_action_shows_kappa(scored, qa_supervisor, brand_a):
+
+    other = factories.make_user(role="qa_supervisor")
+    card = brand_a.scorecards.get()
+    convs = [scored[0], scored[1]]
+    session = services.calibration_create(scorecard=card, name="admin-cal", conversations=convs)
+    for conv, a, b in zip(convs, [True, False], [True, False], strict=True):
+        services.calibration_score(session=session, conversation=conv, reviewer=qa_supervisor, passed=a)
+        services.calibration_score(session=session, conversation=conv, reviewer=other, passed=b)
+    response = web(qa_supervisor).post(
+        "/admin/qa/calibrationsession/", {"action": "close", "_selected_action": [session.pk]}
+    )
+    session.refresh_from_db()
+    assert response.status_code == 302 and (str(session.agreement), str(session.kappa)) == ("1.0000", "1.0000")
+
+
+def test_admin_dispute_settle_action(scored, qa_supervisor, bpo_manager):
+    result = QAResult.objects.get(conversation=scored[0])
+    dispute = services.dispute_file(result=result, filed_by=bpo_manager, reason="复核")
+    response = web(qa_supervisor).post(
+        "/admin/qa/dispute/",
+        {
+            "action": "decide",
+            "_selected_action": [dispute.pk],
+            "apply": "1",
+            "decision": "partly_accepted",
+            "score_after": 60,
+            "comment": "部分成立",
+        },
+    )
+    dispute.refresh_from_db()
+    assert response.status_code == 302 and (dispute.status, dispute.score_after) == ("partly_accepted", 60)
