@@ -23,7 +23,8 @@ import os
 import random
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from django.conf import settings
@@ -69,6 +70,7 @@ BOT_NAMES = {
 }
 # A brand whose team was short-handed for a month answers slower (so one SLA misses its target).
 SERVICE_STRAIN: dict[str, tuple[date, date, float]] = {"koufu": (date(2026, 11, 1), date(2026, 12, 1), 1.7)}
+EMPTY = '""'
 PLATFORM_PREFIX = {"tmall": "TM", "taobao": "TB", "jd": "JD", "douyin": "DY", "pinduoduo": "PDD", "cross_border": "XB"}
 
 
@@ -176,8 +178,11 @@ class _AgentPicker:
 
 
 def _iso(day: date, seconds: float) -> str:
-    moment = datetime(day.year, day.month, day.day) + timedelta(seconds=math.floor(seconds))
-    return f"{moment:%Y-%m-%dT%H:%M:%S}+08:00"
+    """Local time `seconds` after the day's midnight, ISO 8601 with the +08:00 offset."""
+    days, rest = divmod(math.floor(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{(day + timedelta(days=days)).isoformat()}T{hours:02d}:{minutes:02d}:{secs:02d}+08:00"
 
 
 def store_lines(
@@ -193,7 +198,8 @@ def store_lines(
     picker = _AgentPicker(team)
     prefix = PLATFORM_PREFIX[store.platform]
     bot = BOT_NAMES.get(brand.code, f"{brand.short}小助手")
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    text = encode_basestring  # a JSON string literal, UTF-8 kept as is (the C encoder of json.dumps)
+    platform, shop = text(str(store.platform)), text(store.shop_id)
     for day in _days(ctx):
         plan = day_plan(day)
         strain = brand_strain(brand.code, day)
@@ -234,20 +240,14 @@ def store_lines(
                 stats["pii"] += len(dialogue.pii)
                 for event in dialogue.events:
                     stats[f"event:{event}"] += 1
+            head = f'{{"platform":{platform},"shop":{shop},"conversation_id":"{conversation_id}",'
+            buyer_json = text(buyer)
+            agent_json = text(agent or "")
             for i, turn in enumerate(dialogue.turns, start=1):
-                yield dumps(
-                    {
-                        "platform": store.platform,
-                        "shop": store.shop_id,
-                        "conversation_id": conversation_id,
-                        "message_id": f"{conversation_id}-{i:02d}",
-                        "sent_at": _iso(day, start + turn.at),
-                        "sender_role": turn.role,
-                        "agent": agent if turn.role == "agent" else "",
-                        "buyer": buyer,
-                        "msg_type": turn.msg_type,
-                        "content": turn.content,
-                    }
+                yield (
+                    f'{head}"message_id":"{conversation_id}-{i:02d}","sent_at":"{_iso(day, start + turn.at)}",'
+                    f'"sender_role":"{turn.role}","agent":{agent_json if turn.role == "agent" else EMPTY},'
+                    f'"buyer":{buyer_json},"msg_type":"{turn.msg_type}","content":{text(turn.content)}}}'
                 )
 
 

@@ -673,13 +673,11 @@ def fake_address(rng: random.Random) -> str:
 def order_number(rng: random.Random, platform: str) -> str:
     """An order number in the platform's shape, never Luhn-valid, so no masker takes it for a card."""
     if platform == "jd":
-        return str(rng.randint(2, 3)) + "".join(str(rng.randrange(10)) for _ in range(11))
+        return f"{rng.randint(2, 3)}{rng.randrange(10**11):011d}"
     if platform == "pinduoduo":
-        return f"26{rng.randint(9, 11):02d}{rng.randint(1, 28):02d}-" + "".join(
-            str(rng.randrange(10)) for _ in range(15)
-        )
+        return f"26{rng.randint(9, 11):02d}{rng.randint(1, 28):02d}-{rng.randrange(10**15):015d}"
     lead = "6" if platform == "douyin" else rng.choice("234")
-    number = lead + "".join(str(rng.randrange(10)) for _ in range(18))
+    number = f"{lead}{rng.randrange(10**18):018d}"
     if luhn_valid(number):
         number = number[:-1] + str((int(number[-1]) + 1) % 10)
     return number
