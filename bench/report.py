@@ -48,6 +48,8 @@ def specimen_report(*, days: int = 30, table_rows: int = 200, seed: int = 11, la
         unanswered_conversations=41,
         forecast_total=sum(v.forecast for v in volume_days),
         forecast_wape=Decimal("0.0831"),
+        forecast_days=len(volume_days),
+        forecast_days_actual=total,
     )
     rules = [
         ("absolute_words", "广告法极限词", "major"),

@@ -127,12 +127,14 @@ def volume_section(*, client_id: int, start: date, end: date, staffing) -> d.Vol
     forecast_by_day: dict[date, int] = {}
     if staffing is not None:
         for row in _get(staffing, "by_day", []) or []:
-            if _get(row, "forecast_contacts") is not None:
-                forecast_by_day[_get(row, "date")] = int(round(_dec(_get(row, "forecast_contacts"))))
+            value = _dec(_get(row, "forecast_contacts"))
+            if value is not None and value > 0:  # workforce reports 0 for days it has no forecast for
+                forecast_by_day[_get(row, "date")] = int(round(value))
     days = [
         d.VolumeDay(day, *per_day.get(day, (0, 0, 0)), forecast=forecast_by_day.get(day)) for day in _days(start, end)
     ]
     forecast_total = sum(forecast_by_day.values()) if forecast_by_day else None
+    forecast_days_actual = sum(d.actual for d in days if d.forecast is not None) if forecast_by_day else None
     wape = _dec(_get(_get(staffing, "totals", {}) or {}, "forecast_wape")) if staffing is not None else None
     return d.VolumeSection(
         days=days,
@@ -149,6 +151,8 @@ def volume_section(*, client_id: int, start: date, end: date, staffing) -> d.Vol
         unanswered_conversations=metrics.unanswered_conversations,
         forecast_total=forecast_total,
         forecast_wape=wape,
+        forecast_days=len(forecast_by_day),
+        forecast_days_actual=forecast_days_actual,
     )
 
 

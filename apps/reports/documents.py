@@ -66,13 +66,16 @@ class VolumeSection:
     unanswered_conversations: int
     forecast_total: int | None = None
     forecast_wape: Decimal | None = None
+    forecast_days: int = 0  # days of the period that have a forecast
+    forecast_days_actual: int | None = None  # actual conversations on those days
 
     @property
     def forecast_variance(self) -> Decimal | None:
-        """Actual over forecast minus one (0.05 = 5% above forecast); None without a forecast."""
+        """Actual over forecast minus one on the days that have a forecast (0.05 = 5% above)."""
         if not self.forecast_total:
             return None
-        return (Decimal(self.conversations) / Decimal(self.forecast_total) - 1).quantize(Decimal("0.0001"))
+        actual = self.conversations if self.forecast_days_actual is None else self.forecast_days_actual
+        return (Decimal(actual) / Decimal(self.forecast_total) - 1).quantize(Decimal("0.0001"))
 
     @property
     def peak_day(self) -> VolumeDay | None:

@@ -54,9 +54,11 @@ def one(value) -> str:
 
 @register.filter
 def cny(value) -> str:
+    """'¥1,234.50'; a negative amount (credit) as '-¥106.00'."""
     if value is None or value == "":
         return DASH
-    return format_cny(_dec(value))
+    d = _dec(value)
+    return f"-{format_cny(-d)}" if d < 0 else format_cny(d)
 
 
 @register.filter
@@ -64,7 +66,7 @@ def money(value) -> str:
     """Money without the currency sign, two decimals: '1,234.50'."""
     if value is None or value == "":
         return DASH
-    return format_cny(_dec(value)).lstrip("¥")
+    return cny(value).replace("¥", "")
 
 
 @register.filter
