@@ -36,9 +36,10 @@ def test_same_seed_gives_the_same_dialogues():
 
 
 def test_every_requested_intent_occurs():
-    intents = Counter(d.intent for d in _sample(3000))
+    dialogues = _sample(2000)
+    intents = Counter(d.intent for d in dialogues)
     assert set(intents) == set(dd.INTENT_TOPIC)
-    topics = Counter(d.topic for d in _sample(3000))
+    topics = Counter(d.topic for d in dialogues)
     assert set(topics) == {"presale", "logistics", "aftersale", "complaint"}
 
 
@@ -80,7 +81,7 @@ def test_without_a_human_on_duty_the_bot_keeps_the_chat():
 
 
 def test_qa_events_are_a_controlled_minority_of_human_chats():
-    humans = [d for d in _sample(12000) if d.handled_by == "human"]
+    humans = [d for d in _sample(8000) if d.handled_by == "human"]
     events = Counter(e for d in humans for e in d.events)
     for event in ("absolute_words", "forbidden_promise", "off_platform", "review_manipulation", "shirking"):
         assert 0.005 < events[event] / len(humans) < 0.06, event
@@ -91,7 +92,7 @@ def test_qa_events_are_a_controlled_minority_of_human_chats():
 
 
 def test_injected_events_show_in_the_text_and_timing():
-    for d in [d for d in _sample(6000) if d.handled_by == "human"]:
+    for d in [d for d in _sample(4000) if d.handled_by == "human"]:
         agent_text = " ".join(t.content for t in d.turns if t.role == "agent")
         buyer_text = " ".join(t.content for t in d.turns if t.role == "buyer")
         if "off_platform" in d.events:
