@@ -552,7 +552,7 @@ class _Importer:
             # the foreign-key checks done as rows arrive rather than all at COMMIT. Messages of
             # conversations that already existed go through ON CONFLICT DO NOTHING.
             columns = "(conversation_id, message_id, seq, sent_at, sender_role, msg_type, content)"
-            known: list[str] = []
+            known: list = []
             inserted = 0
             to_text = _timestamp_text
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -563,26 +563,37 @@ class _Importer:
                     if not members:
                         continue
                     conv_id = conv_ids[conv]
-                    is_new = conv_id in new_ids
-                    add = chunk.append if is_new else known.append
+                    if conv_id not in new_ids:
+                        known.append((conv_id, members))
+                        continue
                     seq = 0
                     for i in members:
                         seq += 1
-                        add(
+                        chunk.append(
                             f"{conv_id}\t{m_id[i]}\t{seq}\t{to_text(m_epoch[i])}\t{m_role[i]}\t{m_type[i]}\t"
                             f"{m_content[i]}\n"
                         )
-                    if is_new:
-                        inserted += seq
-                        if len(chunk) >= COPY_CHUNK_ROWS:
-                            copy.write("".join(chunk).encode("utf-8"))
-                            chunk = []
+                    inserted += seq
+                    if len(chunk) >= COPY_CHUNK_ROWS:
+                        copy.write("".join(chunk).encode("utf-8"))
+                        chunk = []
                 if chunk:
                     copy.write("".join(chunk).encode("utf-8"))
             cur.execute("SET CONSTRAINTS ALL DEFERRED")
             inserted_by_conv: dict[int, int] = {}
             if known:
-                known = _without_stored(raw, known, [cid for cid in conv_ids.values() if cid not in new_ids])
+                stored = _stored_keys(cur, [conv_id for conv_id, _ in known])
+                lines = []
+                for conv_id, members in known:
+                    seq = 0
+                    for i in members:
+                        seq += 1
+                        if f"{conv_id}\t{m_id[i]}" not in stored:
+                            lines.append(
+                                f"{conv_id}\t{m_id[i]}\t{seq}\t{to_text(m_epoch[i])}\t{m_role[i]}\t{m_type[i]}\t"
+                                f"{m_content[i]}\n"
+                            )
+                known = lines
             if known:
                 cur.execute(
                     "CREATE TEMP TABLE tl_import_msg (conversation_id bigint, message_id text, seq int, "
@@ -602,34 +613,17 @@ class _Importer:
         return len(new_ids), inserted
 
 
-def _without_stored(raw, lines: list[str], conversation_ids: list[int]) -> list[str]:
-    """Drop the message lines whose (conversation, message id) is already stored.
-
-    A re-import then writes nothing and needs no temporary table; whatever is left still goes through
-    ON CONFLICT DO NOTHING, so a concurrent import of the same messages stays harmless. The ids come
-    back through COPY in the same escaped text form the lines use, so they compare as strings.
-    """
-    stored: set[str] = set()
-    with raw.copy(
-        "COPY (SELECT conversation_id, message_id FROM conversations_message WHERE conversation_id = ANY(%s)) "
-        "TO STDOUT",
+def _stored_keys(cur, conversation_ids: list[int]) -> set[str]:
+    """ "<conversation id><TAB><message id>" of the stored messages of these conversations, the message id
+    escaped as in COPY text (as the importer's columns hold it), so that a re-import can drop what is
+    already stored before writing anything. What is left still goes through ON CONFLICT DO NOTHING."""
+    cur.execute(
+        "SELECT conversation_id::text || E'\\t' || replace(replace(replace(replace(message_id, E'\\\\', "
+        "E'\\\\\\\\'), E'\\t', E'\\\\t'), E'\\n', E'\\\\n'), E'\\r', E'\\\\r') "
+        "FROM conversations_message WHERE conversation_id = ANY(%s)",
         [conversation_ids],
-    ) as copy:
-        tail = b""
-        for block in copy:
-            block = tail + bytes(block)
-            cut = block.rfind(b"\n") + 1
-            stored.update(block[:cut].decode("utf-8").splitlines())
-            tail = block[cut:]
-    if not stored:
-        return lines
-    kept = []
-    for line in lines:
-        first = line.index("\t")
-        second = line.index("\t", first + 1)
-        if line[:second] not in stored:
-            kept.append(line)
-    return kept
+    )
+    return {row[0] for row in cur.fetchall()}
 
 
 def _timestamp_text(epoch: float) -> str:
