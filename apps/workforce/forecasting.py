@@ -146,8 +146,12 @@ def fit_and_forecast(
         for p in promos:
             if p.presale_start <= d <= p.end_date:
                 offset = (d - p.peak_day).days
+                presale_seen = [v for k, v in learned.items() if k < 0]
                 if offset in learned:
                     factor, day_shape = learned[offset]
+                elif offset < 0 and presale_seen:
+                    # a presale day not seen yet: the presale days seen so far tell its level
+                    factor = float(np.mean([v[0] for v in presale_seen]))
                 else:
                     factor, day_shape = _hand_uplift(p, d, day_shape, peak_window_share)
         uplift[d] = float(factor)

@@ -422,7 +422,7 @@ def solve_run_create(
         client=client,
         week_start=week_start,
         kind=kind,
-        params=plan.as_dict(),
+        params={**plan.as_dict(), "quick": bool((params or {}).get("quick", False))},
         time_limit_seconds=time_limit_seconds,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -458,7 +458,8 @@ def solve_run_execute(run_id: int) -> SolveRun:
         def progress(stage: str, fraction: float) -> None:
             run_progress(run, done=max(run.progress_done, int(5 + 90 * fraction)))
 
-        result = solver.solve(problem, time_limit_s=run.time_limit_seconds, on_progress=progress)
+        exact = not run.params.get("quick", False)
+        result = solver.solve(problem, time_limit_s=run.time_limit_seconds, on_progress=progress, exact=exact)
         short = [{"at": slot_time(run.week_start, t).isoformat(), "short": gap} for t, gap in result.short_slots]
         figures = {
             "solver_status": result.status,

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 SLOTS_PER_DAY = 96
 SLOT_MINUTES = 15
+SMALL_PEAK = 12  # at most this many agents at once: variants on a 30-minute grid
 
 
 @dataclass(frozen=True)
@@ -173,17 +174,20 @@ def _fits(mask: int, start: int, length: int) -> bool:
     return mask & window == window
 
 
-def build_variants(problem: RosterProblem) -> list[Variant]:
-    """Every variant that lies inside open hours and that at least one agent type could work."""
+def build_variants(problem: RosterProblem, *, stride: int = 1) -> list[Variant]:
+    """Every variant that lies inside open hours and that at least one agent type could work.
+
+    ``stride`` > 1 keeps only starts and lengths on a coarser grid (a subset of the legal shifts),
+    which small demands use: a handful of agents gain nothing from 15-minute start choices."""
     rules = problem.rules
     horizon = len(problem.demand)
     type_masks = {a.available for a in problem.agents}
     variants: list[Variant] = []
-    for length in rules.lengths():
+    for length in rules.lengths()[::stride]:
         offsets = rules.meal_offsets(length)
         if length > rules.meal_required_over and not offsets:
             continue  # a long shift needs a meal but none fits: the rule forbids this length
-        for start in range(0, horizon, rules.start_step):
+        for start in range(0, horizon, rules.start_step * stride):
             if not _fits(problem.open_mask, start, length):
                 continue
             if not any(_fits(m, start, length) for m in type_masks):
@@ -263,20 +267,28 @@ def solve_lp(
     x = [lp.NumVar(0, lp.infinity(), "") for _ in variants]
     under = [lp.NumVar(0, max(0, d), "") for d in demand]
     ev = _events(variants, rules, horizon)
-    on_prev = None
+    inf = lp.infinity()
+    ons = [lp.NumVar(0, inf, "") for _ in range(horizon)]
     for t in range(horizon):
-        on = lp.NumVar(0, lp.infinity(), "")
-        expr = sum(s * x[i] for i, s in ev[t]) if ev[t] else 0
-        lp.Add(on == (on_prev if on_prev is not None else 0) + expr)
-        lp.Add(on + under[t] >= demand[t])
-        on_prev = on
+        # flow: on[t] − on[t−1] − Σ events(t) = 0, then cover: on[t] + under[t] ≥ demand[t]
+        flow = lp.Constraint(0, 0)
+        flow.SetCoefficient(ons[t], 1)
+        if t:
+            flow.SetCoefficient(ons[t - 1], -1)
+        for i, sign in ev[t]:
+            flow.SetCoefficient(x[i], flow.GetCoefficient(x[i]) - sign)
+        cover = lp.Constraint(demand[t], inf)
+        cover.SetCoefficient(ons[t], 1)
+        cover.SetCoefficient(under[t], 1)
     days = math.ceil(horizon / SLOTS_PER_DAY)
     caps = _day_caps(problem, days) if caps is None else caps
     by_day: dict[int, list[int]] = defaultdict(list)
     for i, v in enumerate(variants):
         by_day[v.start // SLOTS_PER_DAY].append(i)
     for d, idx in by_day.items():
-        lp.Add(sum(x[i] for i in idx) <= max(0, caps[d]))
+        row = lp.Constraint(-inf, max(0, caps[d]))
+        for i in idx:
+            row.SetCoefficient(x[i], 1)
     objective = lp.Objective()
     for i, v in enumerate(variants):
         objective.SetCoefficient(x[i], 4 * rules.paid(v.length, v.meal))
@@ -331,6 +343,7 @@ def solve_counts(
     model.Minimize(
         sum(4 * rules.paid(v.length, v.meal) * x[i] for i, v in enumerate(variants)) + problem.under_weight * sum(under)
     )
+    hint = None
     if lp_values is not None:
         hint = dive(problem, variants, lp_values, deadline=time.perf_counter() + time_limit_s * 0.4)
         hint = [min(h, min(cap, peak + 1)) for h in hint]
@@ -359,7 +372,12 @@ def solve_counts(
     status = solver.Solve(model, _Progress())
     name = solver.StatusName(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _Stage1({}, 0.0, 0.0, math.inf, name)
+        if hint is None:
+            return _Stage1({}, 0.0, 0.0, math.inf, name)
+        # out of time before CP-SAT's first solution: keep the rounded LP (always feasible)
+        counts = {v: h for v, h in zip(variants, hint, strict=True) if h}
+        paid = sum(4 * rules.paid(v.length, v.meal) * n for v, n in counts.items())
+        return _Stage1(counts, 0.0, 0.0, float(paid), "LP_ROUNDED")
     counts = {v: solver.Value(x[i]) for i, v in enumerate(variants) if solver.Value(x[i])}
     return _Stage1(counts, 0.0, solver.BestObjectiveBound(), solver.ObjectiveValue(), name)
 
@@ -638,15 +656,22 @@ def solve(
     time_limit_s: float = 30.0,
     workers: int = 2,
     on_progress: Callable[[str, float], None] | None = None,
+    exact: bool = True,
 ) -> RosterResult:
-    """Both stages and the report: Σ demand, LP bound, CP-SAT bound, gap, efficiency, shortfall."""
+    """Both stages and the report: Σ demand, LP bound, CP-SAT bound, gap, efficiency, shortfall.
+
+    ``exact=False`` skips CP-SAT and keeps the LP dive's rounded plan (a quick draft; the LP bound
+    and the gap to it are still reported)."""
     started = time.perf_counter()
     notes: list[str] = []
     horizon = len(problem.demand)
     demand_hours = sum(problem.demand) / 4
-    variants = build_variants(problem)
+    stride = 2 if max(problem.demand, default=0) <= SMALL_PEAK else 1
+    variants = build_variants(problem, stride=stride)
     if not problem.agents:
         notes.append("no agent with the needed skill is available")
+    if stride > 1:
+        notes.append("small demand: shift starts and lengths on a 30-minute grid; bounds are over that grid")
     if not variants and sum(problem.demand):
         notes.append("no shift fits: the shift rules, opening hours and availability leave no legal shift")
 
@@ -663,14 +688,20 @@ def solve(
         # model is nearly integral, so the integer optimum lives there; the LP bound stays global.
         keep = _support(variants, lp.values)
         sub = [variants[i] for i in keep]
-        stage1 = solve_counts(
-            problem,
-            sub,
-            time_limit_s=remaining * 0.85,
-            workers=workers,
-            on_progress=lambda obj, bound: report("cpsat", 0.5),
-            lp_values=[lp.values[i] for i in keep],
-        )
+        if not exact:
+            rounded = dive(problem, sub, [lp.values[i] for i in keep], deadline=started + time_limit_s)
+            counts = {v: n for v, n in zip(sub, rounded, strict=True) if n}
+            paid = float(sum(4 * problem.rules.paid(v.length, v.meal) * n for v, n in counts.items()))
+            stage1 = _Stage1(counts, lp.objective, lp.objective, paid, "LP_ROUNDED")
+        else:
+            stage1 = solve_counts(
+                problem,
+                sub,
+                time_limit_s=remaining * 0.85,
+                workers=workers,
+                on_progress=lambda obj, bound: report("cpsat", 0.5),
+                lp_values=[lp.values[i] for i in keep],
+            )
     else:
         lp = _LP(problem.under_weight * sum(problem.demand), 0.0, float(sum(problem.demand)), [])
         stage1 = _Stage1({}, lp.objective, lp.objective, lp.objective, "NO_VARIANTS")
@@ -687,7 +718,9 @@ def solve(
     lp_hours = lp.paid_slots / 4
     bound_hours = max(0.0, (stage1.cpsat_bound - problem.under_weight * lp.under_slots) / 16)
     paid_hours = paid_slots / 4
-    gap = (stage1.objective - stage1.cpsat_bound) / stage1.objective if stage1.objective else 0.0
+    gap = 0.0
+    if stage1.objective and math.isfinite(stage1.objective) and stage1.cpsat_bound:
+        gap = max(0.0, (stage1.objective - stage1.cpsat_bound) / stage1.objective)
     eff = paid_hours / demand_hours if demand_hours else 0.0
     report("done", 1.0)
     return RosterResult(

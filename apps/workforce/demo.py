@@ -1,0 +1,119 @@
+"""Demo step: skills from the imported chats, contracts and availability, then forecasts,
+requirements and published rosters for the Double 11 week and the other November weeks.
+
+Skills mirror the data: an agent gets a skill for each brand × platform whose chats it answered
+(Conversation.agent), with a proficiency that grows with the number of chats. Requirements are
+sized honestly from the demo's sampled volume, so rosters are as small as that volume is.
+Safe to re-run: a brand-week that already has a published roster is left as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count
+
+from apps.core.demo import DemoContext
+from apps.workforce import services
+from apps.workforce.choices import ContractType, LeaveKind, RosterStatus, SolveKind
+from apps.workforce.models import Agent, AgentSkill, Availability, Leave, Roster, SolveRun
+
+DOUBLE_11_WEEK = date(2026, 11, 9)
+OTHER_WEEKS = [date(2026, 11, 2), date(2026, 11, 16), date(2026, 11, 23), date(2026, 11, 30)]
+
+
+def _proficiency(chats: int) -> int:
+    return 5 if chats >= 400 else 4 if chats >= 150 else 3 if chats >= 40 else 2
+
+
+@transaction.atomic
+def seed_agents(ctx: DemoContext) -> int:
+    """Skills from the chats each agent answered; contract hours, availability and a little leave."""
+    from apps.conversations.models import Conversation
+
+    rng = ctx.rng("workforce.demo")
+    rows = (
+        Conversation.objects.filter(agent__isnull=False)
+        .values("agent_id", "store__client_id", "store__platform")
+        .annotate(chats=Count("id"))
+    )
+    skills = [
+        AgentSkill(
+            agent_id=r["agent_id"],
+            client_id=r["store__client_id"],
+            platform=r["store__platform"],
+            channel="chat",
+            language="zh",
+            proficiency=_proficiency(r["chats"]),
+        )
+        for r in rows
+    ]
+    AgentSkill.objects.bulk_create(skills, ignore_conflicts=True)
+    agents = list(Agent.objects.order_by("employee_no"))
+    windows = []
+    leaves = []
+    for agent in agents:
+        if agent.contract_type == ContractType.FULL_TIME:
+            agent.weekly_hours_min, agent.weekly_hours_max, agent.max_days_per_week = Decimal(0), Decimal(44), 6
+            agent.nights_ok = rng.random() < 0.7
+        elif agent.contract_type == ContractType.PART_TIME:
+            agent.weekly_hours_min, agent.weekly_hours_max, agent.max_days_per_week = Decimal(0), Decimal(24), 5
+            agent.nights_ok = False
+            start = rng.choice((9, 10, 12, 14))
+            for weekday in range(7):
+                windows.append(
+                    Availability(agent=agent, weekday=weekday, starts_at=time(start), ends_at=time(start + 9))
+                )
+        else:
+            agent.weekly_hours_min, agent.weekly_hours_max, agent.max_days_per_week = Decimal(0), Decimal(48), 6
+            agent.nights_ok = True
+        if agent.contract_type != ContractType.SURGE and rng.random() < 0.06:
+            first = date(2026, 10, 5) + timedelta(days=rng.randrange(0, 50))
+            leaves.append(
+                Leave(
+                    agent=agent, kind=LeaveKind.ANNUAL, start=first, end=first + timedelta(days=rng.choice((2, 3, 5)))
+                )
+            )
+    Agent.objects.bulk_update(agents, ["weekly_hours_min", "weekly_hours_max", "max_days_per_week", "nights_ok"])
+    Availability.objects.bulk_create(windows, ignore_conflicts=True)
+    Leave.objects.bulk_create(leaves, ignore_conflicts=True)
+    return len(skills)
+
+
+def plan_week(client, week: date, *, time_limit: int, quick: bool = False) -> Roster | None:
+    """Forecast, requirement, solve and publish one brand-week (skipped when already published)."""
+    if Roster.objects.filter(client=client, week_start=week, status=RosterStatus.PUBLISHED).exists():
+        return None
+    services.forecast_build(client=client, week_start=week)
+    services.requirement_compute(client=client, week_start=week)
+    run = SolveRun.objects.create(
+        client=client,
+        week_start=week,
+        kind=SolveKind.PLAN,
+        params={**services.PlanParams().as_dict(), "quick": quick},
+        time_limit_seconds=time_limit,
+    )
+    services.solve_run_execute(run.pk)
+    run.refresh_from_db()
+    if run.roster is None:
+        return None
+    return services.roster_publish(roster=run.roster)
+
+
+def seed(ctx: DemoContext) -> None:
+    from apps.clients.models import Client
+
+    made = seed_agents(ctx)
+    ctx.say(f"  {made} agent skills from the imported chats")
+    clients = list(Client.objects.filter(stores__conversations__isnull=False).distinct().order_by("code"))
+    weeks = [DOUBLE_11_WEEK, *[w for w in OTHER_WEEKS if w < ctx.end]]
+    for client in clients:
+        for week in weeks:
+            # the Double 11 week gets the full CP-SAT solve; ordinary weeks a quick LP-rounded plan
+            # (a manager re-plans any week from the schedule page with the full solver)
+            peak = week == DOUBLE_11_WEEK
+            roster = plan_week(client, week, time_limit=6 if peak else 3, quick=not peak)
+            if roster is not None:
+                ctx.say(f"  {client.code} {week}: {roster.shifts.count()} shifts published")
