@@ -293,3 +293,33 @@ def roster_grid(roster) -> list[dict]:
 
 def sum_paid_hours(roster) -> Decimal:
     return roster.shifts.aggregate(total=Sum("paid_hours"))["total"] or Decimal(0) if roster else Decimal(0)
+
+
+def forecast_accuracy(*, client_id: int, week_start: date, channel: str = "chat", history_days: int = 63):
+    """WAPE of the forecast model vs the seasonal-naive baseline on the held-out week ``week_start``
+    (fit on the history before it). None when the week has no actual contacts yet."""
+    from apps.core.models import PromoEvent
+    from apps.workforce import forecasting
+
+    first = week_start - timedelta(days=history_days)
+    stamps = conversation_start_times(client_id=client_id, channel=channel, start=first, end=week_start + timedelta(7))
+    series = forecasting.to_interval_series(
+        stamps,
+        start=datetime.combine(first, datetime.min.time()),
+        end=datetime.combine(week_start + timedelta(days=7), datetime.min.time()),
+    )
+    if series[series.index >= datetime.combine(week_start, datetime.min.time())].sum() == 0:
+        return None
+    tz = timezone.get_default_timezone()
+    promos = [
+        forecasting.Promo(
+            p.name,
+            p.presale_start,
+            timezone.localtime(p.peak_start, tz).replace(tzinfo=None),
+            timezone.localtime(p.peak_end, tz).replace(tzinfo=None),
+            p.end_date,
+            float(p.expected_uplift),
+        )
+        for p in PromoEvent.objects.all()
+    ]
+    return forecasting.accuracy_report(series, start=week_start, days=7, promos=promos)

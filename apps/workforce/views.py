@@ -78,6 +78,9 @@ def schedule(request):
             "paid_hours": selectors.sum_paid_hours(roster),
             "short_intervals": short,
             "runs": selectors.solve_runs_for(client_id=client.pk, week_start=week),
+            "accuracy": selectors.forecast_accuracy(client_id=client.pk, week_start=week)
+            if week < timezone.localdate()
+            else None,
             "changes": roster.changes.select_related("agent", "changed_by")[:20] if roster else [],
             "prev_week": week - timedelta(days=7),
             "next_week": week + timedelta(days=7),

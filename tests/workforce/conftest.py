@@ -17,11 +17,11 @@ WEEK = date(2026, 11, 9)
 @pytest.fixture
 def planned(brand_a, bpo_manager, django_capture_on_commit_callbacks):
     store = factories.make_store(client=brand_a, is_24h=True)
-    chat_history(store, start=WEEK - timedelta(days=28), days=28, per_day=240)
+    chat_history(store, start=WEEK - timedelta(days=28), days=28, per_day=160)
     skilled_agents(brand_a, 40)
     services.forecast_build(client=brand_a, week_start=WEEK, actor=bpo_manager)
     services.requirement_compute(client=brand_a, week_start=WEEK, actor=bpo_manager)
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.solve_run_create(client=brand_a, week_start=WEEK, time_limit_seconds=4, actor=bpo_manager)
+        run = services.solve_run_create(client=brand_a, week_start=WEEK, time_limit_seconds=3, actor=bpo_manager)
     run.refresh_from_db()
     return run

@@ -109,3 +109,30 @@ def test_other_brand_roster_is_a_404_for_a_scoped_user(api, planned, brand_b):
 
     viewer_b = factories.make_user(role=Role.CLIENT_VIEWER, client=brand_b)
     assert api(viewer_b).get(f"/api/v1/workforce/rosters/{planned.roster.pk}/").status_code in (403, 404)
+
+
+def test_api_override_replaces_the_forecast_in_the_requirement(api, bpo_manager, planned, brand_a):
+    from apps.workforce import services
+    from apps.workforce.models import Forecast, ForecastOverride
+
+    row = Forecast.objects.filter(client=brand_a).order_by("interval_start")[60]
+    body = {
+        "client": brand_a.pk,
+        "interval_start": row.interval_start.isoformat(),
+        "volume": "500",
+        "reason": "live show",
+    }
+    response = api(bpo_manager).post("/api/v1/workforce/forecast-overrides/", body, format="json")
+    assert response.status_code == 201
+    assert ForecastOverride.objects.get().volume == 500
+    row.refresh_from_db()
+    assert row.volume != 500  # the statistical forecast is kept apart
+    needs = services.requirement_plan(client=brand_a, week_start=WEEK, params=services.PlanParams())
+    at = {n.at: n for n in needs}[row.interval_start]
+    assert at.volume == 500
+
+
+def test_api_override_needs_a_reason(api, bpo_manager, brand_a):
+    body = {"client": brand_a.pk, "interval_start": "2026-11-09T10:00:00+08:00", "volume": "5", "reason": " "}
+    response = api(bpo_manager).post("/api/v1/workforce/forecast-overrides/", body, format="json")
+    assert response.status_code == 400

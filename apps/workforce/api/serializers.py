@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from apps.conversations.choices import Channel
 from apps.workforce.choices import SolveKind
-from apps.workforce.models import Forecast, Roster, Shift, SolveRun, StaffingRequirement
+from apps.workforce.models import Forecast, ForecastOverride, Roster, Shift, SolveRun, StaffingRequirement
 
 
 class ForecastSerializer(serializers.ModelSerializer):
@@ -104,3 +105,17 @@ class SolveRunInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SolveKind.choices, default=SolveKind.PLAN)
     time_limit_seconds = serializers.IntegerField(min_value=1, max_value=600, default=60)
     params = serializers.DictField(required=False, default=dict)
+
+
+class ForecastOverrideSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ForecastOverride
+        fields = ["id", "client", "channel", "interval_start", "volume", "reason", "created_by", "created_at"]
+
+
+class ForecastOverrideInputSerializer(serializers.Serializer):
+    client = serializers.IntegerField()
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.CHAT)
+    interval_start = serializers.DateTimeField()
+    volume = serializers.DecimalField(max_digits=10, decimal_places=2)
+    reason = serializers.CharField(max_length=255)

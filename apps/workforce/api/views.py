@@ -15,7 +15,7 @@ from apps.core.api import ScopedModelViewSetMixin, ScopedReadOnlyViewSet
 from apps.core.roles import scope_queryset
 from apps.workforce import services
 from apps.workforce.api import serializers as s
-from apps.workforce.models import Forecast, Roster, SolveRun, StaffingRequirement
+from apps.workforce.models import Forecast, ForecastOverride, Roster, SolveRun, StaffingRequirement
 
 
 def _week_filter(qs, params, field: str):
@@ -38,6 +38,31 @@ class ForecastViewSet(ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         return _week_filter(super().get_queryset(), self.request.query_params, "interval_start")
+
+
+class ForecastOverrideViewSet(ScopedModelViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Managers' interval overrides. POST {client, interval_start, volume, reason, channel?} sets one
+    (a second POST for the same interval replaces it); the statistical forecast stays as it was."""
+
+    queryset = ForecastOverride.objects.all()
+
+    def get_serializer_class(self):
+        return s.ForecastOverrideInputSerializer if self.action == "create" else s.ForecastOverrideSerializer
+
+    def create(self, request, *args, **kwargs):
+        data = s.ForecastOverrideInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        client = get_object_or_404(scope_queryset(Client.objects.all(), request.user), pk=v["client"])
+        override = services.forecast_override_set(
+            client=client,
+            interval_start=v["interval_start"],
+            volume=v["volume"],
+            reason=v["reason"],
+            channel=v["channel"],
+            actor=request.user,
+        )
+        return Response(s.ForecastOverrideSerializer(override).data, status=status.HTTP_201_CREATED)
 
 
 class RequirementViewSet(ScopedReadOnlyViewSet):
