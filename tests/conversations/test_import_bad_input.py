@@ -160,3 +160,17 @@ def test_a_crash_fails_the_run_with_a_masked_message(sample_stores, write_file, 
     assert run.status == RunStatus.FAILED
     assert "[手机号]" in run.error
     assert Message.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ('{"platform": "tmall"}', "shop"),
+        ("[1, 2]", None),
+        ("{bad", None),
+    ],
+)
+def test_jsonl_errors(sample_stores, write_file, line, field):
+    good = (SAMPLES / "canonical.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    run = import_file(path=write_file("x.jsonl", f"{good}\n{line}\n"), file_format="canonical_jsonl")
+    assert_rejected(run, row=2, field=field)

@@ -104,3 +104,24 @@ def test_an_id_holding_a_phone_number_is_stored_as_a_keyed_hash(sample_stores, w
     assert "13812345678" not in conv.platform_conversation_id
     assert conv.platform_conversation_id.startswith("pii-")
     assert import_file(path=write_file("pii.csv", text), file_format="canonical_csv").messages_imported == 0
+
+
+def test_jsonl_content_with_a_line_separator_character(sample_stores, write_file):
+    import json
+
+    record = {
+        "platform": "tmall",
+        "shop": "yuefu-tmall-01",
+        "conversation_id": "C9",
+        "message_id": "M1",
+        "sent_at": "2026-11-11T10:00:00+08:00",
+        "sender_role": "buyer",
+        "agent": "",
+        "buyer": "tb_a",
+        "msg_type": "text",
+        "content": "第一行\u2028第二行",
+    }
+    path = write_file("ls.jsonl", json.dumps(record, ensure_ascii=False) + "\n")
+    run = import_file(path=path, file_format="canonical_jsonl")
+    assert run.status == RunStatus.SUCCEEDED, run.errors
+    assert Message.objects.get().content == "第一行\u2028第二行"

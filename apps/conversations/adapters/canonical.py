@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from apps.conversations.adapters.base import CANONICAL_FIELDS, FileError, Record, RowError, csv_rows, parse_iso, shown
+from apps.conversations.adapters.base import CANONICAL_FIELDS, FileError, Record, RowError, csv_rows, shown
 
 
 def read_canonical_csv(text: str) -> Iterator[Record | RowError]:
@@ -65,41 +65,51 @@ def read_canonical_csv(text: str) -> Iterator[Record | RowError]:
 
 
 def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
+    """One JSON object per line (split on \\n only: U+2028 may appear inside a JSON string). Plain tuples."""
     seen_any = False
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    decode = json.JSONDecoder().decode
+    fromiso = datetime.fromisoformat
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        if not line or line.isspace():
             continue
         seen_any = True
         try:
-            obj = json.loads(line)
+            obj = decode(line)
         except json.JSONDecodeError as exc:
             yield RowError(line_no, None, f"not a JSON object: {exc.msg} at column {exc.colno}")
             continue
-        if not isinstance(obj, dict):
-            yield RowError(line_no, None, "not a JSON object")
-            continue
-        missing = [name for name in CANONICAL_FIELDS if name not in obj]
-        if missing:
-            yield RowError(line_no, missing[0], f"missing field {missing[0]!r}")
-            continue
-        sent = obj["sent_at"]
         try:
-            epoch = parse_iso(str(sent))
+            values = [obj[name] for name in CANONICAL_FIELDS]
+        except (KeyError, TypeError):
+            if not isinstance(obj, dict):
+                yield RowError(line_no, None, "not a JSON object")
+            else:
+                missing = next(name for name in CANONICAL_FIELDS if name not in obj)
+                yield RowError(line_no, missing, f"missing field {missing!r}")
+            continue
+        for k, value in enumerate(values):
+            if type(value) is not str:
+                values[k] = "" if value is None else str(value)
+        platform, shop, conversation_id, message_id, sent, role, agent, buyer, msg_type, content = values
+        try:
+            dt = fromiso(sent)
+            if dt.tzinfo is None:
+                raise ValueError("naive")
         except ValueError:
             yield RowError(line_no, "sent_at", f"unparseable timestamp {shown(sent)!r} (ISO 8601 with offset)")
             continue
-        yield Record(
+        yield (
             line_no,
-            str(obj["platform"]),
-            str(obj["shop"]),
-            str(obj["conversation_id"]),
-            str(obj["message_id"]),
-            epoch,
-            str(obj["sender_role"]),
-            str(obj["agent"] or ""),
-            str(obj["buyer"] or ""),
-            str(obj["msg_type"]),
-            str(obj["content"] if obj["content"] is not None else ""),
+            platform,
+            shop,
+            conversation_id,
+            message_id,
+            dt.timestamp(),
+            role,
+            agent,
+            buyer,
+            msg_type,
+            content,
         )
     if not seen_any:
         raise FileError("the file is empty", row=1, field=None)
