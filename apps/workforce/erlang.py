@@ -205,10 +205,18 @@ def _log_nb_pmf_cumsum(alpha: float, log_x: float, log_1mx: float, count: int) -
     return np.minimum(1.0, np.cumsum(np.exp(log_pmf)))
 
 
-def erlang_a(agents: int, *, arrival_rate: float, aht_s: float, patience_s: float, target_s: float) -> ErlangAResult:
+def erlang_a(
+    agents: int,
+    *,
+    arrival_rate: float,
+    aht_s: float,
+    patience_s: float,
+    target_s: float,
+    blocking: float | None = None,
+) -> ErlangAResult:
     """Erlang A (M/M/n+M): ``arrival_rate`` per second, exponential service (mean ``aht_s`` s) and
     exponential patience (mean ``patience_s`` s), ``agents`` servers. Valid for any load (the queue
-    is always stable because shoppers abandon)."""
+    is always stable because shoppers abandon). ``blocking`` may pass a precomputed Erlang B."""
     _check_positive("aht_s", aht_s)
     _check_positive("patience_s", patience_s)
     if arrival_rate < 0:
@@ -221,7 +229,7 @@ def erlang_a(agents: int, *, arrival_rate: float, aht_s: float, patience_s: floa
     mu = 1.0 / aht_s
     theta = 1.0 / patience_s
     service_rate = agents * mu
-    b = erlang_b(agents, load)
+    b = erlang_b(agents, load) if blocking is None else blocking
     # Queue weights relative to state n: ρ_j = Π_{i=1..j} λ / (nμ + iθ). The peak is near
     # j* = (λ − nμ)/θ; keep states until the weight falls e^-46 below the peak.
     peak = max(0.0, (arrival_rate - service_rate) / theta)
@@ -408,3 +416,88 @@ def required_agents_c_batch(loads: np.ndarray, *, aht_s: float, target: Staffing
         result[met] = n
         pending &= ~met
     return result.reshape(loads.shape)
+
+
+def erlang_b_table(loads: np.ndarray, max_agents: int) -> np.ndarray:
+    """Erlang B for n = 0..max_agents and every load at once: shape (max_agents + 1, len(loads))."""
+    loads = np.asarray(loads, dtype=float)
+    table = np.empty((max_agents + 1, loads.size))
+    b = np.ones(loads.size)
+    table[0] = b
+    for n in range(1, max_agents + 1):
+        b = loads * b / (n + loads * b)
+        table[n] = b
+    return table
+
+
+def _erlang_a_batch(
+    agents: np.ndarray, rates: np.ndarray, blocking: np.ndarray, *, aht_s: float, patience_s: float, target_s: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Erlang A service level, ASA (s) and occupancy for many (agents, arrival rate) pairs at once:
+    the same closed form as ``erlang_a``, on a 2-D array of queue states (rows = intervals)."""
+    mu, theta = 1.0 / aht_s, 1.0 / patience_s
+    n = agents.astype(float)
+    service = n * mu
+    peak = np.maximum(0.0, (rates - service) / theta)
+    width = int(min(20000, (peak + 12.0 * np.sqrt(peak + 1.0) + 60).max()))
+    j = np.arange(width, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        steps = np.log(rates)[:, None] - np.log(service[:, None] + j[None, 1:] * theta)
+        log_rho = np.concatenate([np.zeros((rates.size, 1)), np.cumsum(steps, axis=1)], axis=1)
+        top = np.maximum(log_rho.max(axis=1), -np.log(np.where(blocking > 0, blocking, 1.0)))
+        norm = np.exp(-np.log(np.where(blocking > 0, blocking, 1.0)) - top) + np.exp(log_rho[:, 1:] - top[:, None]).sum(
+            axis=1
+        )
+        log_pi_n = -(top + np.log(norm))
+        weights = np.exp(log_pi_n[:, None] + log_rho)
+        weights[blocking <= 0] = 0.0
+        alpha = service / theta
+        abandon = (weights * (j[None, :] + 1.0) / (alpha[:, None] + j[None, :] + 1.0)).sum(axis=1)
+        if target_s > 0:
+            log_x = -theta * target_s
+            log_1mx = math.log(-math.expm1(log_x))
+            a1 = alpha + 1.0
+            inc = np.zeros((rates.size, width))
+            inc[:, 1:] = np.log(a1[:, None] + j[None, 1:] - 1.0) - np.log(j[None, 1:]) + log_1mx
+            log_pmf = (a1 * log_x)[:, None] + np.cumsum(inc, axis=1)
+            cdf = np.minimum(1.0, np.cumsum(np.exp(log_pmf), axis=1))
+            served = (alpha[:, None] / (alpha[:, None] + j[None, :] + 1.0)) * (1.0 - cdf)
+            late = (weights * (1.0 - served)).sum(axis=1)
+        else:
+            late = weights.sum(axis=1)
+    sl = np.clip(1.0 - late, 0.0, 1.0)
+    asa_s = abandon / theta
+    occ = np.minimum(1.0, rates * aht_s * (1.0 - abandon) / np.maximum(n, 1.0))
+    return sl, asa_s, occ
+
+
+def required_agents_a_batch(
+    arrival_rates: np.ndarray, *, aht_s: float, patience_s: float, target: StaffingTarget
+) -> np.ndarray:
+    """Erlang A agents on the floor for many intervals at once: a vectorised bisection below the
+    Erlang C answer, one Erlang B table for every evaluation."""
+    rates = np.asarray(arrival_rates, dtype=float)
+    if (rates < 0).any():
+        raise ValueError("arrival rates must not be negative")
+    loads = rates * aht_s
+    upper = required_agents_c_batch(loads, aht_s=aht_s, target=target)
+    table = erlang_b_table(loads, int(upper.max(initial=0)))
+    live = rates > 0
+    lo = np.where(live, 1, 0).astype(np.int64)
+    hi = upper.astype(np.int64).copy()
+    cols = np.arange(rates.size)
+    while True:
+        active = live & (lo < hi)
+        if not active.any():
+            break
+        idx = cols[active]
+        mid = (lo[idx] + hi[idx]) // 2
+        sl, asa_s, occ = _erlang_a_batch(
+            mid, rates[idx], table[mid, idx], aht_s=aht_s, patience_s=patience_s, target_s=target.target_s
+        )
+        good = (sl >= target.sl) & (occ <= target.max_occupancy)
+        if target.max_asa_s is not None:
+            good &= asa_s <= target.max_asa_s
+        hi[idx] = np.where(good, mid, hi[idx])
+        lo[idx] = np.where(good, lo[idx], mid + 1)
+    return np.where(live, hi, 0)

@@ -510,7 +510,11 @@ def _reverse_at_peak(run: SolveRun, params: PlanParams, result) -> float | None:
         return None
     at, (volume, aht) = max(volumes.items(), key=lambda kv: kv[1][0])
     slot = int((at - lo) / SLOT)
-    bot = params.bot_resolution if params.bot_resolution is not None else 0.0
+    bot = params.bot_resolution
+    if bot is None:
+        from apps.workforce.selectors import history_bot_share
+
+        bot = history_bot_share(client_id=run.client_id, start=run.week_start - timedelta(days=63), end=run.week_start)
     rev = erlang.reverse(
         agents=result.scheduled[slot] if slot < len(result.scheduled) else 0,
         volume=erlang.human_volume(volume=volume * params.volume_factor, bot_resolution=bot),

@@ -154,3 +154,11 @@ def test_reverse_recovers_the_service_level_of_a_headcount():
     assert rev.asa_s == pytest.approx(erlang.asa(13, 10.0, aht_s=180))
     shrunk = erlang.reverse(agents=20, volume=50, aht_s=180, target_s=20, shrinkage=0.35)
     assert shrunk.service_level == pytest.approx(rev.service_level)  # 20 scheduled -> 13 on the floor
+
+
+def test_erlang_a_batch_equals_the_scalar_search():
+    target = erlang.StaffingTarget(sl=0.8, target_s=30, max_occupancy=0.95, shrinkage=0.0)
+    rates = np.concatenate([[0.0, 0.01, 0.3], np.linspace(0.5, 5.0, 19)])
+    batch = erlang.required_agents_a_batch(rates, aht_s=300, patience_s=120, target=target)
+    scalar = [erlang.required_agents_a(arrival_rate=r, aht_s=300, patience_s=120, target=target).agents for r in rates]
+    assert list(batch) == scalar
