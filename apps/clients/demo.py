@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -188,13 +189,33 @@ def viewer_username(brand: DemoBrand) -> str:
     return f"viewer-{brand.code}"
 
 
-def _seed_user(*, username: str, email: str, superuser: bool, group: str | None):
-    user, created = get_user_model().objects.update_or_create(
+class _Passwords:
+    """Hashing is slow on purpose (~0.4 s each); the demo users share one hash of DEMO_PASSWORD, so a
+    run hashes once and a re-run verifies each distinct stored hash once."""
+
+    def __init__(self):
+        self._verdicts: dict[str, bool] = {}
+        self._encoded: str | None = None
+
+    def is_demo(self, encoded: str) -> bool:
+        if encoded not in self._verdicts:
+            self._verdicts[encoded] = bool(encoded) and check_password(DEMO_PASSWORD, encoded)
+        return self._verdicts[encoded]
+
+    def encoded(self) -> str:
+        if self._encoded is None:
+            self._encoded = make_password(DEMO_PASSWORD)
+            self._verdicts[self._encoded] = True
+        return self._encoded
+
+
+def _seed_user(*, username: str, email: str, superuser: bool, group: str | None, passwords: _Passwords):
+    user, _ = get_user_model().objects.update_or_create(
         username=username,
         defaults={"email": email, "is_staff": True, "is_superuser": superuser, "is_active": True},
     )
-    if created or not user.check_password(DEMO_PASSWORD):
-        user.set_password(DEMO_PASSWORD)
+    if not passwords.is_demo(user.password):
+        user.password = passwords.encoded()
         user.save(update_fields=["password"])
     user.groups.set([Group.objects.get(name=group)] if group else [])
     return user
@@ -248,11 +269,24 @@ def seed(ctx: DemoContext) -> None:
             )
     ctx.say(f"  {len(SITES)} sites, {len(BRANDS)} brands, {sum(len(b.stores) for b in BRANDS)} stores")
 
+    passwords = _Passwords()
     for label, username, group, superuser in STAFF_USERS:
-        _seed_user(username=username, email=f"{username}@tideline.example.com", superuser=superuser, group=group)
+        _seed_user(
+            username=username,
+            email=f"{username}@tideline.example.com",
+            superuser=superuser,
+            group=group,
+            passwords=passwords,
+        )
         ctx.logins.append((label, username, DEMO_PASSWORD))
     for brand in BRANDS:
         username = viewer_username(brand)
-        user = _seed_user(username=username, email=f"{username}@example.com", superuser=False, group=Role.CLIENT_VIEWER)
+        user = _seed_user(
+            username=username,
+            email=f"{username}@example.com",
+            superuser=False,
+            group=Role.CLIENT_VIEWER,
+            passwords=passwords,
+        )
         ClientMembership.objects.update_or_create(user=user, defaults={"client": clients[brand.code]})
         ctx.logins.append((f"Client viewer ({brand.name})", username, DEMO_PASSWORD))
