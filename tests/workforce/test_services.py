@@ -130,3 +130,19 @@ def test_a_brand_without_skilled_agents_gets_a_shortfall(brand_b, django_capture
     assert run.short_intervals and run.surge_needed > 0
     assert "no agent with the needed skill is available" in run.notes
     assert SolveRun.objects.filter(pk=run.pk, roster__shifts__isnull=True).exists()
+
+
+def test_time_given_to_another_brand_is_not_offered_again(planned, brand_a, brand_b):
+    from apps.workforce.models import AgentSkill
+
+    shift = planned.roster.shifts.select_related("agent").first()
+    AgentSkill.objects.create(agent=shift.agent, client=brand_b, channel="chat")
+    factories.make_store(client=brand_b, is_24h=True)
+    problem, _ = services.build_problem(client=brand_b, week_start=WEEK, demand=[1] * 672)
+    spec = next(a for a in problem.agents if a.id == shift.agent_id)
+    lo, _hi = services.week_bounds(WEEK)
+    first = int((shift.start - lo) / services.SLOT)
+    assert not (spec.available >> first) & 1
+    given = planned.roster.shifts.filter(agent=shift.agent)
+    assert spec.weekly_max == int(shift.agent.weekly_hours_max * 4) - sum(int(s.paid_hours * 4) for s in given)
+    assert spec.max_days == shift.agent.max_days_per_week - given.count()

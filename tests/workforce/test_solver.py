@@ -136,3 +136,24 @@ def test_every_solved_roster_breaks_no_hard_rule(problem):
     covered = result.scheduled
     for t, gap in result.short_slots:
         assert covered[t] + gap == problem.demand[t]
+
+
+def test_a_short_time_limit_still_returns_a_legal_roster():
+    from bench.roster import double11_demand, make_agents
+
+    demand = double11_demand(peak=60)
+    problem = RosterProblem(demand=demand, open_mask=ALL, agents=make_agents(200))
+    result = solve(problem, time_limit_s=1, workers=1)
+    assert result.status in {"OPTIMAL", "FEASIBLE", "LP_ROUNDED"}
+    assert result.assignments
+    assert check_roster(problem, result.assignments) == []
+    assert result.paid_hours >= result.lp_bound_hours * 0.999
+
+
+def test_quick_mode_keeps_the_lp_rounded_plan_and_its_bound():
+    problem = problem_with({t: 2 for t in range(40, 100)}, agents=6)
+    result = solve(problem, time_limit_s=3, exact=False)
+    assert result.status == "LP_ROUNDED"
+    assert result.short_slots == []
+    assert result.paid_hours >= result.lp_bound_hours
+    assert check_roster(problem, result.assignments) == []
