@@ -239,7 +239,7 @@ def run(*, scale: float = 1.0, quick: bool = False) -> dict:
         "extra": {
             "seconds": round(elapsed, 2),
             "qa seconds": round((qa_run.finished_at - qa_run.started_at).total_seconds(), 2),
-            "qa run": f"#{qa_run.pk} {qa_run.status}, {qa_run.scored} scored, {qa_run.unscorable} unscorable",
+            "qa run": f"#{qa_run.pk} {qa_run.status}, {qa_run.scored} scored, {qa_run.not_applicable} bot-only, {qa_run.unscorable} unscorable",
             "results": results,
             "hits": hits,
             "review items": queued,

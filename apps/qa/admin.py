@@ -497,7 +497,18 @@ class CalibrationSessionAdmin(ScopedAdmin):
 
 @admin.register(QARun)
 class QARunAdmin(ScopedAdmin):
-    list_display = ["id", "kind", "client", "status", "progress_done", "progress_total", "scored", "unscorable", "hits"]
+    list_display = [
+        "id",
+        "kind",
+        "client",
+        "status",
+        "progress_done",
+        "progress_total",
+        "scored",
+        "not_applicable",
+        "unscorable",
+        "hits",
+    ]
     list_filter = ["kind", "status"]
     list_select_related = ["client"]
     readonly_fields = [f.name for f in QARun._meta.fields]

@@ -55,7 +55,10 @@ def seed(ctx: DemoContext) -> None:
     for brand in brands:
         services.scorecard_install_default(client=brand)
     run = services.qa_sweep_unscored()
-    ctx.say(f"  QA: {run.scored} scored, {run.unscorable} unscorable, {run.hits} hits, {run.skipped} already scored")
+    ctx.say(
+        f"  QA: {run.scored} scored, {run.not_applicable} bot-only (not applicable), {run.unscorable} unscorable, "
+        f"{run.hits} hits, {run.skipped} already scored"
+    )
     qa = _user("qa")
     manager = _user("manager")
     if qa is None or not brands:
@@ -65,7 +68,9 @@ def seed(ctx: DemoContext) -> None:
         for brand in brands:
             if _dispute_example(brand, manager, qa):
                 break
-    _calibration_example(ctx, brands[0], qa)
+    for brand in brands:
+        if _calibration_example(ctx, brand, qa):
+            break
 
 
 def _review_example(ctx: DemoContext, qa) -> None:
@@ -114,17 +119,17 @@ def _dispute_example(brand: Client, manager, qa) -> bool:
     return True
 
 
-def _calibration_example(ctx: DemoContext, brand: Client, qa) -> None:
+def _calibration_example(ctx: DemoContext, brand: Client, qa) -> bool:
     if CalibrationSession.objects.filter(name=CALIBRATION_NAME).exists():
-        return
-    reviewer = _second_reviewer(ctx)
+        return True
     results = list(
         QAResult.objects.filter(scorecard__client=brand, scorecard__is_active=True, status=ResultStatus.SCORED)
         .select_related("conversation__store", "scorecard")
         .order_by("id")[:400]
     )
-    if len(results) < 10:
-        return
+    if len(results) < 6:
+        return False
+    reviewer = _second_reviewer(ctx)
     rng = ctx.rng("qa-calibration")
     failing = [r for r in results if not r.passed][:10]
     passing = [r for r in results if r.passed][: 20 - len(failing)]
@@ -141,3 +146,4 @@ def _calibration_example(ctx: DemoContext, brand: Client, qa) -> None:
                 session=session, conversation=r.conversation, reviewer=user, passed=verdict, score=r.score
             )
     services.calibration_close(session=session, actor=qa)
+    return True

@@ -143,6 +143,7 @@ class QARun(TrackedRun):
     kind = models.CharField(_("kind"), max_length=16, default="import")
     scored = models.PositiveIntegerField(_("scored"), default=0)
     unscorable = models.PositiveIntegerField(_("unscorable"), default=0)
+    not_applicable = models.PositiveIntegerField(_("not applicable (bot only)"), default=0)
     skipped = models.PositiveIntegerField(_("already scored"), default=0)
     hits = models.PositiveIntegerField(_("hits"), default=0)
 

@@ -293,7 +293,7 @@ def score_conversation_batch(
     already has a result for that scorecard version is skipped (unique (conversation, scorecard))."""
     from apps.conversations.models import Conversation, Message
 
-    counts = {"scored": 0, "unscorable": 0, "skipped": 0, "hits": 0}
+    counts = {"scored": 0, "unscorable": 0, "not_applicable": 0, "skipped": 0, "hits": 0}
     convs = list(
         Conversation.objects.filter(pk__in=conversation_ids).values_list(
             "pk",
@@ -392,10 +392,7 @@ def _score_rows(card: Scorecard, rows: list, qa_run: QARun | None, counts: dict,
             result_id = mine.get(res.key)
             if result_id is None:
                 continue
-            if res.status == engine.STATUS_UNSCORABLE:
-                counts["unscorable"] += 1
-            else:
-                counts["scored"] += 1
+            counts[res.status] += 1
             for h in res.hits:
                 hit_rows.append(
                     (result_id, rule_ids[h.rule], h.severity, h.message_index, h.start, h.end, h.excerpt[:255])
@@ -439,7 +436,7 @@ def _queue_reviews(cur, card: Scorecard, outcomes, mine: dict[int, int], now) ->
 
 def _run_over(run: QARun, ids: list[int], scorecard: Scorecard | None = None) -> QARun:
     run_start(run, total=len(ids))
-    totals = {"scored": 0, "unscorable": 0, "skipped": 0, "hits": 0}
+    totals = {"scored": 0, "unscorable": 0, "not_applicable": 0, "skipped": 0, "hits": 0}
     try:
         for i in range(0, len(ids), BATCH_SIZE):
             counts = score_conversation_batch(conversation_ids=ids[i : i + BATCH_SIZE], scorecard=scorecard, qa_run=run)
