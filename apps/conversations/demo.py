@@ -193,7 +193,8 @@ def store_lines(
     stats: Counter | None = None,
     pii_sink: list[str] | None = None,
 ):
-    """Yield the canonical JSONL lines of one store's chats over the demo period, in time order."""
+    """Yield one store's chats over the demo period in time order: per chat, its canonical JSONL
+    lines (each ending in a newline)."""
     rng = ctx.rng(f"conversations.demo:{store.platform}:{store.shop_id}")
     picker = _AgentPicker(team)
     prefix = PLATFORM_PREFIX[store.platform]
@@ -243,12 +244,12 @@ def store_lines(
             head = f'{{"platform":{platform},"shop":{shop},"conversation_id":"{conversation_id}",'
             buyer_json = text(buyer)
             agent_json = text(agent or "")
-            for i, turn in enumerate(dialogue.turns, start=1):
-                yield (
-                    f'{head}"message_id":"{conversation_id}-{i:02d}","sent_at":"{_iso(day, start + turn.at)}",'
-                    f'"sender_role":"{turn.role}","agent":{agent_json if turn.role == "agent" else EMPTY},'
-                    f'"buyer":{buyer_json},"msg_type":"{turn.msg_type}","content":{text(turn.content)}}}'
-                )
+            yield "".join(
+                f'{head}"message_id":"{conversation_id}-{i:02d}","sent_at":"{_iso(day, start + turn.at)}",'
+                f'"sender_role":"{turn.role}","agent":{agent_json if turn.role == "agent" else EMPTY},'
+                f'"buyer":{buyer_json},"msg_type":"{turn.msg_type}","content":{text(turn.content)}}}\n'
+                for i, turn in enumerate(dialogue.turns, start=1)
+            )
 
 
 def _source_digest() -> str:
@@ -272,31 +273,68 @@ def store_file(ctx: DemoContext, store: DemoStore, source_digest: str) -> Path:
     return demo_dir(ctx) / name
 
 
+def store_parts(path: Path) -> list[Path]:
+    """The files of a store: `path`, then any overflow parts `<stem>.2.jsonl`, `<stem>.3.jsonl`, …"""
+    extra = [p for p in path.parent.glob(f"{path.stem}.*.jsonl") if p.stem.rsplit(".", 1)[-1].isdigit()]
+    return [path, *sorted(extra, key=lambda p: int(p.stem.rsplit(".", 1)[-1]))]
+
+
 def write_store_file(
-    ctx: DemoContext, brand: DemoBrand, store: DemoStore, team: list[AgentSpec], path: Path
+    ctx: DemoContext,
+    brand: DemoBrand,
+    store: DemoStore,
+    team: list[AgentSpec],
+    path: Path,
+    max_bytes: int | None = None,
 ) -> Counter:
-    """Write the store's file atomically (a temporary file renamed into place); return its stats."""
+    """Write the store's file; return its stats.
+
+    A store whose chats would exceed `max_bytes` (default: the importer's upload limit, with some
+    headroom) continues in overflow parts, split between chats. Every part is written to a temporary
+    file and renamed into place, `path` itself last, so an existing `path` means a complete set.
+    """
+    limit = max_bytes or int(settings.TIDELINE_MAX_UPLOAD_BYTES * 0.9)
     path.parent.mkdir(parents=True, exist_ok=True)
     stats: Counter = Counter()
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.part")  # concurrent runs write their own temp file
-    with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-        batch: list[str] = []
-        for line in store_lines(ctx, brand, store, team, stats):
-            batch.append(line)
-            if len(batch) >= 20_000:
-                fh.write("\n".join(batch) + "\n")
+    written: list[tuple[Path, Path]] = []  # (temporary, final)
+
+    def open_part(n: int):
+        final = path if n == 1 else path.with_name(f"{path.stem}.{n}.jsonl")
+        tmp = final.with_name(f".{final.stem}.{os.getpid()}.part")  # concurrent runs write their own
+        written.append((tmp, final))
+        return tmp.open("wb")
+
+    part, size = 1, 0
+    fh = open_part(part)
+    try:
+        batch: list[bytes] = []
+        for block in store_lines(ctx, brand, store, team, stats):
+            data = block.encode("utf-8")
+            if size and size + len(data) > limit:
+                fh.write(b"".join(batch))
                 batch.clear()
-        if batch:
-            fh.write("\n".join(batch) + "\n")
-    tmp.replace(path)
+                fh.close()
+                part, size = part + 1, 0
+                fh = open_part(part)
+            batch.append(data)
+            size += len(data)
+            if len(batch) >= 2_000:
+                fh.write(b"".join(batch))
+                batch.clear()
+        fh.write(b"".join(batch))
+    finally:
+        fh.close()
+    keep = {final for _tmp, final in written}
+    for tmp, final in reversed(written):  # `path` (part 1) last
+        tmp.replace(final)
     for stale in path.parent.glob(f"{store.platform}-{store.shop_id}-*.jsonl"):
-        if stale != path:
+        if stale not in keep:
             stale.unlink(missing_ok=True)
     return stats
 
 
 def generate_files(ctx: DemoContext) -> list[tuple[DemoBrand, DemoStore, Path, bool]]:
-    """Make sure each store's file exists; returns (brand, store, path, generated now)."""
+    """Make sure each store's file exists; returns (brand, store, path, generated now) per file."""
     teams = brand_teams(ctx.seed)
     digest = _source_digest()
     out = []
@@ -310,7 +348,7 @@ def generate_files(ctx: DemoContext) -> list[tuple[DemoBrand, DemoStore, Path, b
                     f"  wrote {path.name}: {stats['conversations']} chats, {stats['messages']} messages, "
                     f"bot {stats['handled:bot'] / max(stats['conversations'], 1):.0%}"
                 )
-            out.append((brand, store, path, fresh))
+            out += [(brand, store, part, fresh) for part in store_parts(path)]
     return out
 
 

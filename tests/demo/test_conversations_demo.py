@@ -151,3 +151,20 @@ def test_the_step_refuses_to_run_without_the_demo_agents(make_ctx, var_dir):
     clients_demo.seed(make_ctx())
     with pytest.raises(RuntimeError, match="workforce.demo_agents"):
         conv_demo.seed(make_ctx(scale=SCALE))
+
+
+def test_a_store_too_big_for_one_upload_continues_in_parts_split_between_chats(make_ctx, tmp_path):
+    ctx = make_ctx(scale=SCALE)
+    brand = BRANDS[0]
+    store = brand.stores[0]
+    team = brand_teams(ctx.seed)[brand.code]
+    whole = tmp_path / "whole" / "s-whole.jsonl"
+    conv_demo.write_store_file(ctx, brand, store, team, whole)
+    split = tmp_path / "split" / "s-split.jsonl"
+    conv_demo.write_store_file(ctx, brand, store, team, split, max_bytes=150_000)
+    parts = conv_demo.store_parts(split)
+    assert len(parts) > 2
+    assert all(p.stat().st_size <= 150_000 for p in parts)
+    assert b"".join(p.read_bytes() for p in parts) == whole.read_bytes()
+    ids = [{json.loads(line)["conversation_id"] for line in p.read_text("utf-8").splitlines()} for p in parts]
+    assert all(not (a & b) for i, a in enumerate(ids) for b in ids[i + 1 :])
