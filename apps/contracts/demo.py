@@ -55,8 +55,8 @@ PLANS = [
                 "name": "人工会话（阶梯累进）",
                 "metric": "human_conversations",
                 "model": "graduated",
-                "included_quantity": D(2000),
-                "tiers": [(0, 3000, "1.50"), (3000, 10000, "1.20"), (10000, None, "0.95")],
+                "included_quantity": D(100),
+                "tiers": [(0, 300, "1.50"), (300, 1000, "1.20"), (1000, None, "0.95")],
                 "peak": {"multiplier": D("1.5")},
             },
             {
@@ -96,14 +96,14 @@ PLANS = [
     {
         "name": "按量计费 + 月度保底",
         "base": "8000",
-        "minimum": "60000",
+        "minimum": "12000",
         "charges": [
             {
                 "code": "human",
                 "name": "人工会话",
                 "metric": "human_conversations",
                 "unit_price": D("1.20"),
-                "included_quantity": D(500),
+                "included_quantity": D(50),
             },
         ],
         "sla": [],
@@ -253,6 +253,29 @@ def _roster_available() -> bool:
     return hasattr(module, "worked_hours_by_day") and hasattr(module, "surge_seats_by_day")
 
 
+# The Double 11 surge the first brand ordered: temporary seats per day, 9–12 Nov.
+SURGE_ORDER = {date(2026, 11, 9): 4, date(2026, 11, 10): 10, date(2026, 11, 11): 16, date(2026, 11, 12): 8}
+
+
+def _surge_order(contract: Contract, *, actor) -> None:
+    """Post the ordered surge seats through the usage API path when the roster shows none."""
+    from apps.contracts.models import UsageRecord
+
+    if UsageRecord.objects.filter(contract=contract, metric="surge_seat_days", source="roster").exists():
+        return
+    rows = [
+        {
+            "contract": contract.code,
+            "metric": "surge_seat_days",
+            "source_key": f"double11-order:{day.isoformat()}",
+            "quantity": seats,
+            "occurred_at": _at(day, 9).isoformat(),
+        }
+        for day, seats in SURGE_ORDER.items()
+    ]
+    services.usage_record_bulk(rows=rows, actor=actor, late=True)
+
+
 def _actor():
     return get_user_model().objects.filter(groups__name=Role.ACCOUNT_MANAGER).order_by("pk").first()
 
@@ -275,6 +298,7 @@ def seed(ctx) -> None:
             services.usage_derive_from_roster(contract=contract, start=OCTOBER, end=DECEMBER)
     if not roster:
         ctx.say("  workforce selectors missing: agent-hours and surge seats not derived")
+    _surge_order(contracts[0], actor=_actor())
     actor = _actor()
     for month, issue_at, paid_at in (
         (OCTOBER, _at(date(2026, 11, 3)), _at(date(2026, 11, 20), 15)),
