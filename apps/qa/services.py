@@ -308,7 +308,8 @@ def score_conversation_batch(
     )
     if not convs:
         return counts
-    cards = {c[1]: scorecard for c in convs} if scorecard else _active_scorecards(c[1] for c in convs)
+    # an explicit scorecard version scores only its own brand's conversations
+    cards = {scorecard.client_id: scorecard} if scorecard else _active_scorecards(c[1] for c in convs)
     by_card: dict[int, list] = defaultdict(list)
     for c in convs:
         card = cards.get(c[1])

@@ -218,3 +218,9 @@ def test_calibration_agreement_and_kappa(card, brand_a, qa_supervisor):
     services.calibration_close(session=session)
     session.refresh_from_db()
     assert (str(session.agreement), str(session.kappa)) == ("0.7500", "0.5000")
+
+
+def test_explicit_scorecard_skips_other_brands(card, brand_a, brand_b):
+    other = make_conversation(client=brand_b, messages=BAD)
+    counts = services.score_conversation_batch(conversation_ids=[other.pk], scorecard=card)
+    assert (counts["scored"], QAResult.objects.filter(conversation=other).count()) == (0, 0)
