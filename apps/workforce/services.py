@@ -214,9 +214,16 @@ def requirement_plan(*, client, week_start: date, params: PlanParams) -> list[In
     target = erlang.StaffingTarget(
         sl=params.sl, target_s=params.target_s, max_occupancy=params.max_occupancy, shrinkage=params.shrinkage
     )
+    open_mask = _open_mask(client, WEEK_SLOTS)
+    closed = erlang.Staffing(load=0.0, agents=0, scheduled=0, service_level=0.0, asa_s=0.0, occupancy=0.0)
     out = []
     for at, (volume, aht) in sorted(volumes.items()):
         human = erlang.human_volume(volume=volume * params.volume_factor, bot_resolution=bot)
+        slot = int((at - lo) / SLOT)
+        if not (open_mask >> slot) & 1:
+            # the shop is closed: nobody is staffed; the chats wait for the opening (or the bot)
+            out.append(IntervalNeed(at, volume, human, closed))
+            continue
         staffing = erlang.required_agents_interval(
             volume=human, aht_s=aht, target=target, concurrency=params.concurrency, patience_s=params.patience_s
         )

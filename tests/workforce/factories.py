@@ -22,8 +22,10 @@ def skilled_agents(client, count: int, *, site=None, **extra):
     return agents
 
 
-def chat_history(store, *, start: date, days: int, per_day: int, bot_share: float = 0.5, seed: int = 1):
-    """Conversations with a daytime shape: most between 09:00 and 23:00 local."""
+def chat_history(
+    store, *, start: date, days: int, per_day: int, bot_share: float = 0.5, seed: int = 1, earliest: int = 9 * 60
+):
+    """Conversations with a daytime shape: from ``earliest`` (minutes after midnight) to 23:00 local."""
     rng = random.Random(seed)
     tz = timezone.get_default_timezone()
     rows = []
@@ -32,7 +34,7 @@ def chat_history(store, *, start: date, days: int, per_day: int, bot_share: floa
         day = start + timedelta(days=d)
         for _ in range(per_day):
             n += 1
-            minute = int(rng.triangular(9 * 60, 23 * 60, 15 * 60))
+            minute = int(rng.triangular(earliest, 23 * 60, 15 * 60))
             at = timezone.make_aware(datetime.combine(day, time(minute // 60, minute % 60)), tz)
             bot = rng.random() < bot_share
             rows.append(

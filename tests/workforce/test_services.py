@@ -146,3 +146,18 @@ def test_time_given_to_another_brand_is_not_offered_again(planned, brand_a, bran
     given = planned.roster.shifts.filter(agent=shift.agent)
     assert spec.weekly_max == int(shift.agent.weekly_hours_max * 4) - sum(int(s.paid_hours * 4) for s in given)
     assert spec.max_days == shift.agent.max_days_per_week - given.count()
+
+
+def test_no_requirement_while_every_store_is_closed(brand_b):
+    from datetime import time
+
+    store = factories.make_store(client=brand_b, opens_at=time(8), closes_at=time(0))
+    chat_history(store, start=WEEK - timedelta(days=14), days=14, per_day=400, seed=9, earliest=0)
+    services.forecast_build(client=brand_b, week_start=WEEK)
+    needs = services.requirement_plan(client=brand_b, week_start=WEEK, params=services.PlanParams())
+    by_hour = {}
+    for n in needs:
+        by_hour.setdefault(n.at.astimezone(services.local_tz()).hour, []).append(n.staffing.scheduled)
+    assert all(v == 0 for h in range(8) for v in by_hour[h])
+    assert sum(n.human_volume for n in needs if n.at.astimezone(services.local_tz()).hour < 8) > 10
+    assert any(v > 0 for v in by_hour[15])
