@@ -257,6 +257,8 @@ def _run(*, scale: float, quick: bool, import_file, succeeded) -> dict:
             "reimport_rows_written": again.messages_imported + again.conversations_imported,
             "reimport_duplicates": again.duplicates,
             "reimport_seconds": round(reimport_elapsed, 2),
+            "import_phase_seconds": getattr(first, "phase_seconds", {}),
+            "reimport_phase_seconds": getattr(again, "phase_seconds", {}),
             "goal": ">= 20,000 messages/s; re-import writes 0 rows",
         },
     }

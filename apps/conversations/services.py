@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -180,14 +181,16 @@ def import_run_execute(*, run_id: int, path: Path | str | None = None, progress:
         encoding=outcome.encoding,
     )
     logger.info(
-        "import run %s: %s rows, %s conversations and %s messages imported, %s duplicates, %s rejected",
+        "import run %s: %s rows, %s conversations and %s messages imported, %s duplicates, %s rejected; seconds %s",
         run.pk,
         outcome.rows_read,
         outcome.conversations_imported,
         outcome.messages_imported,
         outcome.duplicates,
         outcome.rejected,
+        outcome.phase_seconds,
     )
+    run.phase_seconds = outcome.phase_seconds  # not stored: for the benchmark and the command
     audit_record(
         actor=run.created_by,
         action="conversations.imported",
@@ -255,6 +258,7 @@ class _Outcome:
     sha256: str
     encoding: str
     pii_counts: dict[str, int] = field(default_factory=dict)
+    phase_seconds: dict[str, float] = field(default_factory=dict)
 
 
 class _Importer:
@@ -270,6 +274,8 @@ class _Importer:
         self.sha256 = ""
         self.encoding = ""
         self.pii_counts: dict[str, int] = {}
+        self.phase_seconds: dict[str, float] = {}
+        self._lap_at = time.perf_counter()
         self.platform: str | None = None
         self.stores: dict[str, int | None] = {}
         self.store_clients: dict[int, int] = {}
@@ -288,6 +294,13 @@ class _Importer:
         self.c_buyer: list[str] = []
         self.c_rows: list[list[int]] = []
 
+    def _lap(self, phase: str | None = None) -> None:
+        """Record the seconds since the previous lap under `phase` (phase_seconds, logged per run)."""
+        now = time.perf_counter()
+        if phase is not None:
+            self.phase_seconds[phase] = round(self.phase_seconds.get(phase, 0.0) + now - self._lap_at, 3)
+        self._lap_at = now
+
     # -- errors
     def reject(self, row, field_name, reason) -> None:
         self.rejected += 1
@@ -296,13 +309,16 @@ class _Importer:
 
     def execute(self) -> _Outcome:
         try:
+            self._lap()
             self._read()
+            self._lap("read")
         except FileError as exc:
             self.reject(exc.error.row, exc.error.field, exc.error.reason)
             raise _Rejected from None
         if self.rejected and not self.run.skip_bad_rows:
             raise _Rejected
         self._group()
+        self._lap("group")
         if self.rejected and not self.run.skip_bad_rows:
             raise _Rejected
         if not self.c_rows or not any(self.c_rows):
@@ -314,6 +330,7 @@ class _Importer:
                 # run's rows, never consistency, so the commit need not wait for the WAL flush.
                 cur.execute("SET LOCAL synchronous_commit = off")
             new_conversations, inserted = self._write()
+        self._lap("commit")
         return _Outcome(
             rows_read=self.rows_read,
             conversations_imported=new_conversations,
@@ -324,6 +341,7 @@ class _Importer:
             sha256=self.sha256,
             encoding=self.encoding,
             pii_counts=self.pii_counts,
+            phase_seconds=self.phase_seconds,
         )
 
     # -- phase 1: read, validate, mask
@@ -529,6 +547,7 @@ class _Importer:
                 conv_lines,
             )
             del conv_lines
+            self._lap("prepare")
             cur.execute("ANALYZE tl_import_conv")
             cur.execute(
                 "INSERT INTO conversations_conversation (store_id, platform_conversation_id, channel, started_at, "
@@ -555,6 +574,7 @@ class _Importer:
             known: list = []
             inserted = 0
             to_text = _timestamp_text
+            self._lap("conversations")
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             raw = cur.cursor
             with raw.copy(f"COPY conversations_message {columns} FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
@@ -580,6 +600,7 @@ class _Importer:
                 if chunk:
                     copy.write("".join(chunk).encode("utf-8"))
             cur.execute("SET CONSTRAINTS ALL DEFERRED")
+            self._lap("messages")
             inserted_by_conv: dict[int, int] = {}
             if known:
                 stored = _stored_keys(cur, [conv_id for conv_id, _ in known])
@@ -610,6 +631,7 @@ class _Importer:
                 inserted += sum(inserted_by_conv.values())
             if inserted_by_conv:
                 _recompute_merged(cur, list(inserted_by_conv), run_id=self.run.pk)
+            self._lap("known_messages")
         return len(new_ids), inserted
 
 
