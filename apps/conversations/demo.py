@@ -199,6 +199,7 @@ def store_lines(
     picker = _AgentPicker(team)
     prefix = PLATFORM_PREFIX[store.platform]
     bot = BOT_NAMES.get(brand.code, f"{brand.short}小助手")
+    recent_buyers: list[str] = []
     text = encode_basestring  # a JSON string literal, UTF-8 kept as is (the C encoder of json.dumps)
     platform, shop = text(str(store.platform)), text(store.shop_id)
     for day in _days(ctx):
@@ -230,7 +231,13 @@ def store_lines(
                 load=hour_load(day, hour) * strain,
             )
             conversation_id = f"{prefix}{day:%y%m%d}{seq:05d}"
-            buyer = demo_dialogues.buyer_nick(rng, store.platform)
+            if recent_buyers and rng.random() < (0.25 if plan.phase == "post" else 0.12):
+                buyer = recent_buyers[rng.randrange(len(recent_buyers))]  # a shopper coming back
+            else:
+                buyer = demo_dialogues.buyer_nick(rng, store.platform)
+                recent_buyers.append(buyer)
+                if len(recent_buyers) > 4000:
+                    del recent_buyers[:1000]
             if pii_sink is not None:
                 pii_sink.extend(dialogue.pii)
             if stats is not None:

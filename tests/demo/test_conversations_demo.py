@@ -161,10 +161,16 @@ def test_a_store_too_big_for_one_upload_continues_in_parts_split_between_chats(m
     whole = tmp_path / "whole" / "s-whole.jsonl"
     conv_demo.write_store_file(ctx, brand, store, team, whole)
     split = tmp_path / "split" / "s-split.jsonl"
-    conv_demo.write_store_file(ctx, brand, store, team, split, max_bytes=150_000)
+    conv_demo.write_store_file(ctx, brand, store, team, split, max_bytes=100_000)
     parts = conv_demo.store_parts(split)
     assert len(parts) > 2
-    assert all(p.stat().st_size <= 150_000 for p in parts)
+    assert all(p.stat().st_size <= 100_000 for p in parts)
     assert b"".join(p.read_bytes() for p in parts) == whole.read_bytes()
     ids = [{json.loads(line)["conversation_id"] for line in p.read_text("utf-8").splitlines()} for p in parts]
     assert all(not (a & b) for i, a in enumerate(ids) for b in ids[i + 1 :])
+
+
+def test_some_shoppers_come_back(seeded):
+    per_buyer = Counter(Conversation.objects.values_list("store_id", "buyer_pseudonym"))
+    returning = sum(1 for n in per_buyer.values() if n > 1)
+    assert 0 < returning < len(per_buyer) / 3
