@@ -157,6 +157,42 @@ def volume_section(*, client_id: int, start: date, end: date, staffing) -> d.Vol
 
 
 SEVERITY_LABELS = {"critical": "Critical", "major": "Major", "minor": "Minor"}
+# Bonus, alert and helper rules are not violations: alerts show up as high-risk cases instead.
+VIOLATION_SEVERITIES = frozenset(SEVERITY_LABELS)
+HIGH_RISK_SHOWN = 12
+REVIEW_LABELS = {
+    "open": "Awaiting review",
+    "confirmed": "Confirmed",
+    "dismissed": "Dismissed",
+    "not_queued": "Alert only",
+}
+DISPUTE_LABELS = {
+    "open": "dispute open",
+    "accepted": "dispute accepted",
+    "partly accepted": "dispute partly accepted",
+    "rejected": "dispute rejected",
+}
+
+
+def qa_action_text(action: str) -> str:
+    """QA's 'what was done' (English phrases joined by '; ') in the report's language."""
+    parts = []
+    for part in (action or "").split("; "):
+        head, sep, comment = part.partition(": ")
+        if head == "confirmed by QA":
+            text = _("confirmed by QA")
+        elif head == "dismissed by QA":
+            text = _("dismissed by QA")
+        elif head == "awaiting review":
+            text = _("awaiting review")
+        elif head == "alert sent to the shift lead":
+            text = _("alert sent to the shift lead")
+        elif head.startswith("dispute ") and head in DISPUTE_LABELS:
+            text = _(DISPUTE_LABELS[head])
+        else:
+            text = head
+        parts.append(text + (f"：{comment}" if sep and comment else ""))
+    return "；".join(p for p in parts if p)
 
 
 def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
@@ -167,7 +203,7 @@ def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
     if not summary or not _get(summary, "scored"):
         return None
     by_rule = sorted(_get(summary, "by_rule", []) or [], key=lambda r: (-int(_get(r, "hits", 0)), _get(r, "rule_code")))
-    total_hits = sum(int(_get(r, "hits", 0)) for r in by_rule)
+    total_hits = sum(int(_get(r, "hits", 0)) for r in by_rule if str(_get(r, "severity", "")) in VIOLATION_SEVERITIES)
     violations = [
         d.RuleHits(
             rule_code=str(_get(r, "rule_code", "")),
@@ -180,7 +216,7 @@ def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
             severity_label=_(SEVERITY_LABELS.get(str(_get(r, "severity", "")), str(_get(r, "severity", "")))),
         )
         for r in by_rule
-        if int(_get(r, "hits", 0))
+        if int(_get(r, "hits", 0)) and str(_get(r, "severity", "")) in VIOLATION_SEVERITIES
     ]
     tz = timezone.get_default_timezone()
     high_risk = [
@@ -189,10 +225,10 @@ def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
             started_at=timezone.localtime(_get(c, "started_at"), tz) if _get(c, "started_at") else None,
             rule_name=str(_get(c, "rule_name", "")),
             excerpt=str(_get(c, "excerpt", "")),
-            review_status=str(_get(c, "review_status", "")),
-            action=str(_get(c, "action", "") or ""),
+            review_status=_(REVIEW_LABELS.get(str(_get(c, "review_status", "")), str(_get(c, "review_status", "")))),
+            action=qa_action_text(str(_get(c, "action", "") or "")),
         )
-        for c in (_get(summary, "high_risk", []) or [])
+        for c in (_get(summary, "high_risk", []) or [])[:HIGH_RISK_SHOWN]
     ]
     disputes = {k: int(v or 0) for k, v in (_get(summary, "disputes", {}) or {}).items()}
     for key in ("filed", "accepted", "partly_accepted", "rejected", "open"):
@@ -497,6 +533,8 @@ def assemble_client_report(
         staffing_raw = staffing_summary(client_id=client.pk, start=start, end=end)
         volume = volume_section(client_id=client.pk, start=start, end=end, staffing=staffing_raw)
         qa = qa_section(client_id=client.pk, start=start, end=end)
+        if qa is not None and volume is not None:
+            qa.human_conversations = volume.human_handled
         staffing = staffing_section(staffing_raw)
         promo = promo_section(client_id=client.pk, start=start, end=end, volume=volume, staffing=staffing)
         topics = topics_section(client_id=client.pk, start=start, end=end) if volume is not None else None

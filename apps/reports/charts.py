@@ -345,8 +345,10 @@ def horizontal_bar_chart(
     colors: Sequence[str] | None = None,
     width: int = 680,
     value_suffix: str = "",
+    legend: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """One bar per category with its value printed at the bar's end (e.g. the violation mix)."""
+    """One bar per category with its value printed at the bar's end (e.g. the violation mix);
+    `legend` names what the bar colours mean, as (label, colour) pairs."""
     row_h = 24
     label_w = int(max([_text_width(label, 11) for label in labels] + [60])) + 12
     height = 40 + row_h * max(len(labels), 1) + 10
@@ -369,5 +371,6 @@ def horizontal_bar_chart(
     )
     if title:
         frame.parts.append(_text(0, 16, title, size=13, weight="bold"))
+    _legend(frame, [Series(label, (), color=color) for label, color in legend], "")
     frame.parts.append("</svg>")
     return "".join(frame.parts)

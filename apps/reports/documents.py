@@ -158,12 +158,15 @@ class QASection:
     high_risk: list[HighRiskCase]
     disputes: dict[str, int]
     coaching: list[CoachingRow]
+    human_conversations: int | None = None  # QA checks the human-handled ones; bot-only chats are N/A
 
     @property
     def coverage(self) -> Decimal | None:
-        if not self.conversations:
+        """Share of the human-handled conversations that QA scored or marked unscorable."""
+        base = self.human_conversations if self.human_conversations is not None else self.conversations
+        if not base:
             return None
-        return (Decimal(self.scored) / Decimal(self.conversations)).quantize(Decimal("0.0001"))
+        return min(Decimal(1), (Decimal(self.scored + self.unscorable) / Decimal(base))).quantize(Decimal("0.0001"))
 
     @property
     def total_hits(self) -> int:

@@ -96,7 +96,7 @@ def _line_note(line) -> str:
     notes = []
     if line.kind == "peak" and details.get("window"):
         notes.append(str(details["window"]))
-    if details.get("included"):
+    if details.get("included") and Decimal(str(details["included"])) > 0:
         notes.append(_("included in the base fee: %(n)s") % {"n": num(Decimal(str(details["included"])))})
     return " · ".join(notes)
 

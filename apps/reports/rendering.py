@@ -155,6 +155,11 @@ def report_charts(report: ClientReport) -> dict[str, str]:
             values=[v.hits for v in top],
             colors=[severity_color.get(v.severity, charts.PALETTE[0]) for v in top],
             title=_("Violation mix (hits per rule)"),
+            legend=[
+                (_("Critical"), charts.PALETTE[3]),
+                (_("Major"), charts.PALETTE[2]),
+                (_("Minor"), charts.PALETTE[0]),
+            ],
         )
     staffing = report.staffing
     if staffing and staffing.days:
