@@ -52,7 +52,7 @@ class DemoContext:
 def demo_run(ctx: DemoContext, *, only: list[str] | None = None) -> DemoContext:
     for path in STEPS:
         short = path.removeprefix("apps.")
-        if only and short not in only:
+        if only and not any(short == name or short.split(".")[0] == name for name in only):
             continue
         try:
             module = importlib.import_module(path)
