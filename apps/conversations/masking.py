@@ -2,7 +2,7 @@
 
 Pure: no Django, no I/O. `mask_pii(text)` replaces
 
-* mainland mobile numbers ``1[3-9]\\d{9}`` (optionally ``+86``/``86``, spaces or hyphens such as
+* mainland mobile numbers ``1[3-9]\\d{9}`` (optionally ``+86``/``0086``/``86-``, spaces or hyphens such as
   ``138-1234-5678``), never a slice of a longer digit run, by ``[手机号]``;
 * 18-digit resident ID numbers whose GB 11643-1999 check character is right (``X`` allowed) by
   ``[身份证号]``;
@@ -42,8 +42,8 @@ _ID_CHECK = "10X98765432"
 # 16-19 digits, plain or grouped by four with single spaces/hyphens.
 _CARD_RE = re.compile(r"(?<![\d-])(?:\d{4}[ -]){3}\d{4}(?:[ -]?\d{1,3})?(?![\d])|(?<!\d)\d{16,19}(?!\d)")
 
-# Mobile: optional +86/0086/86 country prefix, then 1[3-9]x xxxx xxxx with optional separators.
-_PHONE_RE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)")
+# Mobile: optional +86 / 0086 / "86 " country prefix (a bare 86 would make a 13-digit run), then 1[3-9]x xxxx xxxx with optional separators.
+_PHONE_RE = re.compile(r"(?<![\d+])(?:(?:\+|00)86[ -]?|86[ -])?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)")
 
 _PROVINCES = (
     "黑龙江|内蒙古|北京|天津|上海|重庆|河北|山西|辽宁|吉林|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"

@@ -150,3 +150,8 @@ def test_address_after_a_verb_keeps_the_verb():
 
 def test_verification_code_is_not_masked():
     assert mask_pii("请把验证码 483920 发给我").text == "请把验证码 483920 发给我"
+
+
+def test_thirteen_digit_run_starting_with_86_is_not_a_phone():
+    assert mask_pii("订单8613000000000").text == "订单8613000000000"
+    assert mask_pii("电话0086 13812345678").text == f"电话{PHONE_MASK}"
