@@ -75,6 +75,14 @@ def run(*, scale: float, quick: bool) -> dict:
     result = solve(problem, time_limit_s=10 if quick else 50)
     wall = time.perf_counter() - started
     breaks = check_roster(problem, result.assignments)
+    starts: dict[int, set[int]] = {}
+    nights: dict[int, int] = {}
+    for a in result.assignments:
+        starts.setdefault(a.agent_id, set()).add(a.start % 96)
+        night = any((t % 96) >= 88 or (t % 96) < 32 for t in range(a.start, a.end))
+        nights[a.agent_id] = nights.get(a.agent_id, 0) + int(night)
+    multi = [s for aid, s in starts.items() if sum(1 for x in result.assignments if x.agent_id == aid) > 1]
+    same_start = sum(1 for s in multi if len(s) == 1) / len(multi) if multi else 1.0
     over = (result.paid_hours / result.lp_bound_hours - 1) if result.lp_bound_hours else 0.0
     return {
         "size": f"peak {peak}, {n_agents} agents, {horizon} slots",
@@ -96,5 +104,8 @@ def run(*, scale: float, quick: bool) -> dict:
             "unassigned_shifts": len(result.unassigned),
             "short_slots": len(result.short_slots),
             "hard_rule_breaks": len(breaks),
+            "agents_rostered": len(starts),
+            "same_start_all_week_share": round(same_start, 3),
+            "max_night_shifts_per_agent": max(nights.values(), default=0),
         },
     }

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 SLOTS_PER_DAY = 96
 SLOT_MINUTES = 15
 SMALL_PEAK = 12  # at most this many agents at once: variants on a 30-minute grid
+CANDIDATES = 6  # agents of a type weighed per shift (same start time, preferred start)
 
 
 @dataclass(frozen=True)
@@ -563,8 +564,8 @@ def assign_agents(problem: RosterProblem, counts: dict[Variant, int]) -> tuple[l
                 heapq.heappush(ready[ti], (order, si))
             # pop until an agent that may legally work this shift; keep the ones skipped
             skipped = []
-            found = None
-            while ready[ti]:
+            legal = []
+            while ready[ti] and len(legal) < CANDIDATES:
                 item = heapq.heappop(ready[ti])
                 st = states[item[1]]
                 if (
@@ -573,10 +574,19 @@ def assign_agents(problem: RosterProblem, counts: dict[Variant, int]) -> tuple[l
                     and st.paid + paid <= st.spec.weekly_max
                     and st.last_end + rules.min_rest <= v.start
                 ):
-                    found = item
-                    break
-                if len(st.days) < min(st.spec.max_days, rules.max_days) and st.paid + 1 <= st.spec.weekly_max:
+                    legal.append(item)
+                elif len(st.days) < min(st.spec.max_days, rules.max_days) and st.paid + 1 <= st.spec.weekly_max:
                     skipped.append(item)  # still useful for other shifts
+            found = None
+            if legal:
+                # among the next few in rotation (fewest days first), prefer the agent who started at
+                # this time of day before, then the one whose preferred start is nearest
+                fewest = min(len(states[i[1]].days) for i in legal)
+                found = min(
+                    (i for i in legal if len(states[i[1]].days) == fewest),
+                    key=lambda i: priority(states[i[1]], v)[5:],
+                )
+                skipped.extend(i for i in legal if i is not found)
             for item in skipped:
                 heapq.heappush(ready[ti], item)
             if found is None:
