@@ -24,6 +24,7 @@ from apps.contracts.models import (
     SlaResult,
     SlaTerm,
     Tier,
+    UsageDaily,
     UsageRecord,
 )
 from apps.core.admin import ScopedAdmin
@@ -400,3 +401,69 @@ class InvoiceCounterAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    """Rows written only by services (lines, results, rollups): visible, never edited by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InvoiceLine)
+class InvoiceLineAdmin(ReadOnlyScopedAdmin):
+    list_display = ["invoice", "position", "kind", "description", "quantity", "unit_price", "amount"]
+    list_select_related = ["invoice"]
+    list_filter = ["kind"]
+    search_fields = ["invoice__number", "description"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self.is_client_viewer(request):
+            qs = qs.filter(invoice__status__in=["issued", "paid"])
+        return qs
+
+
+@admin.register(SlaResult)
+class SlaResultAdmin(ReadOnlyScopedAdmin):
+    list_display = ["invoice", "kpi", "measured", "target", "comparison", "met", "credit_amount"]
+    list_select_related = ["invoice"]
+    list_filter = ["kpi", "met"]
+    search_fields = ["invoice__number"]
+
+
+@admin.register(UsageDaily)
+class UsageDailyAdmin(ReadOnlyScopedAdmin):
+    list_display = ["contract", "metric", "day", "quantity", "night_quantity", "records", "platform", "channel"]
+    list_select_related = ["contract"]
+    list_filter = ["metric"]
+    search_fields = ["contract__code"]
+    date_hierarchy = "day"
+
+
+@admin.register(Tier)
+class TierAdmin(ScopedAdmin):
+    list_display = ["charge", "peak_window", "lower", "upper", "unit_price", "flat_fee"]
+    list_select_related = ["charge", "peak_window"]
+    search_fields = ["charge__code", "charge__version__contract__code"]
+
+
+@admin.register(PeakWindow)
+class PeakWindowAdmin(ScopedAdmin):
+    list_display = ["name", "charge", "start_date", "end_date", "multiplier", "unit_price"]
+    list_select_related = ["charge"]
+    search_fields = ["name", "charge__version__contract__code"]
+
+
+@admin.register(SlaTerm)
+class SlaTermAdmin(ScopedAdmin):
+    list_display = ["version", "kpi", "target", "comparison", "weight", "cap", "earn_back"]
+    list_select_related = ["version", "version__contract"]
+    list_filter = ["kpi"]
+    search_fields = ["version__contract__code"]

@@ -295,3 +295,20 @@ def test_good_graduated_charge_through_the_api(api, account_manager, contracts):
     }
     response = api(account_manager).post("/api/v1/contracts/charges/", body, format="json")
     assert response.status_code == 201 and len(response.json()["tiers"]) == 2
+
+
+def test_billing_page_is_scoped_for_client_viewers(client, viewer_a, account_manager, contracts):
+    services.billing_run_now(period_start=NOV)
+    for inv in Invoice.objects.all():
+        services.invoice_approve(invoice=inv, actor=account_manager)
+        services.invoice_issue(invoice=inv, actor=account_manager)
+    client.force_login(viewer_a)
+    page = client.get(reverse("contracts:billing") + "?month=2026-11").content.decode()
+    assert contracts[0].client.name in page and contracts[1].client.name not in page
+
+
+def test_read_only_admin_lists_render(client, account_manager, contracts):
+    services.billing_run_now(period_start=NOV)
+    client.force_login(account_manager)
+    for name in ("invoiceline", "slaresult", "usagedaily", "tier", "peakwindow", "slaterm", "creditnote"):
+        assert client.get(reverse(f"admin:contracts_{name}_changelist")).status_code == 200, name

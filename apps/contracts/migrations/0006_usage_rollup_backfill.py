@@ -2,15 +2,18 @@
 
 from django.db import migrations
 
-from apps.contracts.rollup import REBUILD_SQL
-
-
-def backfill(apps, schema_editor):
-    schema_editor.execute("DELETE FROM contracts_usagedaily")
-    schema_editor.execute(REBUILD_SQL.replace("WHERE contract_id = ANY(%s)", ""))
+BACKFILL = """
+DELETE FROM contracts_usagedaily;
+INSERT INTO contracts_usagedaily
+    (contract_id, metric, day, platform, store_id, channel, quantity, night_quantity, records, sum_record_id)
+SELECT contract_id, metric, day, platform, COALESCE(store_id, 0), channel,
+       SUM(quantity), SUM(night_quantity), COUNT(*), SUM(id)
+FROM contracts_usagerecord
+GROUP BY contract_id, metric, day, platform, COALESCE(store_id, 0), channel;
+"""
 
 
 class Migration(migrations.Migration):
     dependencies = [("contracts", "0005_usage_rollup_triggers")]
 
-    operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
+    operations = [migrations.RunSQL(BACKFILL, migrations.RunSQL.noop)]
