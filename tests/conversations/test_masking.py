@@ -16,7 +16,12 @@ from apps.conversations.masking import (
     mask_pii,
 )
 
-# Filler text without digits and without the characters an address pattern needs.
+# Random Chinese text (any CJK ideograph, punctuation, spaces) around generated PII.
+CHINESE = st.text(
+    alphabet=st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), st.sampled_from("，。？！ ")),
+    max_size=30,
+)
+# Filler without digits and without the characters an address pattern needs (for "kept" tests).
 FILLER = st.text(alphabet="亲您好请问这个宝贝什么时候发货呢谢谢我想退款尺码偏大颜色很喜欢，。？！ ", max_size=20)
 
 
@@ -56,7 +61,7 @@ def cards(draw) -> tuple[str, str]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(before=FILLER, phone=phones(), after=FILLER)
+@given(before=CHINESE, phone=phones(), after=CHINESE)
 def test_generated_phones_never_survive(before, phone, after):
     shown, digits = phone
     result = mask_pii(before + shown + after)
@@ -65,20 +70,26 @@ def test_generated_phones_never_survive(before, phone, after):
 
 
 @settings(max_examples=200, deadline=None)
-@given(before=FILLER, number=id_numbers(), after=FILLER)
+@given(before=CHINESE, number=id_numbers(), after=CHINESE)
 def test_generated_valid_ids_never_survive(before, number, after):
     result = mask_pii(before + number + after)
     assert number not in result.text
-    assert result.text == before + ID_MASK + after
+    assert ID_MASK in result.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(before=FILLER, number=id_numbers(), after=FILLER)
+def test_only_the_id_is_replaced(before, number, after):
+    assert mask_pii(before + number + after).text == before + ID_MASK + after
 
 
 @settings(max_examples=200, deadline=None)
-@given(before=FILLER, card=cards(), after=FILLER)
+@given(before=CHINESE, card=cards(), after=CHINESE)
 def test_generated_luhn_cards_never_survive(before, card, after):
     shown, digits = card
     result = mask_pii(before + shown + after)
     assert digits not in result.text.replace(" ", "").replace("-", "")
-    assert result.text in {before + CARD_MASK + after, before + ID_MASK + after}
+    assert CARD_MASK in result.text or ID_MASK in result.text
 
 
 ordinary_lengths = st.sampled_from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15])
