@@ -156,11 +156,47 @@ class RosterAdmin(ScopedAdmin):
 
 @admin.register(Shift)
 class ShiftAdmin(ScopedAdmin):
+    """Edits go through the services, so a change to a published roster is tracked."""
+
     list_display = ["agent", "roster", "start", "end", "paid_hours", "night_hours", "is_surge"]
     list_filter = ["is_surge", "roster__client"]
     list_select_related = ["agent", "roster__client"]
     search_fields = ["agent__name", "agent__nick"]
     raw_id_fields = ["agent", "roster"]
+    fields = ["roster", "agent", "start", "end", "meal_start", "meal_end", "paid_hours", "night_hours", "is_surge"]
+    readonly_fields = ["meal_start", "meal_end", "paid_hours", "night_hours", "is_surge"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            if change:
+                services.shift_change(
+                    shift=obj,
+                    start=data["start"],
+                    end=data["end"],
+                    agent=data["agent"],
+                    reason="admin",
+                    actor=request.user,
+                )
+            else:
+                saved = services.shift_add(
+                    roster=data["roster"],
+                    agent=data["agent"],
+                    start=data["start"],
+                    end=data["end"],
+                    reason="admin",
+                    actor=request.user,
+                )
+                obj.pk = saved.pk
+        except DomainError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+
+    def delete_model(self, request, obj):
+        services.shift_remove(shift=obj, reason="admin", actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for shift in queryset:
+            services.shift_remove(shift=shift, reason="admin", actor=request.user)
 
 
 @admin.register(RosterChange)

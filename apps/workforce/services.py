@@ -707,3 +707,34 @@ def shift_remove(*, shift: Shift, reason: str = "", actor=None) -> None:
         )
     audit_record(actor=actor, action="workforce.shift_removed", target=shift, client=shift.roster.client, reason=reason)
     shift.delete()
+
+
+@transaction.atomic
+def shift_add(*, roster: Roster, agent: Agent, start: datetime, end: datetime, reason: str = "", actor=None) -> Shift:
+    """Add a shift by hand (no meal); on a published roster the addition is tracked."""
+    roster = Roster.objects.select_for_update().get(pk=roster.pk)
+    if roster.status == RosterStatus.SUPERSEDED:
+        raise DomainError("a superseded roster cannot change", field="roster")
+    length = (end - start) / SLOT
+    if end <= start or length != int(length) or not 16 <= length <= 40:
+        raise DomainError("a shift lasts 4–10 hours on the 15-minute grid", field="end")
+    shift = Shift.objects.create(
+        roster=roster,
+        agent=agent,
+        start=start,
+        end=end,
+        paid_hours=Decimal(int(length)) / 4,
+        night_hours=night_hours(start, end),
+        is_surge=agent.contract_type == ContractType.SURGE,
+    )
+    if roster.status == RosterStatus.PUBLISHED:
+        RosterChange.objects.create(
+            roster=roster,
+            kind=RosterChangeKind.ADDED,
+            agent=agent,
+            after=_shift_state(shift),
+            reason=reason,
+            changed_by=actor if getattr(actor, "pk", None) else None,
+        )
+    audit_record(actor=actor, action="workforce.shift_added", target=shift, client=roster.client, reason=reason)
+    return shift

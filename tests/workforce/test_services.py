@@ -161,3 +161,22 @@ def test_no_requirement_while_every_store_is_closed(brand_b):
     assert all(v == 0 for h in range(8) for v in by_hour[h])
     assert sum(n.human_volume for n in needs if n.at.astimezone(services.local_tz()).hour < 8) > 10
     assert any(v > 0 for v in by_hour[15])
+
+
+def test_shifts_added_and_removed_after_publishing_are_tracked(planned, bpo_manager):
+    roster = services.roster_publish(roster=planned.roster, actor=bpo_manager)
+    shift = roster.shifts.first()
+    start = shift.start + timedelta(days=1)
+    added = services.shift_add(
+        roster=roster, agent=shift.agent, start=start, end=start + timedelta(hours=5), reason="cover"
+    )
+    assert added.paid_hours == 5
+    services.shift_remove(shift=added, reason="not needed", actor=bpo_manager)
+    kinds = list(RosterChange.objects.filter(roster=roster).order_by("at", "id").values_list("kind", flat=True))
+    assert kinds == [RosterChangeKind.ADDED, RosterChangeKind.REMOVED]
+
+
+def test_a_shift_outside_4_to_10_hours_is_refused(planned):
+    shift = planned.roster.shifts.first()
+    with pytest.raises(DomainError, match="4–10 hours"):
+        services.shift_change(shift=shift, end=shift.start + timedelta(hours=11))
