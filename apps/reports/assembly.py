@@ -133,6 +133,10 @@ def volume_section(*, client_id: int, start: date, end: date, staffing) -> d.Vol
     days = [
         d.VolumeDay(day, *per_day.get(day, (0, 0, 0)), forecast=forecast_by_day.get(day)) for day in _days(start, end)
     ]
+    # The empty days of a period still running (after today) are not drawn as zero volume.
+    today = timezone.localdate()
+    while days and days[-1].day > today and not days[-1].actual and days[-1].forecast is None:
+        days.pop()
     forecast_total = sum(forecast_by_day.values()) if forecast_by_day else None
     forecast_days_actual = sum(d.actual for d in days if d.forecast is not None) if forecast_by_day else None
     wape = _dec(_get(_get(staffing, "totals", {}) or {}, "forecast_wape")) if staffing is not None else None

@@ -148,7 +148,7 @@ def _y_axis(frame: _Frame, ticks: list[float], lo: float, hi: float, *, percent:
         f'stroke="{AXIS}" stroke-width="1"/>'
     )
     if y_label:
-        frame.parts.append(_text(frame.left - 6, frame.top - 8, y_label, size=10, anchor="end", fill=MUTED))
+        frame.parts.append(_text(2, frame.top - 10, y_label, size=10, anchor="start", fill=MUTED))
     return y_of
 
 

@@ -100,7 +100,10 @@ def report_charts(report: ClientReport) -> dict[str, str]:
     volume = report.volume
     if volume and volume.days:
         labels = [_day_label(d.day) for d in volume.days]
-        series = [charts.Series(_("Actual conversations"), [d.actual for d in volume.days], color=charts.PALETTE[0])]
+        as_of = report.generated_on
+        # A running period's days after the report date have no volume yet: a gap, not a zero.
+        actual = [None if as_of and d.day > as_of and not d.actual else d.actual for d in volume.days]
+        series = [charts.Series(_("Actual conversations"), actual, color=charts.PALETTE[0])]
         if any(d.forecast is not None for d in volume.days):
             series.append(
                 charts.Series(_("Forecast"), [d.forecast for d in volume.days], color=charts.PALETTE[2], dashed=True)
