@@ -72,7 +72,7 @@ def run(*, scale: float, quick: bool) -> dict:
     rules = ShiftRules()
     problem = RosterProblem(demand=demand, open_mask=(1 << (horizon + 48)) - 1, agents=agents, rules=rules)
     started = time.perf_counter()
-    result = solve(problem, time_limit_s=10 if quick else 50)
+    result = solve(problem, time_limit_s=4 if quick else 50)
     wall = time.perf_counter() - started
     breaks = check_roster(problem, result.assignments)
     starts: dict[int, set[int]] = {}
