@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.core.audit import audit_record
@@ -462,8 +463,13 @@ def solve_run_execute(run_id: int) -> SolveRun:
         problem, _agents = build_problem(client=run.client, week_start=run.week_start, demand=demand)
         run_progress(run, done=5)
 
+        home = threading.get_ident()
+
         def progress(stage: str, fraction: float) -> None:
             run_progress(run, done=max(run.progress_done, int(5 + 90 * fraction)))
+            if threading.get_ident() != home:
+                # CP-SAT calls back from its own thread: do not leave that thread's connection open
+                connection.close()
 
         exact = not run.params.get("quick", False)
         result = solver.solve(problem, time_limit_s=run.time_limit_seconds, on_progress=progress, exact=exact)
