@@ -11,6 +11,7 @@ Measured in the same run:
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 import time
@@ -229,9 +230,11 @@ def _run(*, scale: float, quick: bool, import_file, succeeded) -> dict:
         # what is measured here, so the limit is raised to the file's size for the run.
         limit = max(settings.TIDELINE_MAX_UPLOAD_BYTES, path.stat().st_size)
         with override_settings(TIDELINE_MAX_UPLOAD_BYTES=limit):
-            started = time.perf_counter()
+            load_before = os.getloadavg()[0]
+            started, cpu_started = time.perf_counter(), time.process_time()
             first = import_file(path=path, file_format="canonical_csv")
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            load_after = os.getloadavg()[0]
             if first.status != succeeded:
                 raise RuntimeError(f"bench import failed: {first.error}")
             started = time.perf_counter()
@@ -251,6 +254,8 @@ def _run(*, scale: float, quick: bool, import_file, succeeded) -> dict:
         "bound": None,
         "extra": {
             "import_seconds": round(elapsed, 2),
+            "import_python_cpu_seconds": round(cpu, 2),
+            "load_average_1m": f"{load_before:.1f} before, {load_after:.1f} after the import ({os.cpu_count()} CPUs)",
             "file_mb": round(size_mb, 1),
             "messages_imported": first.messages_imported,
             "conversations_imported": first.conversations_imported,

@@ -100,3 +100,12 @@ def test_home_page_links_to_the_import_pages(admin_client_for, account_manager):
     assert page.status_code == 200
     assert b"/admin/conversations/importrun/upload/" in page.content
     assert b"/admin/conversations/conversation/" in page.content
+
+
+def test_command_shows_a_progress_bar(sample_stores):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "import_conversations", str(SAMPLES / "qianniu_copy.txt"), "--format", "qianniu_text", stdout=out, stderr=err
+    )
+    assert "21 messages imported" in out.getvalue()
+    assert "qianniu_copy.txt" in err.getvalue()
