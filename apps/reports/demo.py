@@ -12,7 +12,7 @@ from datetime import date
 
 from apps.reports import assembly, services
 from apps.reports.choices import ReportKind, ReportLanguage, ReportState
-from apps.reports.models import ReportRun
+from apps.reports.models import RenderedDocument, ReportRun
 
 MONTHS = (date(2026, 10, 1), date(2026, 11, 1))
 
@@ -56,13 +56,16 @@ def seed(ctx) -> None:
                 )
     printed = 0
     try:
-        pending = services.issued_documents_pending()
+        issued = services.issued_documents()
     except ImportError:
-        pending = []
+        issued = []
         ctx.say("  billing not installed: no invoice PDFs")
-    for kind, object_id in pending:
-        services.document_render(kind=kind, object_id=object_id)
-        printed += 1
+    for kind, object_id in issued:
+        before = (
+            RenderedDocument.objects.filter(kind=kind, object_id=object_id).values_list("sha256", flat=True).first()
+        )
+        document = services.document_render(kind=kind, object_id=object_id)
+        printed += document.sha256 != before
     ctx.say(
         f"  reports: {made} new, {rendered} rendered; {printed} invoice/credit-note PDFs printed "
         f"in {time.perf_counter() - started:.1f}s"

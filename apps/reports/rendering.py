@@ -38,6 +38,27 @@ class RenderedPdf:
         return hashlib.sha256(self.content).hexdigest()
 
 
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "reports" / "pdf"
+CATALOGUE = Path(__file__).resolve().parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo"
+
+
+@lru_cache(maxsize=1)
+def layout_fingerprint() -> str:
+    """A hash of what shapes a PDF besides its data (templates, print CSS, the Chinese catalogue),
+    so a stored PDF is made again when the layout changed even if the figures did not."""
+    digest = hashlib.sha256()
+    for path in [*sorted(TEMPLATE_DIR.glob("*.html")), CSS_PATH, CATALOGUE]:
+        if path.exists():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def document_fingerprint(data_digest: str) -> str:
+    """The stored 'data hash' of a PDF: its figures' hash combined with the layout's."""
+    return hashlib.sha256(f"{data_digest}:{layout_fingerprint()}".encode()).hexdigest()
+
+
 @lru_cache(maxsize=1)
 def report_css() -> str:
     return CSS_PATH.read_text(encoding="utf-8")

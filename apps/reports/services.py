@@ -100,7 +100,7 @@ def report_run_render(*, run_id: int, force: bool = False) -> ReportRun:
         report = report_run_assemble(run)
         # The generation date is not part of the figures: a re-run on another day changes nothing.
         report.generated_on = None
-        digest = data_sha256(report)
+        digest = rendering.document_fingerprint(data_sha256(report))
         if not force and run.pdf and digest == run.data_sha256 and run.pdf.storage.exists(run.pdf.name):
             run_succeed(run)
             return run
@@ -239,7 +239,7 @@ def document_render(*, kind: str, object_id: int, language: str = ReportLanguage
     """Print an issued invoice or a credit note to a stored PDF; a no-op when its data is unchanged."""
     client, number, build = _document_source(kind, object_id)
     doc = build(language)
-    digest = data_sha256(doc)
+    digest = rendering.document_fingerprint(data_sha256(doc))
     existing = RenderedDocument.objects.filter(kind=kind, object_id=object_id, language=language).first()
     if existing is not None and existing.data_sha256 == digest and existing.pdf.storage.exists(existing.pdf.name):
         return existing
@@ -263,9 +263,14 @@ def document_render(*, kind: str, object_id: int, language: str = ReportLanguage
 
 def issued_documents_pending(*, since: date | None = None) -> list[tuple[str, int]]:
     """(kind, id) of every issued invoice and credit note that has no stored PDF yet."""
+    done = set(RenderedDocument.objects.values_list("kind", "object_id"))
+    return [item for item in issued_documents(since=since) if item not in done]
+
+
+def issued_documents(*, since: date | None = None) -> list[tuple[str, int]]:
+    """(kind, id) of every issued (or paid) invoice and every credit note."""
     from apps.contracts.models import CreditNote, Invoice
 
-    done = set(RenderedDocument.objects.values_list("kind", "object_id"))
     invoices = Invoice.objects.filter(status__in=["issued", "paid"]).exclude(number="")
     notes = CreditNote.objects.all()
     if since is not None:
@@ -273,7 +278,7 @@ def issued_documents_pending(*, since: date | None = None) -> list[tuple[str, in
         invoices, notes = invoices.filter(issued_at__gte=lo), notes.filter(issued_at__gte=lo)
     out = [(DocumentKind.INVOICE.value, pk) for pk in invoices.values_list("pk", flat=True)]
     out += [(DocumentKind.CREDIT_NOTE.value, pk) for pk in notes.values_list("pk", flat=True)]
-    return [item for item in out if item not in done]
+    return out
 
 
 def monthly_report_clients(*, start: date, end: date) -> list[Client]:
