@@ -1,9 +1,11 @@
 """Import of platform chat exports: parse → mask → group by conversation → timing → bulk write.
 
 One file is one ImportRun. Reading happens outside the write transaction (so progress is visible);
-all writes of a file happen in ONE transaction through COPY into temporary tables and
-`INSERT … SELECT … ON CONFLICT DO NOTHING` on the business keys (store, platform conversation id)
-and (conversation, message id) — never check-then-insert — so a re-import writes 0 rows and two
+all writes of a file happen in ONE transaction. Conversations go through COPY into a temporary table
+and `INSERT … SELECT … ON CONFLICT DO NOTHING` on (store, platform conversation id); the messages of
+conversations created by that statement cannot exist yet and are COPied straight into the table;
+messages of conversations that already existed go through a temporary table and `ON CONFLICT DO
+NOTHING` on (conversation, message id). Never check-then-insert: a re-import writes 0 rows and two
 importers racing on the same file cannot double-write.
 
 A file with any rejected row imports nothing (the run FAILS with every error {row, field, reason});
