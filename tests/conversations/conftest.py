@@ -11,6 +11,15 @@ from tests import factories
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
 
 
+@pytest.fixture(autouse=True)
+def _no_post_import_tasks(monkeypatch):
+    """Other apps' post-import tasks (QA scoring) are theirs to test; tests here that need the pipeline
+    register their own recording task."""
+    from apps.conversations import pipeline
+
+    monkeypatch.setattr(pipeline, "POST_IMPORT_TASKS", [])
+
+
 @pytest.fixture
 def sample_stores(brand_a, brand_b):
     """The shops the sample files name: brand A on Tmall, JD and Douyin; brand B on Taobao."""
