@@ -245,14 +245,34 @@ def ledger_blocks(header: list[str], rows: list[list[str]], *, size: int = LEDGE
     ]
 
 
+def report_chapters(report: ClientReport) -> list[tuple[str, str]]:
+    """(key, title) of the chapters the report holds, in order; numbered 1.. on the cover and in
+    the headings, so a left-out section leaves no gap in the numbering."""
+    from django.utils.translation import gettext as _
+
+    present = [
+        ("summary", _("Summary"), True),
+        ("volume", _("Volume and channel mix"), report.volume is not None),
+        ("qa", _("Quality assurance"), report.qa is not None),
+        ("staffing", _("Staffing and promotions"), report.staffing is not None or report.promo is not None),
+        ("topics", _("What shoppers asked about"), report.topics is not None),
+        ("billing", _("SLA credits and invoice"), report.billing is not None or report.sla is not None),
+        ("commentary", _("Commentary and actions"), True),
+    ]
+    return [(key, title) for key, title, shown in present if shown]
+
+
 def report_html(report: ClientReport) -> str:
     """The report's HTML (inline CSS and SVG), in the report's own language."""
     from django.utils.translation import gettext as _
 
     with translation.override(report.language):
+        chapters = report_chapters(report)
         footer = _("Confidential · prepared for %(client)s") % {"client": report.client_name}
         context = {
             "r": report,
+            "chapters": chapters,
+            "no": {key: index for index, (key, _title) in enumerate(chapters, start=1)},
             "charts": {name: svg_image(svg, alt=name) for name, svg in report_charts(report).items()},
             "css": report_css(),
             "page_css": page_css(
