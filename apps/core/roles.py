@@ -48,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     Role.CLIENT_VIEWER: {
         "reports.reportrun": VIEW,
+        "reports.rendereddocument": VIEW,
         "contracts.invoice": VIEW,
         "contracts.invoiceline": VIEW,
         "contracts.creditnote": VIEW,
