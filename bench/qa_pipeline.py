@@ -43,6 +43,10 @@ BUYER = [
     "转人工",
     "好的谢谢",
 ]
+BUYER_PLAIN = [
+    line for line in BUYER if line not in {"我的手机号是13812345678", "质量太差了，再不处理我就投诉", "转人工"}
+]
+BUYER_PLAIN += ["这个颜色实物会不会偏暗", "有没有大一码的", "发什么快递呀"]
 AGENT = [
     "亲，您好！很高兴为您服务",
     "这款是保湿配方，干皮用着很滋润的",
@@ -76,7 +80,8 @@ def generate(path: Path, *, conversations: int, seed: int = SEED, first: int = 0
             buyer = f"tb_bench_{rng.randrange(50000)}"
             lines = []
             for j in range(rng.randint(8, 10)):
-                lines.append(("buyer", rng.choice(BUYER)))
+                # most buyer lines are ordinary questions; threats, PII and hand-over asks are rarer
+                lines.append(("buyer", rng.choice(BUYER if rng.random() < 0.1 else BUYER_PLAIN)))
                 pick = AGENT_BAD if rng.random() < 0.04 else AGENT
                 lines.append(("agent", rng.choice(pick) if j else "亲，您好！很高兴为您服务"))
             lines.append(("agent", rng.choice(CLOSING)))
