@@ -153,9 +153,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery: Redis when CELERY_BROKER_URL is set, else eager in-process --------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or ""
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or (CELERY_BROKER_URL or None)
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+_BROKER_FROM_ENV = env_str("CELERY_BROKER_URL") or ""
+# With no broker, tasks run eagerly in-process; "memory://" keeps kombu from looking for localhost.
+CELERY_BROKER_URL = _BROKER_FROM_ENV or "memory://"
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or (_BROKER_FROM_ENV or None)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not _BROKER_FROM_ENV)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
