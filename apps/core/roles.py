@@ -44,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "conversations": VIEW,
         "clients": VIEW,
         "workforce.agent": VIEW,
+        "reports": VIEW,
         "core.auditevent": VIEW,
     },
     Role.CLIENT_VIEWER: {
