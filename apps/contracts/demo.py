@@ -91,7 +91,8 @@ PLANS = [
                 "package_price": D("60.00"),
             },
         ],
-        "sla": [],
+        # 口福记 is short-handed in November: its 30-second first-response rate falls below target.
+        "sla": [("first_response_within_30s_rate", "0.70", "gte", 2), ("qa_pass_rate", "0.85", "gte", 1)],
     },
     {
         "name": "按量计费 + 月度保底",
@@ -106,7 +107,7 @@ PLANS = [
                 "included_quantity": D(50),
             },
         ],
-        "sla": [],
+        "sla": [("three_minute_rate", "0.95", "gte", 1), ("qa_average_score", "85", "gte", 1)],
     },
     {
         "name": "基础费 + 阶梯（双11专属价）+ 严格SLA",
@@ -141,7 +142,7 @@ PLANS = [
             },
             {"code": "bot", "name": "机器人会话", "metric": "bot_conversations", "unit_price": D("0.30")},
         ],
-        "sla": [],
+        "sla": [("response_avg_s", "45", "lte", 1), ("qa_pass_rate", "0.85", "gte", 1)],
     },
     {
         "name": "新签（10月16日起）量级统价",
@@ -157,7 +158,7 @@ PLANS = [
                 "tiers": [(0, 1000, "1.60"), (1000, 5000, "1.30"), (5000, None, "1.05")],
             },
         ],
-        "sla": [],
+        "sla": [("first_response_avg_s", "45", "lte", 1), ("qa_average_score", "85", "gte", 1)],
     },
 ]
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
+from apps.core.choices import Role
 from apps.core.navigation import NAVIGATION
 from apps.core.roles import user_roles, visible_client_ids
 
@@ -25,4 +26,5 @@ def home(request):
         from apps.clients.models import Client
 
         clients = Client.objects.filter(pk__in=client_ids)
-    return render(request, "core/home.html", {"sections": sections, "roles": sorted(roles), "clients": clients})
+    labels = [Role(role).label for role in sorted(roles)]
+    return render(request, "core/home.html", {"sections": sections, "roles": labels, "clients": clients})

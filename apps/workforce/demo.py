@@ -21,7 +21,18 @@ from apps.workforce.choices import ContractType, LeaveKind, RosterStatus, SolveK
 from apps.workforce.models import Agent, AgentSkill, Availability, Leave, Roster, SolveRun
 
 DOUBLE_11_WEEK = date(2026, 11, 9)
-OTHER_WEEKS = [date(2026, 11, 2), date(2026, 11, 16), date(2026, 11, 23), date(2026, 11, 30)]
+# October too, so that October bills and reports have worked hours and staffing
+OTHER_WEEKS = [
+    date(2026, 9, 28),
+    date(2026, 10, 5),
+    date(2026, 10, 12),
+    date(2026, 10, 19),
+    date(2026, 10, 26),
+    date(2026, 11, 2),
+    date(2026, 11, 16),
+    date(2026, 11, 23),
+    date(2026, 11, 30),
+]
 
 
 def _proficiency(chats: int) -> int:
