@@ -26,6 +26,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "conversations": ("add", "view"),
         "clients": VIEW,
         "qa": VIEW,
+        # BPO managers stand in for the agents' team leads, who file disputes
+        "qa.dispute": ("add", "view"),
         "reports": VIEW,
         "core.auditevent": VIEW,
     },

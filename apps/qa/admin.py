@@ -252,6 +252,13 @@ class ReviewItemAdmin(TranscriptMixin, ScopedAdmin):
     readonly_fields = ["result", "hit", "reason", "severity", "status", "reviewed_by", "reviewed_at"]
     actions = ["confirm", "dismiss", "assign"]
 
+    def get_ordering(self, request):
+        # A queue: open items first, newest first within each group.
+        from django.db.models import Case, IntegerField, Value, When
+
+        open_first = Case(When(status=ReviewStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+        return [open_first.asc(), "-created_at", "-id"]
+
     def transcript_result(self, obj):
         return obj.result
 
