@@ -40,7 +40,9 @@ class BillingContact(models.Model):
 
     CLIENT_LOOKUP = "client"
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="billing_contacts")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="billing_contacts", verbose_name=_("client")
+    )
     name = models.CharField(_("name"), max_length=64)
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=32, blank=True)
@@ -62,7 +64,7 @@ class Store(models.Model):
 
     CLIENT_LOOKUP = "client"
 
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="stores")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="stores", verbose_name=_("client"))
     platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
     shop_id = models.CharField(_("platform shop id"), max_length=64)
     name = models.CharField(_("shop name"), max_length=128)
@@ -103,8 +105,10 @@ class ClientMembership(models.Model):
 
     CLIENT_LOOKUP = "client"
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_membership")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="memberships")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_membership", verbose_name=_("user")
+    )
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("client"))
 
     class Meta:
         ordering = ["client", "user"]

@@ -70,8 +70,12 @@ class Contract(models.Model):
 
     CLIENT_LOOKUP = "client"
 
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="contracts")
-    entity = models.ForeignKey(BillingEntity, on_delete=models.PROTECT, related_name="contracts")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="contracts", verbose_name=_("client")
+    )
+    entity = models.ForeignKey(
+        BillingEntity, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("entity")
+    )
     code = models.SlugField(_("contract code"), max_length=48, unique=True)
     name = models.CharField(_("name"), max_length=128)
     is_active = models.BooleanField(_("active"), default=True)
@@ -95,7 +99,9 @@ class ContractVersion(models.Model):
 
     CLIENT_LOOKUP = "contract__client"
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="versions")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="versions", verbose_name=_("contract")
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid until (exclusive)"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="CNY", choices=[("CNY", "CNY")])
@@ -160,7 +166,9 @@ class Charge(models.Model):
 
     CLIENT_LOOKUP = "version__contract__client"
 
-    version = models.ForeignKey(ContractVersion, on_delete=models.CASCADE, related_name="charges")
+    version = models.ForeignKey(
+        ContractVersion, on_delete=models.CASCADE, related_name="charges", verbose_name=_("version")
+    )
     code = models.SlugField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=128)
     kind = models.CharField(_("kind"), max_length=8, choices=ChargeKind.choices, default=ChargeKind.USAGE)
@@ -227,9 +235,11 @@ class PeakWindow(models.Model):
 
     CLIENT_LOOKUP = "charge__version__contract__client"
 
-    charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="peak_windows")
+    charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="peak_windows", verbose_name=_("charge"))
     name = models.CharField(_("name"), max_length=64)
-    promo = models.ForeignKey("core.PromoEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    promo = models.ForeignKey(
+        "core.PromoEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("promo")
+    )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until (exclusive)"))
     multiplier = models.DecimalField(_("multiplier"), max_digits=6, decimal_places=4, null=True, blank=True)
@@ -260,8 +270,10 @@ class Tier(models.Model):
 
     CLIENT_LOOKUP = "charge__version__contract__client"
 
-    charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="tiers")
-    peak_window = models.ForeignKey(PeakWindow, on_delete=models.CASCADE, null=True, blank=True, related_name="tiers")
+    charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("charge"))
+    peak_window = models.ForeignKey(
+        PeakWindow, on_delete=models.CASCADE, null=True, blank=True, related_name="tiers", verbose_name=_("peak window")
+    )
     lower = models.DecimalField(_("from"), max_digits=14, decimal_places=4)
     upper = models.DecimalField(_("up to (exclusive)"), max_digits=14, decimal_places=4, null=True, blank=True)
     unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=6, validators=[_rate_places])
@@ -286,7 +298,9 @@ class SlaTerm(models.Model):
 
     CLIENT_LOOKUP = "version__contract__client"
 
-    version = models.ForeignKey(ContractVersion, on_delete=models.CASCADE, related_name="sla_terms")
+    version = models.ForeignKey(
+        ContractVersion, on_delete=models.CASCADE, related_name="sla_terms", verbose_name=_("version")
+    )
     kpi = models.CharField(_("KPI"), max_length=40, choices=Kpi.choices)
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=4)
     comparison = models.CharField(_("met when measured is"), max_length=4, choices=Comparison.choices)
@@ -321,7 +335,7 @@ class UsageRecord(models.Model):
 
     CLIENT_LOOKUP = "contract__client"
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="usage")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="usage", verbose_name=_("contract"))
     metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices)
     source = models.CharField(_("source"), max_length=16, choices=UsageSource.choices)
     source_key = models.CharField(_("source key"), max_length=128)
@@ -330,7 +344,9 @@ class UsageRecord(models.Model):
     occurred_at = models.DateTimeField(_("occurred"))
     day = models.DateField(_("local day"), help_text=_("occurred_at in Asia/Shanghai."))
     platform = models.CharField(_("platform"), max_length=16, blank=True)
-    store = models.ForeignKey("clients.Store", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    store = models.ForeignKey(
+        "clients.Store", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("store")
+    )
     channel = models.CharField(_("channel"), max_length=16, blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
 
@@ -364,7 +380,7 @@ class UsageDaily(models.Model):
 
     CLIENT_LOOKUP = "contract__client"
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+", verbose_name=_("contract"))
     metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices)
     day = models.DateField(_("local day"))
     platform = models.CharField(_("platform"), max_length=16, blank=True)
@@ -426,8 +442,12 @@ class Invoice(models.Model):
 
     CLIENT_LOOKUP = "contract__client"
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="invoices")
-    entity = models.ForeignKey(BillingEntity, on_delete=models.PROTECT, related_name="invoices")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("contract")
+    )
+    entity = models.ForeignKey(
+        BillingEntity, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("entity")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=InvoiceKind.choices, default=InvoiceKind.PERIODIC)
     sequence = models.PositiveSmallIntegerField(_("sequence in the period"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
@@ -445,16 +465,28 @@ class Invoice(models.Model):
     input_digest = models.CharField(
         _("digest of the inputs"), max_length=64, blank=True, help_text=_("Terms, usage totals and SLA measurements.")
     )
-    billing_run = models.ForeignKey(BillingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    billing_run = models.ForeignKey(
+        BillingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("billing run")
+    )
     number = models.CharField(_("number"), max_length=32, blank=True)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
     due_date = models.DateField(_("due"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -495,7 +527,7 @@ class InvoiceLine(models.Model):
 
     CLIENT_LOOKUP = "invoice__contract__client"
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice"))
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=16, choices=LineKind.choices)
     code = models.CharField(_("code"), max_length=80)
@@ -524,7 +556,9 @@ class SlaResult(models.Model):
 
     CLIENT_LOOKUP = "invoice__contract__client"
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="sla_results")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="sla_results", verbose_name=_("invoice")
+    )
     kpi = models.CharField(_("KPI"), max_length=40, choices=Kpi.choices)
     name = models.CharField(_("name"), max_length=128)
     measured = models.DecimalField(_("measured"), max_digits=14, decimal_places=4, null=True, blank=True)
@@ -549,7 +583,9 @@ class CreditNote(models.Model):
 
     CLIENT_LOOKUP = "invoice__contract__client"
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("invoice")
+    )
     number = models.CharField(_("number"), max_length=32)
     subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2)
     vat_amount = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2)
@@ -557,7 +593,12 @@ class CreditNote(models.Model):
     reason = models.TextField(_("reason"))
     issued_at = models.DateTimeField(_("issued"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -577,7 +618,9 @@ class CreditNote(models.Model):
 class InvoiceCounter(models.Model):
     """The last number given per entity, year and series; locked with SELECT … FOR UPDATE at issue."""
 
-    entity = models.ForeignKey(BillingEntity, on_delete=models.PROTECT, related_name="counters")
+    entity = models.ForeignKey(
+        BillingEntity, on_delete=models.PROTECT, related_name="counters", verbose_name=_("entity")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     series = models.CharField(_("series"), max_length=8)
     last_number = models.PositiveIntegerField(_("last number"), default=0)

@@ -18,13 +18,20 @@ class Conversation(models.Model):
 
     CLIENT_LOOKUP = "store__client"
 
-    store = models.ForeignKey("clients.Store", on_delete=models.PROTECT, related_name="conversations")
+    store = models.ForeignKey(
+        "clients.Store", on_delete=models.PROTECT, related_name="conversations", verbose_name=_("store")
+    )
     platform_conversation_id = models.CharField(_("platform conversation id"), max_length=128)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.CHAT)
     started_at = models.DateTimeField(_("started"))
     ended_at = models.DateTimeField(_("ended"))
     agent = models.ForeignKey(
-        "workforce.Agent", on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+        "workforce.Agent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+        verbose_name=_("agent"),
     )
     agent_nick = models.CharField(_("agent nick"), max_length=64, blank=True)
     handled_by = models.CharField(_("handled by"), max_length=8, choices=HandledBy.choices)
@@ -50,7 +57,12 @@ class Conversation(models.Model):
     rounds_answered = models.PositiveIntegerField(_("rounds answered"), default=0)
     max_wait_seconds = models.PositiveIntegerField(_("longest buyer wait (s)"), default=0)
     import_run = models.ForeignKey(
-        "conversations.ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "conversations.ImportRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import run"),
     )
 
     class Meta:
@@ -77,7 +89,9 @@ class Message(models.Model):
     CLIENT_LOOKUP = "conversation__store__client"
 
     # No separate index: the unique (conversation, message_id) index already leads with conversation_id.
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages", db_index=False)
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages", db_index=False, verbose_name=_("conversation")
+    )
     message_id = models.CharField(_("platform message id"), max_length=128)
     seq = models.PositiveIntegerField(_("position"))
     sent_at = models.DateTimeField(_("sent"))
@@ -105,7 +119,12 @@ class ImportRun(TrackedRun):
     CLIENT_LOOKUP = "client"
 
     client = models.ForeignKey(
-        "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="import_runs"
+        "clients.Client",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_runs",
+        verbose_name=_("client"),
     )
     file_name = models.CharField(_("file"), max_length=255)
     file = models.FileField(_("stored file"), upload_to="imports/%Y/%m/", blank=True)

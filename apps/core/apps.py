@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, **kwargs) -> None:
@@ -17,7 +18,7 @@ def _sync_roles(sender, **kwargs) -> None:
 class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
-    verbose_name = "Tideline core"
+    verbose_name = _("Tideline core")
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, dispatch_uid="tideline_roles_sync")

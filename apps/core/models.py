@@ -17,13 +17,20 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)
     target_type = models.CharField(_("target type"), max_length=64)
     target_id = models.CharField(_("target id"), max_length=64)
     target_repr = models.CharField(_("target"), max_length=255, blank=True)
-    client = models.ForeignKey("clients.Client", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("client")
+    )
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
@@ -89,7 +96,12 @@ class TrackedRun(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     celery_task_id = models.CharField(max_length=64, blank=True)
 

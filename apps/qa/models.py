@@ -30,7 +30,9 @@ class Scorecard(models.Model):
 
     CLIENT_LOOKUP = "client"
 
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="scorecards")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="scorecards", verbose_name=_("client")
+    )
     code = models.SlugField(_("code"), max_length=32, default="default")
     name = models.CharField(_("name"), max_length=128)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -72,7 +74,9 @@ class ScorecardItem(models.Model):
 
     CLIENT_LOOKUP = "scorecard__client"
 
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="items")
+    scorecard = models.ForeignKey(
+        Scorecard, on_delete=models.CASCADE, related_name="items", verbose_name=_("scorecard")
+    )
     code = models.SlugField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=128)
     weight = models.PositiveSmallIntegerField(_("weight"), default=10)
@@ -96,8 +100,10 @@ class Rule(models.Model):
 
     CLIENT_LOOKUP = "scorecard__client"
 
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="rules")
-    item = models.ForeignKey(ScorecardItem, on_delete=models.CASCADE, related_name="rules")
+    scorecard = models.ForeignKey(
+        Scorecard, on_delete=models.CASCADE, related_name="rules", verbose_name=_("scorecard")
+    )
+    item = models.ForeignKey(ScorecardItem, on_delete=models.CASCADE, related_name="rules", verbose_name=_("item"))
     code = models.SlugField(_("code"), max_length=48)
     name = models.CharField(_("name"), max_length=128)
     rule_type = models.CharField(_("type"), max_length=16, choices=RuleType.choices)
@@ -136,9 +142,16 @@ class QARun(TrackedRun):
 
     CLIENT_LOOKUP = "client"
 
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("client")
+    )
     import_run = models.ForeignKey(
-        "conversations.ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "conversations.ImportRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import run"),
     )
     kind = models.CharField(_("kind"), max_length=16, default="import")
     scored = models.PositiveIntegerField(_("scored"), default=0)
@@ -161,10 +174,19 @@ class QAResult(models.Model):
 
     CLIENT_LOOKUP = "scorecard__client"
 
-    conversation = models.ForeignKey("conversations.Conversation", on_delete=models.CASCADE, related_name="qa_results")
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="results")
+    conversation = models.ForeignKey(
+        "conversations.Conversation",
+        on_delete=models.CASCADE,
+        related_name="qa_results",
+        verbose_name=_("conversation"),
+    )
+    scorecard = models.ForeignKey(
+        Scorecard, on_delete=models.PROTECT, related_name="results", verbose_name=_("scorecard")
+    )
     started_at = models.DateTimeField(_("conversation started"), db_index=True)
-    agent = models.ForeignKey("workforce.Agent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    agent = models.ForeignKey(
+        "workforce.Agent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("agent")
+    )
     status = models.CharField(_("status"), max_length=16, choices=ResultStatus.choices)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     auto_score = models.PositiveSmallIntegerField(_("engine score"), null=True, blank=True)
@@ -173,7 +195,9 @@ class QAResult(models.Model):
     critical = models.BooleanField(_("critical hit"), default=False)
     hit_count = models.PositiveSmallIntegerField(_("hits"), default=0)
     scored_at = models.DateTimeField(_("scored"), auto_now_add=True)
-    qa_run = models.ForeignKey(QARun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    qa_run = models.ForeignKey(
+        QARun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("qa run")
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -197,8 +221,8 @@ class QAHit(models.Model):
 
     CLIENT_LOOKUP = "result__scorecard__client"
 
-    result = models.ForeignKey(QAResult, on_delete=models.CASCADE, related_name="hits")
-    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="hits")
+    result = models.ForeignKey(QAResult, on_delete=models.CASCADE, related_name="hits", verbose_name=_("result"))
+    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="hits", verbose_name=_("rule"))
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
     message_index = models.PositiveIntegerField(_("message position"), null=True, blank=True)
     span_start = models.PositiveIntegerField(_("span start"), null=True, blank=True)
@@ -219,17 +243,31 @@ class ReviewItem(models.Model):
 
     CLIENT_LOOKUP = "result__scorecard__client"
 
-    result = models.ForeignKey(QAResult, on_delete=models.CASCADE, related_name="review_items")
-    hit = models.ForeignKey(QAHit, on_delete=models.CASCADE, null=True, blank=True, related_name="review_items")
+    result = models.ForeignKey(
+        QAResult, on_delete=models.CASCADE, related_name="review_items", verbose_name=_("result")
+    )
+    hit = models.ForeignKey(
+        QAHit, on_delete=models.CASCADE, null=True, blank=True, related_name="review_items", verbose_name=_("hit")
+    )
     reason = models.CharField(_("reason"), max_length=16, choices=ReviewReason.choices)
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="qa_review_items"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="qa_review_items",
+        verbose_name=_("assigned to"),
     )
     comment = models.TextField(_("comment"), blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
@@ -253,8 +291,10 @@ class Dispute(models.Model):
 
     CLIENT_LOOKUP = "result__scorecard__client"
 
-    result = models.ForeignKey(QAResult, on_delete=models.CASCADE, related_name="disputes")
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    result = models.ForeignKey(QAResult, on_delete=models.CASCADE, related_name="disputes", verbose_name=_("result"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
+    )
     filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
     deadline = models.DateTimeField(_("deadline"))
     reason = models.TextField(_("reason"))
@@ -262,7 +302,12 @@ class Dispute(models.Model):
     score_before = models.PositiveSmallIntegerField(_("score before"), null=True, blank=True)
     score_after = models.PositiveSmallIntegerField(_("score after"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_comment = models.TextField(_("decision comment"), blank=True)
@@ -286,10 +331,17 @@ class CalibrationSession(models.Model):
 
     CLIENT_LOOKUP = "scorecard__client"
 
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="calibrations")
+    scorecard = models.ForeignKey(
+        Scorecard, on_delete=models.PROTECT, related_name="calibrations", verbose_name=_("scorecard")
+    )
     name = models.CharField(_("name"), max_length=128)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     status = models.CharField(
@@ -313,9 +365,15 @@ class CalibrationScore(models.Model):
 
     CLIENT_LOOKUP = "session__scorecard__client"
 
-    session = models.ForeignKey(CalibrationSession, on_delete=models.CASCADE, related_name="scores")
-    conversation = models.ForeignKey("conversations.Conversation", on_delete=models.CASCADE, related_name="+")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        CalibrationSession, on_delete=models.CASCADE, related_name="scores", verbose_name=_("session")
+    )
+    conversation = models.ForeignKey(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="+", verbose_name=_("conversation")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer")
+    )
     passed = models.BooleanField(_("passed"))
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     comment = models.CharField(_("comment"), max_length=255, blank=True)

@@ -30,7 +30,9 @@ class ReportRun(TrackedRun):
 
     CLIENT_LOOKUP = "client"
 
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="report_runs")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="report_runs", verbose_name=_("client")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=ReportKind.choices, default=ReportKind.MONTHLY)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end (exclusive)"))
@@ -51,7 +53,12 @@ class ReportRun(TrackedRun):
     rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     emailed_to = models.JSONField(_("e-mailed to"), default=list, blank=True)
 
@@ -93,7 +100,9 @@ class RenderedDocument(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
     object_id = models.PositiveBigIntegerField(_("invoice / credit note id"))
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="rendered_documents")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="rendered_documents", verbose_name=_("client")
+    )
     number = models.CharField(_("number"), max_length=64, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=ReportLanguage.choices, default=ReportLanguage.ZH_HANS

@@ -29,7 +29,7 @@ class Agent(models.Model):
     employee_no = models.CharField(_("employee no."), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64)
     nick = models.CharField(_("chat nick"), max_length=64, unique=True)
-    site = models.ForeignKey("clients.Site", on_delete=models.PROTECT, related_name="agents")
+    site = models.ForeignKey("clients.Site", on_delete=models.PROTECT, related_name="agents", verbose_name=_("site"))
     contract_type = models.CharField(
         _("contract type"), max_length=16, choices=ContractType.choices, default=ContractType.FULL_TIME
     )
@@ -66,8 +66,10 @@ class AgentSkill(models.Model):
 
     CLIENT_LOOKUP = "client"
 
-    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="skills")
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="agent_skills")
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="skills", verbose_name=_("agent"))
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="agent_skills", verbose_name=_("client")
+    )
     platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.CHAT)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.ZH)
@@ -94,7 +96,7 @@ class Availability(models.Model):
     """A weekly window in which the agent may work (Asia/Shanghai). An agent without windows may work
     any time; with windows, only inside them. ``ends_at`` 00:00 means midnight."""
 
-    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="availability")
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="availability", verbose_name=_("agent"))
     weekday = models.PositiveSmallIntegerField(
         _("weekday"), validators=[MaxValueValidator(6)], help_text=_("0 = Monday … 6 = Sunday.")
     )
@@ -117,7 +119,7 @@ class Availability(models.Model):
 class Leave(models.Model):
     """Days an agent cannot work, half-open [start, end) local dates."""
 
-    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="leaves")
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="leaves", verbose_name=_("agent"))
     kind = models.CharField(_("kind"), max_length=16, choices=LeaveKind.choices, default=LeaveKind.ANNUAL)
     start = models.DateField(_("from"))
     end = models.DateField(_("until (exclusive)"))
@@ -142,7 +144,12 @@ class ShiftRule(models.Model):
     CLIENT_LOOKUP = "client"
 
     client = models.OneToOneField(
-        "clients.Client", on_delete=models.CASCADE, null=True, blank=True, related_name="shift_rule"
+        "clients.Client",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="shift_rule",
+        verbose_name=_("client"),
     )
     name = models.CharField(_("name"), max_length=64)
     min_length_minutes = models.PositiveIntegerField(_("shortest shift (min)"), default=240)
@@ -183,7 +190,9 @@ class Forecast(models.Model):
 
     CLIENT_LOOKUP = "client"
 
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="forecasts")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="forecasts", verbose_name=_("client")
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.CHAT)
     interval_start = models.DateTimeField(_("interval start"))
     volume = models.DecimalField(_("contacts"), max_digits=10, decimal_places=2)
@@ -210,13 +219,20 @@ class ForecastOverride(models.Model):
 
     CLIENT_LOOKUP = "client"
 
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="forecast_overrides")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="forecast_overrides", verbose_name=_("client")
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.CHAT)
     interval_start = models.DateTimeField(_("interval start"))
     volume = models.DecimalField(_("contacts"), max_digits=10, decimal_places=2)
     reason = models.CharField(_("reason"), max_length=255)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now=True)
 
@@ -240,7 +256,9 @@ class StaffingRequirement(models.Model):
 
     CLIENT_LOOKUP = "client"
 
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="staffing_requirements")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="staffing_requirements", verbose_name=_("client")
+    )
     interval_start = models.DateTimeField(_("interval start"))
     human_volume = models.DecimalField(_("human contacts"), max_digits=10, decimal_places=2)
     agents = models.PositiveIntegerField(_("agents on the floor"))
@@ -268,13 +286,20 @@ class Roster(models.Model):
 
     CLIENT_LOOKUP = "client"
 
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="rosters")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="rosters", verbose_name=_("client")
+    )
     week_start = models.DateField(_("week (Monday)"))
     version = models.PositiveIntegerField(_("version"), default=1)
     status = models.CharField(_("status"), max_length=16, choices=RosterStatus.choices, default=RosterStatus.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     stats = models.JSONField(_("solver figures"), default=dict, blank=True)
@@ -302,8 +327,8 @@ class Shift(models.Model):
 
     CLIENT_LOOKUP = "roster__client"
 
-    roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="shifts")
-    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="shifts")
+    roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("roster"))
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("agent"))
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     meal_start = models.DateTimeField(_("meal start"), null=True, blank=True)
@@ -332,14 +357,19 @@ class RosterChange(models.Model):
 
     CLIENT_LOOKUP = "roster__client"
 
-    roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="changes")
+    roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="changes", verbose_name=_("roster"))
     kind = models.CharField(_("kind"), max_length=16, choices=RosterChangeKind.choices)
-    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="+")
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="+", verbose_name=_("agent"))
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -360,12 +390,16 @@ class SolveRun(TrackedRun):
 
     CLIENT_LOOKUP = "client"
 
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="solve_runs")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="solve_runs", verbose_name=_("client")
+    )
     week_start = models.DateField(_("week (Monday)"))
     kind = models.CharField(_("kind"), max_length=16, choices=SolveKind.choices, default=SolveKind.PLAN)
     time_limit_seconds = models.PositiveIntegerField(_("time limit (s)"), default=60)
     params = models.JSONField(_("scenario"), default=dict, blank=True)
-    roster = models.ForeignKey(Roster, on_delete=models.SET_NULL, null=True, blank=True, related_name="solve_runs")
+    roster = models.ForeignKey(
+        Roster, on_delete=models.SET_NULL, null=True, blank=True, related_name="solve_runs", verbose_name=_("roster")
+    )
     solver_status = models.CharField(_("solver status"), max_length=32, blank=True)
     demand_hours = models.DecimalField(_("Σ demand (h)"), max_digits=12, decimal_places=2, null=True, blank=True)
     paid_hours = models.DecimalField(_("paid hours"), max_digits=12, decimal_places=2, null=True, blank=True)

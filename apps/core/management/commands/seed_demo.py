@@ -17,7 +17,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale", type=float, default=1.0, help="Multiply conversation volume (1.0 ≈ a 5-minute demo)."
         )
-        parser.add_argument("--only", nargs="*", help="Run only these steps: an app (clients, workforce) or a step (workforce.demo_agents)")
+        parser.add_argument(
+            "--only",
+            nargs="*",
+            help="Run only these steps: an app (clients, workforce) or a step (workforce.demo_agents)",
+        )
 
     def handle(self, *args, seed: int, scale: float, only, **options):
         if scale <= 0:
