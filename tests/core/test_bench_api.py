@@ -3,7 +3,7 @@ import pytest
 from bench import harness
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_api_benchmark_runs_in_quick_mode():
     record = harness.run_one("api", quick=True)
     assert record["name"] == "api"

@@ -32,7 +32,7 @@ def _redis_reachable(url: str) -> bool:
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_real_worker_runs_a_task_against_redis_and_postgres():
     broker = _redis_url()
     if not _redis_reachable(broker):
