@@ -555,10 +555,18 @@ class _Ctx:
         return Hit(spec.code, mi, os_, oe, excerpt, spec.severity)
 
 
+# Clause punctuation after normalisation (full-width forms fold to these under NFKC).
+_CLAUSE_BOUNDARIES = (",", "!", "?", ";", ":", "。")
+
+
 def _preceded_by(text: str, start: int, words: list[str], window: int = 4) -> bool:
     if not words:
         return False
     before = text[max(0, start - window) : start]
+    # a negator does not reach across a clause boundary: 质量不错的，保证正品 still promises
+    cut = max(before.rfind(p) for p in _CLAUSE_BOUNDARIES)
+    if cut != -1:
+        before = before[cut + 1 :]
     return any(w in before for w in words)
 
 
