@@ -511,6 +511,8 @@ class _Ctx:
             for end, (length, lids) in sc.automaton.iter(text):
                 mi = bisect_right(starts, end) - 1
                 s = end - length + 1 - starts[mi]
+                if _inside_ascii_run(text, end - length + 1, end + 1):
+                    continue  # 315 inside order number 3156, sb inside usb
                 rec = (mi, s, s + length)
                 for lid in lids:
                     bucket = lhits.get(lid)
@@ -553,6 +555,17 @@ class _Ctx:
         lo, hi = max(0, os_ - 20), min(len(original), oe + 20)
         excerpt = ("…" if lo else "") + original[lo:hi] + ("…" if hi < len(original) else "")
         return Hit(spec.code, mi, os_, oe, excerpt, spec.severity)
+
+
+def _ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _inside_ascii_run(text: str, start: int, end: int) -> bool:
+    """A match that begins or ends with a Latin letter or digit glued to another one (a word of its own)."""
+    return (start > 0 and _ascii_alnum(text[start]) and _ascii_alnum(text[start - 1])) or (
+        end < len(text) and _ascii_alnum(text[end - 1]) and _ascii_alnum(text[end])
+    )
 
 
 # Clause punctuation after normalisation (full-width forms fold to these under NFKC).
