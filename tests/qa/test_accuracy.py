@@ -20,13 +20,17 @@ from tests.qa.conftest import ACCURACY_REPORT
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 GOLD = GOLD_DIR / "gold.json"  # built by gold/build_gold.py from hand-written, hand-labelled lines
-HANDWRITTEN = GOLD_DIR / "handwritten.json"  # whole chats written and labelled by hand
+HANDWRITTEN = sorted(GOLD_DIR.glob("handwritten*.json"))  # whole chats written and labelled by hand
 ASSERTED_TYPES = {"keyword", "regex", "timing", "pii"}
 PRECISION_MIN, RECALL_MIN = 0.97, 0.95
 
 
+def handwritten() -> list[dict]:
+    return [conv for path in HANDWRITTEN for conv in json.loads(path.read_text(encoding="utf-8"))]
+
+
 def gold() -> list[dict]:
-    return json.loads(GOLD.read_text(encoding="utf-8")) + json.loads(HANDWRITTEN.read_text(encoding="utf-8"))
+    return json.loads(GOLD.read_text(encoding="utf-8")) + handwritten()
 
 
 def to_input(conv: dict) -> engine.ConversationIn:
@@ -61,7 +65,10 @@ def table(pack):
         recall = tp / (tp + fn) if tp + fn else 1.0
         rows.append({"rule": r.code, "type": r.type, "tp": tp, "fp": fp, "fn": fn, "p": precision, "r": recall})
     if not ACCURACY_REPORT:
-        ACCURACY_REPORT.append(f"gold set: {len(gold())} conversations ({GOLD.name} + {HANDWRITTEN.name})")
+        ACCURACY_REPORT.append(
+            f"gold set: {len(gold())} conversations ({GOLD.name} + {len(handwritten())} hand-written in "
+            f"{', '.join(p.name for p in HANDWRITTEN)})"
+        )
         ACCURACY_REPORT.append(
             f"{'rule':<24} {'type':<12} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}"
         )
