@@ -303,7 +303,7 @@ class ReviewItemAdmin(TranscriptMixin, ScopedAdmin):
             if f"_qa_{status}" in request.POST:
                 comment = request.POST.get("comment", "")
                 services.review_decide(items=[obj], status=status, comment=comment, actor=request.user)
-                self.message_user(request, _("Review item %(status)s.") % {"status": status})
+                self.message_user(request, _("Review item %(status)s.") % {"status": ReviewStatus(status).label})
         return super().response_change(request, obj)
 
     def _decide(self, request, queryset, status, title):
@@ -313,7 +313,9 @@ class ReviewItemAdmin(TranscriptMixin, ScopedAdmin):
                 n = services.review_decide(
                     items=list(queryset), status=status, comment=form.cleaned_data["comment"], actor=request.user
                 )
-                self.message_user(request, _("%(n)d review items %(status)s.") % {"n": n, "status": status})
+                self.message_user(
+                    request, _("%(n)d review items %(status)s.") % {"n": n, "status": ReviewStatus(status).label}
+                )
                 return None
         else:
             form = DecisionForm()

@@ -294,8 +294,10 @@ def weekly_coaching(*, user, week_start: date, client_id: int | None = None) -> 
 
 def transcript(result: QAResult) -> list[dict]:
     """The conversation's messages with the hit spans of this result marked, for the review screen."""
+    from apps.conversations.choices import SenderRole
     from apps.conversations.models import Message
 
+    role_labels = dict(SenderRole.choices)
     messages = list(
         Message.objects.filter(conversation_id=result.conversation_id)
         .order_by("seq")
@@ -308,7 +310,8 @@ def transcript(result: QAResult) -> list[dict]:
     out = []
     for idx, m in enumerate(messages):
         hits = hits_by_msg.get(idx, [])
-        out.append({**m, "index": idx, "segments": _segments(m["content"], hits), "rules": hits})
+        role = role_labels.get(m["sender_role"], m["sender_role"])
+        out.append({**m, "role": role, "index": idx, "segments": _segments(m["content"], hits), "rules": hits})
     return out
 
 

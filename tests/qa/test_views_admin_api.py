@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 from django.test import Client as WebClient
 
+from apps.conversations.choices import SenderRole
 from apps.qa import selectors, services
+from apps.qa.choices import ReviewStatus
 from apps.qa.models import Dispute, QAResult, ReviewItem
 from tests import factories
 from tests.qa.factories import CLEAN, make_conversation
@@ -77,6 +79,7 @@ def test_admin_review_change_view_highlights_spans(scored, qa_supervisor):
     response = web(qa_supervisor).get(f"/admin/qa/reviewitem/{item.pk}/change/")
     assert response.status_code == 200
     assert b'<mark class="qa-hit qa-critical"' in response.content
+    assert f"#0 · {SenderRole.BUYER.label} ·".encode() in response.content  # roles by their label
 
 
 def test_admin_bulk_dismiss_with_comment(scored, qa_supervisor):
@@ -84,9 +87,13 @@ def test_admin_bulk_dismiss_with_comment(scored, qa_supervisor):
     response = web(qa_supervisor).post(
         "/admin/qa/reviewitem/",
         {"action": "dismiss", "_selected_action": ids, "apply": "1", "comment": "误报"},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert set(ReviewItem.objects.values_list("status", "comment")) == {("dismissed", "误报")}
+    # the message names the status in the user's language, not the stored value
+    [message] = [str(m) for m in response.context["messages"]]
+    assert str(ReviewStatus.DISMISSED.label) in message and "dismissed" not in message
 
 
 def test_admin_queue_filters(scored, qa_supervisor, brand_a):
