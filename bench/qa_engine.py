@@ -231,8 +231,32 @@ def _negated(text: str, s: int, negators: re.Pattern | None, window: int) -> boo
     """A negator in the `window` characters before the match, within the same clause."""
     if negators is None:
         return False
-    before = _CLAUSE.split(text[max(0, s - window) : s])[-1]
-    return negators.search(before) is not None
+    before = re.sub(r"(.)不\1", "", _CLAUSE.split(text[max(0, s - window) : s])[-1])  # 能不能 asks
+    m = negators.search(before)
+    while m is not None:  # a one-character negator (不) counts only in the last two characters
+        if m.end() - m.start() > 1 or m.start() >= len(before) - 2:
+            return True
+        m = negators.search(before, m.start() + 1)
+    return False
+
+
+_QUOTE_PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))
+_PUNCT = re.compile(r"[,!?;:。~()\[\]{}<>“”‘’「」『』]+")
+
+
+def _in_quotes(text: str, s: int, e: int) -> bool:
+    """Between an opening quotation mark before the match and its closing one after it."""
+    for left, right in _QUOTE_PAIRS:
+        o = text.rfind(left, 0, s)
+        if o != -1 and right not in text[o + 1 : s] and right in text[e:]:
+            return True
+    return False
+
+
+def _clause_bounds(text: str, at: int) -> tuple[int, int]:
+    lo = max((m.end() for m in _CLAUSE.finditer(text, 0, at)), default=0)
+    m = _CLAUSE.search(text, at)
+    return lo, m.start() if m else len(text)
 
 
 def _excluded(text: str, s: int, e: int, phrases: frozenset[str]) -> bool:
@@ -262,6 +286,7 @@ class _Rule:
         self.lists = {key: _Words(p.get(key), per_term=per_term) for key in lists}
         self.negators = _words_rx(p.get("negation_words" if spec.type == "sentiment" else "negators"))
         self.exclude = _Words(p.get("exclude")).words if spec.type in ("keyword", "context") else frozenset()
+        self.excused = _Words(p.get("excused_by"), per_term=per_term) if spec.type == "keyword" else None
         if spec.type == "pii":
             tokens = _Words(p.get("tokens"), per_term=per_term)
             self.lists["tokens"] = tokens if tokens else _Words(PII_TOKENS, per_term=per_term)
@@ -269,7 +294,10 @@ class _Rule:
             self.pattern = re.compile(p["pattern"])
             self.exclude_rx = re.compile(p["exclude"]) if p.get("exclude") else None
         if spec.type == "timing":
-            self.ignore = _Words(p.get("ignore_words")).words
+            acks = sorted(
+                {_PUNCT.sub("", w) for w in _Words(p.get("ignore_words")).words} - {""}, key=len, reverse=True
+            )
+            self.ack = re.compile("(?:" + "|".join(map(re.escape, acks)) + ")*") if acks else None
         if spec.type == "sentiment":
             raw = p.get("words")
             self.weights = {normalize(w): float(v) for w, v in raw.items()} if isinstance(raw, dict) else {}
@@ -284,14 +312,22 @@ class _Rule:
         if turns:
             mine = mine[: turns["first"]] if "first" in turns else mine[-turns["last"] :]
         window = p.get("negation_window", 4)
+        quoted = p.get("skip_quoted", False)
         texts: dict[int, str] = {}
         found: list[tuple[int, int, int]] = []
         for i in mine:
             text = texts[i] = _text(msgs[i])
+            if self.excused and self.excused.any(text):
+                continue  # an offer of help in the same message excuses it
+            kept, dropped = [], []
             for s, e in self.lists["words"].find(text):
-                if _negated(text, s, self.negators, window) or _excluded(text, s, e, self.exclude):
-                    continue
-                found.append((i, s, e))
+                if _negated(text, s, self.negators, window):
+                    dropped.append((s, e + 1))  # takes the word chained right after it too
+                elif _excluded(text, s, e, self.exclude) or (quoted and _in_quotes(text, s, e)):
+                    dropped.append((s, e))
+                else:
+                    kept.append((s, e))
+            found += [(i, s, e) for s, e in kept if not any(ds <= s < de for ds, de in dropped)]
         mode = p.get("mode", "any")
         if mode == "any" or not found:
             return bool(found)
@@ -329,8 +365,8 @@ class _Rule:
             if a is not None:
                 return False
             tail = [_text(m) for m in msgs[b:] if m.role == "buyer"]
-            # unless the buyer only acknowledged (好的, 谢谢, one character)
-            return not (self.ignore and all(not t or t.strip(",!?;:。~") in self.ignore or len(t) <= 1 for t in tail))
+            # unless the buyer only acknowledged (好的, 嗯嗯 好的谢谢, one character)
+            return not (self.ack and all(len(t) <= 1 or self.ack.fullmatch(_PUNCT.sub("", t)) for t in tail))
         delays = [msgs[a].sent_at - msgs[b].sent_at for b, a in rounds if a is not None]
         if not delays:
             return False
@@ -420,12 +456,13 @@ class _Rule:
             text = _text(m)
             if lists["tokens"].any(text):
                 return True
-            if (
-                lists["secret_words"].any(text)
-                and lists["request_words"].any(text)
-                and not lists["warning_words"].any(text)
-            ):
-                return True
+            if not lists["secret_words"].any(text):
+                continue
+            warned = [s for s, _e in lists["warning_words"].find(text)]
+            for s, _e in lists["request_words"].find(text):
+                lo, hi = _clause_bounds(text, s)  # a request with no warning in its clause
+                if not any(lo <= w < hi for w in warned):
+                    return True
         return False
 
 

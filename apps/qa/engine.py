@@ -319,6 +319,9 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         c.lists["words"] = _words(p, "words", r)
         c.lists["negators"] = _words(p, "negators", r, required=False)
         c.lists["exclude"] = _words(p, "exclude", r, required=False)
+        c.lists["excused_by"] = _words(p, "excused_by", r, required=False)
+        if not isinstance(p.get("skip_quoted", False), bool):
+            raise RuleConfigError("skip_quoted must be true or false", rule=r, field="skip_quoted")
         mode = p.get("mode", "any")
         if mode not in ("any", "all", "n_of"):
             raise RuleConfigError("mode must be any, all or n_of", rule=r, field="mode")
@@ -349,7 +352,10 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
             rate = p.get("min_rate", 1)
             if not isinstance(rate, int | float) or not 0 < rate <= 1:
                 raise RuleConfigError("min_rate must be in (0, 1]", rule=r, field="min_rate")
-        c.lists["ignore_words"] = _words(p, "ignore_words", r, required=False)
+        ignore = _words(p, "ignore_words", r, required=False)
+        if ignore:  # an acknowledgement is a run of ignore words: 嗯嗯好的谢谢
+            acks = sorted({_PUNCTUATION.sub("", w) for w in ignore} - {""}, key=len, reverse=True)
+            c.regex = re.compile("(?:" + "|".join(re.escape(w) for w in acks) + ")*")
     elif t == "context":
         c.lists["trigger"] = _words(p, "trigger_words", r)
         c.lists["response"] = _words(p, "response_words", r)
@@ -570,6 +576,9 @@ def _inside_ascii_run(text: str, start: int, end: int) -> bool:
 
 # Clause punctuation after normalisation (full-width forms fold to these under NFKC).
 _CLAUSE_BOUNDARIES = (",", "!", "?", ";", ":", "。")
+_PUNCTUATION = re.compile(r"[,!?;:。~()\[\]{}<>“”‘’「」『』]+")
+_A_NOT_A = re.compile(r"(.)不\1")
+_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))
 
 
 def _preceded_by(text: str, start: int, words: list[str], window: int = 4) -> bool:
@@ -580,7 +589,21 @@ def _preceded_by(text: str, start: int, words: list[str], window: int = 4) -> bo
     cut = max(before.rfind(p) for p in _CLAUSE_BOUNDARIES)
     if cut != -1:
         before = before[cut + 1 :]
-    return any(w in before for w in words)
+    if "不" in before:  # 能不能 / 是不是 / 可不可以 ask, they do not negate: 能不能把差评删了
+        before = _A_NOT_A.sub("", before)
+    # a one-character negator (不) must stand right before the word or one character off (不太):
+    # in 不起球不褪色绝对的 the 不 belongs to 褪色, and 绝对 is still a promise
+    near = before[-2:]
+    return any(w in (near if len(w) == 1 else before) for w in words)
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """The span sits inside a pair of quotation marks of one message: a mention, not a use."""
+    for left, right in _QUOTES:
+        opened = text.rfind(left, 0, start)
+        if opened != -1 and text.find(right, opened + 1, start) == -1 and text.find(right, end) != -1:
+            return True
+    return False
 
 
 def _inside(text: str, start: int, end: int, phrases: list[str]) -> bool:
@@ -609,16 +632,23 @@ def _rule_keyword(ctx: _Ctx, c: _Compiled) -> list[Hit]:
     if turns:
         role_idx = [i for i, r in enumerate(ctx.roles) if r == spec.role]
         allowed = set(role_idx[: turns["first"]]) if "first" in turns else set(role_idx[-turns["last"] :])
-    found = []
+    excused = {mi for mi, _s, _e in ctx.hits_of(spec.code, "excused_by")} if c.lists["excused_by"] else ()
+    skip_quoted = p.get("skip_quoted", False)
+    window = p.get("negation_window", 4)
+    found, dropped = [], []
     for mi, s, e in raw:
-        if not _eligible(ctx, spec, mi) or (allowed is not None and mi not in allowed):
+        if not _eligible(ctx, spec, mi) or (allowed is not None and mi not in allowed) or mi in excused:
             continue
         text = ctx.norms[mi]
-        if negators and _preceded_by(text, s, negators, p.get("negation_window", 4)):
+        if negators and _preceded_by(text, s, negators, window):
+            dropped.append((mi, s, e + 1))  # a negation also takes the word chained right after
             continue
-        if exclude and _inside(text, s, e, exclude):
+        if (exclude and _inside(text, s, e, exclude)) or (skip_quoted and _quoted(text, s, e)):
+            dropped.append((mi, s, e))
             continue
         found.append((mi, s, e))
+    if dropped and found:
+        found = _not_covered(found, dropped)
     if not found:
         return []
     found = _longest_first(found)
@@ -635,6 +665,18 @@ def _rule_keyword(ctx: _Ctx, c: _Compiled) -> list[Hit]:
         if len(distinct) >= need:
             hits.extend(ctx.make_hit(spec, mi, s, e) for mi, s, e in recs)
     return hits
+
+
+def _not_covered(found: list[tuple[int, int, int]], dropped: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """A negated or excluded phrase takes the words that start inside it, a negated one also the word
+    chained right after it: 不敢说是全网最低价 drops 最低价 with 全网最低, 不敢百分百保证 drops 保证
+    with 百分百."""
+    kept = []
+    for mi, s, e in found:
+        if any(dm == mi and ds <= s < de for dm, ds, de in dropped):
+            continue
+        kept.append((mi, s, e))
+    return kept
 
 
 def _longest_first(recs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -725,15 +767,17 @@ def _rule_timing(ctx: _Ctx, c: _Compiled) -> list[Hit]:
 
 
 def _last_unanswered(ctx: _Ctx, c: _Compiled, rounds) -> list[Hit]:
-    """The last round has no agent reply, unless the buyer only acknowledged."""
+    """The last round has no agent reply, unless the buyer only acknowledged: every buyer message of
+    the round is made of ignore words alone (好的, 嗯嗯 好的, 没了 谢谢, 好吧 辛苦了), once punctuation
+    and spaces are gone, or is a single character."""
     b, a = rounds[-1]
     if a is not None:
         return []
     msgs = ctx.conv.messages
-    ignore = c.lists["ignore_words"]
+    ack = c.regex
     tail = [i for i in range(b, len(msgs)) if msgs[i].role == "buyer"]
-    if ignore and all(
-        not ctx.norms[i] or ctx.norms[i].strip(",!?;:。~") in ignore or len(ctx.norms[i]) <= 1 for i in tail
+    if ack is not None and all(
+        len(ctx.norms[i]) <= 1 or ack.fullmatch(_PUNCTUATION.sub("", ctx.norms[i])) for i in tail
     ):
         return []
     return [ctx.make_hit(c.spec, tail[-1])]
@@ -857,15 +901,34 @@ def _rule_pii(ctx: _Ctx, c: _Compiled) -> list[Hit]:
             hits.append(ctx.make_hit(spec, mi, s, e))
     secrets = [rec for rec in ctx.hits_of(spec.code, "secret") if ctx.roles[rec[0]] == spec.role]
     if secrets:
-        requests = {mi for mi, _s, _e in ctx.hits_of(spec.code, "request")}
-        warnings = {mi for mi, _s, _e in ctx.hits_of(spec.code, "warning")}
+        requests = ctx.hits_of(spec.code, "request")
+        warnings = ctx.hits_of(spec.code, "warning")
         done = set()
         for mi, s, e in secrets:
-            if mi in done or mi not in requests or mi in warnings:
+            if mi in done:
                 continue
-            done.add(mi)
-            hits.append(ctx.make_hit(spec, mi, s, e))
+            # a request counts unless a warning stands in its clause: 验证码告诉我就行，不要告诉别人
+            # still asks; 如果是验证码，请勿向任何人提供 does not
+            text = ctx.norms[mi]
+            asked = False
+            for rm, rs, _re in requests:
+                if rm != mi:
+                    continue
+                lo, hi = _clause(text, rs)
+                if not any(wm == mi and lo <= ws < hi for wm, ws, _we in warnings):
+                    asked = True
+                    break
+            if asked:
+                done.add(mi)
+                hits.append(ctx.make_hit(spec, mi, s, e))
     return hits
+
+
+def _clause(text: str, at: int) -> tuple[int, int]:
+    """The half-open bounds of the clause of `text` that holds position `at`."""
+    start = max(text.rfind(p, 0, at) for p in _CLAUSE_BOUNDARIES) + 1
+    ends = [i for i in (text.find(p, at) for p in _CLAUSE_BOUNDARIES) if i != -1]
+    return start, min(ends, default=len(text))
 
 
 _HANDLERS = {

@@ -68,6 +68,50 @@ def test_keyword_negator_suppresses_hit():
     assert result.hits == ()
 
 
+def agent_says(text: str) -> ConversationIn:
+    return conv(("buyer", 0, "在吗"), ("agent", 5, text))
+
+
+def test_a_negated_phrase_takes_the_words_inside_it_and_the_word_chained_after_it():
+    rule = kw(words=("全网最低", "最低价", "百分百", "保证"), negators=["不敢说是", "不敢"])
+    assert card(rule).score(agent_says("我们不敢说是全网最低价")).hits == ()
+    assert card(rule).score(agent_says("这个不敢百分百保证哦")).hits == ()
+    # an excluded phrase covers only what starts inside it: 保证金 then a real promise still fires
+    excl = kw(words=("保证",), exclude=["保证金"])
+    assert len(card(excl).score(agent_says("保证金保证退")).hits) == 1
+
+
+def test_a_not_a_questions_do_not_negate():
+    rule = kw(words=("差评删",), negators=["不能"])
+    assert len(card(rule).score(agent_says("您看能不能把差评删了呢")).hits) == 1
+    assert card(rule).score(agent_says("我们不能把差评删了")).hits == ()
+
+
+def test_a_one_character_negator_must_touch_the_word():
+    rule = kw(words=("绝对",), negators=["不"])
+    assert len(card(rule).score(agent_says("不起球不褪色绝对的")).hits) == 1
+    assert card(rule).score(agent_says("这个不绝对")).hits == ()
+    assert card(rule).score(agent_says("这个不太绝对")).hits == ()
+
+
+def test_quoted_words_are_mentions_when_the_rule_says_so():
+    said = agent_says("请问他是说了“神经病”这样的话吗")
+    assert card(kw(words=("神经病",), skip_quoted=True)).score(said).hits == ()
+    assert len(card(kw(words=("神经病",))).score(said).hits) == 1
+    assert len(card(kw(words=("神经病",), skip_quoted=True)).score(agent_says("你神经病吧")).hits) == 1
+
+
+def test_an_offer_of_help_in_the_same_message_excuses_the_word():
+    rule = kw(words=("不清楚",), excused_by=["帮您问问"])
+    assert card(rule).score(agent_says("这个我不清楚，我帮您问问仓库")).hits == ()
+    assert len(card(rule).score(agent_says("这个我不清楚")).hits) == 1
+
+
+def test_skip_quoted_must_be_a_boolean():
+    with pytest.raises(engine.RuleConfigError, match="skip_quoted"):
+        engine.validate_rule(kw(skip_quoted="yes"))
+
+
 def test_keyword_all_needs_every_word_in_one_message():
     rule = kw(words=("好评", "返现"), mode="all")
     one = card(rule).score(conv(("buyer", 0, "hi"), ("agent", 1, "给个好评吧"), ("agent", 2, "有返现")))
@@ -134,6 +178,22 @@ def test_last_buyer_message_unanswered():
 def test_last_acknowledgement_is_not_unanswered():
     c = conv(("buyer", 0, "在吗"), ("agent", 5, "在"), ("buyer", 10, "好的，谢谢"))
     assert card(timing("last_unanswered", ignore_words=["好的谢谢", "好的,谢谢"])).score(c).hits == ()
+
+
+@pytest.mark.parametrize(
+    ("last", "unanswered"),
+    [
+        ("嗯嗯，好的", False),
+        ("没了，谢谢~", False),
+        ("好的 辛苦了！", False),
+        ("好的，那发货呢", True),
+        ("谢谢你们", True),
+    ],
+)
+def test_an_acknowledgement_is_any_run_of_ignore_words(last, unanswered):
+    rule = timing("last_unanswered", ignore_words=["好的", "嗯嗯", "没了", "谢谢", "辛苦了"])
+    c = conv(("buyer", 0, "在吗"), ("agent", 5, "在"), ("buyer", 10, last))
+    assert bool(card(rule).score(c).hits) is unanswered
 
 
 def context_rule():
@@ -240,6 +300,12 @@ def test_secret_request_vs_warning():
     ask = card(pii_rule()).score(conv(("buyer", 0, "?"), ("agent", 1, "把验证码发我")))
     warn = card(pii_rule()).score(conv(("buyer", 0, "?"), ("agent", 1, "不要把验证码发我们")))
     assert (len(ask.hits), warn.hits) == (1, ())
+
+
+def test_a_warning_guards_only_its_own_clause():
+    asks = card(pii_rule()).score(conv(("buyer", 0, "?"), ("agent", 1, "验证码发我就行，不要告诉别人")))
+    warns = card(pii_rule()).score(conv(("buyer", 0, "?"), ("agent", 1, "如果是验证码，不要发我们")))
+    assert (len(asks.hits), warns.hits) == (1, ())
 
 
 def test_combination_not_fires_when_child_absent():
