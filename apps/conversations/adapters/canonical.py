@@ -13,6 +13,8 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
+import orjson
+
 from apps.conversations.adapters.base import CANONICAL_FIELDS, FileError, Record, RowError, csv_rows, shown
 
 
@@ -65,8 +67,14 @@ def read_canonical_csv(text: str) -> Iterator[Record | RowError]:
 
 
 def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
-    """One JSON object per line (split on \\n only: U+2028 may appear inside a JSON string). Plain tuples."""
+    """One JSON object per line (split on \\n only: U+2028 may appear inside a JSON string). Plain tuples.
+
+    Lines are parsed with orjson (about twice as fast as the standard decoder on exports); a line it
+    refuses (NaN, infinities, lone surrogates) or one with a field that is not a string (orjson turns
+    integers past 64 bits into floats) is parsed again by the standard decoder, so every line reads
+    exactly as `json.loads` reads it and errors are reported in its words."""
     seen_any = False
+    fast = orjson.loads
     decode = json.JSONDecoder().decode
     fromiso = datetime.fromisoformat
     for line_no, line in enumerate(text.split("\n"), start=1):
@@ -74,10 +82,15 @@ def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
             continue
         seen_any = True
         try:
-            obj = decode(line)
-        except json.JSONDecodeError as exc:
-            yield RowError(line_no, None, f"not a JSON object: {exc.msg} at column {exc.colno}")
-            continue
+            obj = fast(line)
+            exact = False
+        except orjson.JSONDecodeError:
+            try:
+                obj = decode(line)
+                exact = True
+            except json.JSONDecodeError as exc:
+                yield RowError(line_no, None, f"not a JSON object: {exc.msg} at column {exc.colno}")
+                continue
         try:
             values = [obj[name] for name in CANONICAL_FIELDS]
         except (KeyError, TypeError):
@@ -89,6 +102,11 @@ def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
             continue
         for k, value in enumerate(values):
             if type(value) is not str:
+                if not exact:  # in place: the rest of this loop reads the exact values
+                    obj = decode(line)
+                    values[:] = [obj[name] for name in CANONICAL_FIELDS]
+                    value = values[k]
+                    exact = True
                 values[k] = "" if value is None else str(value)
         platform, shop, conversation_id, message_id, sent, role, agent, buyer, msg_type, content = values
         try:
