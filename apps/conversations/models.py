@@ -18,8 +18,13 @@ class Conversation(models.Model):
 
     CLIENT_LOOKUP = "store__client"
 
+    # No separate index on store or agent: the (store, …) and (agent, started) indexes lead with them.
     store = models.ForeignKey(
-        "clients.Store", on_delete=models.PROTECT, related_name="conversations", verbose_name=_("store")
+        "clients.Store",
+        on_delete=models.PROTECT,
+        related_name="conversations",
+        db_index=False,
+        verbose_name=_("store"),
     )
     platform_conversation_id = models.CharField(_("platform conversation id"), max_length=128)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.CHAT)
@@ -31,6 +36,7 @@ class Conversation(models.Model):
         null=True,
         blank=True,
         related_name="conversations",
+        db_index=False,
         verbose_name=_("agent"),
     )
     agent_nick = models.CharField(_("agent nick"), max_length=64, blank=True)

@@ -174,18 +174,27 @@ class QAResult(models.Model):
 
     CLIENT_LOOKUP = "scorecard__client"
 
+    # No separate index on conversation, scorecard or agent: the unique (conversation, scorecard) and
+    # the (scorecard, started) and (agent, started) indexes lead with them.
     conversation = models.ForeignKey(
         "conversations.Conversation",
         on_delete=models.CASCADE,
         related_name="qa_results",
+        db_index=False,
         verbose_name=_("conversation"),
     )
     scorecard = models.ForeignKey(
-        Scorecard, on_delete=models.PROTECT, related_name="results", verbose_name=_("scorecard")
+        Scorecard, on_delete=models.PROTECT, related_name="results", db_index=False, verbose_name=_("scorecard")
     )
     started_at = models.DateTimeField(_("conversation started"), db_index=True)
     agent = models.ForeignKey(
-        "workforce.Agent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("agent")
+        "workforce.Agent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("agent"),
     )
     status = models.CharField(_("status"), max_length=16, choices=ResultStatus.choices)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
@@ -243,8 +252,9 @@ class ReviewItem(models.Model):
 
     CLIENT_LOOKUP = "result__scorecard__client"
 
+    # No separate index on result: the unique (result, hit) index leads with it.
     result = models.ForeignKey(
-        QAResult, on_delete=models.CASCADE, related_name="review_items", verbose_name=_("result")
+        QAResult, on_delete=models.CASCADE, related_name="review_items", db_index=False, verbose_name=_("result")
     )
     hit = models.ForeignKey(
         QAHit, on_delete=models.CASCADE, null=True, blank=True, related_name="review_items", verbose_name=_("hit")
