@@ -345,10 +345,14 @@ def _score_rows(card: Scorecard, rows: list, qa_run: QARun | None, counts: dict,
     won a conflict keeps its own), hits by COPY, review entries by INSERT … SELECT."""
     compiled, rule_ids = compiled_scorecard(card)
     messages: dict[int, list] = defaultdict(list)
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
         # One index probe per conversation (a LATERAL subquery with its own ORDER BY is planned as such):
         # `conversation_id = ANY(ids)` or a plain join is estimated at a good part of the table right
-        # after a bulk import and planned as a scan of the whole table, once per batch.
+        # after a bulk import and planned as a scan of the whole table, once per batch. The estimate
+        # still crosses jit_above_cost, and JIT compilation (~90 ms with stale statistics) would cost
+        # more than the query; the ~4 MB of messages are sorted in memory rather than on disk.
+        cur.execute("SET LOCAL jit = off")
+        cur.execute("SET LOCAL work_mem = '32MB'")
         cur.execute(
             "SELECT m.conversation_id, m.sender_role, EXTRACT(EPOCH FROM m.sent_at)::float8, m.content, m.msg_type "
             "FROM unnest(%s::bigint[]) AS b(id) CROSS JOIN LATERAL (SELECT x.conversation_id, x.seq, "
