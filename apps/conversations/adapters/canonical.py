@@ -12,6 +12,7 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import datetime
+from operator import itemgetter
 
 import orjson
 
@@ -76,6 +77,8 @@ def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
     seen_any = False
     fast = orjson.loads
     decode = json.JSONDecoder().decode
+    pick = itemgetter(*CANONICAL_FIELDS)
+    join = "".join
     fromiso = datetime.fromisoformat
     for line_no, line in enumerate(text.split("\n"), start=1):
         if not line or line.isspace():
@@ -92,7 +95,7 @@ def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
                 yield RowError(line_no, None, f"not a JSON object: {exc.msg} at column {exc.colno}")
                 continue
         try:
-            values = [obj[name] for name in CANONICAL_FIELDS]
+            values = pick(obj)
         except (KeyError, TypeError):
             if not isinstance(obj, dict):
                 yield RowError(line_no, None, "not a JSON object")
@@ -100,14 +103,12 @@ def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
                 missing = next(name for name in CANONICAL_FIELDS if name not in obj)
                 yield RowError(line_no, missing, f"missing field {missing!r}")
             continue
-        for k, value in enumerate(values):
-            if type(value) is not str:
-                if not exact:  # in place: the rest of this loop reads the exact values
-                    obj = decode(line)
-                    values[:] = [obj[name] for name in CANONICAL_FIELDS]
-                    value = values[k]
-                    exact = True
-                values[k] = "" if value is None else str(value)
+        try:
+            join(values)  # every field a string, as in any real export: one C-level check for all ten
+        except TypeError:
+            if not exact:
+                values = pick(decode(line))
+            values = tuple(v if type(v) is str else "" if v is None else str(v) for v in values)
         platform, shop, conversation_id, message_id, sent, role, agent, buyer, msg_type, content = values
         try:
             dt = fromiso(sent)
