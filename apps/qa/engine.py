@@ -11,6 +11,11 @@ Pipeline of one conversation:
    and PII rules read its hits; regex rules run their compiled pattern; timing rules read the
    message timestamps; repetition compares normalised agent replies; combinations evaluate
    and/or/not over the other rules' outcomes.
+   Keyword parameters: words, mode (any | all | n_of with n), scope (message | conversation),
+   turns ({"first": n} | {"last": n}), negators (within negation_window characters before the word,
+   same clause; a one-character negator must touch it; A-not-A questions such as 能不能 do not
+   negate), exclude (phrases that cover the match), excused_by (words anywhere in the same message
+   that excuse it), skip_quoted (true: a word inside quotation marks is a mention, not a use).
 3. Scoring: every rule deducts (or, for bonus rules, adds) its score change once per conversation;
    a scorecard item caps the deductions of its rules at its weight; a critical hit (致命项) fails
    the conversation with score 0. Pass = no critical hit and score ≥ the pass mark.
