@@ -265,7 +265,7 @@ def _excluded(text: str, s: int, e: int, phrases: frozenset[str]) -> bool:
 
 
 def _text(m) -> str:
-    return normalize(m.content) if m.msg_type == "text" else ""
+    return normalize(m.content) if m.msg_type in ("text", "system") else ""
 
 
 class _Rule:

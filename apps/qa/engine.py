@@ -493,6 +493,7 @@ def compile_scorecard(spec: ScorecardSpec) -> CompiledScorecard:
 # --------------------------------------------------------------------------------------------
 
 _SPEAKERS = ("buyer", "agent", "bot")
+_WORDED = ("text", "system")  # message types whose content the rules read
 
 
 class _Ctx:
@@ -503,7 +504,8 @@ class _Ctx:
         self.conv = conv
         msgs = conv.messages
         self.roles = [m.role for m in msgs]
-        self.norms = [m.content.translate(_TABLE) if m.msg_type == "text" else "" for m in msgs]
+        # images and order/product cards carry no words; system notices do (转接, 非工作时间)
+        self.norms = [m.content.translate(_TABLE) if m.msg_type in _WORDED else "" for m in msgs]
         self.agent_idx = [i for i, r in enumerate(self.roles) if r == "agent"]
         self._rounds: list[tuple[int, int | None]] | None = None
         self._delays: list[tuple[int, int, float]] | None = None

@@ -394,7 +394,7 @@ def test_out_of_hours_notice_answers_a_request_for_a_human(pack):
         ("buyer", 0, "物流显示签收了但我没收到"),
         ("bot", 1, "如显示签收但未收到，请先联系派送员或查看驿站"),
         ("buyer", 40, "转人工"),
-        ("system", 42, "当前为非工作时间（服务时间08:00-24:00），您可以留言，我们上班后第一时间回复您"),
+        ("system", 42, "当前为非工作时间（服务时间08:00-24:00），您可以留言，我们上班后第一时间回复您", "system"),
         handled_by="bot",
     )
     ignored = conv(("buyer", 0, "在吗"), ("bot", 1, "您好，我是小助手"), ("buyer", 9, "转人工"), handled_by="bot")
