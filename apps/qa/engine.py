@@ -2,15 +2,20 @@
 
 Pipeline of one conversation:
 1. Normalise every message (NFKC full→half width, traditional→simplified via OpenCC "t2s",
-   lower case, separators used to dodge filters such as 最/低/价 or 最 低 价 removed). The
-   normalisation is one `str.translate` over a per-character table that fills itself lazily, so a
-   character costs one C-level lookup. Offsets back to the original text are rebuilt only for the
-   messages that carry a hit, so every span points into the original (masked) text.
-2. ONE Aho-Corasick automaton (pyahocorasick) holds every word list of the scorecard; it runs once
-   over the whole normalised conversation. Keyword, context, handover, mandatory-phrase, sentiment
-   and PII rules read its hits; regex rules run their compiled pattern; timing rules read the
-   message timestamps; repetition compares normalised agent replies; combinations evaluate
-   and/or/not over the other rules' outcomes.
+   lower case, separators used to dodge filters such as 最/低/价 or 最 低 价 removed). Every
+   character of the Basic Multilingual Plane is worked out once per process: a message without a
+   character that changes (one regex search) is kept as it is, any other is one `str.translate`
+   over the table. Offsets back to the original text are rebuilt only for the messages that carry
+   a hit and are not mapped one character for one, so every span points into the original
+   (masked) text.
+2. ONE Aho-Corasick automaton (ahocorasick_rs, a DFA) holds every word list of the scorecard; it
+   runs once over the whole normalised conversation. Keyword, context, handover, mandatory-phrase,
+   sentiment and PII rules read its hits, exclusion phrases and degree words included; a rule whose
+   trigger words are not in the conversation is skipped without a call. Regex rules run their
+   compiled pattern, only on the messages holding one of the pattern's literal factors (also in
+   the automaton: 微信, vx, qq … for the off-platform pattern); timing rules read the message
+   timestamps; repetition compares normalised replies; combinations evaluate and/or/not over the
+   other rules' outcomes.
    Keyword parameters: words, mode (any | all | n_of with n), scope (message | conversation),
    turns ({"first": n} | {"last": n}), negators (within negation_window characters before the word,
    same clause; a one-character negator must touch it; A-not-A questions such as 能不能 do not
@@ -37,9 +42,10 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from itertools import accumulate
+from typing import Any, NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 # --------------------------------------------------------------------------------------------
 # Vocabulary
@@ -95,6 +101,8 @@ def _t2s():
 
 
 def _map_char(ch: str) -> str:
+    if "\ud800" <= ch <= "\udfff":
+        return ch  # a lone surrogate (never stored in the database) stays as it is
     out = unicodedata.normalize("NFKC", ch)
     if any(ord(c) > 0x2E7F for c in out):
         out = _t2s().convert(out)
@@ -124,18 +132,73 @@ class _Table(dict):
 _TABLE = _Table()
 
 
+class _Changes:
+    """The characters of the Basic Multilingual Plane that normalisation changes, worked out once per
+    process (~0.3 s: every BMP character through `_map_char`, which also fills the table).
+
+    `touched` finds a character that changes, so a text without one is already normal and is
+    returned as it is, with no per-character table lookup (most buyer and agent lines have none, or
+    only full-width punctuation). `reshaped` finds a character that is dropped or becomes several,
+    so a normalised text whose original has none lines up with it character for character. Astral
+    characters are in both classes: they always take the table's path. `bmp` is the table as a
+    list, which `str.translate` reads faster than a dict (~50 against ~90 ns a character); a text
+    with an astral character (`astral`) needs the dict, as the list ends at U+FFFF."""
+
+    def __init__(self):
+        touched, reshaped = [], []
+        self.bmp: list[int | str | None] = [0] * 0x10000
+        for code in range(0x10000):
+            value = self.bmp[code] = _TABLE[code]
+            if value != code:
+                touched.append(code)
+                if not isinstance(value, str) or len(value) != 1:
+                    reshaped.append(code)
+        tail = "\\U00010000-\\U0010ffff]"
+        self.touched = re.compile("[" + _ranges(touched) + tail)
+        self.reshaped = re.compile("[" + _ranges(reshaped) + tail)
+        self.astral = re.compile("[" + tail)
+
+
+def _ranges(codes: list[int]) -> str:
+    """A regular-expression character class body for sorted code points, as ranges."""
+    parts = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        lo, hi = codes[i], codes[j]
+        parts.append(f"\\u{lo:04x}" if lo == hi else f"\\u{lo:04x}-\\u{hi:04x}")
+        i = j + 1
+    return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _changes() -> _Changes:
+    return _Changes()
+
+
 def normalize(text: str) -> str:
     """The normalised form of a text (what every rule matches against)."""
-    return text.translate(_TABLE)
+    changes = _changes()
+    if changes.touched.search(text) is None:
+        return text
+    return text.translate(_TABLE if changes.astral.search(text) else changes.bmp)
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """The normalised text and, for each of its characters, the index of the original character."""
     out: list[str] = []
     offsets: list[int] = []
+    table = _TABLE
     for i, ch in enumerate(text):
-        mapped = ch.translate(_TABLE)
-        if mapped:
+        mapped = table[ord(ch)]
+        if mapped is None:
+            continue
+        if mapped.__class__ is int:
+            out.append(ch)
+            offsets.append(i)
+        else:
             out.append(mapped)
             offsets.extend([i] * len(mapped))
     return "".join(out), offsets
@@ -204,8 +267,7 @@ class ScorecardSpec:
     pass_mark: int = 80
 
 
-@dataclass(slots=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: thousands are made per second, and none is changed after
     rule: str
     message_index: int | None
     start: int | None  # span in the ORIGINAL text of that message
@@ -259,6 +321,70 @@ def _regex(pattern: Any, rule: str, key: str) -> re.Pattern:
     return compiled
 
 
+def _literal_factors(pattern: re.Pattern) -> list[str] | None:
+    """Strings of which every match of the pattern contains at least one, or None if the pattern
+    has no such small set. They go into the scorecard's one automaton, so a regex rule runs only on
+    the messages that hold one of them: (加|联系)…(微信|vx|qq(?!糖)) needs 微信, vx or qq, and a
+    conversation without them skips the rule like a keyword rule without its words.
+
+    Read from the parsed pattern: literal runs, the alternatives of a group (each must give a
+    set), small character classes and repeats of at least one. Lookarounds and anchors match no
+    text and give nothing. A case-insensitive pattern gives None, and so does a set holding a string
+    that normalisation would change (the text searched is normalised). Of the sets a sequence
+    offers, the one whose shortest string is longest is taken, the later one on a tie."""
+    from re import _constants as sre
+    from re import _parser
+
+    if pattern.flags & re.IGNORECASE:
+        return None
+
+    def of_sequence(items) -> set[str] | None:
+        best: set[str] | None = None
+        run: list[str] = []
+
+        def offer(found: set[str] | None) -> None:
+            nonlocal best
+            if found and (best is None or min(map(len, found)) >= min(map(len, best))):
+                best = found
+
+        for op, av in items:
+            if op is sre.LITERAL:
+                run.append(chr(av))
+                continue
+            if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+                continue  # zero-width: the literal run goes on across it
+            offer({"".join(run)} if run else None)
+            run = []
+            offer(of_item(op, av))
+        offer({"".join(run)} if run else None)
+        return best
+
+    def of_item(op, av) -> set[str] | None:
+        if op is sre.SUBPATTERN:
+            return None if av[1] & re.IGNORECASE else of_sequence(av[-1])
+        if op is sre.BRANCH:
+            found: set[str] = set()
+            for alternative in av[1]:
+                one = of_sequence(alternative)
+                if one is None:
+                    return None
+                found |= one
+            return found
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+            return of_sequence(av[2])
+        if op is sre.IN and len(av) <= 16 and all(kind is sre.LITERAL for kind, _v in av):
+            return {chr(v) for _k, v in av}
+        return None
+
+    try:
+        found = of_sequence(_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # noqa: BLE001 - a construct the reader does not know only costs the prefilter
+        return None
+    if not found or any(not f or normalize(f) != f for f in found):
+        return None
+    return sorted(found)
+
+
 def _int(params: dict, key: str, default: int, rule: str, *, low: int = 0) -> int:
     value = params.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or value < low:
@@ -304,6 +430,13 @@ class _Compiled:
     exclude: re.Pattern | None = None
     weights: dict[str, float] = field(default_factory=dict)
     degree: dict[str, float] = field(default_factory=dict)
+    need_hits: bool = True  # False: only whether it fires counts (an info rule no and/or reads)
+    options: tuple = ()  # per type, the parameters the handler reads, read once here
+    shown: bool = True  # its hits are shown (not an info rule)
+    repeat: tuple[int, int, int] = (3, 5, 4)  # repetition: min_repeats, window, min_length
+    metric: str = ""  # timing
+    threshold: float = 30
+    min_rate: float = 1.0
 
 
 def _compile_rule(spec: RuleSpec) -> _Compiled:
@@ -343,20 +476,34 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
             or not all(isinstance(v, int) and v > 0 for v in turns.values())
         ):
             raise RuleConfigError("turns must be {'first': n} or {'last': n}", rule=r, field="turns")
+        c.options = (
+            mode,
+            turns or None,
+            p.get("skip_quoted", False),
+            p.get("negation_window", 4),
+            len(c.lists["words"]) if mode == "all" else int(p.get("n", 2)),
+            p.get("scope", "message") == "message",
+        )
     elif t == "regex":
         c.regex = _regex(p.get("pattern"), r, "pattern")
+        factors = _literal_factors(c.regex)
+        if factors is not None:
+            c.lists["factors"] = factors
         if p.get("exclude"):
             c.exclude = _regex(p["exclude"], r, "exclude")
     elif t == "timing":
         metric = p.get("metric")
         if metric not in TIMING_METRICS:
             raise RuleConfigError(f"metric must be one of {', '.join(TIMING_METRICS)}", rule=r, field="metric")
+        c.metric = metric
         if metric != "last_unanswered":
             _int(p, "threshold_s", 30, r, low=1)
+            c.threshold = p.get("threshold_s", 30)
         if metric == "three_minute_rate":
             rate = p.get("min_rate", 1)
             if not isinstance(rate, int | float) or not 0 < rate <= 1:
                 raise RuleConfigError("min_rate must be in (0, 1]", rule=r, field="min_rate")
+            c.min_rate = float(rate)
         ignore = _words(p, "ignore_words", r, required=False)
         if ignore:  # an acknowledgement is a run of ignore words: 嗯嗯好的谢谢
             acks = sorted({_PUNCTUATION.sub("", w) for w in ignore} - {""}, key=len, reverse=True)
@@ -368,10 +515,11 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         c.lists["exclude"] = _words(p, "exclude", r, required=False)
         _int(p, "within_agent_turns", 2, r, low=1)
     elif t == "repetition":
-        _int(p, "min_repeats", 3, r, low=2)
-        if _int(p, "window", 5, r, low=2) < _int(p, "min_repeats", 3, r, low=2):
+        k = _int(p, "min_repeats", 3, r, low=2)
+        window = _int(p, "window", 5, r, low=2)
+        if window < k:
             raise RuleConfigError("window must be at least min_repeats", rule=r, field="window")
-        _int(p, "min_length", 4, r, low=1)
+        c.repeat = (k, window, _int(p, "min_length", 4, r, low=1))
     elif t == "handover":
         c.lists["trigger"] = _words(p, "trigger_words", r)
         c.lists["transfer"] = _words(p, "transfer_words", r)
@@ -391,6 +539,7 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         if not isinstance(degree, dict):
             raise RuleConfigError("degree_words must map a word to a multiplier", rule=r, field="degree_words")
         c.degree = {normalize(k): float(v) for k, v in degree.items() if normalize(k)}
+        c.lists["degree"] = sorted(c.degree)
         c.lists["negation"] = _words(p, "negation_words", r, required=False)
         threshold = p.get("threshold", 2)
         if not isinstance(threshold, int | float) or threshold <= 0:
@@ -411,6 +560,7 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
             raise RuleConfigError("not takes exactly one rule", rule=r, field="rules")
         if r in children:
             raise RuleConfigError(f"combination cycle: {r} → {r}", rule=r, field="rules")
+        c.options = (op, tuple(children), p.get("anchor") == "last")
     return c
 
 
@@ -429,21 +579,45 @@ class CompiledScorecard:
         self.items = {i.code: i for i in spec.items}
         self.compiled: list[_Compiled] = [_compile_rule(r) for r in rules]
         self.by_code = {c.spec.code: c for c in self.compiled}
+        read = {
+            child
+            for c in self.compiled
+            if c.spec.type == "combination" and c.spec.params["op"] != "not"
+            for child in c.spec.params["rules"]
+        }
+        for c in self.compiled:  # an info rule shows no hit: unless an and/or copies them, one will do
+            c.shown = c.spec.severity != "info"
+            c.need_hits = c.shown or c.spec.code in read
         # ONE automaton: word -> tuple of list ids "rule\x00list"
         owners: dict[str, list[int]] = {}
         self.list_ids: dict[tuple[str, str], int] = {}
+        literal: set[int] = set()  # lists whose words count even inside a Latin/digit run
         for c in self.compiled:
             for name, words in c.lists.items():
                 lid = self.list_ids.setdefault((c.spec.code, name), len(self.list_ids))
+                if c.spec.type == "regex" or name in ("exclude", "degree"):
+                    literal.add(lid)
                 for w in words:
                     owners.setdefault(w, []).append(lid)
-        self.automaton = ahocorasick.Automaton()
-        for word, lids in owners.items():
-            self.automaton.add_word(word, (len(word), tuple(lids)))
-        self.has_words = bool(owners)
-        if owners:
-            self.automaton.make_automaton()
-        self.lexicon_size = len(owners)
+        # pattern i of the automaton -> (its list ids, whether a Latin letter or digit at either end
+        # makes it a candidate for the glued-run check, the list ids that take it even when glued:
+        # a regex's literal factors, exclusion phrases and degree words, looked up as plain text)
+        words = list(owners)
+        self.payload = [
+            (
+                tuple(owners[w]),
+                _ascii_alnum(w[0]) or _ascii_alnum(w[-1]),
+                tuple(lid for lid in owners[w] if lid in literal),
+            )
+            for w in words
+        ]
+        self.has_words = bool(words)
+        # a DFA is the fastest automaton; past ~20k words its size is not worth it
+        kind = ahocorasick_rs.Implementation.DFA if len(words) <= 20_000 else None
+        self.automaton = ahocorasick_rs.AhoCorasick(words, implementation=kind) if words else None
+        self.lexicon_size = len(words)
+        self.changes = _changes()
+        self.timing = any(c.spec.type == "timing" for c in self.compiled)
         self.order = self._order()
         # a rule whose trigger lists found nothing cannot fire: skip it without a call
         gates = {
@@ -453,11 +627,12 @@ class CompiledScorecard:
             "mandatory": ("trigger",),
             "sentiment": ("words",),
             "pii": ("tokens", "secret"),
+            "regex": ("factors",),
         }
         self.plan = [
             (
                 c,
-                tuple(
+                frozenset(
                     self.list_ids[(c.spec.code, g)]
                     for g in gates.get(c.spec.type, ())
                     if (c.spec.code, g) in self.list_ids
@@ -466,6 +641,34 @@ class CompiledScorecard:
             )
             for c in self.order
         ]
+        self._plans: dict[tuple[str, bool], list] = {}
+        # per rule: (severity is info, counts as critical, item code, score change)
+        self.meta = {
+            c.spec.code: (
+                c.spec.severity == "info",
+                c.spec.severity == "critical"
+                or (c.spec.item in self.items and self.items[c.spec.item].critical and c.spec.score_change < 0),
+                c.spec.item,
+                c.spec.score_change,
+            )
+            for c in self.compiled
+        }
+
+    def plan_for(self, platform: str, bot_only: bool) -> list:
+        """The rules that apply to a conversation of this platform (bot-only or not), in order, as
+        (handler, compiled rule, gate): the gate is the set of list ids of which one must have a
+        hit for the rule to be able to fire (None: always run)."""
+        key = (platform, bot_only)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = [
+                (_handler(c), c, gate)
+                for c, gate in self.plan
+                if not (c.spec.platforms and platform not in c.spec.platforms)
+                and not (bot_only and not (c.spec.bot_applicable or c.spec.role == "buyer"))
+            ]
+            self._plans[key] = plan
+        return plan
 
     def _order(self) -> list[_Compiled]:
         base = [c for c in self.compiled if c.spec.type != "combination"]
@@ -497,54 +700,64 @@ _WORDED = ("text", "system")  # message types whose content the rules read
 
 
 class _Ctx:
-    __slots__ = ("conv", "norms", "starts", "lhits", "offsets", "roles", "agent_idx", "sc", "_rounds", "_delays")
+    __slots__ = (
+        "conv",
+        "norms",
+        "text",
+        "lhits",
+        "offsets",
+        "same_length",
+        "roles",
+        "agent_idx",
+        "sc",
+        "rounds",
+        "answered",
+    )
 
-    def __init__(self, sc: CompiledScorecard, conv: ConversationIn):
+    def __init__(self, sc: CompiledScorecard, conv: ConversationIn, roles: list[str] | None = None):
         self.sc = sc
         self.conv = conv
         msgs = conv.messages
-        self.roles = [m.role for m in msgs]
+        self.roles = roles = [m.role for m in msgs] if roles is None else roles
         # images and order/product cards carry no words; system notices do (转接, 非工作时间)
-        self.norms = [m.content.translate(_TABLE) if m.msg_type in _WORDED else "" for m in msgs]
-        self.agent_idx = [i for i, r in enumerate(self.roles) if r == "agent"]
-        self._rounds: list[tuple[int, int | None]] | None = None
-        self._delays: list[tuple[int, int, float]] | None = None
-        self.offsets: dict[int, list[int]] = {}
+        changes = sc.changes
+        touched, astral, bmp, table = changes.touched.search, changes.astral.search, changes.bmp, _TABLE
+        self.norms = norms = [
+            ("" if m.msg_type not in _WORDED else c if touched(c) is None else c.translate(table if astral(c) else bmp))
+            for m in msgs
+            for c in (m.content,)
+        ]
+        self.agent_idx = [i for i, r in enumerate(roles) if r == "agent"]
+        # rounds a human had to answer, and (buyer message, answering message, seconds) of the answered
+        self.rounds: list[tuple[int, int | None]] = _rounds(roles) if sc.timing else []
+        self.answered = [(b, a, msgs[a].sent_at - msgs[b].sent_at) for b, a in self.rounds if a is not None]
+        self.offsets: dict[int, list[int] | range] = {}
+        self.same_length: set[int] = set()  # messages whose normalisation maps one character to one
+        # the whole conversation, messages joined by NUL (no word or normalised text holds one)
+        self.text = text = "\x00".join(norms)
         # hits per list id: list of (message index, start, end) in normalised message coordinates
         self.lhits: dict[int, list[tuple[int, int, int]]] = {}
         if sc.has_words:
-            text = "\x00".join(self.norms)
-            starts = [0]
-            pos = text.find("\x00")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = text.find("\x00", pos + 1)
-            self.starts = starts
-            lhits = self.lhits
-            for end, (length, lids) in sc.automaton.iter(text):
-                mi = bisect_right(starts, end) - 1
-                s = end - length + 1 - starts[mi]
-                if _inside_ascii_run(text, end - length + 1, end + 1):
-                    continue  # 315 inside order number 3156, sb inside usb
-                rec = (mi, s, s + length)
+            matches = sc.automaton.find_matches_as_indexes(text, overlapping=True)
+            if not matches:
+                return
+            starts = list(accumulate([len(n) + 1 for n in norms], initial=0))
+            lhits, payload = self.lhits, sc.payload
+            for pid, s, e in matches:  # by end, the longest first where several end together
+                lids, latin, literal = payload[pid]
+                if latin and _inside_ascii_run(text, s, e):
+                    if not literal:
+                        continue  # 315 inside order number 3156, sb inside usb
+                    lids = literal  # a regex's literal factor counts wherever it stands
+                mi = bisect_right(starts, s) - 1
+                base = starts[mi]
+                rec = (mi, s - base, e - base)
                 for lid in lids:
                     bucket = lhits.get(lid)
                     if bucket is None:
                         lhits[lid] = [rec]
                     else:
                         bucket.append(rec)
-
-    def rounds(self) -> list[tuple[int, int | None]]:
-        if self._rounds is None:
-            self._rounds = _rounds(self.conv)
-        return self._rounds
-
-    def delays(self) -> list[tuple[int, int, float]]:
-        """(buyer message, answering agent message, seconds) of every answered round."""
-        if self._delays is None:
-            msgs = self.conv.messages
-            self._delays = [(b, a, msgs[a].sent_at - msgs[b].sent_at) for b, a in self.rounds() if a is not None]
-        return self._delays
 
     def hits_of(self, rule: str, name: str) -> list[tuple[int, int, int]]:
         lid = self.sc.list_ids.get((rule, name))
@@ -557,14 +770,18 @@ class _Ctx:
         if s is None or e is None:
             excerpt = original[:80]
             return Hit(spec.code, mi, None, None, excerpt, spec.severity)
-        offsets = self.offsets.get(mi)
-        if offsets is None:
-            if self.norms[mi] == original:
-                offsets = range(len(original))  # nothing changed: offsets are the identity
-            else:
-                offsets = normalize_with_offsets(original)[1]
-            self.offsets[mi] = offsets
-        os_, oe = original_span(offsets, s, e)
+        if s < e and (self.norms[mi] is original or mi in self.same_length):
+            os_, oe = s, e  # one character for one: the span is the same in the original
+        else:
+            offsets = self.offsets.get(mi)
+            if offsets is None:
+                if self.sc.changes.reshaped.search(original) is None:
+                    self.same_length.add(mi)
+                    offsets = range(len(original))
+                else:
+                    offsets = normalize_with_offsets(original)[1]
+                self.offsets[mi] = offsets
+            os_, oe = original_span(offsets, s, e)
         lo, hi = max(0, os_ - 20), min(len(original), oe + 20)
         excerpt = ("…" if lo else "") + original[lo:hi] + ("…" if hi < len(original) else "")
         return Hit(spec.code, mi, os_, oe, excerpt, spec.severity)
@@ -613,44 +830,37 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _inside(text: str, start: int, end: int, phrases: list[str]) -> bool:
-    for ph in phrases:
-        lo = max(0, start - len(ph))
-        idx = text.find(ph, lo, end + len(ph))
-        while idx != -1 and idx <= start:
-            if idx + len(ph) >= end:
-                return True
-            idx = text.find(ph, idx + 1, end + len(ph))
+def _covered(phrases: list[tuple[int, int, int]], mi: int, start: int, end: int) -> bool:
+    """One of the (message, start, end) occurrences of exclusion phrases covers the span."""
+    for pm, ps, pe in phrases:
+        if pm == mi and ps <= start and pe >= end:
+            return True
     return False
 
 
-def _eligible(ctx: _Ctx, spec: RuleSpec, mi: int) -> bool:
-    return ctx.roles[mi] == spec.role
-
-
-def _rule_keyword(ctx: _Ctx, c: _Compiled) -> list[Hit]:
-    spec, p = c.spec, c.spec.params
+def _rule_keyword(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
+    spec = c.spec
     raw = ctx.hits_of(spec.code, "words")
     if not raw:
         return []
+    mode, turns, skip_quoted, window, need, by_message = c.options
     negators, exclude = c.lists["negators"], c.lists["exclude"]
+    role, roles, norms = spec.role, ctx.roles, ctx.norms
     allowed: set[int] | None = None
-    turns = p.get("turns")
     if turns:
-        role_idx = [i for i, r in enumerate(ctx.roles) if r == spec.role]
+        role_idx = ctx.agent_idx if role == "agent" else [i for i, r in enumerate(roles) if r == role]
         allowed = set(role_idx[: turns["first"]]) if "first" in turns else set(role_idx[-turns["last"] :])
     excused = {mi for mi, _s, _e in ctx.hits_of(spec.code, "excused_by")} if c.lists["excused_by"] else ()
-    skip_quoted = p.get("skip_quoted", False)
-    window = p.get("negation_window", 4)
+    excluded = ctx.hits_of(spec.code, "exclude") if exclude else ()
     found, dropped = [], []
     for mi, s, e in raw:
-        if not _eligible(ctx, spec, mi) or (allowed is not None and mi not in allowed) or mi in excused:
+        if roles[mi] != role or (allowed is not None and mi not in allowed) or mi in excused:
             continue
-        text = ctx.norms[mi]
+        text = norms[mi]
         if negators and _preceded_by(text, s, negators, window):
             dropped.append((mi, s, e + 1))  # a negation also takes the word chained right after
             continue
-        if (exclude and _inside(text, s, e, exclude)) or (skip_quoted and _quoted(text, s, e)):
+        if (excluded and _covered(excluded, mi, s, e)) or (skip_quoted and _quoted(text, s, e)):
             dropped.append((mi, s, e))
             continue
         found.append((mi, s, e))
@@ -658,14 +868,14 @@ def _rule_keyword(ctx: _Ctx, c: _Compiled) -> list[Hit]:
         found = _not_covered(found, dropped)
     if not found:
         return []
+    if mode == "any" and not c.need_hits:
+        return [Hit(spec.code, found[0][0], None, None, "", spec.severity)]
     found = _longest_first(found)
-    mode = p.get("mode", "any")
     if mode == "any":
         return [ctx.make_hit(spec, mi, s, e) for mi, s, e in found]
-    need = len(c.lists["words"]) if mode == "all" else int(p.get("n", 2))
     groups: dict[Any, list[tuple[int, int, int]]] = {}
     for rec in found:
-        groups.setdefault(rec[0] if p.get("scope", "message") == "message" else 0, []).append(rec)
+        groups.setdefault(rec[0] if by_message else 0, []).append(rec)
     hits = []
     for recs in groups.values():
         distinct = {ctx.norms[mi][s:e] for mi, s, e in recs}
@@ -700,11 +910,15 @@ def _longest_first(recs: list[tuple[int, int, int]]) -> list[tuple[int, int, int
     return kept
 
 
-def _rule_regex(ctx: _Ctx, c: _Compiled) -> list[Hit]:
+def _rule_regex(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     spec = c.spec
     hits = []
     norms = ctx.norms
-    for mi in ctx.agent_idx if spec.role == "agent" else range(len(norms)):
+    if "factors" in c.lists:  # only the messages holding one of the pattern's literal factors
+        candidates = sorted({mi for mi, _s, _e in ctx.hits_of(spec.code, "factors")})
+    else:
+        candidates = ctx.agent_idx if spec.role == "agent" else range(len(norms))
+    for mi in candidates:
         text = norms[mi]
         if not text or ctx.roles[mi] != spec.role:
             continue
@@ -717,25 +931,23 @@ def _rule_regex(ctx: _Ctx, c: _Compiled) -> list[Hit]:
     return hits
 
 
-def _rounds(conv: ConversationIn) -> list[tuple[int, int | None]]:
+def _rounds(roles: list[str]) -> list[tuple[int, int | None]]:
     """Rounds a human had to answer: (first buyer message of the round, answering agent message).
 
     The human phase starts with the buyer messages waiting just before the first agent message
     (after the bot's last word); every later buyer message opens a round unless one is open.
     """
-    msgs = conv.messages
-    first_agent = next((i for i, m in enumerate(msgs) if m.role == "agent"), None)
-    if first_agent is None:
+    if "agent" not in roles:
         return []
-    start = first_agent
-    while start > 0 and msgs[start - 1].role in ("buyer", "system"):
+    start = roles.index("agent")
+    while start > 0 and roles[start - 1] in ("buyer", "system"):
         start -= 1
     rounds: list[tuple[int, int | None]] = []
     open_at: int | None = None
-    for i in range(start, len(msgs)):
-        role = msgs[i].role
-        if role == "buyer" and open_at is None:
-            open_at = i
+    for i, role in enumerate(roles[start:], start):
+        if role == "buyer":
+            if open_at is None:
+                open_at = i
         elif role == "agent" and open_at is not None:
             rounds.append((open_at, i))
             open_at = None
@@ -744,45 +956,45 @@ def _rounds(conv: ConversationIn) -> list[tuple[int, int | None]]:
     return rounds
 
 
-def _rule_timing(ctx: _Ctx, c: _Compiled) -> list[Hit]:
-    spec, p = c.spec, c.spec.params
-    metric = p["metric"]
-    rounds = ctx.rounds()
-    if not rounds:
-        return []
-    threshold = p.get("threshold_s", 30)
-    if metric == "last_unanswered":
-        return _last_unanswered(ctx, c, rounds)
-    answered = ctx.delays()
-    if not answered:
-        return []
-    if metric == "first_response":
-        b, a = rounds[0]
-        if a is not None and answered[0][2] > threshold:
-            return [ctx.make_hit(spec, a)]
-        return []
-    if metric == "buyer_wait":
-        return [ctx.make_hit(spec, a) for _b, a, d in answered if d >= threshold]
-    if metric == "round_response":
-        avg = sum(d for _b, _a, d in answered) / len(answered)
-        return [ctx.make_hit(spec, answered[0][1])] if avg > threshold else []
-    # three_minute_rate
-    late = [a for _b, a, d in answered if d > threshold]
-    if late and (len(answered) - len(late)) / len(answered) < float(p.get("min_rate", 1)):
-        return [ctx.make_hit(spec, late[0])]
+def _first_response(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
+    answered = ctx.answered
+    if answered and ctx.rounds[0][1] is not None and answered[0][2] > c.threshold:
+        return [ctx.make_hit(c.spec, ctx.rounds[0][1])]
     return []
 
 
-def _last_unanswered(ctx: _Ctx, c: _Compiled, rounds) -> list[Hit]:
+def _buyer_wait(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
+    threshold = c.threshold
+    return [ctx.make_hit(c.spec, a) for _b, a, d in ctx.answered if d >= threshold]
+
+
+def _round_response(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
+    answered = ctx.answered
+    if answered and sum(d for _b, _a, d in answered) / len(answered) > c.threshold:
+        return [ctx.make_hit(c.spec, answered[0][1])]
+    return []
+
+
+def _three_minute_rate(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
+    answered, threshold = ctx.answered, c.threshold
+    late = [a for _b, a, d in answered if d > threshold]
+    if late and (len(answered) - len(late)) / len(answered) < c.min_rate:
+        return [ctx.make_hit(c.spec, late[0])]
+    return []
+
+
+def _last_unanswered(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     """The last round has no agent reply, unless the buyer only acknowledged: every buyer message of
     the round is made of ignore words alone (好的, 嗯嗯 好的, 没了 谢谢, 好吧 辛苦了), once punctuation
     and spaces are gone, or is a single character."""
-    b, a = rounds[-1]
+    if not ctx.rounds:
+        return []
+    b, a = ctx.rounds[-1]
     if a is not None:
         return []
-    msgs = ctx.conv.messages
+    roles = ctx.roles
     ack = c.regex
-    tail = [i for i in range(b, len(msgs)) if msgs[i].role == "buyer"]
+    tail = [i for i in range(b, len(roles)) if roles[i] == "buyer"]
     if ack is not None and all(
         len(ctx.norms[i]) <= 1 or ack.fullmatch(_PUNCTUATION.sub("", ctx.norms[i])) for i in tail
     ):
@@ -790,15 +1002,16 @@ def _last_unanswered(ctx: _Ctx, c: _Compiled, rounds) -> list[Hit]:
     return [ctx.make_hit(c.spec, tail[-1])]
 
 
-def _rule_context(ctx: _Ctx, c: _Compiled) -> list[Hit]:
+def _rule_context(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     spec, p = c.spec, c.spec.params
-    negators, exclude = c.lists["negators"], c.lists["exclude"]
+    negators = c.lists["negators"]
+    excluded = ctx.hits_of(spec.code, "exclude")
     triggers = [
         (mi, s, e)
         for mi, s, e in ctx.hits_of(spec.code, "trigger")
         if ctx.roles[mi] == "buyer"
         and not (negators and _preceded_by(ctx.norms[mi], s, negators))
-        and not (exclude and _inside(ctx.norms[mi], s, e, exclude))
+        and not (excluded and _covered(excluded, mi, s, e))
     ]
     if not triggers:
         return []
@@ -816,30 +1029,31 @@ def _rule_context(ctx: _Ctx, c: _Compiled) -> list[Hit]:
     return hits
 
 
-def _rule_repetition(ctx: _Ctx, c: _Compiled) -> list[Hit]:
-    spec, p = c.spec, c.spec.params
-    k, window, min_len = int(p.get("min_repeats", 3)), int(p.get("window", 5)), int(p.get("min_length", 4))
+def _rule_repetition(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
+    """The same reply (at least min_length characters) k times within `window` replies of the role:
+    one hit per text, at the reply that completes its first such window, in reply order."""
+    spec = c.spec
+    k, window, min_len = c.repeat
     norms = ctx.norms
     source = ctx.agent_idx if spec.role == "agent" else [i for i, r in enumerate(ctx.roles) if r == spec.role]
     idx = [i for i in source if len(norms[i]) >= min_len]
-    if len(idx) < k:
-        return []
-    texts = [ctx.norms[i] for i in idx]
-    if len(set(texts)) == len(texts):
-        return []
-    hits, reported = [], set()
-    for j in range(len(idx)):
-        t = texts[j]
-        if t in reported:
+    texts = [norms[i] for i in idx]
+    if len(set(texts)) > len(texts) - (k - 1):
+        return []  # no text is there k times
+    found = []
+    for t in set(texts):
+        if texts.count(t) < k:
             continue
-        win = texts[max(0, j - window + 1) : j + 1]
-        if win.count(t) >= k:
-            reported.add(t)
-            hits.append(ctx.make_hit(spec, idx[j], 0, len(t)))
-    return hits
+        at = [j for j, x in enumerate(texts) if x == t]
+        for m in range(len(at) - k + 1):
+            if at[m + k - 1] - at[m] < window:  # k copies within `window` replies
+                found.append(at[m + k - 1])
+                break
+    found.sort()
+    return [ctx.make_hit(spec, idx[j], 0, len(texts[j])) for j in found]
 
 
-def _rule_handover(ctx: _Ctx, c: _Compiled) -> list[Hit]:
+def _rule_handover(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     spec = c.spec
     triggers = [rec for rec in ctx.hits_of(spec.code, "trigger") if ctx.roles[rec[0]] == "buyer"]
     if not triggers:
@@ -857,7 +1071,7 @@ def _rule_handover(ctx: _Ctx, c: _Compiled) -> list[Hit]:
     return hits
 
 
-def _rule_mandatory(ctx: _Ctx, c: _Compiled) -> list[Hit]:
+def _rule_mandatory(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     spec = c.spec
     negators = c.lists["negators"]
     triggers = [
@@ -874,23 +1088,26 @@ def _rule_mandatory(ctx: _Ctx, c: _Compiled) -> list[Hit]:
     return [ctx.make_hit(spec, first[0], first[1], first[2])]
 
 
-def _rule_sentiment(ctx: _Ctx, c: _Compiled) -> list[Hit]:
+def _rule_sentiment(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     spec, p = c.spec, c.spec.params
     raw = ctx.hits_of(spec.code, "words")
     if not raw:
         return []
     threshold = float(p.get("threshold", 2))
     negation = c.lists["negation"]
+    degree, weights, role, roles = c.degree, c.weights, spec.role, ctx.roles
+    # degree words (非常, 太) in the three characters before a word multiply its weight
+    degrees = ctx.hits_of(spec.code, "degree")
     per_msg: dict[int, list[tuple[float, int, int]]] = {}
     for mi, s, e in raw:
-        if ctx.roles[mi] != spec.role:
+        if roles[mi] != role:
             continue
         text = ctx.norms[mi]
         if negation and _preceded_by(text, s, negation, 2):
             continue
-        weight = c.weights.get(text[s:e], 1.0)
-        before = text[max(0, s - 3) : s]
-        mult = max((v for k, v in c.degree.items() if k in before), default=1.0)
+        weight = weights.get(text[s:e], 1.0)
+        lo = s - 3 if s > 3 else 0
+        mult = max((degree[text[ds:de]] for dm, ds, de in degrees if dm == mi and ds >= lo and de <= s), default=1.0)
         per_msg.setdefault(mi, []).append((weight * mult, s, e))
     hits = []
     for mi, recs in per_msg.items():
@@ -900,7 +1117,7 @@ def _rule_sentiment(ctx: _Ctx, c: _Compiled) -> list[Hit]:
     return hits
 
 
-def _rule_pii(ctx: _Ctx, c: _Compiled) -> list[Hit]:
+def _rule_pii(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     spec = c.spec
     hits = []
     for mi, s, e in ctx.hits_of(spec.code, "tokens"):
@@ -938,10 +1155,16 @@ def _clause(text: str, at: int) -> tuple[int, int]:
     return start, min(ends, default=len(text))
 
 
+_TIMING = {
+    "first_response": _first_response,
+    "round_response": _round_response,
+    "three_minute_rate": _three_minute_rate,
+    "buyer_wait": _buyer_wait,
+    "last_unanswered": _last_unanswered,
+}
 _HANDLERS = {
     "keyword": _rule_keyword,
     "regex": _rule_regex,
-    "timing": _rule_timing,
     "context": _rule_context,
     "repetition": _rule_repetition,
     "handover": _rule_handover,
@@ -951,8 +1174,17 @@ _HANDLERS = {
 }
 
 
-def _unscorable_reason(conv: ConversationIn) -> tuple[str, str] | None:
-    roles = [m.role for m in conv.messages]
+def _handler(c: _Compiled):
+    if c.spec.type == "combination":
+        return _combine
+    if c.spec.type == "timing":
+        return _TIMING[c.metric]
+    return _HANDLERS[c.spec.type]
+
+
+def _unscorable_reason(conv: ConversationIn, roles: list[str] | None = None) -> tuple[str, str] | None:
+    if roles is None:
+        roles = [m.role for m in conv.messages]
     if not roles:
         return STATUS_UNSCORABLE, "no messages"
     if not any(r in _SPEAKERS for r in roles):
@@ -967,42 +1199,38 @@ def _unscorable_reason(conv: ConversationIn) -> tuple[str, str] | None:
 
 
 def _score(sc: CompiledScorecard, conv: ConversationIn) -> ScoreResult:
-    verdict = _unscorable_reason(conv)
+    roles = [m.role for m in conv.messages]
+    verdict = _unscorable_reason(conv, roles)
     if verdict is not None and verdict[0] == STATUS_UNSCORABLE:
         return ScoreResult(conv.key, verdict[0], verdict[1], None, None)
     bot_only = verdict is not None
-    ctx = _Ctx(sc, conv)
+    ctx = _Ctx(sc, conv, roles)
     fired: dict[str, list[Hit]] = {}
-    lhits = ctx.lhits
-    for c, gate in sc.plan:
-        if gate is not None and not any(g in lhits for g in gate):
-            continue
-        spec = c.spec
-        if spec.platforms and conv.platform not in spec.platforms:
-            continue
-        if bot_only and not (spec.bot_applicable or spec.role == "buyer"):
-            continue
-        if spec.type == "combination":
-            hits = _combine(ctx, c, fired)
-        else:
-            hits = _HANDLERS[spec.type](ctx, c)
+    shown: list[Hit] = []  # hits of every rule but info rules, in rule order
+    found = ctx.lhits.keys()
+    for handler, c, gate in sc.plan_for(conv.platform, bot_only):
+        if gate is not None and found.isdisjoint(gate):
+            continue  # none of its trigger words is in the conversation
+        hits = handler(ctx, c, fired)
         if hits:
-            fired[spec.code] = hits
-    visible = tuple(h for code, hs in fired.items() if sc.by_code[code].spec.severity != "info" for h in hs)
+            fired[c.spec.code] = hits
+            if c.shown:
+                shown.extend(hits)
+    visible = tuple(shown)
     if bot_only:
         return ScoreResult(conv.key, STATUS_NOT_APPLICABLE, verdict[1], None, None, visible, False, frozenset(fired))
     return _total(sc, conv, fired, visible)
 
 
 def _combine(ctx: _Ctx, c: _Compiled, fired: dict[str, list[Hit]]) -> list[Hit]:
-    op, children = c.spec.params["op"], c.spec.params["rules"]
+    op, children, last = c.options
     spec = c.spec
     if op == "not":
         if children[0] in fired:
             return []
         anchor = None
         if ctx.agent_idx:
-            anchor = ctx.agent_idx[-1] if c.spec.params.get("anchor") == "last" else ctx.agent_idx[0]
+            anchor = ctx.agent_idx[-1] if last else ctx.agent_idx[0]
         return [ctx.make_hit(spec, anchor)]
     present = [x in fired for x in children]
     if (op == "and" and all(present)) or (op == "or" and any(present)):
@@ -1018,16 +1246,15 @@ def _total(sc: CompiledScorecard, conv: ConversationIn, fired: dict[str, list[Hi
     deductions: dict[str, int] = {}
     bonuses: dict[str, int] = {}
     critical = False
+    meta = sc.meta
     for code in fired:
-        spec = sc.by_code[code].spec
-        item = sc.items.get(spec.item)
-        if spec.severity == "critical" or (item is not None and item.critical and spec.score_change < 0):
+        _info, crit, item_code, change = meta[code]
+        if crit:
             critical = True
-        change = spec.score_change
         if change < 0:
-            deductions[spec.item] = deductions.get(spec.item, 0) - change
+            deductions[item_code] = deductions.get(item_code, 0) - change
         elif change > 0:
-            bonuses[spec.item] = bonuses.get(spec.item, 0) + change
+            bonuses[item_code] = bonuses.get(item_code, 0) + change
     total = 100
     for item_code, amount in deductions.items():
         item = sc.items.get(item_code)

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import ahocorasick
+import ahocorasick_rs
 from django.utils.translation import gettext_lazy as _
 
 # topic code -> (label, keywords). Order is the tie-break order in the report.
@@ -77,25 +77,24 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _build() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
+def _build() -> tuple[ahocorasick_rs.AhoCorasick, list[tuple[str, ...]]]:
+    """The automaton over every keyword, and for each of its patterns the topics that hold it."""
+    topics: dict[str, tuple[str, ...]] = {}
     for code, (_label, words) in LEXICON.items():
         for word in words:
             key = normalise(word)
-            topics = automaton.get(key, ()) if automaton.exists(key) else ()
-            automaton.add_word(key, (*topics, code))
-    automaton.make_automaton()
-    return automaton
+            topics[key] = (*topics.get(key, ()), code)
+    return ahocorasick_rs.AhoCorasick(list(topics)), list(topics.values())
 
 
-_AUTOMATON = _build()
+_AUTOMATON, _TOPICS = _build()
 
 
 def classify(text: str) -> set[str]:
     """The topic codes a text mentions."""
     found: set[str] = set()
-    for _end, codes in _AUTOMATON.iter(normalise(text)):
-        found.update(codes)
+    for pattern, _start, _end in _AUTOMATON.find_matches_as_indexes(normalise(text), overlapping=True):
+        found.update(_TOPICS[pattern])
     return found
 
 

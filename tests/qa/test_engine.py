@@ -139,6 +139,80 @@ def test_regex_with_exclusion():
     assert (hit.critical, hit.score, excluded.hits) == (True, 0, ())
 
 
+def rx(pattern, **params) -> RuleSpec:
+    return RuleSpec(
+        code="rx",
+        name="rx",
+        type="regex",
+        params={"pattern": pattern, **params},
+        severity="critical",
+        score_change=-100,
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "factors"),
+    [
+        ("加(我)?(微信|vx)", ["vx", "微信"]),  # the alternatives give a set, longer than 加
+        ("qq(?!糖)号", ["qq号"]),  # a lookaround matches no text: the literal run goes on
+        ("(加|联系)[^,]{0,6}?(微信|wx)|支付宝转账", ["wx", "微信", "支付宝转账"]),
+        ("[ab]c+", ["c"]),
+        (r"\d{11}", None),  # nothing literal
+        ("(?i)vx", None),  # case-insensitive: the text is lower-cased, the pattern need not be
+        ("x(?i:vx)", ["x"]),
+        ("ＶＸ", None),  # normalisation would change it: no normalised text holds it
+        ("a*|b", None),  # one alternative needs nothing
+    ],
+)
+def test_literal_factors_of_a_pattern(pattern, factors):
+    import re
+
+    assert engine._literal_factors(re.compile(pattern)) == factors
+
+
+@given(st.text(alphabet="加我的微信vxq号12 ,", max_size=14))
+def test_a_match_always_holds_one_of_its_factors(text):
+    import re
+
+    for pattern in ("加(我|的)?(微信|vx|qq)", "(加|我的)[^,]{0,3}?(微信|vx)|qq号", "v(?![0-9])x?"):
+        factors = engine._literal_factors(re.compile(pattern))
+        if re.search(pattern, text):
+            assert any(f in text for f in factors), (pattern, text)
+
+
+def test_regex_runs_only_where_a_factor_is_and_a_factor_glued_to_digits_still_counts():
+    rule = rx("(加|联系)[^,!?;:。]{0,6}?(微信|wx)")
+    compiled = card(rule)
+    assert compiled.by_code["rx"].lists["factors"] == ["wx", "微信"]
+    # wx glued into wx12345 is no keyword (the automaton drops such words), but it is a factor
+    assert card(rule).score(agent_says("加我wx12345")).critical
+    assert card(rule).score(agent_says("加我好友吧")).hits == ()
+    # a case-insensitive pattern has no factors and reads every message
+    assert card(rx("(?i)加VX")).score(agent_says("加vx")).critical
+
+
+def test_exclusion_phrases_from_the_automaton_cover_a_match_even_glued_to_latin_letters():
+    rule = kw(words=("保证",), exclude=["保证ok"])
+    assert card(rule).score(agent_says("保证okk")).hits == ()
+    assert card(rule).score(agent_says("保证好用")).hits
+
+
+@given(st.text(alphabet=st.sampled_from(list("ａＢ最低價 /，。😀𝐀\u3000Ⅻ㈱e\u0301x")), max_size=20))
+def test_normalise_keeps_texts_without_a_changing_character_and_agrees_with_the_table(text):
+    assert engine.normalize(text) == text.translate(engine._TABLE)
+    if engine._changes().touched.search(text) is None:
+        assert engine.normalize(text) is text
+    if engine._changes().reshaped.search(text) is None:
+        assert len(engine.normalize(text)) == len(text)
+
+
+def test_hits_on_a_message_with_full_width_punctuation_keep_their_span():
+    text = "亲，这是全网最低价！"
+    result = card(kw()).score(agent_says(text))
+    hit = result.hits[0]
+    assert text[hit.start : hit.end] == "最低价"
+
+
 def timing(metric, **params):
     return RuleSpec(
         code=metric, name=metric, type="timing", params={"metric": metric, **params}, severity="minor", score_change=-5
