@@ -276,6 +276,11 @@ class Hit(NamedTuple):  # a tuple: thousands are made per second, and none is ch
     severity: str
 
 
+def _hit(fields: tuple) -> Hit:
+    """A Hit from its six fields, without the keyword-argument handling of Hit(...)."""
+    return tuple.__new__(Hit, fields)
+
+
 @dataclass(slots=True)
 class ScoreResult:
     key: Any
@@ -433,6 +438,7 @@ class _Compiled:
     need_hits: bool = True  # False: only whether it fires counts (an info rule no and/or reads)
     options: tuple = ()  # per type, the parameters the handler reads, read once here
     shown: bool = True  # its hits are shown (not an info rule)
+    negators: _Negators | None = None  # keyword, context, mandatory and sentiment rules
     repeat: tuple[int, int, int] = (3, 5, 4)  # repetition: min_repeats, window, min_length
     metric: str = ""  # timing
     threshold: float = 30
@@ -561,6 +567,8 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         if r in children:
             raise RuleConfigError(f"combination cycle: {r} → {r}", rule=r, field="rules")
         c.options = (op, tuple(children), p.get("anchor") == "last")
+    if "negators" in c.lists or "negation" in c.lists:
+        c.negators = _Negators(c.lists.get("negators") or c.lists.get("negation") or [])
     return c
 
 
@@ -577,6 +585,7 @@ class CompiledScorecard:
             raise RuleConfigError("two rules share a code", field="code")
         validate_combinations(rules)
         self.items = {i.code: i for i in spec.items}
+        self.caps = {i.code: (i.weight, i.critical) for i in spec.items}  # item -> (weight, critical)
         self.compiled: list[_Compiled] = [_compile_rule(r) for r in rules]
         self.by_code = {c.spec.code: c for c in self.compiled}
         read = {
@@ -765,26 +774,29 @@ class _Ctx:
 
     def make_hit(self, spec: RuleSpec, mi: int | None, s: int | None = None, e: int | None = None) -> Hit:
         if mi is None:
-            return Hit(spec.code, None, None, None, "", spec.severity)
+            return _hit((spec.code, None, None, None, "", spec.severity))
         original = self.conv.messages[mi].content
         if s is None or e is None:
             excerpt = original[:80]
-            return Hit(spec.code, mi, None, None, excerpt, spec.severity)
-        if s < e and (self.norms[mi] is original or mi in self.same_length):
+            return _hit((spec.code, mi, None, None, excerpt, spec.severity))
+        if self.norms[mi] is original or mi in self.same_length:
+            one_for_one = True
+        elif mi in self.offsets:
+            one_for_one = False
+        elif self.sc.changes.reshaped.search(original) is None:
+            one_for_one = True
+            self.same_length.add(mi)
+        else:
+            one_for_one = False
+            self.offsets[mi] = normalize_with_offsets(original)[1]
+        if one_for_one and s < e:
             os_, oe = s, e  # one character for one: the span is the same in the original
         else:
             offsets = self.offsets.get(mi)
-            if offsets is None:
-                if self.sc.changes.reshaped.search(original) is None:
-                    self.same_length.add(mi)
-                    offsets = range(len(original))
-                else:
-                    offsets = normalize_with_offsets(original)[1]
-                self.offsets[mi] = offsets
-            os_, oe = original_span(offsets, s, e)
+            os_, oe = original_span(range(len(original)) if offsets is None else offsets, s, e)
         lo, hi = max(0, os_ - 20), min(len(original), oe + 20)
         excerpt = ("…" if lo else "") + original[lo:hi] + ("…" if hi < len(original) else "")
-        return Hit(spec.code, mi, os_, oe, excerpt, spec.severity)
+        return _hit((spec.code, mi, os_, oe, excerpt, spec.severity))
 
 
 def _ascii_alnum(ch: str) -> bool:
@@ -805,20 +817,37 @@ _A_NOT_A = re.compile(r"(.)不\1")
 _QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))
 
 
-def _preceded_by(text: str, start: int, words: list[str], window: int = 4) -> bool:
-    if not words:
-        return False
+class _Negators:
+    """A list of negators ready for `_preceded_by`: its one-character words, and one search for the
+    longer ones."""
+
+    __slots__ = ("chars", "longer")
+
+    def __init__(self, words: list[str]):
+        self.chars = frozenset(w for w in words if len(w) == 1)
+        longer = sorted((w for w in words if len(w) > 1), key=len, reverse=True)
+        self.longer = re.compile("|".join(map(re.escape, longer))).search if longer else None
+
+    def __bool__(self) -> bool:
+        return bool(self.chars) or self.longer is not None
+
+
+_CLAUSE_TAIL = re.compile(r"[^,!?;:。]*\Z")
+
+
+def _preceded_by(text: str, start: int, negators: _Negators, window: int = 4) -> bool:
     before = text[max(0, start - window) : start]
+    if not before:
+        return False
     # a negator does not reach across a clause boundary: 质量不错的，保证正品 still promises
-    cut = max(before.rfind(p) for p in _CLAUSE_BOUNDARIES)
-    if cut != -1:
-        before = before[cut + 1 :]
+    before = _CLAUSE_TAIL.search(before).group()
     if "不" in before:  # 能不能 / 是不是 / 可不可以 ask, they do not negate: 能不能把差评删了
         before = _A_NOT_A.sub("", before)
     # a one-character negator (不) must stand right before the word or one character off (不太):
     # in 不起球不褪色绝对的 the 不 belongs to 褪色, and 绝对 is still a promise
-    near = before[-2:]
-    return any(w in (near if len(w) == 1 else before) for w in words)
+    if negators.chars and not negators.chars.isdisjoint(before[-2:]):
+        return True
+    return negators.longer is not None and negators.longer(before) is not None
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
@@ -844,7 +873,7 @@ def _rule_keyword(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
     if not raw:
         return []
     mode, turns, skip_quoted, window, need, by_message = c.options
-    negators, exclude = c.lists["negators"], c.lists["exclude"]
+    negators, exclude = c.negators, c.lists["exclude"]
     role, roles, norms = spec.role, ctx.roles, ctx.norms
     allowed: set[int] | None = None
     if turns:
@@ -869,7 +898,7 @@ def _rule_keyword(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
     if not found:
         return []
     if mode == "any" and not c.need_hits:
-        return [Hit(spec.code, found[0][0], None, None, "", spec.severity)]
+        return [_hit((spec.code, found[0][0], None, None, "", spec.severity))]
     found = _longest_first(found)
     if mode == "any":
         return [ctx.make_hit(spec, mi, s, e) for mi, s, e in found]
@@ -1004,7 +1033,7 @@ def _last_unanswered(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> lis
 
 def _rule_context(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     spec, p = c.spec, c.spec.params
-    negators = c.lists["negators"]
+    negators = c.negators
     excluded = ctx.hits_of(spec.code, "exclude")
     triggers = [
         (mi, s, e)
@@ -1073,7 +1102,7 @@ def _rule_handover(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[
 
 def _rule_mandatory(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     spec = c.spec
-    negators = c.lists["negators"]
+    negators = c.negators
     triggers = [
         rec
         for rec in ctx.hits_of(spec.code, "trigger")
@@ -1094,7 +1123,7 @@ def _rule_sentiment(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list
     if not raw:
         return []
     threshold = float(p.get("threshold", 2))
-    negation = c.lists["negation"]
+    negation = c.negators
     degree, weights, role, roles = c.degree, c.weights, spec.role, ctx.roles
     # degree words (非常, 太) in the three characters before a word multiply its weight
     degrees = ctx.hits_of(spec.code, "degree")
@@ -1185,17 +1214,15 @@ def _handler(c: _Compiled):
 def _unscorable_reason(conv: ConversationIn, roles: list[str] | None = None) -> tuple[str, str] | None:
     if roles is None:
         roles = [m.role for m in conv.messages]
+    if "agent" in roles:  # the usual case first
+        return None if conv.has_agent else (STATUS_UNSCORABLE, "agent messages without a known agent")
     if not roles:
         return STATUS_UNSCORABLE, "no messages"
     if not any(r in _SPEAKERS for r in roles):
         return STATUS_UNSCORABLE, "no buyer, agent or bot message (system notices only)"
-    if "agent" not in roles:
-        if conv.handled_by == "bot" or ("bot" in roles and not conv.transferred_to_human):
-            return STATUS_NOT_APPLICABLE, "bot-only conversation: no human agent to score (bot-applicable rules ran)"
-        return STATUS_UNSCORABLE, "human-handled conversation without any agent message"
-    if not conv.has_agent:
-        return STATUS_UNSCORABLE, "agent messages without a known agent"
-    return None
+    if conv.handled_by == "bot" or ("bot" in roles and not conv.transferred_to_human):
+        return STATUS_NOT_APPLICABLE, "bot-only conversation: no human agent to score (bot-applicable rules ran)"
+    return STATUS_UNSCORABLE, "human-handled conversation without any agent message"
 
 
 def _score(sc: CompiledScorecard, conv: ConversationIn) -> ScoreResult:
@@ -1237,7 +1264,7 @@ def _combine(ctx: _Ctx, c: _Compiled, fired: dict[str, list[Hit]]) -> list[Hit]:
         out = []
         for x in children:
             for h in fired.get(x, []):
-                out.append(Hit(spec.code, h.message_index, h.start, h.end, h.excerpt, spec.severity))
+                out.append(_hit((spec.code, h.message_index, h.start, h.end, h.excerpt, spec.severity)))
         return out
     return []
 
@@ -1256,12 +1283,13 @@ def _total(sc: CompiledScorecard, conv: ConversationIn, fired: dict[str, list[Hi
         elif change > 0:
             bonuses[item_code] = bonuses.get(item_code, 0) + change
     total = 100
+    caps = sc.caps
     for item_code, amount in deductions.items():
-        item = sc.items.get(item_code)
-        total -= min(amount, item.weight) if item is not None and not item.critical else amount
+        cap = caps.get(item_code)
+        total -= amount if cap is None or cap[1] else min(amount, cap[0])
     for item_code, amount in bonuses.items():
-        item = sc.items.get(item_code)
-        total += min(amount, item.weight) if item is not None else amount
+        cap = caps.get(item_code)
+        total += amount if cap is None else min(amount, cap[0])
     score = 0 if critical else max(0, min(100, total))
     passed = not critical and score >= sc.spec.pass_mark
     return ScoreResult(conv.key, STATUS_SCORED, "", score, passed, visible, critical, frozenset(fired))
