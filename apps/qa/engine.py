@@ -281,8 +281,7 @@ def _hit(fields: tuple) -> Hit:
     return tuple.__new__(Hit, fields)
 
 
-@dataclass(slots=True)
-class ScoreResult:
+class ScoreResult(NamedTuple):  # a tuple, like Hit
     key: Any
     status: str
     reason: str
@@ -290,7 +289,7 @@ class ScoreResult:
     passed: bool | None
     hits: tuple[Hit, ...] = ()
     critical: bool = False
-    fired: frozenset[str] = field(default_factory=frozenset)
+    fired: frozenset[str] = frozenset()
 
 
 # --------------------------------------------------------------------------------------------
@@ -1245,7 +1244,9 @@ def _score(sc: CompiledScorecard, conv: ConversationIn) -> ScoreResult:
                 shown.extend(hits)
     visible = tuple(shown)
     if bot_only:
-        return ScoreResult(conv.key, STATUS_NOT_APPLICABLE, verdict[1], None, None, visible, False, frozenset(fired))
+        return tuple.__new__(
+            ScoreResult, (conv.key, STATUS_NOT_APPLICABLE, verdict[1], None, None, visible, False, frozenset(fired))
+        )
     return _total(sc, conv, fired, visible)
 
 
@@ -1292,7 +1293,7 @@ def _total(sc: CompiledScorecard, conv: ConversationIn, fired: dict[str, list[Hi
         total += amount if cap is None else min(amount, cap[0])
     score = 0 if critical else max(0, min(100, total))
     passed = not critical and score >= sc.spec.pass_mark
-    return ScoreResult(conv.key, STATUS_SCORED, "", score, passed, visible, critical, frozenset(fired))
+    return tuple.__new__(ScoreResult, (conv.key, STATUS_SCORED, "", score, passed, visible, critical, frozenset(fired)))
 
 
 def score_many(sc: CompiledScorecard, conversations: Sequence[ConversationIn]) -> list[ScoreResult]:
