@@ -625,7 +625,6 @@ class CompiledScorecard:
         self.automaton = ahocorasick_rs.AhoCorasick(words, implementation=kind) if words else None
         self.lexicon_size = len(words)
         self.changes = _changes()
-        self.timing = any(c.spec.type == "timing" for c in self.compiled)
         self.order = self._order()
         # a rule whose trigger lists found nothing cannot fire: skip it without a call
         gates = {
@@ -735,9 +734,9 @@ class _Ctx:
             for m in msgs
             for c in (m.content,)
         ]
-        self.agent_idx = [i for i, r in enumerate(roles) if r == "agent"]
-        # rounds a human had to answer, and (buyer message, answering message, seconds) of the answered
-        self.rounds: list[tuple[int, int | None]] = _rounds(roles) if sc.timing else []
+        # the agent's messages; the rounds a human had to answer, and (buyer message, answering
+        # message, seconds) of the answered ones
+        self.agent_idx, self.rounds = _turns(roles)
         self.answered = [(b, a, msgs[a].sent_at - msgs[b].sent_at) for b, a in self.rounds if a is not None]
         self.offsets: dict[int, list[int] | range] = {}
         self.same_length: set[int] = set()  # messages whose normalisation maps one character to one
@@ -959,29 +958,31 @@ def _rule_regex(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit
     return hits
 
 
-def _rounds(roles: list[str]) -> list[tuple[int, int | None]]:
-    """Rounds a human had to answer: (first buyer message of the round, answering agent message).
+def _turns(roles: list[str]) -> tuple[list[int], list[tuple[int, int | None]]]:
+    """The agent's messages, and the rounds a human had to answer: (first buyer message of the round,
+    answering agent message or None), in one pass.
 
     The human phase starts with the buyer messages waiting just before the first agent message
-    (after the bot's last word); every later buyer message opens a round unless one is open.
+    (after the bot's last word; system notices do not interrupt the wait); every later buyer
+    message opens a round unless one is open. Without an agent message there are no rounds.
     """
-    if "agent" not in roles:
-        return []
-    start = roles.index("agent")
-    while start > 0 and roles[start - 1] in ("buyer", "system"):
-        start -= 1
+    agent_idx: list[int] = []
     rounds: list[tuple[int, int | None]] = []
     open_at: int | None = None
-    for i, role in enumerate(roles[start:], start):
-        if role == "buyer":
+    for i, role in enumerate(roles):
+        if role == "agent":
+            agent_idx.append(i)
+            if open_at is not None:
+                rounds.append((open_at, i))
+                open_at = None
+        elif role == "buyer":
             if open_at is None:
                 open_at = i
-        elif role == "agent" and open_at is not None:
-            rounds.append((open_at, i))
-            open_at = None
-    if open_at is not None:
+        elif role != "system" and not agent_idx:
+            open_at = None  # the bot answered what waited before it
+    if open_at is not None and agent_idx:
         rounds.append((open_at, None))
-    return rounds
+    return agent_idx, rounds
 
 
 def _first_response(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
@@ -1064,10 +1065,11 @@ def _rule_repetition(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> lis
     k, window, min_len = c.repeat
     norms = ctx.norms
     source = ctx.agent_idx if spec.role == "agent" else [i for i, r in enumerate(ctx.roles) if r == spec.role]
+    texts = [norms[i] for i in source]
+    if len(set(texts)) > len(texts) - (k - 1):
+        return []  # no text is there k times, long or short
     idx = [i for i in source if len(norms[i]) >= min_len]
     texts = [norms[i] for i in idx]
-    if len(set(texts)) > len(texts) - (k - 1):
-        return []  # no text is there k times
     found = []
     for t in set(texts):
         if texts.count(t) < k:
@@ -1125,7 +1127,7 @@ def _rule_sentiment(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list
     negation = c.negators
     degree, weights, role, roles = c.degree, c.weights, spec.role, ctx.roles
     # degree words (非常, 太) in the three characters before a word multiply its weight
-    degrees = ctx.hits_of(spec.code, "degree")
+    degrees = [d for d in ctx.hits_of(spec.code, "degree") if roles[d[0]] == role]
     per_msg: dict[int, list[tuple[float, int, int]]] = {}
     for mi, s, e in raw:
         if roles[mi] != role:
