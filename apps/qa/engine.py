@@ -792,9 +792,12 @@ class _Ctx:
         else:
             offsets = self.offsets.get(mi)
             os_, oe = original_span(range(len(original)) if offsets is None else offsets, s, e)
-        lo, hi = max(0, os_ - 20), min(len(original), oe + 20)
-        excerpt = ("…" if lo else "") + original[lo:hi] + ("…" if hi < len(original) else "")
-        return _hit((spec.code, mi, os_, oe, excerpt, spec.severity))
+        lo, hi, n = os_ - 20, oe + 20, len(original)
+        if lo <= 0 and hi >= n:
+            excerpt = original  # the whole message: the usual case for a chat line
+        else:
+            excerpt = ("…" if lo > 0 else "") + original[max(lo, 0) : hi] + ("…" if hi < n else "")
+        return tuple.__new__(Hit, (spec.code, mi, os_, oe, excerpt, spec.severity))
 
 
 def _ascii_alnum(ch: str) -> bool:
@@ -813,6 +816,7 @@ _CLAUSE_BOUNDARIES = (",", "!", "?", ";", ":", "。")
 _PUNCTUATION = re.compile(r"[,!?;:。~()\[\]{}<>“”‘’「」『』]+")
 _A_NOT_A = re.compile(r"(.)不\1")
 _QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))
+_OPENING_QUOTE = re.compile("[“「『‘]")
 
 
 class _Negators:
@@ -850,6 +854,8 @@ def _preceded_by(text: str, start: int, negators: _Negators, window: int = 4) ->
 
 def _quoted(text: str, start: int, end: int) -> bool:
     """The span sits inside a pair of quotation marks of one message: a mention, not a use."""
+    if _OPENING_QUOTE.search(text, 0, start) is None:
+        return False  # the usual case: no quotation mark opens before the span
     for left, right in _QUOTES:
         opened = text.rfind(left, 0, start)
         if opened != -1 and text.find(right, opened + 1, start) == -1 and text.find(right, end) != -1:
