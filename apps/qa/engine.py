@@ -549,6 +549,7 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         threshold = p.get("threshold", 2)
         if not isinstance(threshold, int | float) or threshold <= 0:
             raise RuleConfigError("threshold must be > 0", rule=r, field="threshold")
+        c.options = float(threshold)
     elif t == "pii":
         c.lists["tokens"] = _words(p, "tokens", r, required=False) or sorted(normalize(x) for x in PII_TOKENS)
         c.lists["secret"] = _words(p, "secret_words", r, required=False)
@@ -834,15 +835,17 @@ class _Negators:
         return bool(self.chars) or self.longer is not None
 
 
+_BOUNDARY_CHARS = frozenset(",!?;:。")
 _CLAUSE_TAIL = re.compile(r"[^,!?;:。]*\Z")
 
 
 def _preceded_by(text: str, start: int, negators: _Negators, window: int = 4) -> bool:
-    before = text[max(0, start - window) : start]
+    before = text[start - window if start > window else 0 : start]
     if not before:
         return False
     # a negator does not reach across a clause boundary: 质量不错的，保证正品 still promises
-    before = _CLAUSE_TAIL.search(before).group()
+    if not _BOUNDARY_CHARS.isdisjoint(before):
+        before = _CLAUSE_TAIL.search(before).group()
     if "不" in before:  # 能不能 / 是不是 / 可不可以 ask, they do not negate: 能不能把差评删了
         before = _A_NOT_A.sub("", before)
     # a one-character negator (不) must stand right before the word or one character off (不太):
@@ -1005,7 +1008,7 @@ def _buyer_wait(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit
 
 def _round_response(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     answered = ctx.answered
-    if answered and sum(d for _b, _a, d in answered) / len(answered) > c.threshold:
+    if answered and sum([d for _b, _a, d in answered]) / len(answered) > c.threshold:
         return [ctx.make_hit(c.spec, answered[0][1])]
     return []
 
@@ -1059,7 +1062,7 @@ def _rule_context(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
             continue
         seen_msgs.add(mi)
         later = [i for i in ctx.agent_idx if i > mi][:n]
-        if not any(i in responses for i in later):
+        if responses.isdisjoint(later):
             hits.append(ctx.make_hit(spec, mi, s, e))
     return hits
 
@@ -1100,7 +1103,7 @@ def _rule_handover(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[
     for mi, s, e in triggers:
         if ctx.conv.transferred_to_human and first_agent is not None and first_agent > mi:
             continue
-        if any(t > mi for t in transfers):
+        if transfers and transfers[-1] > mi:  # sorted: the last is the latest
             continue
         hits.append(ctx.make_hit(spec, mi, s, e))
         break
@@ -1119,35 +1122,51 @@ def _rule_mandatory(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list
         return []
     required = [mi for mi, _s, _e in ctx.hits_of(spec.code, "required") if ctx.roles[mi] == spec.role]
     first = triggers[0]
-    if any(mi >= first[0] for mi in required):
+    if required and max(required) >= first[0]:
         return []
     return [ctx.make_hit(spec, first[0], first[1], first[2])]
 
 
 def _rule_sentiment(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
-    spec, p = c.spec, c.spec.params
+    """Per message of the role: the sum of its sentiment words' weights, each multiplied by the
+    strongest degree word (非常, 太) in the three characters before it and dropped when a negation
+    word stands right before it; a message at or over the threshold is a hit at its heaviest word."""
+    spec = c.spec
     raw = ctx.hits_of(spec.code, "words")
     if not raw:
         return []
-    threshold = float(p.get("threshold", 2))
-    negation = c.negators
-    degree, weights, role, roles = c.degree, c.weights, spec.role, ctx.roles
-    # degree words (非常, 太) in the three characters before a word multiply its weight
+    threshold = c.options
+    negation, degree, weights, role, roles, norms = c.negators, c.degree, c.weights, spec.role, ctx.roles, ctx.norms
     degrees = [d for d in ctx.hits_of(spec.code, "degree") if roles[d[0]] == role]
     per_msg: dict[int, list[tuple[float, int, int]]] = {}
     for mi, s, e in raw:
         if roles[mi] != role:
             continue
-        text = ctx.norms[mi]
+        text = norms[mi]
         if negation and _preceded_by(text, s, negation, 2):
             continue
         weight = weights.get(text[s:e], 1.0)
-        lo = s - 3 if s > 3 else 0
-        mult = max((degree[text[ds:de]] for dm, ds, de in degrees if dm == mi and ds >= lo and de <= s), default=1.0)
-        per_msg.setdefault(mi, []).append((weight * mult, s, e))
+        if degrees:
+            lo = s - 3 if s > 3 else 0
+            strongest = None
+            for dm, ds, de in degrees:
+                if dm == mi and ds >= lo and de <= s:
+                    value = degree[text[ds:de]]
+                    if strongest is None or value > strongest:
+                        strongest = value
+            if strongest is not None:
+                weight *= strongest
+        recs = per_msg.get(mi)
+        if recs is None:
+            per_msg[mi] = [(weight, s, e)]
+        else:
+            recs.append((weight, s, e))
     hits = []
     for mi, recs in per_msg.items():
-        if sum(w for w, _s, _e in recs) >= threshold:
+        if len(recs) == 1:
+            if recs[0][0] >= threshold:
+                hits.append(ctx.make_hit(spec, mi, recs[0][1], recs[0][2]))
+        elif sum([r[0] for r in recs]) >= threshold:
             best = max(recs)
             hits.append(ctx.make_hit(spec, mi, best[1], best[2]))
     return hits
