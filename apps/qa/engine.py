@@ -936,6 +936,11 @@ def _longest_first(recs: list[tuple[int, int, int]]) -> list[tuple[int, int, int
     """Overlapping matches of one rule in one message collapse to the longest (最低价 inside 全网最低价)."""
     if len(recs) == 1:
         return recs
+    for prev, cur in zip(recs, recs[1:]):
+        if cur[0] < prev[0] or (cur[0] == prev[0] and cur[1] < prev[2]):
+            break  # out of order or overlapping: sort and merge
+    else:
+        return recs  # in message and position order, none overlapping: already the answer
     kept: list[tuple[int, int, int]] = []
     for mi, s, e in sorted(recs, key=lambda r: (r[0], r[1], -(r[2] - r[1]))):
         if kept and kept[-1][0] == mi and s < kept[-1][2]:
