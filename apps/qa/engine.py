@@ -936,7 +936,7 @@ def _longest_first(recs: list[tuple[int, int, int]]) -> list[tuple[int, int, int
     """Overlapping matches of one rule in one message collapse to the longest (最低价 inside 全网最低价)."""
     if len(recs) == 1:
         return recs
-    for prev, cur in zip(recs, recs[1:]):
+    for prev, cur in zip(recs, recs[1:], strict=False):
         if cur[0] < prev[0] or (cur[0] == prev[0] and cur[1] < prev[2]):
             break  # out of order or overlapping: sort and merge
     else:
