@@ -711,7 +711,6 @@ class _Ctx:
     __slots__ = (
         "conv",
         "norms",
-        "text",
         "lhits",
         "offsets",
         "same_length",
@@ -741,11 +740,11 @@ class _Ctx:
         self.answered = [(b, a, msgs[a].sent_at - msgs[b].sent_at) for b, a in self.rounds if a is not None]
         self.offsets: dict[int, list[int] | range] = {}
         self.same_length: set[int] = set()  # messages whose normalisation maps one character to one
-        # the whole conversation, messages joined by NUL (no word or normalised text holds one)
-        self.text = text = "\x00".join(norms)
         # hits per list id: list of (message index, start, end) in normalised message coordinates
         self.lhits: dict[int, list[tuple[int, int, int]]] = {}
         if sc.has_words:
+            # the whole conversation, messages joined by NUL (no word or normalised text holds one)
+            text = "\x00".join(norms)
             matches = sc.automaton.find_matches_as_indexes(text, overlapping=True)
             if not matches:
                 return
