@@ -650,10 +650,9 @@ class CompiledScorecard:
             for c in self.order
         ]
         self._plans: dict[tuple[str, bool], list] = {}
-        # per rule: (severity is info, counts as critical, item code, score change)
+        # per rule: (counts as critical, item code, score change)
         self.meta = {
             c.spec.code: (
-                c.spec.severity == "info",
                 c.spec.severity == "critical"
                 or (c.spec.item in self.items and self.items[c.spec.item].critical and c.spec.score_change < 0),
                 c.spec.item,
@@ -1307,7 +1306,7 @@ def _total(sc: CompiledScorecard, conv: ConversationIn, fired: dict[str, list[Hi
     critical = False
     meta = sc.meta
     for code in fired:
-        _info, crit, item_code, change = meta[code]
+        crit, item_code, change = meta[code]
         if crit:
             critical = True
         if change < 0:
