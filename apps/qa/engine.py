@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -739,8 +740,9 @@ class _Ctx:
         self.answered = [(b, a, msgs[a].sent_at - msgs[b].sent_at) for b, a in self.rounds if a is not None]
         self.offsets: dict[int, list[int] | range] = {}
         self.same_length: set[int] = set()  # messages whose normalisation maps one character to one
-        # hits per list id: list of (message index, start, end) in normalised message coordinates
-        self.lhits: dict[int, list[tuple[int, int, int]]] = {}
+        # hits per list id: list of (message index, start, end) in normalised message coordinates;
+        # a list id is a key only once it has a hit (read with .get, never [])
+        self.lhits: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         if sc.has_words:
             # the whole conversation, messages joined by NUL (no word or normalised text holds one)
             text = "\x00".join(norms)
@@ -759,11 +761,7 @@ class _Ctx:
                 base = starts[mi]
                 rec = (mi, s - base, e - base)
                 for lid in lids:
-                    bucket = lhits.get(lid)
-                    if bucket is None:
-                        lhits[lid] = [rec]
-                    else:
-                        bucket.append(rec)
+                    lhits[lid].append(rec)
 
     def hits_of(self, rule: str, name: str) -> list[tuple[int, int, int]]:
         lid = self.sc.list_ids.get((rule, name))
@@ -1033,13 +1031,14 @@ def _last_unanswered(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> lis
     b, a = ctx.rounds[-1]
     if a is not None:
         return []
-    roles = ctx.roles
-    ack = c.regex
+    roles, norms, ack = ctx.roles, ctx.norms, c.regex
     tail = [i for i in range(b, len(roles)) if roles[i] == "buyer"]
-    if ack is not None and all(
-        len(ctx.norms[i]) <= 1 or ack.fullmatch(_PUNCTUATION.sub("", ctx.norms[i])) for i in tail
-    ):
-        return []
+    if ack is not None:
+        for i in tail:
+            if len(norms[i]) > 1 and not ack.fullmatch(_PUNCTUATION.sub("", norms[i])):
+                break  # a real question waits
+        else:
+            return []  # the buyer only acknowledged
     return [ctx.make_hit(c.spec, tail[-1])]
 
 
@@ -1078,7 +1077,8 @@ def _rule_repetition(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> lis
     norms = ctx.norms
     source = ctx.agent_idx if spec.role == "agent" else [i for i, r in enumerate(ctx.roles) if r == spec.role]
     texts = [norms[i] for i in source]
-    if len(set(texts)) > len(texts) - (k - 1):
+    distinct = set(texts)
+    if len(distinct) > len(texts) - (k - 1) or max(map(texts.count, distinct)) < k:
         return []  # no text is there k times, long or short
     idx = [i for i in source if len(norms[i]) >= min_len]
     texts = [norms[i] for i in idx]
