@@ -609,12 +609,15 @@ class CompiledScorecard:
                     literal.add(lid)
                 for w in words:
                     owners.setdefault(w, []).append(lid)
-        # pattern i of the automaton -> (its list ids, whether a Latin letter or digit at either end
-        # makes it a candidate for the glued-run check, the list ids that take it even when glued:
-        # a regex's literal factors, exclusion phrases and degree words, looked up as plain text)
+        # pattern i of the automaton -> its one list id (the usual case), or (its list ids, whether
+        # a Latin letter or digit at either end makes it a candidate for the glued-run check, the
+        # list ids that take it even when glued: a regex's literal factors, exclusion phrases and
+        # degree words, looked up as plain text)
         words = list(owners)
         self.payload = [
-            (
+            owners[w][0]
+            if len(owners[w]) == 1 and not (_ascii_alnum(w[0]) or _ascii_alnum(w[-1]))
+            else (
                 tuple(owners[w]),
                 _ascii_alnum(w[0]) or _ascii_alnum(w[-1]),
                 tuple(lid for lid in owners[w] if lid in literal),
@@ -752,7 +755,13 @@ class _Ctx:
             starts = list(accumulate([len(n) + 1 for n in norms], initial=0))
             lhits, payload = self.lhits, sc.payload
             for pid, s, e in matches:  # by end, the longest first where several end together
-                lids, latin, literal = payload[pid]
+                lids = payload[pid]
+                if lids.__class__ is int:  # one list, no Latin end
+                    mi = bisect_right(starts, s) - 1
+                    base = starts[mi]
+                    lhits[lids].append((mi, s - base, e - base))
+                    continue
+                lids, latin, literal = lids
                 if latin and _inside_ascii_run(text, s, e):
                     if not literal:
                         continue  # 315 inside order number 3156, sb inside usb
