@@ -38,12 +38,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -752,23 +750,21 @@ class _Ctx:
             matches = sc.automaton.find_matches_as_indexes(text, overlapping=True)
             if not matches:
                 return
-            starts = list(accumulate([len(n) + 1 for n in norms], initial=0))
             lhits, payload = self.lhits, sc.payload
             for pid, s, e in matches:  # by end, the longest first where several end together
                 lids = payload[pid]
                 if lids.__class__ is int:  # one list, no Latin end
-                    mi = bisect_right(starts, s) - 1
-                    base = starts[mi]
-                    lhits[lids].append((mi, s - base, e - base))
+                    # the message: separators before the match; its start: after the last of them
+                    base = text.rfind("\x00", 0, s) + 1
+                    lhits[lids].append((text.count("\x00", 0, s), s - base, e - base))
                     continue
                 lids, latin, literal = lids
                 if latin and _inside_ascii_run(text, s, e):
                     if not literal:
                         continue  # 315 inside order number 3156, sb inside usb
                     lids = literal  # a regex's literal factor counts wherever it stands
-                mi = bisect_right(starts, s) - 1
-                base = starts[mi]
-                rec = (mi, s - base, e - base)
+                base = text.rfind("\x00", 0, s) + 1
+                rec = (text.count("\x00", 0, s), s - base, e - base)
                 for lid in lids:
                     lhits[lid].append(rec)
 
