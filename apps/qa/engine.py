@@ -1083,14 +1083,15 @@ def _rule_repetition(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> lis
     source = ctx.agent_idx if spec.role == "agent" else [i for i, r in enumerate(ctx.roles) if r == spec.role]
     texts = [norms[i] for i in source]
     distinct = set(texts)
-    if len(distinct) > len(texts) - (k - 1) or max(map(texts.count, distinct)) < k:
-        return []  # no text is there k times, long or short
-    idx = [i for i in source if len(norms[i]) >= min_len]
+    if len(distinct) > len(texts) - (k - 1):
+        return []  # no text is there k times
+    often = [t for t in distinct if len(t) >= min_len and texts.count(t) >= k]
+    if not often:
+        return []
+    idx = [i for i in source if len(norms[i]) >= min_len]  # the window counts long replies only
     texts = [norms[i] for i in idx]
     found = []
-    for t in set(texts):
-        if texts.count(t) < k:
-            continue
+    for t in often:
         at = [j for j, x in enumerate(texts) if x == t]
         for m in range(len(at) - k + 1):
             if at[m + k - 1] - at[m] < window:  # k copies within `window` replies
