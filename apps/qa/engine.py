@@ -612,16 +612,13 @@ class CompiledScorecard:
         # list ids that take it even when glued: a regex's literal factors, exclusion phrases and
         # degree words, looked up as plain text)
         words = list(owners)
-        self.payload = [
-            owners[w][0]
-            if len(owners[w]) == 1 and not (_ascii_alnum(w[0]) or _ascii_alnum(w[-1]))
-            else (
-                tuple(owners[w]),
-                _ascii_alnum(w[0]) or _ascii_alnum(w[-1]),
-                tuple(lid for lid in owners[w] if lid in literal),
-            )
-            for w in words
-        ]
+        self.payload: list[int | tuple] = []
+        for w in words:
+            lids, latin = owners[w], _ascii_alnum(w[0]) or _ascii_alnum(w[-1])
+            if len(lids) == 1 and not latin:
+                self.payload.append(lids[0])
+            else:
+                self.payload.append((tuple(lids), latin, tuple(lid for lid in lids if lid in literal)))
         self.has_words = bool(words)
         # a DFA is the fastest automaton; past ~20k words its size is not worth it
         kind = ahocorasick_rs.Implementation.DFA if len(words) <= 20_000 else None
@@ -727,7 +724,8 @@ class _Ctx:
         self.conv = conv
         msgs = conv.messages
         self.roles = roles = [m.role for m in msgs] if roles is None else roles
-        # images and order/product cards carry no words; system notices do (转接, 非工作时间)
+        # images and order/product cards carry no words; system notices do (转接, 非工作时间).
+        # Each message as normalize() does it, inlined: this runs for every message QA reads.
         changes = sc.changes
         touched, astral, bmp, table = changes.touched.search, changes.astral.search, changes.bmp, _TABLE
         self.norms = norms = [
@@ -799,7 +797,7 @@ class _Ctx:
             excerpt = original  # the whole message: the usual case for a chat line
         else:
             excerpt = ("…" if lo > 0 else "") + original[max(lo, 0) : hi] + ("…" if hi < n else "")
-        return tuple.__new__(Hit, (spec.code, mi, os_, oe, excerpt, spec.severity))
+        return _hit((spec.code, mi, os_, oe, excerpt, spec.severity))
 
 
 def _ascii_alnum(ch: str) -> bool:
