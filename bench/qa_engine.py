@@ -13,7 +13,7 @@ windows, mode all/N-of and scope; regex rules run their pattern and exclusion as
 metrics from the answered rounds; context, repetition, handover, mandatory phrase, sentiment
 (weights, degree and negation words), PII tokens and secret requests in plain Python; combinations
 over the other rules' outcomes (info rules included); platform filters, bot-only conversations
-(only bot-applicable or buyer rules) and unscorable conversations as the engine has them. It shares
+(only bot-applicable or buyer rules, the bot serving as the agent) and unscorable conversations as the engine has them. It shares
 nothing with the engine but `normalize`, the spec dataclasses and the PII token constant (no
 automaton, no per-conversation context). It answers only which rules fired and the score (no
 spans, no excerpts) and stops a rule at its first firing message, so it does less work than the
@@ -37,6 +37,7 @@ baseline's is in "extra" too.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import random
 import re
 import string
@@ -511,6 +512,11 @@ def baseline_score(card: BaselineCard, conv) -> tuple[frozenset[str], int | None
         return frozenset(), None  # human-handled, nobody answered: unscorable
     if not bot_only and not conv.has_agent:
         return frozenset(), None
+    served = conv  # in a bot-only conversation the bot serves: the agent-role rules read its messages
+    if bot_only:
+        served = dataclasses.replace(
+            conv, messages=tuple(dataclasses.replace(m, role="agent") if m.role == "bot" else m for m in conv.messages)
+        )
     outcome: dict[str, bool] = {}
 
     def fires(code: str) -> bool:
@@ -529,7 +535,8 @@ def baseline_score(card: BaselineCard, conv) -> tuple[frozenset[str], int | None
                     present = [fires(c) for c in children]
                     outcome[code] = all(present) if op == "and" else any(present)
             else:
-                outcome[code] = getattr(rule, spec.type)(conv)
+                # handover asks whether a human agent took over: it reads the roles as they are
+                outcome[code] = getattr(rule, spec.type)(conv if spec.type == "handover" else served)
         return outcome[code]
 
     fired = frozenset(code for code in card.rules if fires(code))

@@ -31,7 +31,8 @@ Conversations that cannot be judged are never a silent pass:
 - bot-only conversations (handled by the bot, no human agent message) → "not_applicable": agent
   rules do not apply to a bot, so there is no score and no pass/fail, but the rules marked
   bot-applicable (buyer alerts such as escalation risk, handover ignored, PII) still run and their
-  hits are recorded.
+  hits are recorded. There the bot is the serving side: a bot-applicable rule of the agent role
+  reads the bot's messages (a bot that asks for the buyer's 验证码 is caught like an agent).
 """
 
 from __future__ import annotations
@@ -1105,10 +1106,12 @@ def _rule_handover(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[
     if not triggers:
         return []
     transfers = sorted({mi for mi, _s, _e in ctx.hits_of(spec.code, "transfer") if ctx.roles[mi] != "buyer"})
-    first_agent = ctx.agent_idx[0] if ctx.agent_idx else None
     hits = []
+    first_agent = None
+    if ctx.conv.transferred_to_human:  # the first human agent's message (in a bot-only one, none)
+        first_agent = next((i for i, m in enumerate(ctx.conv.messages) if m.role == "agent"), None)
     for mi, s, e in triggers:
-        if ctx.conv.transferred_to_human and first_agent is not None and first_agent > mi:
+        if first_agent is not None and first_agent > mi:
             continue
         if transfers and transfers[-1] > mi:  # sorted: the last is the latest
             continue
@@ -1264,6 +1267,8 @@ def _score(sc: CompiledScorecard, conv: ConversationIn) -> ScoreResult:
     if verdict is not None and verdict[0] == STATUS_UNSCORABLE:
         return ScoreResult(conv.key, verdict[0], verdict[1], None, None)
     bot_only = verdict is not None
+    if bot_only:  # the bot serves: the agent-role rules that apply to a bot read its messages
+        roles = ["agent" if r == "bot" else r for r in roles]
     ctx = _Ctx(sc, conv, roles)
     fired: dict[str, list[Hit]] = {}
     shown: list[Hit] = []  # hits of every rule but info rules, in rule order

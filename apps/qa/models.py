@@ -112,7 +112,14 @@ class Rule(models.Model):
     score_change = models.SmallIntegerField(_("score change"), default=0)
     role = models.CharField(_("role"), max_length=8, choices=RuleRole.choices, default=RuleRole.AGENT)
     platforms = models.JSONField(_("platforms"), default=list, blank=True, help_text=_("Empty: every platform."))
-    bot_applicable = models.BooleanField(_("applies to bot-only chats"), default=False)
+    bot_applicable = models.BooleanField(
+        _("applies to bot-only chats"),
+        default=False,
+        help_text=_(
+            "Also runs on chats the bot handled alone. Buyer rules always do; an agent rule then judges "
+            "the bot's messages as if the bot were the agent."
+        ),
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
 
     class Meta:

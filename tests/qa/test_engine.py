@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -474,3 +476,47 @@ def test_out_of_hours_notice_answers_a_request_for_a_human(pack):
     ignored = conv(("buyer", 0, "在吗"), ("bot", 1, "您好，我是小助手"), ("buyer", 9, "转人工"), handled_by="bot")
     assert "handover_ignored" not in pack.score(night).fired
     assert "handover_ignored" in pack.score(ignored).fired
+
+
+def test_bot_serves_as_the_agent_for_bot_applicable_agent_rules():
+    """In a bot-only chat the bot is the serving side: an agent rule marked bot-applicable reads its
+    messages, so a bot flow that asks for the buyer's verification code is caught; an agent rule
+    not marked so does not run there."""
+    pii = RuleSpec(
+        code="pii",
+        name="pii",
+        type="pii",
+        severity="critical",
+        score_change=-100,
+        bot_applicable=True,
+        params={"secret_words": ["验证码"], "request_words": ["发我"], "warning_words": ["勿"]},
+    )
+    promise = kw("promise", words=("绝对",))
+    asks = conv(
+        ("buyer", 0, "我的账号登录不了"), ("bot", 1, "麻烦把收到的验证码发我一下，绝对帮您解决"), handled_by="bot"
+    )
+    result = card(pii, promise).score(asks)
+    assert (result.status, result.fired) == ("not_applicable", frozenset({"pii"}))
+    hit = result.hits[0]
+    assert (hit.message_index, asks.messages[1].content[hit.start : hit.end]) == (1, "验证码")
+    warns = conv(("buyer", 0, "收到验证码了"), ("bot", 1, "验证码请勿告诉任何人哦"), handled_by="bot")
+    assert card(pii).score(warns).fired == frozenset()
+    assert card(dataclasses.replace(pii, bot_applicable=False)).score(asks).fired == frozenset()
+
+
+def test_default_pack_does_not_judge_a_bot_echoing_the_buyers_number(pack):
+    """pii_leak is not bot-applicable in the default pack: a bot reading back the number the buyer
+    typed is not an agent leaking it (the hand-labelled gold chat d064)."""
+    echo = conv(
+        ("buyer", 0, "帮我查一下订单，手机号[手机号]"),
+        ("bot", 1, "亲，已为您查询到手机号[手机号]下的订单1笔"),
+        handled_by="bot",
+    )
+    assert "pii_leak" not in pack.score(echo).fired
+
+
+def test_handover_after_a_bot_reads_the_human_agent_only():
+    """A chat the platform marked transferred, in which only the bot spoke: the bot's first message is
+    not a human taking over, so a request for a human before it is still ignored."""
+    c = conv(("buyer", 0, "转人工"), ("bot", 1, "请问有什么可以帮您"), handled_by="bot", transferred_to_human=True)
+    assert card(handover_rule()).score(c).fired == frozenset({"ho"})
