@@ -113,6 +113,9 @@ class QAHitInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("rule")  # each row names its rule
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -251,7 +251,11 @@ class QAHit(models.Model):
         verbose_name_plural = _("QA hits")
 
     def __str__(self) -> str:
-        return f"{self.rule_id} @ {self.message_index}"
+        if self.message_index is None:
+            where = _("whole conversation")
+        else:
+            where = _("message #%(index)s") % {"index": self.message_index}
+        return f"{self.rule.name} · {where}"
 
 
 class ReviewItem(models.Model):

@@ -80,6 +80,9 @@ def test_admin_review_change_view_highlights_spans(scored, qa_supervisor):
     assert response.status_code == 200
     assert b'<mark class="qa-hit qa-critical"' in response.content
     assert f"#0 · {SenderRole.BUYER.label} ·".encode() in response.content  # roles by their label
+    # the hit names its rule and the message as the transcript numbers it, not their database ids
+    hit = item.hit
+    assert f"{hit.rule.name} · 消息 #{hit.message_index}".encode() in response.content
 
 
 def test_admin_bulk_dismiss_with_comment(scored, qa_supervisor):
@@ -208,3 +211,18 @@ def test_admin_dispute_settle_action(scored, qa_supervisor, bpo_manager):
     )
     dispute.refresh_from_db()
     assert response.status_code == 302 and (dispute.status, dispute.score_after) == ("partly_accepted", 60)
+
+
+def test_admin_result_change_view_reads_the_rules_of_its_hits_at_once(scored, qa_supervisor):
+    """Each hit row of the result page names its rule: one query for all of them, not one per hit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bad, _good = scored
+    result = QAResult.objects.get(conversation=bad)
+    assert result.hits.count() >= 3
+    with CaptureQueriesContext(connection) as queries:
+        response = web(qa_supervisor).get(f"/admin/qa/qaresult/{result.pk}/change/")
+    assert response.status_code == 200
+    rule_reads = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith('SELECT "qa_rule"')]
+    assert len(rule_reads) <= 1, rule_reads
