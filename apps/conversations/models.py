@@ -86,7 +86,7 @@ class Conversation(models.Model):
         verbose_name_plural = _("conversations")
 
     def __str__(self) -> str:
-        return f"{self.platform_conversation_id} @ {self.store_id}"
+        return self.platform_conversation_id  # unique within its store; the store id meant nothing to a reader
 
 
 class Message(models.Model):
