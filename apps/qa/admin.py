@@ -474,6 +474,9 @@ class CalibrationScoreInline(admin.TabularInline):
     fields = ["conversation", "reviewer", "passed", "score", "comment"]
     raw_id_fields = ["conversation"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("conversation", "reviewer")  # each row names both
+
 
 @admin.register(CalibrationSession)
 class CalibrationSessionAdmin(ScopedAdmin):

@@ -172,8 +172,11 @@ class QARun(TrackedRun):
         verbose_name = _("QA run")
         verbose_name_plural = _("QA runs")
 
+    KIND_LABELS = {"import": _("after import"), "sweep": _("nightly sweep"), "rescore": _("re-score")}
+
     def __str__(self) -> str:
-        return f"QA {self.kind} #{self.pk} ({self.get_status_display()})"
+        kind = self.KIND_LABELS.get(self.kind, self.kind)
+        return f"{_('QA run')} #{self.pk} · {kind} ({self.get_status_display()})"
 
 
 class QAResult(models.Model):
@@ -229,7 +232,9 @@ class QAResult(models.Model):
         verbose_name_plural = _("QA results")
 
     def __str__(self) -> str:
-        return f"{self.conversation_id} · {self.get_status_display()} {self.score if self.score is not None else ''}"
+        # the conversation as the platform names it (lists that show results select it with them)
+        score = "" if self.score is None else f" {self.score}"
+        return f"{self.conversation.platform_conversation_id} · {self.get_status_display()}{score}"
 
 
 class QAHit(models.Model):
@@ -409,4 +414,4 @@ class CalibrationScore(models.Model):
         verbose_name_plural = _("calibration scores")
 
     def __str__(self) -> str:
-        return f"{self.reviewer_id}: {'pass' if self.passed else 'fail'}"
+        return f"{self.reviewer.username}: {_('pass') if self.passed else _('fail')}"

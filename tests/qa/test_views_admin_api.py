@@ -226,3 +226,18 @@ def test_admin_result_change_view_reads_the_rules_of_its_hits_at_once(scored, qa
     assert response.status_code == 200
     rule_reads = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith('SELECT "qa_rule"')]
     assert len(rule_reads) <= 1, rule_reads
+
+
+def test_qa_objects_read_as_what_a_supervisor_knows(scored):
+    """Results name the conversation as the platform does, QA runs say what started them, in the
+    user's language; no database ids standing in for names."""
+    from django.utils import translation
+
+    from apps.qa.models import QARun
+
+    bad, _good = scored
+    result = QAResult.objects.get(conversation=bad)
+    run = QARun.objects.create(kind="sweep")
+    with translation.override("zh-hans"):
+        assert str(result).startswith(f"{bad.platform_conversation_id} · 已评分")
+        assert str(run).startswith(f"质检任务 #{run.pk} · 夜间补检 (")
