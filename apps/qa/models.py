@@ -373,7 +373,9 @@ class CalibrationSession(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=CalibrationStatus.choices, default=CalibrationStatus.OPEN
     )
-    conversations = models.ManyToManyField("conversations.Conversation", related_name="+", blank=True)
+    conversations = models.ManyToManyField(
+        "conversations.Conversation", related_name="+", blank=True, verbose_name=_("conversations")
+    )
     agreement = models.DecimalField(_("agreement"), max_digits=5, decimal_places=4, null=True, blank=True)
     kappa = models.DecimalField(_("Cohen's κ"), max_digits=5, decimal_places=4, null=True, blank=True)
 
