@@ -20,7 +20,7 @@ def line_chart(
     title: str = "",
 ) -> SafeString:
     """One polyline per series over a shared date axis; a legend under the plot."""
-    left, right, top, bottom = 40, 10, 20, 30
+    left, right, top, bottom = 40, 20, 20, 30  # right: room for half of the last date label
     legend_h = 18 * ((len(series) + 3) // 4)
     total_h = height + legend_h
     plot_w, plot_h = width - left - right, height - top - bottom

@@ -261,6 +261,46 @@ def agent_weekly_trend(
     return dict(series)
 
 
+def agent_scores(*, user, client_id: int, start: date, end: date) -> list[dict]:
+    """Every agent of one brand over the period: scored chats, average score, pass rate, chats with a
+    critical hit and the rule they broke most; the lowest average first (who needs a look)."""
+    lo, hi = period_bounds(start, end)
+    results = scope_queryset(QAResult.objects.all(), user).filter(
+        scorecard__client_id=client_id,
+        scorecard__is_active=True,
+        status=ResultStatus.SCORED,
+        agent__isnull=False,
+        started_at__gte=lo,
+        started_at__lt=hi,
+    )
+    rows = list(
+        results.values("agent_id", "agent__name", "agent__employee_no")
+        .annotate(
+            scored=Count("id"),
+            average=Avg("score"),
+            passed=Count("id", filter=Q(passed=True)),
+            critical=Count("id", filter=Q(critical=True)),
+        )
+        .order_by("average", "agent__employee_no")
+    )
+    top: dict[int, tuple[int, str]] = {}
+    hits = (
+        QAHit.objects.filter(result__in=results, severity__in=VIOLATIONS)
+        .values("result__agent_id", "rule__name")
+        .annotate(n=Count("id"))
+        .order_by("result__agent_id", "-n", "rule__name")
+    )
+    for h in hits:  # per agent, the first row is its most frequent violation
+        top.setdefault(h["result__agent_id"], (h["n"], h["rule__name"]))
+    for row in rows:
+        row["average"] = _avg(row["average"])
+        row["pass_rate"] = _rate(row["passed"], row["scored"])
+        row["top_rule"], row["top_rule_hits"] = (
+            (top[row["agent_id"]][1], top[row["agent_id"]][0]) if row["agent_id"] in top else ("", 0)
+        )
+    return rows
+
+
 def most_violated_rules(*, user, start: date, end: date, client_id: int | None = None, limit: int = 15) -> list[dict]:
     lo, hi = period_bounds(start, end)
     qs = scope_queryset(QAHit.objects.all(), user).filter(
@@ -268,11 +308,14 @@ def most_violated_rules(*, user, start: date, end: date, client_id: int | None =
     )
     if client_id:
         qs = qs.filter(result__scorecard__client_id=client_id)
-    return list(
+    rows = list(
         qs.values("rule__code", "rule__name", "severity")
         .annotate(hits=Count("id"), conversations=Count("result_id", distinct=True))
         .order_by("-hits", "rule__code")[:limit]
     )
+    for row in rows:  # the severity as the reader's language names it
+        row["severity_label"] = Severity(row["severity"]).label
+    return rows
 
 
 def escalation_risk(*, user, start: date, end: date, client_id: int | None = None, limit: int = 100) -> list[dict]:

@@ -65,12 +65,15 @@ def agents(request):
     trend = (
         selectors.agent_weekly_trend(user=request.user, client_id=client_id, start=start, end=end) if client_id else {}
     )
+    rows = selectors.agent_scores(user=request.user, client_id=client_id, start=start, end=end) if client_id else []
     context = _base(
         request,
         start,
         end,
         client_id,
         chart=charts.line_chart(trend, title=_("Average QA score per agent and week")),
+        rows=rows,
+        charted=len(trend),
     )
     return render(request, "qa/agents.html", context)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.test import Client as WebClient
@@ -68,6 +69,38 @@ def test_pages_render_for_supervisor(scored, qa_supervisor, name):
 def test_dashboard_draws_an_svg_chart(scored, qa_supervisor):
     response = web(qa_supervisor).get("/qa/", {"start": "2026-11-01", "end": "2026-12-01"})
     assert b"<polyline" in response.content
+
+
+def test_dashboard_names_severities_in_the_users_language(scored, qa_supervisor):
+    response = web(qa_supervisor).get("/qa/", {"start": "2026-11-01", "end": "2026-12-01"})
+    rows = response.context["rules"]
+    assert rows and all(r["severity_label"] for r in rows)
+    critical = next(r for r in rows if r["severity"] == "critical")
+    assert f"<td>{critical['severity_label']}</td>".encode() in response.content
+    assert b"<td>critical</td>" not in response.content
+
+
+def test_agents_page_lists_every_agent_with_score_pass_rate_and_top_violation(scored, qa_supervisor, brand_a):
+    bad, good = scored
+    response = web(qa_supervisor).get("/qa/agents/", {"start": "2026-11-01", "end": "2026-12-01", "client": brand_a.pk})
+    [row] = response.context["rows"]  # one agent handled both chats
+    assert (row["agent__name"], row["scored"], row["passed"], row["critical"]) == (bad.agent.name, 2, 1, 1)
+    scores = [QAResult.objects.get(conversation=c).score for c in (bad, good)]
+    assert row["average"] == Decimal(sum(scores)) / 2
+    assert row["pass_rate"] == Decimal("0.5000") and row["top_rule"]
+    assert "50.0%" in response.content.decode()
+
+
+def test_qa_line_chart_keeps_the_last_date_label_inside():
+    import re
+    from datetime import date, timedelta
+
+    from apps.qa import charts
+
+    weeks = [date(2026, 8, 31) + timedelta(weeks=i) for i in range(12)]
+    svg = str(charts.line_chart({"口福记": [(d, 90.0) for d in weeks]}, width=720))
+    last_x = max(float(x) for x in re.findall(r'<text x="([\d.]+)"[^>]*text-anchor="middle">', svg))
+    assert last_x + 15 <= 720  # half of a 10-px "11-16" label fits inside the drawing
 
 
 def test_client_viewer_cannot_open_qa_pages(scored, viewer_a):
