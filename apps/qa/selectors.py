@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.conversations.metrics import period_bounds
 from apps.core.roles import scope_queryset
@@ -74,6 +75,24 @@ def _action(review_status: str | None, dispute_status: str | None, comment: str)
     if dispute_status:
         parts.append(f"dispute {dispute_status.replace('_', ' ')}")
     return "; ".join(parts)
+
+
+def _action_label(review_status: str | None, dispute_status: str | None, comment: str) -> str:
+    """What was done about a high-risk case, in the reader's language (the page's twin of `_action`,
+    whose English phrases the client report translates on its own)."""
+    if review_status == ReviewStatus.CONFIRMED:
+        text = _("confirmed by QA")
+    elif review_status == ReviewStatus.DISMISSED:
+        text = _("dismissed by QA")
+    elif review_status == ReviewStatus.OPEN:
+        text = _("awaiting review")
+    else:
+        text = _("alert sent to the shift lead")
+    if comment and review_status in (ReviewStatus.CONFIRMED, ReviewStatus.DISMISSED):
+        text += f" ({comment})"
+    if dispute_status:
+        text += " · " + _("dispute: %(status)s") % {"status": str(DisputeStatus(dispute_status).label)}
+    return text
 
 
 def qa_period_summary(*, client_id: int, start: date, end: date) -> QAPeriodSummary:
@@ -174,35 +193,61 @@ def _high_risk_rows(hits: QuerySet[QAHit], *, limit: int) -> list[dict]:
         out.append(
             {
                 "conversation_id": r["result__conversation_id"],
+                "result_id": r["result_id"],
                 "platform_conversation_id": r["result__conversation__platform_conversation_id"],
                 "started_at": r["result__started_at"],
                 "rule_name": r["rule__name"],
                 "excerpt": r["excerpt"],
                 "review_status": status or "not_queued",
                 "action": _action(status, disputes.get(r["result_id"]), comment),
+                "review_label": str(ReviewStatus(status).label) if status else _("Alert only"),
+                "action_label": _action_label(status, disputes.get(r["result_id"]), comment),
             }
         )
     return out
 
 
+# How much one hit weighs when a coaching list ranks agents and picks what to coach on.
+COACHING_WEIGHTS = {Severity.CRITICAL: 10, Severity.MAJOR: 3, Severity.MINOR: 1}
+
+
 def coaching_rows(*, hits: QuerySet[QAHit], limit: int = 20) -> list[dict]:
-    """Agents with the most violations (confirmed or not dismissed) and their most frequent rule."""
+    """Agents with violations (confirmed or not dismissed): those with a critical hit first (a red
+    line needs a talk whatever else happened), then by hits weighted by severity (COACHING_WEIGHTS).
+    Per agent: the counts per severity, `top_rule` (the rule that weighs most) and `focus`, the three
+    heaviest rules with their hit counts."""
     counted = (
         hits.filter(severity__in=VIOLATIONS, result__agent__isnull=False)
         .exclude(review_items__status=ReviewStatus.DISMISSED)
-        .values("result__agent_id", "result__agent__name", "rule__name")
+        .values("result__agent_id", "result__agent__name", "rule__name", "severity")
         .annotate(n=Count("id"))
     )
-    per_agent: dict[int, Counter] = defaultdict(Counter)
+    weight: dict[int, Counter] = defaultdict(Counter)  # agent -> rule -> weighted hits
+    count: dict[int, Counter] = defaultdict(Counter)  # agent -> rule -> hits
+    by_severity: dict[int, Counter] = defaultdict(Counter)
     names: dict[int, str] = {}
     for r in counted:
-        per_agent[r["result__agent_id"]][r["rule__name"]] += r["n"]
-        names[r["result__agent_id"]] = r["result__agent__name"]
-    rows = [
-        {"agent_name": names[a], "issues": sum(c.values()), "top_rule": c.most_common(1)[0][0]}
-        for a, c in per_agent.items()
-    ]
-    rows.sort(key=lambda r: (-r["issues"], r["agent_name"]))
+        agent = r["result__agent_id"]
+        weight[agent][r["rule__name"]] += r["n"] * COACHING_WEIGHTS[r["severity"]]
+        count[agent][r["rule__name"]] += r["n"]
+        by_severity[agent][r["severity"]] += r["n"]
+        names[agent] = r["result__agent__name"]
+    rows = []
+    for agent, weighted in weight.items():
+        ranked = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))
+        rows.append(
+            {
+                "agent_name": names[agent],
+                "issues": sum(count[agent].values()),
+                "points": sum(weighted.values()),
+                "critical": by_severity[agent][Severity.CRITICAL],
+                "major": by_severity[agent][Severity.MAJOR],
+                "minor": by_severity[agent][Severity.MINOR],
+                "top_rule": ranked[0][0],
+                "focus": [(rule, count[agent][rule]) for rule, _w in ranked[:3]],
+            }
+        )
+    rows.sort(key=lambda r: (-r["critical"], -r["points"], -r["issues"], r["agent_name"]))
     return rows[:limit]
 
 

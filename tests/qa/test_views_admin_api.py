@@ -11,7 +11,7 @@ from django.test import Client as WebClient
 from apps.conversations.choices import SenderRole
 from apps.qa import selectors, services
 from apps.qa.choices import ReviewStatus
-from apps.qa.models import Dispute, QAResult, ReviewItem
+from apps.qa.models import Dispute, QAHit, QAResult, ReviewItem
 from tests import factories
 from tests.qa.factories import CLEAN, make_conversation
 
@@ -89,6 +89,38 @@ def test_agents_page_lists_every_agent_with_score_pass_rate_and_top_violation(sc
     assert row["average"] == Decimal(sum(scores)) / 2
     assert row["pass_rate"] == Decimal("0.5000") and row["top_rule"]
     assert "50.0%" in response.content.decode()
+
+
+def test_escalation_page_says_what_was_done_in_the_users_language(scored, qa_supervisor):
+    response = web(qa_supervisor).get("/qa/escalations/", {"start": "2026-11-01", "end": "2026-12-01"})
+    html = response.content.decode()
+    rows = response.context["rows"]
+    assert rows and {r["review_status"] for r in rows} == {"open"}
+    assert "<td>待处理</td><td>待质检复核</td>" in html
+    assert "awaiting review" not in html and "<td>open</td>" not in html
+    assert f'href="/admin/qa/qaresult/{rows[0]["result_id"]}/change/"' in html  # to the transcript
+
+
+def test_coaching_ranks_a_red_line_above_a_pile_of_slow_replies(brand_a, qa_supervisor):
+    """A critical hit (加我vx) puts an agent above one with many more, but minor, hits; within each
+    row the rules are weighed by severity, and the row names the severities and the heaviest rules
+    with their counts."""
+    services.scorecard_install_default(client=brand_a)
+    store = factories.make_store(client=brand_a)
+    red_line, slow = factories.make_agent(), factories.make_agent()
+    convs = [make_conversation(store=store, agent=red_line, messages=[*CLEAN[:3], ("agent", 40, "加我vx私聊")])]
+    for _ in range(4):  # first reply after 60 s, and no closing phrase: minor hits only
+        convs.append(
+            make_conversation(store=store, agent=slow, messages=[("buyer", 0, "在吗"), ("agent", 60, "亲，您好！在的")])
+        )
+    services.score_conversation_batch(conversation_ids=[c.pk for c in convs])
+    rows = selectors.coaching_rows(hits=QAHit.objects.all())
+    assert [r["agent_name"] for r in rows] == [red_line.name, slow.name]
+    top, other = rows
+    assert top["critical"] == 1 and top["top_rule"] == top["focus"][0][0] and top["issues"] < other["issues"]
+    assert (other["critical"], other["major"]) == (0, 0) and other["minor"] == other["issues"] >= 4
+    response = web(qa_supervisor).get("/qa/coaching/", {"week": "2026-11-09"})
+    assert response.status_code == 200
 
 
 def test_qa_line_chart_keeps_the_last_date_label_inside():
