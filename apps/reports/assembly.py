@@ -258,7 +258,12 @@ def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
         high_risk=high_risk,
         disputes=disputes,
         coaching=[
-            d.CoachingRow(str(_get(c, "agent_name", "")), int(_get(c, "issues", 0)), str(_get(c, "top_rule", "")))
+            d.CoachingRow(
+                str(_get(c, "agent_name", "")),
+                int(_get(c, "issues", 0)),
+                str(_get(c, "top_rule", "")),
+                int(_get(c, "critical", 0) or 0),
+            )
             for c in (_get(summary, "coaching", []) or [])
         ],
     )

@@ -140,6 +140,7 @@ class CoachingRow:
     agent_name: str
     issues: int
     top_rule: str
+    critical: int = 0  # of the issues, critical hits (agents with one come first)
 
 
 @dataclass

@@ -34,6 +34,9 @@ def test_qa_figures_equal_qa_period_summary(scored_a):
     assert {v.rule_code: v.hits for v in qa.violations} == {r["rule_code"]: r["hits"] for r in s.by_rule if r["hits"]}
     assert [d.average_score for d in qa.days] == [row["average_score"] for row in s.by_day]
     assert qa.disputes["filed"] == s.disputes.get("filed", 0)
+    assert qa.coaching and [(c.agent_name, c.issues, c.critical, c.top_rule) for c in qa.coaching] == [
+        (c["agent_name"], c["issues"], c["critical"], c["top_rule"]) for c in s.coaching
+    ]
 
 
 def test_qa_section_prints_in_the_pdf(scored_a, tmp_path):
