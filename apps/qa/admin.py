@@ -8,13 +8,16 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ScopedAdmin
 from apps.core.choices import Role
 from apps.core.errors import DomainError
 from apps.qa import selectors, services
-from apps.qa.choices import DisputeStatus, ReviewStatus
+from apps.qa.choices import DisputeStatus, ReviewStatus, Severity
 from apps.qa.models import (
     CalibrationScore,
     CalibrationSession,
@@ -216,21 +219,31 @@ class AssignForm(forms.Form):
         )
 
 
+# Severity in a queue row: a short coloured tag (the choice labels explain, e.g. 致命（直接不合格）).
+SEVERITY_SHORT = {
+    Severity.CRITICAL: _("Critical"),
+    Severity.MAJOR: _("Major"),
+    Severity.MINOR: _("Minor"),
+    Severity.BONUS: _("Bonus"),
+    Severity.ALERT: _("Alert"),
+    Severity.INFO: _("Helper"),
+}
+
+
 @admin.register(ReviewItem)
 class ReviewItemAdmin(TranscriptMixin, ScopedAdmin):
     list_display = [
-        "id",
-        "brand",
         "conversation",
+        "brand",
         "agent",
         "rule_name",
-        "severity",
-        "reason",
+        "severity_tag",
         "status",
         "assigned_to",
         "started_at",
         "excerpt",
-    ]
+    ]  # the reason shows in the rule column: a sampled passing chat reads "(sample)"
+    list_display_links = ["conversation"]
     list_filter = [
         "status",
         "severity",
@@ -279,15 +292,24 @@ class ReviewItemAdmin(TranscriptMixin, ScopedAdmin):
 
     @admin.display(description=_("agent"))
     def agent(self, obj):
-        return obj.result.agent
+        return obj.result.agent.name if obj.result.agent_id else "-"
 
     @admin.display(description=_("rule"))
     def rule_name(self, obj):
         return obj.hit.rule.name if obj.hit_id else _("(sample)")
 
+    @admin.display(description=_("severity"), ordering="severity")
+    def severity_tag(self, obj):
+        if not obj.severity:
+            return "-"
+        return format_html('<span class="qa-tag qa-{}">{}</span>', obj.severity, SEVERITY_SHORT.get(obj.severity, ""))
+
     @admin.display(description=_("started"), ordering="result__started_at")
     def started_at(self, obj):
-        return obj.result.started_at
+        return date_format(timezone.localtime(obj.result.started_at), "m-d H:i")
+
+    class Media:
+        css = {"all": ["css/qa.css"]}
 
     @admin.display(description=_("excerpt"))
     def excerpt(self, obj):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client as WebClient
+from django.utils import timezone
 
 from apps.conversations.choices import SenderRole
 from apps.qa import selectors, services
@@ -169,6 +170,14 @@ def test_admin_queue_filters(scored, qa_supervisor, brand_a):
         "/admin/qa/reviewitem/", {"severity": "critical", "status": "open", "rule": "off_platform"}
     )
     assert response.status_code == 200
+    [item] = response.context["cl"].result_list
+    assert item.hit.rule.code == "off_platform"
+    html = response.content.decode()
+    # a row: the conversation (the link to the item), a short coloured severity tag, a short time
+    bad, _good = scored
+    assert f'<a href="/admin/qa/reviewitem/{item.pk}/change/' in html and bad.platform_conversation_id in html
+    assert '<span class="qa-tag qa-critical">致命</span>' in html
+    assert timezone.localtime(bad.started_at).strftime("%m-%d %H:%M") in html
 
 
 def test_admin_rule_with_broken_regex_shows_reason(scored, qa_supervisor, brand_a):
