@@ -145,7 +145,8 @@ class TranscriptMixin:
 
 @admin.register(QAResult)
 class QAResultAdmin(TranscriptMixin, ScopedAdmin):
-    list_display = ["conversation", "scorecard", "started_at", "agent", "status", "score", "passed", "hit_count"]
+    # the brand, not the scorecard: every brand's default card bears the same name
+    list_display = ["conversation", "brand", "started", "agent_name", "status", "score", "passed", "hit_count"]
     list_filter = ["status", "passed", "critical", "scorecard__client", "scorecard__version"]
     search_fields = ["conversation__platform_conversation_id", "agent__name", "reason"]
     list_select_related = ["conversation", "scorecard", "scorecard__client", "agent"]
@@ -166,6 +167,21 @@ class QAResultAdmin(TranscriptMixin, ScopedAdmin):
         "qa_run",
     ]
     inlines = [QAHitInline]
+
+    class Media:
+        css = {"all": ["css/qa.css"]}
+
+    @admin.display(description=_("brand"), ordering="scorecard__client__name")
+    def brand(self, obj):
+        return obj.scorecard.client.name
+
+    @admin.display(description=_("started"), ordering="started_at")
+    def started(self, obj):
+        return date_format(timezone.localtime(obj.started_at), "m-d H:i")
+
+    @admin.display(description=_("agent"), ordering="agent__name")
+    def agent_name(self, obj):
+        return obj.agent.name if obj.agent_id else "-"
 
     def transcript_result(self, obj):
         return obj

@@ -315,3 +315,10 @@ def test_qa_objects_read_as_what_a_supervisor_knows(scored):
     with translation.override("zh-hans"):
         assert str(result).startswith(f"{bad.platform_conversation_id} · 已评分")
         assert str(run).startswith(f"质检任务 #{run.pk} · 夜间补检 (")
+
+
+def test_admin_result_list_names_the_brand(scored, qa_supervisor, brand_a):
+    """Every brand's default scorecard bears the same name, so the list shows the brand instead."""
+    response = web(qa_supervisor).get("/admin/qa/qaresult/")
+    assert response.status_code == 200
+    assert f'<td class="field-brand">{brand_a.name}</td>' in response.content.decode()
