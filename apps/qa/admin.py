@@ -3,6 +3,9 @@ queue (filters, confirm/dismiss with a comment, assignment), disputes and calibr
 
 from __future__ import annotations
 
+import json
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -13,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.clients.choices import Platform
 from apps.core.admin import ScopedAdmin
 from apps.core.choices import Role
 from apps.core.errors import DomainError
@@ -30,6 +34,27 @@ from apps.qa.models import (
     Scorecard,
     ScorecardItem,
 )
+
+# Severity in a list row: a short coloured tag (the choice labels explain, e.g. 致命（直接不合格）).
+SEVERITY_SHORT = {
+    Severity.CRITICAL: _("Critical"),
+    Severity.MAJOR: _("Major"),
+    Severity.MINOR: _("Minor"),
+    Severity.BONUS: _("Bonus"),
+    Severity.ALERT: _("Alert"),
+    Severity.INFO: _("Helper"),
+}
+
+
+def _severity_tag(severity: str):
+    if not severity:
+        return "-"
+    return format_html('<span class="qa-tag qa-{}">{}</span>', severity, SEVERITY_SHORT.get(severity, severity))
+
+
+def _short(label) -> str:
+    """A choice label without its explanation in brackets: 关键词（任一 / 全部 / 其中 N 个） → 关键词."""
+    return re.split(r"\s*[（(]", str(label), maxsplit=1)[0]
 
 
 class ScorecardItemInline(admin.TabularInline):
@@ -78,7 +103,29 @@ class ScorecardAdmin(ScopedAdmin):
         self.message_user(request, _("Re-scoring queued; old results are kept."))
 
 
+class IndentedJSONField(forms.JSONField):
+    """The rule parameters as indented JSON, one word list entry a line, Chinese as it is."""
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2, cls=self.encoder)
+
+
 class RuleAdminForm(forms.ModelForm):
+    params = IndentedJSONField(
+        label=_("parameters"),
+        widget=forms.Textarea(attrs={"rows": 18, "cols": 90, "class": "vLargeTextField", "spellcheck": "false"}),
+        help_text=_("The options of the rule type (word lists, pattern, thresholds); checked when saved."),
+    )
+    platforms = forms.MultipleChoiceField(
+        label=_("platforms"),
+        choices=Platform.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every platform."),
+    )
+
     class Meta:
         model = Rule
         fields = [
@@ -100,10 +147,25 @@ class RuleAdminForm(forms.ModelForm):
 @admin.register(Rule)
 class RuleAdmin(ScopedAdmin):
     form = RuleAdminForm
-    list_display = ["code", "name", "scorecard", "item", "rule_type", "severity", "score_change", "role", "enabled"]
+    list_display = ["code", "name", "brand", "item", "type_short", "severity_tag", "score_change", "role", "enabled"]
     list_filter = ["rule_type", "severity", "role", "enabled", "scorecard__client"]
     search_fields = ["code", "name"]
     list_select_related = ["scorecard", "scorecard__client", "item"]
+
+    class Media:
+        css = {"all": ["css/qa.css"]}
+
+    @admin.display(description=_("brand"), ordering="scorecard__client__name")
+    def brand(self, obj):
+        return f"{obj.scorecard.client.name} · v{obj.scorecard.version}"
+
+    @admin.display(description=_("type"), ordering="rule_type")
+    def type_short(self, obj):
+        return _short(obj.get_rule_type_display())
+
+    @admin.display(description=_("severity"), ordering="severity")
+    def severity_tag(self, obj):
+        return _severity_tag(obj.severity)
 
     def save_model(self, request, obj, form, change):
         services.rule_save(rule=obj, actor=request.user)
@@ -235,17 +297,6 @@ class AssignForm(forms.Form):
         )
 
 
-# Severity in a queue row: a short coloured tag (the choice labels explain, e.g. 致命（直接不合格）).
-SEVERITY_SHORT = {
-    Severity.CRITICAL: _("Critical"),
-    Severity.MAJOR: _("Major"),
-    Severity.MINOR: _("Minor"),
-    Severity.BONUS: _("Bonus"),
-    Severity.ALERT: _("Alert"),
-    Severity.INFO: _("Helper"),
-}
-
-
 @admin.register(ReviewItem)
 class ReviewItemAdmin(TranscriptMixin, ScopedAdmin):
     list_display = [
@@ -316,9 +367,7 @@ class ReviewItemAdmin(TranscriptMixin, ScopedAdmin):
 
     @admin.display(description=_("severity"), ordering="severity")
     def severity_tag(self, obj):
-        if not obj.severity:
-            return "-"
-        return format_html('<span class="qa-tag qa-{}">{}</span>', obj.severity, SEVERITY_SHORT.get(obj.severity, ""))
+        return _severity_tag(obj.severity)
 
     @admin.display(description=_("started"), ordering="result__started_at")
     def started_at(self, obj):

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.clients.choices import Platform
 from apps.conversations.choices import Channel
@@ -27,7 +28,7 @@ class Agent(models.Model):
     """A named customer-service agent of the vendor. `nick` is the name it answers chats under."""
 
     employee_no = models.CharField(_("employee no."), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)  # 姓名, not 名称
     nick = models.CharField(_("chat nick"), max_length=64, unique=True)
     site = models.ForeignKey("clients.Site", on_delete=models.PROTECT, related_name="agents", verbose_name=_("site"))
     contract_type = models.CharField(

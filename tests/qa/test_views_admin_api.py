@@ -194,11 +194,37 @@ def test_admin_rule_with_broken_regex_shows_reason(scored, qa_supervisor, brand_
             "severity": "major",
             "score_change": -5,
             "role": "agent",
-            "platforms": "[]",
             "enabled": "on",
         },
     )
     assert response.status_code == 200 and "broken regular expression" in response.content.decode()
+
+
+def test_admin_rule_form_ticks_platforms_and_indents_parameters(scored, qa_supervisor, brand_a):
+    card = brand_a.scorecards.get()
+    client = web(qa_supervisor)
+    response = client.post(
+        "/admin/qa/rule/add/",
+        {
+            "scorecard": card.pk,
+            "item": card.items.first().pk,
+            "code": "jd_douyin_only",
+            "name": "京东抖音专用",
+            "rule_type": "keyword",
+            "params": '{"words": ["包邮到家"], "mode": "any"}',
+            "severity": "minor",
+            "score_change": -2,
+            "role": "agent",
+            "platforms": ["jd", "douyin"],
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rule = card.rules.get(code="jd_douyin_only")
+    assert (rule.platforms, rule.params) == (["jd", "douyin"], {"words": ["包邮到家"], "mode": "any"})
+    html = client.get(f"/admin/qa/rule/{rule.pk}/change/").content.decode()
+    assert "&quot;words&quot;: [\n    &quot;包邮到家&quot;\n  ]" in html  # indented, Chinese as it is
+    assert 'type="checkbox" name="platforms" value="jd"' in html and "checked" in html
 
 
 def test_api_rule_with_empty_words_is_400(scored, api, qa_supervisor, brand_a):
