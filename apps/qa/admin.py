@@ -610,6 +610,8 @@ class QARunAdmin(ScopedAdmin):
         "scored",
         "not_applicable",
         "unscorable",
+        "skipped",
+        "no_scorecard",
         "hits",
     ]
     list_filter = ["kind", "status"]

@@ -56,3 +56,9 @@ class DisputeStatus(models.TextChoices):
 class CalibrationStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+class QARunKind(models.TextChoices):
+    IMPORT = "import", _("after import")
+    SWEEP = "sweep", _("nightly sweep")
+    RESCORE = "rescore", _("re-score")

@@ -1,9 +1,10 @@
 """Demo step 4: QA over every demo conversation and a worked review example.
 
-* each demo brand gets the default scorecard (fixtures/qa/default_pack.json);
-* every conversation without a result under its brand's active scorecard is scored (the nightly
-  sweep, batched and set-based), which also fills the review queue (critical/major hits and a
-  stratified sample of passing chats);
+* each demo brand has the default scorecard (fixtures/qa/default_pack.json; step 3a installs it
+  before the imports, so QA ran after each import and filled the review queue with critical/major
+  hits and a stratified sample of passing chats);
+* the nightly sweep scores whatever is still without a result (nothing, unless an import's QA
+  failed or a step was run on its own);
 * a worked example by the demo `qa` supervisor: review items assigned to them, some confirmed and
   some dismissed with a comment, one dispute filed by the BPO manager (`manager`, the team leads'
   role) and settled as partly accepted, and one closed calibration session scored by `qa` and a
@@ -17,14 +18,15 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Count
 
 from apps.clients import demo as clients_demo
 from apps.clients.models import Client
 from apps.core.choices import Role
 from apps.core.demo import DEMO_PASSWORD, DemoContext
 from apps.qa import services
-from apps.qa.choices import DisputeStatus, ResultStatus, ReviewReason, ReviewStatus
-from apps.qa.models import CalibrationSession, Dispute, QAResult, ReviewItem
+from apps.qa.choices import DisputeStatus, QARunKind, ResultStatus, ReviewReason, ReviewStatus
+from apps.qa.models import CalibrationSession, Dispute, QAHit, QAResult, QARun, ReviewItem
 
 CONFIRM_NOTE = "演示：已核实，违规属实，已安排辅导"
 DISMISS_NOTE = "演示：误报，买家引用原话，非客服承诺"
@@ -54,10 +56,14 @@ def seed(ctx: DemoContext) -> None:
     brands = list(Client.objects.filter(code__in=codes).order_by("code"))
     for brand in brands:
         services.scorecard_install_default(client=brand)
-    run = services.qa_sweep_unscored()
+    sweep = services.qa_sweep_unscored()
+    results = QAResult.objects.filter(scorecard__client__in=brands)
+    by_status = dict(results.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     ctx.say(
-        f"  QA: {run.scored} scored, {run.not_applicable} bot-only (not applicable), {run.unscorable} unscorable, "
-        f"{run.hits} hits, {run.skipped} already scored"
+        f"  QA: {by_status.get(ResultStatus.SCORED, 0)} scored, {by_status.get(ResultStatus.NOT_APPLICABLE, 0)} "
+        f"bot-only (not applicable), {by_status.get(ResultStatus.UNSCORABLE, 0)} unscorable, "
+        f"{QAHit.objects.filter(result__in=results).count()} hits; "
+        f"{QARun.objects.filter(kind=QARunKind.IMPORT).count()} runs after the imports, the sweep scored {sweep.scored}"
     )
     qa = _user("qa")
     manager = _user("manager")

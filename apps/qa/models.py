@@ -15,6 +15,7 @@ from apps.core.models import TrackedRun
 from apps.qa.choices import (
     CalibrationStatus,
     DisputeStatus,
+    QARunKind,
     ResultStatus,
     ReviewReason,
     ReviewStatus,
@@ -160,11 +161,18 @@ class QARun(TrackedRun):
         related_name="+",
         verbose_name=_("import run"),
     )
-    kind = models.CharField(_("kind"), max_length=16, default="import")
+    kind = models.CharField(_("kind"), max_length=16, choices=QARunKind.choices, default=QARunKind.IMPORT)
     scored = models.PositiveIntegerField(_("scored"), default=0)
     unscorable = models.PositiveIntegerField(_("unscorable"), default=0)
     not_applicable = models.PositiveIntegerField(_("not applicable (bot only)"), default=0)
     skipped = models.PositiveIntegerField(_("already scored"), default=0)
+    no_scorecard = models.PositiveIntegerField(
+        _("brand without a scorecard"),
+        default=0,
+        help_text=_(
+            "Conversations of a brand with no active scorecard: install one and the nightly sweep scores them."
+        ),
+    )
     hits = models.PositiveIntegerField(_("hits"), default=0)
 
     class Meta:
@@ -172,11 +180,8 @@ class QARun(TrackedRun):
         verbose_name = _("QA run")
         verbose_name_plural = _("QA runs")
 
-    KIND_LABELS = {"import": _("after import"), "sweep": _("nightly sweep"), "rescore": _("re-score")}
-
     def __str__(self) -> str:
-        kind = self.KIND_LABELS.get(self.kind, self.kind)
-        return f"{_('QA run')} #{self.pk} · {kind} ({self.get_status_display()})"
+        return f"{_('QA run')} #{self.pk} · {self.get_kind_display()} ({self.get_status_display()})"
 
 
 class QAResult(models.Model):

@@ -24,6 +24,7 @@ from apps.qa.calibration import session_agreement
 from apps.qa.choices import (
     CalibrationStatus,
     DisputeStatus,
+    QARunKind,
     ResultStatus,
     ReviewReason,
     ReviewStatus,
@@ -298,7 +299,7 @@ def score_conversation_batch(
     from apps.clients.models import Store
     from apps.conversations.models import Conversation, Message
 
-    counts = {"scored": 0, "unscorable": 0, "not_applicable": 0, "skipped": 0, "hits": 0}
+    counts = {"scored": 0, "unscorable": 0, "not_applicable": 0, "skipped": 0, "no_scorecard": 0, "hits": 0}
     # = ANY(array) rather than the ORM's IN (…): one parameter instead of thousands to build and bind
     with connection.cursor() as cur:
         cur.execute(
@@ -319,6 +320,8 @@ def score_conversation_batch(
         card = cards.get(c[1])
         if card is not None:
             by_card[card.pk].append(c)
+        elif scorecard is None:  # its brand has no active scorecard: counted, never a silent pass
+            counts["no_scorecard"] += 1
     card_objs = {card.pk: card for card in cards.values() if card is not None}
     for card_id, rows in by_card.items():
         card = card_objs[card_id]
@@ -458,7 +461,7 @@ def _queue_reviews(cur, card: Scorecard, outcomes, mine: dict[int, int], now) ->
 
 def _run_over(run: QARun, ids: list[int], scorecard: Scorecard | None = None) -> QARun:
     run_start(run, total=len(ids))
-    totals = {"scored": 0, "unscorable": 0, "not_applicable": 0, "skipped": 0, "hits": 0}
+    totals = {"scored": 0, "unscorable": 0, "not_applicable": 0, "skipped": 0, "no_scorecard": 0, "hits": 0}
     try:
         for i in range(0, len(ids), BATCH_SIZE):
             counts = score_conversation_batch(conversation_ids=ids[i : i + BATCH_SIZE], scorecard=scorecard, qa_run=run)
@@ -479,7 +482,7 @@ def qa_score_import_run(*, import_run_id: int) -> QARun:
     import_run = ImportRun.objects.filter(pk=import_run_id).first()
     if import_run is None:
         raise DomainError(f"import run {import_run_id} does not exist", field="import_run_id")
-    run = QARun.objects.create(kind="import", import_run=import_run, client_id=import_run.client_id)
+    run = QARun.objects.create(kind=QARunKind.IMPORT, import_run=import_run, client_id=import_run.client_id)
     ids = list(Conversation.objects.filter(import_run_id=import_run_id).order_by("pk").values_list("pk", flat=True))
     return _run_over(run, ids)
 
@@ -502,7 +505,7 @@ def unscored_conversation_ids(*, client_id: int | None = None) -> list[int]:
 
 def qa_sweep_unscored(*, client_id: int | None = None) -> QARun:
     """The nightly sweep: score anything that has no result under its client's active scorecard."""
-    run = QARun.objects.create(kind="sweep", client_id=client_id)
+    run = QARun.objects.create(kind=QARunKind.SWEEP, client_id=client_id)
     return _run_over(run, unscored_conversation_ids(client_id=client_id))
 
 
@@ -510,7 +513,7 @@ def qa_rescore_scorecard(*, scorecard: Scorecard, actor=None) -> QARun:
     """Score every conversation of the scorecard's client under this version (old results stay)."""
     from apps.conversations.models import Conversation
 
-    run = QARun.objects.create(kind="rescore", client_id=scorecard.client_id, created_by=_user(actor))
+    run = QARun.objects.create(kind=QARunKind.RESCORE, client_id=scorecard.client_id, created_by=_user(actor))
     ids = list(
         Conversation.objects.filter(store__client_id=scorecard.client_id).order_by("pk").values_list("pk", flat=True)
     )

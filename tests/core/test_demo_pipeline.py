@@ -29,6 +29,7 @@ def test_demo_runs_every_loop_and_is_safe_to_rerun(demo_ctx):
     assert steps == [
         "clients.demo",
         "workforce.demo_agents",
+        "qa.demo_scorecards",
         "conversations.demo",
         "qa.demo",
         "workforce.demo",

@@ -72,3 +72,20 @@ def test_task_is_registered_in_the_import_pipeline():
     from apps.conversations import pipeline
 
     assert "apps.qa.tasks.qa_score_import_run_task" in pipeline.POST_IMPORT_TASKS
+
+
+def test_an_import_for_a_brand_without_a_scorecard_says_so(
+    brand_b, tmp_path, media_root, django_capture_on_commit_callbacks
+):
+    """No active scorecard for the brand: the QA run counts its conversations as such (never a silent
+    pass), and the nightly sweep scores them once a scorecard is installed."""
+    store = factories.make_store(client=brand_b, shop_id="no-card-shop")
+    factories.make_agent(nick="qa-agent-1")
+    path = tmp_path / "chats.jsonl"
+    write_jsonl(path, rows(store.shop_id))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = import_file(path=path, file_format="canonical_jsonl")
+    qa_run = QARun.objects.get(import_run=run)
+    assert (qa_run.status, qa_run.scored, qa_run.no_scorecard, QAResult.objects.count()) == ("succeeded", 0, 3, 0)
+    services.scorecard_install_default(client=brand_b)
+    assert services.qa_sweep_unscored().scored == 3
