@@ -348,3 +348,33 @@ def test_admin_result_list_names_the_brand(scored, qa_supervisor, brand_a):
     response = web(qa_supervisor).get("/admin/qa/qaresult/")
     assert response.status_code == 200
     assert f'<td class="field-brand">{brand_a.name}</td>' in response.content.decode()
+
+
+def test_api_lists_qa_runs_and_calibrations_of_the_users_brands(scored, api, qa_supervisor, brand_a, brand_b):
+    from apps.qa.models import QARun
+
+    bad, good = scored
+    services.qa_sweep_unscored(client_id=brand_a.pk)
+    card = brand_a.scorecards.get()
+    session = services.calibration_create(
+        scorecard=card, name="API 校准", conversations=[bad, good], actor=qa_supervisor
+    )
+    other = factories.make_user(role="qa_supervisor")
+    for reviewer, passed in ((qa_supervisor, False), (other, False)):
+        services.calibration_score(session=session, conversation=bad, reviewer=reviewer, passed=passed, score=0)
+    services.calibration_close(session=session, actor=qa_supervisor)
+
+    runs = api(qa_supervisor).get("/api/v1/qa/runs/").json()["results"]
+    run = QARun.objects.get()
+    assert [(r["id"], r["kind"], r["client"], r["no_scorecard"]) for r in runs] == [(run.pk, "sweep", brand_a.pk, 0)]
+    [body] = api(qa_supervisor).get("/api/v1/qa/calibrations/").json()["results"]
+    assert (body["name"], body["status"], body["agreement"]) == ("API 校准", "closed", "1.0000")
+    assert sorted(body["conversations"]) == sorted([bad.pk, good.pk])
+    assert {(x["reviewer"], x["passed"]) for x in body["scores"]} == {
+        (qa_supervisor.username, False),
+        (other.username, False),
+    }
+
+    viewer_b = factories.make_user(role="client_viewer", client=brand_b)
+    assert api(viewer_b).get(f"/api/v1/qa/calibrations/{session.pk}/").status_code in (403, 404)
+    assert api(viewer_b).get(f"/api/v1/qa/runs/{run.pk}/").status_code in (403, 404)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from apps.qa.choices import DisputeStatus, ReviewStatus
-from apps.qa.models import Dispute, QAHit, QAResult, ReviewItem, Rule, Scorecard, ScorecardItem
+from apps.qa.models import (
+    CalibrationScore,
+    CalibrationSession,
+    Dispute,
+    QAHit,
+    QAResult,
+    QARun,
+    ReviewItem,
+    Rule,
+    Scorecard,
+    ScorecardItem,
+)
 
 
 class ScorecardItemSerializer(serializers.ModelSerializer):
@@ -153,3 +164,47 @@ class PeriodInput(serializers.Serializer):
         if attrs["start"] >= attrs["end"]:
             raise serializers.ValidationError({"end": "end must be after start"})
         return attrs
+
+
+class QARunSerializer(serializers.ModelSerializer):
+    """A QA run (after an import, the nightly sweep, a re-score) with its progress and figures."""
+
+    class Meta:
+        model = QARun
+        fields = [
+            "id",
+            "kind",
+            "client",
+            "import_run",
+            "status",
+            "progress_done",
+            "progress_total",
+            "scored",
+            "not_applicable",
+            "unscorable",
+            "skipped",
+            "no_scorecard",
+            "hits",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+        ]
+
+
+class CalibrationScoreSerializer(serializers.ModelSerializer):
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = CalibrationScore
+        fields = ["conversation", "reviewer", "passed", "score", "comment"]
+
+
+class CalibrationSessionSerializer(serializers.ModelSerializer):
+    """A calibration session: the conversations, every reviewer's verdict, agreement and Cohen's κ."""
+
+    scores = CalibrationScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CalibrationSession
+        fields = ["id", "scorecard", "name", "status", "agreement", "kappa", "created_at", "conversations", "scores"]

@@ -1,10 +1,11 @@
 """QA API: scorecards, rules (validated like admin), results with hits, the review queue,
-disputes and the period summary."""
+disputes, QA runs, calibration sessions and the period summary."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework import mixins, status, viewsets
@@ -18,7 +19,7 @@ from apps.core.permissions import HasRole, IsTidelineUser, TidelineModelPermissi
 from apps.core.roles import scope_queryset, visible_client_ids
 from apps.qa import selectors, services
 from apps.qa.api import serializers as s
-from apps.qa.models import Dispute, QAResult, ReviewItem, Rule, Scorecard
+from apps.qa.models import CalibrationScore, CalibrationSession, Dispute, QAResult, QARun, ReviewItem, Rule, Scorecard
 
 
 class ScorecardViewSet(ScopedReadOnlyViewSet):
@@ -140,3 +141,20 @@ class PeriodSummaryView(APIView):
             client_id=client_id, start=data.validated_data["start"], end=data.validated_data["end"]
         )
         return Response(asdict(summary))
+
+
+class QARunViewSet(ScopedReadOnlyViewSet):
+    """QA runs, newest first: after each import, the nightly sweep and re-scores, with their figures
+    (scored, bot-only, unscorable, already scored, brand without a scorecard, hits)."""
+
+    serializer_class = s.QARunSerializer
+    queryset = QARun.objects.all()
+
+
+class CalibrationSessionViewSet(ScopedReadOnlyViewSet):
+    """Calibration sessions with every reviewer's verdict per conversation, agreement and Cohen's κ."""
+
+    serializer_class = s.CalibrationSessionSerializer
+    queryset = CalibrationSession.objects.select_related("scorecard").prefetch_related(
+        "conversations", Prefetch("scores", queryset=CalibrationScore.objects.select_related("reviewer"))
+    )
