@@ -618,5 +618,8 @@ class QARunAdmin(ScopedAdmin):
     list_select_related = ["client"]
     readonly_fields = [f.name for f in QARun._meta.fields]
 
+    class Media:
+        css = {"all": ["css/qa.css"]}
+
     def has_add_permission(self, request):
         return False
