@@ -278,13 +278,10 @@ def brand_weekly_trend(*, user, start: date, end: date) -> dict[str, list[tuple[
     return dict(series)
 
 
-def agent_weekly_trend(
-    *, user, client_id: int, start: date, end: date, limit: int = 8
-) -> dict[str, list[tuple[date, float]]]:
-    """Average score per agent and week for one brand: the agents with the most scored chats."""
+def _agent_results(*, user, client_id: int, start: date, end: date) -> QuerySet[QAResult]:
+    """The scored results of one brand's agents in the period, under its active scorecard."""
     lo, hi = period_bounds(start, end)
-    tz = timezone.get_default_timezone()
-    qs = scope_queryset(QAResult.objects.all(), user).filter(
+    return scope_queryset(QAResult.objects.all(), user).filter(
         scorecard__client_id=client_id,
         scorecard__is_active=True,
         status=ResultStatus.SCORED,
@@ -292,6 +289,14 @@ def agent_weekly_trend(
         started_at__gte=lo,
         started_at__lt=hi,
     )
+
+
+def agent_weekly_trend(
+    *, user, client_id: int, start: date, end: date, limit: int = 8
+) -> dict[str, list[tuple[date, float]]]:
+    """Average score per agent and week for one brand: the agents with the most scored chats."""
+    tz = timezone.get_default_timezone()
+    qs = _agent_results(user=user, client_id=client_id, start=start, end=end)
     top = list(qs.values("agent_id").annotate(n=Count("id")).order_by("-n", "agent_id")[:limit])
     ids = [t["agent_id"] for t in top]
     series: dict[str, list[tuple[date, float]]] = defaultdict(list)
@@ -309,15 +314,7 @@ def agent_weekly_trend(
 def agent_scores(*, user, client_id: int, start: date, end: date) -> list[dict]:
     """Every agent of one brand over the period: scored chats, average score, pass rate, chats with a
     critical hit and the rule they broke most; the lowest average first (who needs a look)."""
-    lo, hi = period_bounds(start, end)
-    results = scope_queryset(QAResult.objects.all(), user).filter(
-        scorecard__client_id=client_id,
-        scorecard__is_active=True,
-        status=ResultStatus.SCORED,
-        agent__isnull=False,
-        started_at__gte=lo,
-        started_at__lt=hi,
-    )
+    results = _agent_results(user=user, client_id=client_id, start=start, end=end)
     rows = list(
         results.values("agent_id", "agent__name", "agent__employee_no")
         .annotate(

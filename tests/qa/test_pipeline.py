@@ -39,16 +39,21 @@ def rows(shop):
     return out
 
 
-@pytest.fixture
-def imported(brand_a, tmp_path, media_root, django_capture_on_commit_callbacks):
-    services.scorecard_install_default(client=brand_a)
-    store = factories.make_store(client=brand_a, shop_id="qa-shop")
+def import_three(brand, tmp_path, capture):
+    """Import three chats into a new store of the brand, running what the import enqueues (its QA)."""
+    store = factories.make_store(client=brand, shop_id=f"{brand.code}-shop")
     factories.make_agent(nick="qa-agent-1")
     path = tmp_path / "chats.jsonl"
     write_jsonl(path, rows(store.shop_id))
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         run = import_file(path=path, file_format="canonical_jsonl")
     return run, path
+
+
+@pytest.fixture
+def imported(brand_a, tmp_path, media_root, django_capture_on_commit_callbacks):
+    services.scorecard_install_default(client=brand_a)
+    return import_three(brand_a, tmp_path, django_capture_on_commit_callbacks)
 
 
 def test_import_triggers_qa_for_every_conversation(imported):
@@ -79,12 +84,7 @@ def test_an_import_for_a_brand_without_a_scorecard_says_so(
 ):
     """No active scorecard for the brand: the QA run counts its conversations as such (never a silent
     pass), and the nightly sweep scores them once a scorecard is installed."""
-    store = factories.make_store(client=brand_b, shop_id="no-card-shop")
-    factories.make_agent(nick="qa-agent-1")
-    path = tmp_path / "chats.jsonl"
-    write_jsonl(path, rows(store.shop_id))
-    with django_capture_on_commit_callbacks(execute=True):
-        run = import_file(path=path, file_format="canonical_jsonl")
+    run, _path = import_three(brand_b, tmp_path, django_capture_on_commit_callbacks)
     qa_run = QARun.objects.get(import_run=run)
     assert (qa_run.status, qa_run.scored, qa_run.no_scorecard, QAResult.objects.count()) == ("succeeded", 0, 3, 0)
     services.scorecard_install_default(client=brand_b)
