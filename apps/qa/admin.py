@@ -57,6 +57,13 @@ def _short(label) -> str:
     return re.split(r"\s*[（(]", str(label), maxsplit=1)[0]
 
 
+class QAStyled:
+    """QA admin pages load the QA stylesheet: severity tags, one-line list columns."""
+
+    class Media:
+        css = {"all": ["css/qa.css"]}
+
+
 class ScorecardItemInline(admin.TabularInline):
     model = ScorecardItem
     extra = 0
@@ -145,15 +152,12 @@ class RuleAdminForm(forms.ModelForm):
 
 
 @admin.register(Rule)
-class RuleAdmin(ScopedAdmin):
+class RuleAdmin(QAStyled, ScopedAdmin):
     form = RuleAdminForm
     list_display = ["code", "name", "brand", "item", "type_short", "severity_tag", "score_change", "role", "enabled"]
     list_filter = ["rule_type", "severity", "role", "enabled", "scorecard__client"]
     search_fields = ["code", "name"]
     list_select_related = ["scorecard", "scorecard__client", "item"]
-
-    class Media:
-        css = {"all": ["css/qa.css"]}
 
     @admin.display(description=_("brand"), ordering="scorecard__client__name")
     def brand(self, obj):
@@ -206,7 +210,7 @@ class TranscriptMixin:
 
 
 @admin.register(QAResult)
-class QAResultAdmin(TranscriptMixin, ScopedAdmin):
+class QAResultAdmin(QAStyled, TranscriptMixin, ScopedAdmin):
     # the brand, not the scorecard: every brand's default card bears the same name
     list_display = ["conversation", "brand", "started", "agent_name", "status", "score", "passed", "hit_count"]
     list_filter = ["status", "passed", "critical", "scorecard__client", "scorecard__version"]
@@ -229,9 +233,6 @@ class QAResultAdmin(TranscriptMixin, ScopedAdmin):
         "qa_run",
     ]
     inlines = [QAHitInline]
-
-    class Media:
-        css = {"all": ["css/qa.css"]}
 
     @admin.display(description=_("brand"), ordering="scorecard__client__name")
     def brand(self, obj):
@@ -298,7 +299,7 @@ class AssignForm(forms.Form):
 
 
 @admin.register(ReviewItem)
-class ReviewItemAdmin(TranscriptMixin, ScopedAdmin):
+class ReviewItemAdmin(QAStyled, TranscriptMixin, ScopedAdmin):
     list_display = [
         "conversation",
         "brand",
@@ -372,9 +373,6 @@ class ReviewItemAdmin(TranscriptMixin, ScopedAdmin):
     @admin.display(description=_("started"), ordering="result__started_at")
     def started_at(self, obj):
         return date_format(timezone.localtime(obj.result.started_at), "m-d H:i")
-
-    class Media:
-        css = {"all": ["css/qa.css"]}
 
     @admin.display(description=_("excerpt"))
     def excerpt(self, obj):
@@ -599,7 +597,7 @@ class CalibrationSessionAdmin(ScopedAdmin):
 
 
 @admin.register(QARun)
-class QARunAdmin(ScopedAdmin):
+class QARunAdmin(QAStyled, ScopedAdmin):
     list_display = [
         "id",
         "kind",
@@ -617,9 +615,6 @@ class QARunAdmin(ScopedAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["client"]
     readonly_fields = [f.name for f in QARun._meta.fields]
-
-    class Media:
-        css = {"all": ["css/qa.css"]}
 
     def has_add_permission(self, request):
         return False
