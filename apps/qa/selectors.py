@@ -356,7 +356,7 @@ def most_violated_rules(*, user, start: date, end: date, client_id: int | None =
         .order_by("-hits", "rule__code")[:limit]
     )
     for row in rows:  # the severity as the reader's language names it
-        row["severity_label"] = Severity(row["severity"]).label
+        row["severity_label"] = str(Severity(row["severity"]).label)
     return rows
 
 

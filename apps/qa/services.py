@@ -290,6 +290,10 @@ def _active_scorecards(client_ids: Iterable[int]) -> dict[int, Scorecard]:
     return out
 
 
+# What a batch counts, and a QA run stores under the same names.
+RUN_COUNTS = ("scored", "unscorable", "not_applicable", "skipped", "no_scorecard", "hits")
+
+
 def score_conversation_batch(
     *, conversation_ids: Sequence[int], scorecard: Scorecard | None = None, qa_run: QARun | None = None
 ) -> dict[str, int]:
@@ -299,7 +303,7 @@ def score_conversation_batch(
     from apps.clients.models import Store
     from apps.conversations.models import Conversation, Message
 
-    counts = {"scored": 0, "unscorable": 0, "not_applicable": 0, "skipped": 0, "no_scorecard": 0, "hits": 0}
+    counts = dict.fromkeys(RUN_COUNTS, 0)
     # = ANY(array) rather than the ORM's IN (…): one parameter instead of thousands to build and bind
     with connection.cursor() as cur:
         cur.execute(
@@ -461,7 +465,7 @@ def _queue_reviews(cur, card: Scorecard, outcomes, mine: dict[int, int], now) ->
 
 def _run_over(run: QARun, ids: list[int], scorecard: Scorecard | None = None) -> QARun:
     run_start(run, total=len(ids))
-    totals = {"scored": 0, "unscorable": 0, "not_applicable": 0, "skipped": 0, "no_scorecard": 0, "hits": 0}
+    totals = dict.fromkeys(RUN_COUNTS, 0)
     try:
         for i in range(0, len(ids), BATCH_SIZE):
             counts = score_conversation_batch(conversation_ids=ids[i : i + BATCH_SIZE], scorecard=scorecard, qa_run=run)
