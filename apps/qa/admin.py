@@ -3,6 +3,7 @@ queue (filters, confirm/dismiss with a comment, assignment), disputes and calibr
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from apps.clients.choices import Platform
@@ -21,7 +22,7 @@ from apps.core.admin import ScopedAdmin
 from apps.core.choices import Role
 from apps.core.errors import DomainError
 from apps.qa import selectors, services
-from apps.qa.choices import DisputeStatus, ReviewStatus, Severity
+from apps.qa.choices import DisputeStatus, ReviewStatus, RuleType, Severity
 from apps.qa.models import (
     CalibrationScore,
     CalibrationSession,
@@ -119,11 +120,40 @@ class IndentedJSONField(forms.JSONField):
         return json.dumps(value, ensure_ascii=False, indent=2, cls=self.encoder)
 
 
+# What each rule type reads from its parameters (the engine checks them when the rule is saved).
+PARAMS_HELP = {
+    RuleType.KEYWORD: _(
+        "words: the word list (required) · mode: any | all | n_of, with n · scope: message | conversation · "
+        'turns: {"first": n} or {"last": n} · negators, negation_window (characters, 4) · exclude: phrases '
+        "that cover a match · excused_by: words that excuse the message · skip_quoted: true | false"
+    ),
+    RuleType.REGEX: _(
+        "pattern: a regular expression (required) · exclude: a regular expression that clears the message"
+    ),
+    RuleType.TIMING: _(
+        "metric: first_response | round_response | three_minute_rate | buyer_wait | last_unanswered · "
+        "threshold_s: seconds · min_rate: 0–1 (three_minute_rate) · ignore_words: replies that need no answer "
+        "(last_unanswered)"
+    ),
+    RuleType.CONTEXT: _("trigger_words (buyer) · response_words (agent) · within_agent_turns: 2 · negators · exclude"),
+    RuleType.REPETITION: _("min_repeats: 3 · window: 5 replies · min_length: 4 characters"),
+    RuleType.HANDOVER: _("trigger_words (buyer) · transfer_words (agent, bot or system)"),
+    RuleType.MANDATORY: _("trigger_words · required_words (in the same or a later message) · negators"),
+    RuleType.SENTIMENT: _(
+        "words: a list, or {word: weight} · degree_words: {word: multiplier} · negation_words · threshold: 2"
+    ),
+    RuleType.PII: _(
+        "tokens: the masks, by default [手机号] [身份证号] [银行卡号] [地址] · secret_words · request_words "
+        "(required with secret_words) · warning_words"
+    ),
+    RuleType.COMBINATION: _('op: and | or | not · rules: rule codes · anchor: "last" (not: the last agent message)'),
+}
+
+
 class RuleAdminForm(forms.ModelForm):
     params = IndentedJSONField(
         label=_("parameters"),
         widget=forms.Textarea(attrs={"rows": 18, "cols": 90, "class": "vLargeTextField", "spellcheck": "false"}),
-        help_text=_("The options of the rule type (word lists, pattern, thresholds); checked when saved."),
     )
     platforms = forms.MultipleChoiceField(
         label=_("platforms"),
@@ -170,6 +200,16 @@ class RuleAdmin(QAStyled, ScopedAdmin):
     @admin.display(description=_("severity"), ordering="severity")
     def severity_tag(self, obj):
         return _severity_tag(obj.severity)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        types = [obj.rule_type] if obj is not None else list(PARAMS_HELP)
+        lines = format_html_join(
+            "", "<li><b>{}</b>: {}</li>", ((_short(RuleType(t).label), PARAMS_HELP[t]) for t in types)
+        )
+        params = form.base_fields["params"] = copy.deepcopy(form.base_fields["params"])  # not the shared field
+        params.help_text = format_html("{}<ul class='qa-params-help'>{}</ul>", _("JSON; checked when saved."), lines)
+        return form
 
     def save_model(self, request, obj, form, change):
         services.rule_save(rule=obj, actor=request.user)

@@ -225,6 +225,10 @@ def test_admin_rule_form_ticks_platforms_and_indents_parameters(scored, qa_super
     html = client.get(f"/admin/qa/rule/{rule.pk}/change/").content.decode()
     assert "&quot;words&quot;: [\n    &quot;包邮到家&quot;\n  ]" in html  # indented, Chinese as it is
     assert 'type="checkbox" name="platforms" value="jd"' in html and "checked" in html
+    # the parameters' help names what this rule type reads, and only this type (the add form: every type)
+    assert "words：词表（必填）" in html and "pattern：正则表达式" not in html
+    blank = client.get("/admin/qa/rule/add/").content.decode()
+    assert "words：词表（必填）" in blank and "pattern：正则表达式" in blank and "op：and | or | not" in blank
 
 
 def test_api_rule_with_empty_words_is_400(scored, api, qa_supervisor, brand_a):
