@@ -382,3 +382,21 @@ def test_api_lists_qa_runs_and_calibrations_of_the_users_brands(scored, api, qa_
     viewer_b = factories.make_user(role="client_viewer", client=brand_b)
     assert api(viewer_b).get(f"/api/v1/qa/calibrations/{session.pk}/").status_code in (403, 404)
     assert api(viewer_b).get(f"/api/v1/qa/runs/{run.pk}/").status_code in (403, 404)
+
+
+def test_api_new_version_and_rescore(
+    scored, api, qa_supervisor, bpo_manager, brand_a, django_capture_on_commit_callbacks
+):
+    from apps.qa.models import QARun
+
+    card = brand_a.scorecards.get()
+    assert api(bpo_manager).post(f"/api/v1/qa/scorecards/{card.pk}/rescore/").status_code == 403
+    created = api(qa_supervisor).post(f"/api/v1/qa/scorecards/{card.pk}/new-version/")
+    assert created.status_code == 201 and (created.json()["version"], created.json()["is_active"]) == (2, True)
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = api(qa_supervisor).post(f"/api/v1/qa/scorecards/{created.json()['id']}/rescore/")
+    assert queued.status_code == 202
+    run = QARun.objects.get(kind="rescore")
+    assert (run.status, run.scored) == ("succeeded", 2)
+    # the old version's results stay
+    assert QAResult.objects.filter(scorecard=card).count() == 2 and QAResult.objects.count() == 4

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -23,8 +24,29 @@ from apps.qa.models import CalibrationScore, CalibrationSession, Dispute, QAResu
 
 
 class ScorecardViewSet(ScopedReadOnlyViewSet):
+    """Scorecards; QA supervisors copy one into a new active version, or re-score the brand's
+    conversations under a version (old results stay; the run shows under /qa/runs/)."""
+
     serializer_class = s.ScorecardSerializer
     queryset = Scorecard.objects.select_related("client").prefetch_related("items")
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="new-version",
+        permission_classes=[IsTidelineUser, HasRole.of(Role.QA_SUPERVISOR)],
+    )
+    def new_version(self, request, pk=None):
+        new = services.scorecard_new_version(scorecard=self.get_object(), actor=request.user)
+        return Response(s.ScorecardSerializer(new).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], permission_classes=[IsTidelineUser, HasRole.of(Role.QA_SUPERVISOR)])
+    def rescore(self, request, pk=None):
+        from apps.qa.tasks import qa_rescore_scorecard_task
+
+        card = self.get_object()
+        transaction.on_commit(lambda: qa_rescore_scorecard_task.delay(card.pk))
+        return Response({"scorecard": card.pk, "queued": True}, status=status.HTTP_202_ACCEPTED)
 
 
 class RuleViewSet(ScopedModelViewSetMixin, viewsets.ModelViewSet):
