@@ -2,32 +2,53 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import BytesIO
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from apps.workforce.selectors import roster_grid
 
 
+def day_label(day) -> str:
+    """A day of a roster week in the reader's language: 周一 11-30, Mon 11-30."""
+    return date_format(day, "D m-d")
+
+
 def roster_xlsx(roster) -> bytes:
     tz = timezone.get_default_timezone()
     wb = Workbook()
     grid = wb.active
-    grid.title = "Roster"
-    days = [(roster.week_start.toordinal() + i) for i in range(7)]
-    from datetime import date
-
-    header = ["Employee no.", "Name", "Surge", *[date.fromordinal(d).strftime("%a %m-%d") for d in days], "Paid h"]
+    grid.title = str(_("Roster"))
+    days = [roster.week_start + timedelta(days=i) for i in range(7)]
+    header = [_("Employee no."), pgettext("person", "name"), _("Surge"), *map(day_label, days), _("Paid h")]
     grid.append(header)
     for cell in grid[1]:
         cell.font = Font(bold=True)
     for row in roster_grid(roster):
         agent = row["agent"]
-        grid.append([agent.employee_no, agent.name, "yes" if row["surge"] else "", *row["days"], float(row["hours"])])
-    shifts = wb.create_sheet("Shifts")
-    shifts.append(["Employee no.", "Name", "Start", "End", "Meal start", "Meal end", "Paid h", "Night h", "Surge"])
+        grid.append(
+            [agent.employee_no, agent.name, _("yes") if row["surge"] else "", *row["days"], float(row["hours"])]
+        )
+    shifts = wb.create_sheet(str(_("Shifts")))
+    shifts.append(
+        [
+            _("Employee no."),
+            pgettext("person", "name"),
+            _("Start"),
+            _("End"),
+            _("Meal start"),
+            _("Meal end"),
+            _("Paid h"),
+            _("Night h"),
+            _("Surge"),
+        ]
+    )
     for cell in shifts[1]:
         cell.font = Font(bold=True)
     for s in roster.shifts.select_related("agent").order_by("start", "agent__employee_no"):
@@ -45,7 +66,7 @@ def roster_xlsx(roster) -> bytes:
                 local(s.meal_end),
                 float(s.paid_hours),
                 float(s.night_hours),
-                "yes" if s.is_surge else "",
+                _("yes") if s.is_surge else "",
             ]
         )
     out = BytesIO()

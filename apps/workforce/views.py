@@ -19,7 +19,7 @@ from apps.core.roles import scope_queryset
 from apps.workforce import selectors, services
 from apps.workforce.charts import coverage_svg
 from apps.workforce.choices import SolveKind
-from apps.workforce.exports import roster_xlsx
+from apps.workforce.exports import day_label, roster_xlsx
 from apps.workforce.models import Roster, StaffingRequirement
 
 
@@ -66,7 +66,7 @@ def schedule(request):
     ).values_list("interval_start", "scheduled"):
         required[int((at - lo) / services.SLOT)] = value
     scheduled = selectors.coverage_series(roster, start=lo, slots=services.WEEK_SLOTS)
-    labels = [(week + timedelta(days=i)).strftime("%a %m-%d") for i in range(7)]
+    labels = [day_label(week + timedelta(days=i)) for i in range(7)]
     short = sum(1 for r, s in zip(required, scheduled, strict=True) if s < r)
     context.update(
         {

@@ -52,7 +52,10 @@ def test_xlsx_export_lists_every_shift(client, bpo_manager, planned):
     client.force_login(bpo_manager)
     response = client.get(reverse("workforce:export", args=[planned.roster.pk]))
     book = load_workbook(BytesIO(response.content))
-    assert book["Shifts"].max_row - 1 == planned.roster.shifts.count()
+    grid, shifts = book.worksheets
+    assert shifts.max_row - 1 == planned.roster.shifts.count()
+    # headers and day names in the manager's language (the page and the sheet say the same)
+    assert (grid.title, shifts.title, grid["A1"].value, grid["D1"].value[:2]) == ("排班表", "班次", "工号", "星期")
 
 
 def test_client_viewer_cannot_open_the_schedule(client, viewer_a, planned):
