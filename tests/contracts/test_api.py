@@ -151,6 +151,11 @@ def test_billing_page_and_exports(client, account_manager, contracts):
     client.force_login(account_manager)
     page = client.get(reverse("contracts:billing") + "?month=2026-11")
     assert page.status_code == 200 and contracts[0].client.name in page.content.decode()
+    html = page.content.decode()
+    grand = sum(i.total for i in Invoice.objects.filter(period_start=NOV))
+    assert f"全部品牌（含税）： ¥{grand:,.2f}" in html  # money with thousands separators
+    first = Invoice.objects.filter(period_start=NOV).order_by("pk").first()
+    assert f'<td class="num">{first.total:,.2f}</td>' in html
     csv_body = client.get(reverse("contracts:export") + "?month=2026-11&file=csv").content.decode("utf-8-sig")
     assert csv_body.splitlines()[0].startswith("invoice_number,") and len(csv_body.splitlines()) == 4
     xlsx = client.get(reverse("contracts:export") + "?month=2026-11&file=xlsx")
