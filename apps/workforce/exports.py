@@ -16,7 +16,7 @@ from apps.workforce.selectors import roster_grid
 
 
 def day_label(day) -> str:
-    """A day of a roster week in the reader's language: 周一 11-30, Mon 11-30."""
+    """A day of a roster week in the reader's language: 星期一 11-30, Mon 11-30."""
     return date_format(day, "D m-d")
 
 
@@ -24,7 +24,7 @@ def roster_xlsx(roster) -> bytes:
     tz = timezone.get_default_timezone()
     wb = Workbook()
     grid = wb.active
-    grid.title = str(_("Roster"))
+    grid.title = _("Roster")
     days = [roster.week_start + timedelta(days=i) for i in range(7)]
     header = [_("Employee no."), pgettext("person", "name"), _("Surge"), *map(day_label, days), _("Paid h")]
     grid.append(header)
@@ -35,7 +35,7 @@ def roster_xlsx(roster) -> bytes:
         grid.append(
             [agent.employee_no, agent.name, _("yes") if row["surge"] else "", *row["days"], float(row["hours"])]
         )
-    shifts = wb.create_sheet(str(_("Shifts")))
+    shifts = wb.create_sheet(_("Shifts"))
     shifts.append(
         [
             _("Employee no."),
