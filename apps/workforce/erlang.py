@@ -7,10 +7,24 @@ Pure module: no ORM, no I/O. Units, everywhere:
 - offered load ``A`` = λ · AHT in erlangs (λ = arrivals per second);
 - probabilities and service levels are fractions 0..1; ASA is in seconds; agents are counts.
 
-Erlang A (M/M/n+M) uses a closed form: a waiting shopper who finds ``j`` others queued ahead
-enters service after a sum of exponentials with rates nμ + iθ (i = 0..j); that sum equals
-−ln(U)/θ with U ~ Beta(nμ/θ, j + 1), so every measure is a negative-binomial sum evaluated in
-log space. Cost per evaluation is O(queue states), independent of the factorial size of n.
+Erlang A (M/M/n+M): Poisson arrivals λ, ``n`` agents with exponential handle times (mean AHT),
+shoppers with exponential patience (mean ``patience_s``, rate θ) who leave the queue when it runs
+out; shoppers in service never abandon. Measures, all over *every arrival* (PASTA):
+- ``wait_probability`` = P(an arrival finds all n agents busy) = Σ_{k≥n} π_k;
+- ``abandon_probability`` = P(an arrival abandons before service);
+- **service level** = P(the arrival is answered, and its wait is ≤ T), with T = ``target_s``.
+  Arrivals who find a free agent count as answered at once; arrivals who abandon count as
+  misses *whenever* they abandon (also before T); nobody is removed from the denominator. At
+  T = 0 it is 1 − P(wait). (Not the variant "P(wait ≤ T)" that counts early abandoners as hits,
+  nor one that drops abandoners from the denominator.)
+- ASA = E[wait] over all arrivals (served and abandoned), in seconds = P(abandon)/θ (Little).
+A waiting shopper who finds ``j`` others queued ahead enters service after a sum of exponentials
+with rates nμ + iθ (i = 0..j); that sum equals −ln(U)/θ with U ~ Beta(nμ/θ, j + 1), so P(served
+within T | j) = α/(α+j+1) · (1 − I_s(α+1, j+1)) with α = nμ/θ, s = e^{−θT}: a negative-binomial
+CDF summed in log space. The queue is truncated where the tail weighs < e^-46 (≈1e-20) of the
+mass, with the width sized per interval from λ/θ and nμ/θ through log-gamma (``_queue_width``),
+so long patience near load ≈ agents keeps every state that matters. ``erlang_a``,
+``required_agents_a`` and ``required_agents_a_batch`` all evaluate through ``erlang_a_measures``.
 """
 
 from __future__ import annotations
@@ -183,8 +197,9 @@ def required_agents_c(load: float, *, aht_s: float, target: StaffingTarget) -> S
 @dataclass(frozen=True)
 class ErlangAResult:
     """Erlang A measures for one interval. ``wait_probability``, ``abandon_probability`` and
-    ``service_level`` (answered within the target, abandonments count as misses) are 0..1;
-    ``asa_s`` is the mean wait of all arrivals in seconds; ``occupancy`` = carried load / agents."""
+    ``service_level`` (see the module docstring for its exact definition) are 0..1; ``asa_s`` is
+    the mean wait of all arrivals in seconds (served and abandoned alike); ``occupancy`` = carried
+    load / agents."""
 
     agents: int
     wait_probability: float
@@ -194,15 +209,147 @@ class ErlangAResult:
     occupancy: float
 
 
-def _log_nb_pmf_cumsum(alpha: float, log_x: float, log_1mx: float, count: int) -> np.ndarray:
-    """I_x(alpha, j + 1) for j = 0..count-1: the regularized incomplete beta with integer second
-    argument, i.e. the CDF of a negative binomial, summed in log space."""
-    m = np.arange(count, dtype=float)
-    steps = np.zeros(count)
-    if count > 1:
-        steps[1:] = np.log(alpha + m[1:] - 1.0) - np.log(m[1:]) + log_1mx
-    log_pmf = alpha * log_x + np.cumsum(steps)
-    return np.minimum(1.0, np.cumsum(np.exp(log_pmf)))
+_lgamma = np.frompyfunc(math.lgamma, 1, 1)
+
+
+def gammaln(values: np.ndarray) -> np.ndarray:
+    """log Γ elementwise (math.lgamma over an array; no SciPy needed for a few thousand values)."""
+    return _lgamma(np.asarray(values, dtype=float)).astype(float)
+
+
+_CHUNK_CELLS = 4_000_000  # rows × queue states evaluated at once (memory ~ 32 MB per array)
+
+
+def _queue_width(agents: np.ndarray, rates: np.ndarray, blocking: np.ndarray, mu: float, theta: float) -> np.ndarray:
+    """Queue states to keep per row so that the dropped tail weighs < e^-_LOG_TAIL of π_n's mass.
+
+    With x = λ/θ and α = nμ/θ the queue weights relative to state n are ρ_j = x^j Γ(α+1)/Γ(α+j+1)
+    (closed form through log-gamma). They rise while x > α + j and fall after; past the peak j* the
+    step ratio r_J = x/(α+J+1) < 1 keeps falling, so the tail beyond J is below ρ_J · r_J/(1 − r_J).
+    The width doubles from j* + 16 until that bound is below e^-_LOG_TAIL times the larger of
+    ρ_{j*} and 1/B (both lower bounds of the normalising sum), then bisects down to the first J
+    that still satisfies it. Vectorised over rows."""
+    out = np.ones(rates.size, dtype=np.int64)
+    live = (rates > 0) & (blocking > 0)
+    if not live.any():
+        return out
+    x = rates[live] / theta
+    alpha = agents[live].astype(float) * mu / theta
+    log_x = np.log(x)
+    lg_a1 = gammaln(alpha + 1.0)
+
+    def log_rho(j: np.ndarray) -> np.ndarray:
+        return j * log_x - (gammaln(alpha + j + 1.0) - lg_a1)
+
+    peak = np.maximum(0.0, np.floor(x - alpha))
+    top = np.maximum(log_rho(peak), -np.log(blocking[live]))
+
+    def small_tail(j: np.ndarray) -> np.ndarray:
+        r = x / (alpha + j + 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tail = log_rho(j) + np.log(r) - np.log1p(-np.minimum(r, 1.0))
+        return (r < 1.0) & (tail < top - _LOG_TAIL)
+
+    step = np.full(x.size, 16.0)
+    ok = small_tail(peak + step)
+    while not ok.all():
+        step = np.where(ok, step, step * 2.0)
+        ok = small_tail(peak + step)
+    lo, hi = np.zeros_like(step), step  # small_tail(peak + hi) holds
+    while True:
+        active = hi - lo > 1
+        if not active.any():
+            break
+        mid = np.floor((lo + hi) / 2)
+        good = small_tail(peak + mid)
+        hi = np.where(active & good, mid, hi)
+        lo = np.where(active & ~good, mid, lo)
+    out[live] = (peak + hi).astype(np.int64) + 1
+    return out
+
+
+def erlang_a_measures(
+    agents: np.ndarray,
+    rates: np.ndarray,
+    *,
+    aht_s: float,
+    patience_s: float,
+    target_s: float,
+    blocking: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The one Erlang A evaluator (``erlang_a``, ``required_agents_a`` and the batch all call it).
+
+    For arrays of agents n and arrival rates λ (per second) returns (P(wait), P(abandon), SL, ASA
+    in seconds, occupancy) per row. ``blocking`` may pass Erlang B(n, λ·AHT) per row."""
+    n_arr = np.asarray(agents, dtype=np.int64).ravel()
+    rates = np.asarray(rates, dtype=float).ravel()
+    mu, theta = 1.0 / aht_s, 1.0 / patience_s
+    loads = rates * aht_s
+    if blocking is None:
+        blocking = np.array([erlang_b(int(n), float(a)) for n, a in zip(n_arr, loads, strict=True)])
+    blocking = np.asarray(blocking, dtype=float).ravel()
+    size = rates.size
+    wait = np.zeros(size)
+    abandon = np.zeros(size)
+    late = np.zeros(size)
+    widths = _queue_width(n_arr, rates, blocking, mu, theta)
+    order = np.argsort(widths, kind="stable")
+    pos = 0
+    while pos < size:
+        # rows of similar width together (padding to at most 1.5× the narrowest), within a memory cap
+        first = int(widths[order[pos]])
+        end = pos + 1
+        while (
+            end < size
+            and widths[order[end]] <= 1.5 * first + 8
+            and (end - pos + 1) * int(widths[order[end]]) <= _CHUNK_CELLS
+        ):
+            end += 1
+        idx = order[pos:end]
+        width = int(widths[idx].max())
+        pos = end
+        live = (rates[idx] > 0) & (blocking[idx] > 0)
+        if not live.any():
+            continue
+        idx = idx[live]
+        lam = rates[idx]
+        b = blocking[idx]
+        service = n_arr[idx].astype(float) * mu
+        alpha = service / theta
+        j = np.arange(width, dtype=float)
+        with np.errstate(divide="ignore", over="ignore", under="ignore"):
+            steps = np.log(lam)[:, None] - np.log(service[:, None] + j[None, 1:] * theta)
+            log_rho = np.concatenate([np.zeros((idx.size, 1)), np.cumsum(steps, axis=1)], axis=1)
+            # π_n = 1 / (1/B + Σ_{j≥1} ρ_j), in log space
+            inv_b = -np.log(b)
+            top = np.maximum(log_rho.max(axis=1), inv_b)
+            norm = np.exp(inv_b - top) + np.exp(log_rho[:, 1:] - top[:, None]).sum(axis=1)
+            log_pi_n = -(top + np.log(norm))
+            weights = np.exp(log_pi_n[:, None] + log_rho)  # P(an arrival finds n + j present)
+        wait[idx] = weights.sum(axis=1)
+        served = alpha[:, None] / (alpha[:, None] + j[None, :] + 1.0)  # P(served | j ahead)
+        abandon[idx] = (weights * (1.0 - served)).sum(axis=1)
+        if target_s > 0:
+            # P(served within T | j ahead) = α/(α+j+1) · (1 − I_s(α+1, j+1)), s = e^{−θT}: the wait
+            # is −ln(U)/θ with U ~ Beta(α, j+1); I_s(a, j+1) is a negative-binomial CDF in j.
+            log_s = -theta * target_s
+            log_1ms = math.log(-math.expm1(log_s))
+            a1 = alpha + 1.0
+            inc = np.zeros((idx.size, width))
+            with np.errstate(divide="ignore", under="ignore"):
+                inc[:, 1:] = np.log(a1[:, None] + j[None, 1:] - 1.0) - np.log(j[None, 1:]) + log_1ms
+                log_pmf = (a1 * log_s)[:, None] + np.cumsum(inc, axis=1)
+                cdf = np.minimum(1.0, np.cumsum(np.exp(log_pmf), axis=1))
+            late[idx] = (weights * (1.0 - served * (1.0 - cdf))).sum(axis=1)
+        else:
+            late[idx] = wait[idx]
+    sl = np.clip(1.0 - late, 0.0, 1.0)
+    asa_s = abandon / theta
+    carried = loads * (1.0 - abandon)
+    occ = np.where(n_arr > 0, np.minimum(1.0, carried / np.maximum(n_arr, 1)), 1.0)
+    occ = np.where(rates > 0, occ, 0.0)
+    sl = np.where(rates > 0, sl, 1.0)
+    return wait, abandon, sl, asa_s, occ
 
 
 def erlang_a(
@@ -223,88 +370,37 @@ def erlang_a(
         raise ValueError("arrival_rate must be ≥ 0")
     if agents < 0:
         raise ValueError("agents must be ≥ 0")
-    load = arrival_rate * aht_s
     if arrival_rate == 0:
         return ErlangAResult(agents, 0.0, 0.0, 1.0, 0.0, 0.0)
-    mu = 1.0 / aht_s
-    theta = 1.0 / patience_s
-    service_rate = agents * mu
-    b = erlang_b(agents, load) if blocking is None else blocking
-    # Queue weights relative to state n: ρ_j = Π_{i=1..j} λ / (nμ + iθ). The peak is near
-    # j* = (λ − nμ)/θ; keep states until the weight falls e^-46 below the peak.
-    peak = max(0.0, (arrival_rate - service_rate) / theta)
-    count = int(peak + 12.0 * math.sqrt(peak + 1.0) + 60)
-    j = np.arange(1, count, dtype=float)
-    log_rho = np.concatenate(([0.0], np.cumsum(np.log(arrival_rate) - np.log(service_rate + j * theta))))
-    top = log_rho.max()
-    keep = log_rho >= top - _LOG_TAIL
-    last = int(np.nonzero(keep)[0].max()) + 1
-    log_rho = log_rho[:last]
-    if b <= 0.0:
-        return _erlang_a_no_wait(agents, load)
-    # π_n = 1 / (1/B + Σ_{j≥1} ρ_j), in log space: log π_n = −log(e^{−log B} + Σ e^{log ρ_j}).
-    log_terms = np.concatenate(([-math.log(b)], log_rho[1:]))
-    big = max(log_terms.max(), 0.0)
-    log_pi_n = -(big + math.log(np.exp(log_terms - big).sum()))
-    weights = np.exp(log_pi_n + log_rho)  # P(arrival finds n + j in the system), j = 0..last-1
-    wait_probability = float(weights.sum())
-    alpha = service_rate / theta
-    jj = np.arange(last, dtype=float)
-    abandon_given_j = (jj + 1.0) / (alpha + jj + 1.0)
-    abandon_probability = float((weights * abandon_given_j).sum())
-    if target_s > 0:
-        log_x = -theta * target_s
-        log_1mx = math.log(-math.expm1(log_x))
-        beta_cdf = _log_nb_pmf_cumsum(alpha + 1.0, log_x, log_1mx, last)
-        served_within = (alpha / (alpha + jj + 1.0)) * (1.0 - beta_cdf)
-        late_or_lost = float((weights * (1.0 - served_within)).sum())
-    else:
-        late_or_lost = wait_probability
-    sl = max(0.0, min(1.0, 1.0 - late_or_lost))
-    asa_s = abandon_probability / theta
-    carried = load * (1.0 - abandon_probability)
-    occ = min(1.0, carried / agents) if agents else 1.0
-    return ErlangAResult(agents, wait_probability, abandon_probability, sl, asa_s, occ)
-
-
-def _erlang_a_no_wait(agents: int, load: float) -> ErlangAResult:
-    occ = min(1.0, load / agents) if agents else 1.0
-    return ErlangAResult(agents, 0.0, 0.0, 1.0, 0.0, occ)
+    wait, abandon, sl, asa_s, occ = erlang_a_measures(
+        np.array([agents]),
+        np.array([arrival_rate]),
+        aht_s=aht_s,
+        patience_s=patience_s,
+        target_s=target_s,
+        blocking=None if blocking is None else np.array([blocking]),
+    )
+    return ErlangAResult(agents, float(wait[0]), float(abandon[0]), float(sl[0]), float(asa_s[0]), float(occ[0]))
 
 
 def required_agents_a(
     *, arrival_rate: float, aht_s: float, patience_s: float, target: StaffingTarget, max_agents: int | None = None
 ) -> Staffing:
-    """Fewest agents meeting the target under Erlang A (binary search; measures are monotone in n).
+    """Fewest agents meeting the target under Erlang A: the same search as the batch (one row).
 
-    Never more than the Erlang C answer, which ignores abandonment and so over-staffs."""
+    ``max_agents`` caps the answer; when the cap binds, what the cap achieves is reported."""
+    _check_positive("aht_s", aht_s)
+    _check_positive("patience_s", patience_s)
     load = arrival_rate * aht_s
     if load == 0:
         return Staffing(load=0.0, agents=0, scheduled=0, service_level=1.0, asa_s=0.0, occupancy=0.0)
-    upper = required_agents_c(load, aht_s=aht_s, target=target).agents
-    if max_agents is not None:
-        upper = min(upper, max_agents)
-
-    def ok(n: int) -> tuple[bool, ErlangAResult]:
-        res = erlang_a(n, arrival_rate=arrival_rate, aht_s=aht_s, patience_s=patience_s, target_s=target.target_s)
-        good = res.service_level >= target.sl and res.occupancy <= target.max_occupancy
-        if target.max_asa_s is not None:
-            good = good and res.asa_s <= target.max_asa_s
-        return good, res
-
-    lo, hi = 1, upper
-    best_ok, best = ok(hi)
-    if not best_ok:
-        # the cap on agents binds: report what the cap achieves
-        return _staffing_from_a(load, best, target)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        good, res = ok(mid)
-        if good:
-            hi, best = mid, res
-        else:
-            lo = mid + 1
-    return _staffing_from_a(load, best, target)
+    n = int(
+        required_agents_a_batch(
+            np.array([arrival_rate]), aht_s=aht_s, patience_s=patience_s, target=target, max_agents=max_agents
+        )[0]
+    )
+    res = erlang_a(n, arrival_rate=arrival_rate, aht_s=aht_s, patience_s=patience_s, target_s=target.target_s)
+    return _staffing_from_a(load, res, target)
 
 
 def _staffing_from_a(load: float, res: ErlangAResult, target: StaffingTarget) -> Staffing:
@@ -430,74 +526,71 @@ def erlang_b_table(loads: np.ndarray, max_agents: int) -> np.ndarray:
     return table
 
 
-def _erlang_a_batch(
-    agents: np.ndarray, rates: np.ndarray, blocking: np.ndarray, *, aht_s: float, patience_s: float, target_s: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Erlang A service level, ASA (s) and occupancy for many (agents, arrival rate) pairs at once:
-    the same closed form as ``erlang_a``, on a 2-D array of queue states (rows = intervals)."""
-    mu, theta = 1.0 / aht_s, 1.0 / patience_s
-    n = agents.astype(float)
-    service = n * mu
-    peak = np.maximum(0.0, (rates - service) / theta)
-    width = int(min(20000, (peak + 12.0 * np.sqrt(peak + 1.0) + 60).max()))
-    j = np.arange(width, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        steps = np.log(rates)[:, None] - np.log(service[:, None] + j[None, 1:] * theta)
-        log_rho = np.concatenate([np.zeros((rates.size, 1)), np.cumsum(steps, axis=1)], axis=1)
-        top = np.maximum(log_rho.max(axis=1), -np.log(np.where(blocking > 0, blocking, 1.0)))
-        norm = np.exp(-np.log(np.where(blocking > 0, blocking, 1.0)) - top) + np.exp(log_rho[:, 1:] - top[:, None]).sum(
-            axis=1
-        )
-        log_pi_n = -(top + np.log(norm))
-        weights = np.exp(log_pi_n[:, None] + log_rho)
-        weights[blocking <= 0] = 0.0
-        alpha = service / theta
-        abandon = (weights * (j[None, :] + 1.0) / (alpha[:, None] + j[None, :] + 1.0)).sum(axis=1)
-        if target_s > 0:
-            log_x = -theta * target_s
-            log_1mx = math.log(-math.expm1(log_x))
-            a1 = alpha + 1.0
-            inc = np.zeros((rates.size, width))
-            inc[:, 1:] = np.log(a1[:, None] + j[None, 1:] - 1.0) - np.log(j[None, 1:]) + log_1mx
-            log_pmf = (a1 * log_x)[:, None] + np.cumsum(inc, axis=1)
-            cdf = np.minimum(1.0, np.cumsum(np.exp(log_pmf), axis=1))
-            served = (alpha[:, None] / (alpha[:, None] + j[None, :] + 1.0)) * (1.0 - cdf)
-            late = (weights * (1.0 - served)).sum(axis=1)
-        else:
-            late = weights.sum(axis=1)
-    sl = np.clip(1.0 - late, 0.0, 1.0)
-    asa_s = abandon / theta
-    occ = np.minimum(1.0, rates * aht_s * (1.0 - abandon) / np.maximum(n, 1.0))
-    return sl, asa_s, occ
-
-
 def required_agents_a_batch(
-    arrival_rates: np.ndarray, *, aht_s: float, patience_s: float, target: StaffingTarget
+    arrival_rates: np.ndarray,
+    *,
+    aht_s: float,
+    patience_s: float,
+    target: StaffingTarget,
+    max_agents: int | None = None,
 ) -> np.ndarray:
-    """Erlang A agents on the floor for many intervals at once: a vectorised bisection below the
-    Erlang C answer, one Erlang B table for every evaluation."""
-    rates = np.asarray(arrival_rates, dtype=float)
+    """Erlang A agents on the floor for many intervals at once, 0 where the rate is 0.
+
+    Start from the Erlang C answer; where it does not meet the target (short patience can need
+    more agents than Erlang C, whose SL does not count abandonments as misses), gallop upwards;
+    then bisect below. The measures are monotone in n. One Erlang B table serves every
+    evaluation; every evaluation is ``erlang_a_measures``. ``max_agents`` caps the answer."""
+    _check_positive("aht_s", aht_s)
+    _check_positive("patience_s", patience_s)
+    rates = np.asarray(arrival_rates, dtype=float).ravel()
     if (rates < 0).any():
         raise ValueError("arrival rates must not be negative")
     loads = rates * aht_s
-    upper = required_agents_c_batch(loads, aht_s=aht_s, target=target)
-    table = erlang_b_table(loads, int(upper.max(initial=0)))
     live = rates > 0
-    lo = np.where(live, 1, 0).astype(np.int64)
-    hi = upper.astype(np.int64).copy()
+    cap = max_agents if max_agents is not None else 10**7
+    hi = np.maximum(required_agents_c_batch(loads, aht_s=aht_s, target=target), 1).astype(np.int64)
+    hi = np.minimum(hi, max(cap, 1))
+    table = erlang_b_table(loads, int(hi.max(initial=1)))
+
+    def good(ns: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        nonlocal table
+        if int(ns.max(initial=0)) >= table.shape[0]:
+            table = erlang_b_table(loads, int(ns.max()) + 16)
+        _, _, sl, asa_s, occ = erlang_a_measures(
+            ns,
+            rates[idx],
+            aht_s=aht_s,
+            patience_s=patience_s,
+            target_s=target.target_s,
+            blocking=table[ns, idx],
+        )
+        ok = (sl >= target.sl) & (occ <= target.max_occupancy)
+        if target.max_asa_s is not None:
+            ok &= asa_s <= target.max_asa_s
+        return ok
+
     cols = np.arange(rates.size)
+    # SL ≤ P(served) = carried / load ≤ n / load, so no n below sl · load can meet the target
+    lo = np.where(live, np.maximum(1, np.ceil(target.sl * loads - 1e-9)), 0).astype(np.int64)
+    lo = np.minimum(lo, hi)
+    unchecked = live.copy()
+    while unchecked.any():
+        idx = cols[unchecked]
+        ok = good(hi[idx], idx)
+        at_cap = hi[idx] >= cap
+        done = ok | at_cap
+        failed = idx[~ok]
+        lo[failed] = hi[failed] + np.where(at_cap[~ok], 0, 1)  # at the cap: the cap is the answer
+        grow = idx[~done]
+        hi[grow] = np.minimum(cap, np.ceil(hi[grow] * 1.25).astype(np.int64) + 2)
+        unchecked[idx[done]] = False
     while True:
         active = live & (lo < hi)
         if not active.any():
             break
         idx = cols[active]
         mid = (lo[idx] + hi[idx]) // 2
-        sl, asa_s, occ = _erlang_a_batch(
-            mid, rates[idx], table[mid, idx], aht_s=aht_s, patience_s=patience_s, target_s=target.target_s
-        )
-        good = (sl >= target.sl) & (occ <= target.max_occupancy)
-        if target.max_asa_s is not None:
-            good &= asa_s <= target.max_asa_s
-        hi[idx] = np.where(good, mid, hi[idx])
-        lo[idx] = np.where(good, lo[idx], mid + 1)
-    return np.where(live, hi, 0)
+        ok = good(mid, idx)
+        hi[idx] = np.where(ok, mid, hi[idx])
+        lo[idx] = np.where(ok, lo[idx], mid + 1)
+    return np.where(live, hi, 0).reshape(np.shape(arrival_rates))

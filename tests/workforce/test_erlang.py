@@ -125,12 +125,59 @@ def test_erlang_a_handles_overload_and_1500_agents():
     assert 0 <= big.service_level <= 1 and big.occupancy <= 1
 
 
-def test_erlang_a_needs_no_more_agents_than_erlang_c():
+def test_erlang_a_answer_is_the_fewest_agents_even_above_erlang_c():
     target = erlang.StaffingTarget(sl=0.8, target_s=30, max_occupancy=0.95, shrinkage=0.0)
     a = erlang.required_agents_a(arrival_rate=1.2, aht_s=300, patience_s=90, target=target)
-    c = erlang.required_agents_c(360.0, aht_s=300, target=target)
-    assert a.agents <= c.agents
     assert a.service_level >= 0.8
+    fewer = erlang.erlang_a(a.agents - 1, arrival_rate=1.2, aht_s=300, patience_s=90, target_s=30)
+    assert fewer.service_level < 0.8 or fewer.occupancy > 0.95
+    # very impatient shoppers abandon within the target, which Erlang C does not count as a miss,
+    # so Erlang A may need more agents than Erlang C; the search must go above the C answer
+    tight = erlang.StaffingTarget(sl=0.95, target_s=60, max_occupancy=1.0, shrinkage=0.0)
+    c = erlang.required_agents_c(9.0, aht_s=60, target=tight)
+    a2 = erlang.required_agents_a(arrival_rate=9.0 / 60, aht_s=60, patience_s=2, target=tight)
+    assert a2.agents > c.agents
+    assert a2.service_level >= 0.95
+    below = erlang.erlang_a(a2.agents - 1, arrival_rate=9.0 / 60, aht_s=60, patience_s=2, target_s=60)
+    assert below.service_level < 0.95
+
+
+def _poisson_sf(k: int, mean: float) -> float:
+    """P(N ≥ k) for N ~ Poisson(mean), summed in log space from k upwards."""
+    total, j = 0.0, k
+    log_p = k * math.log(mean) - mean - math.lgamma(k + 1)
+    while True:
+        term = math.exp(log_p)
+        total += term
+        j += 1
+        log_p += math.log(mean) - math.log(j)
+        if j > mean and term < 1e-18 * max(total, 1e-300):
+            return total
+
+
+@pytest.mark.parametrize("n,aht,factor", [(1, 60, 0.5), (40, 300, 1.0), (1500, 60, 1.0), (1500, 600, 1.1)])
+def test_patience_equal_to_aht_gives_the_poisson_queue(n, aht, factor):
+    # θ = μ: every shopper leaves at rate μ whether served or not, so the number present is
+    # Poisson(A) (an M/M/∞ queue) and P(wait) = P(N ≥ n).
+    load = factor * n
+    res = erlang.erlang_a(n, arrival_rate=load / aht, aht_s=aht, patience_s=aht, target_s=20)
+    assert res.wait_probability == pytest.approx(_poisson_sf(n, load), abs=1e-9)
+
+
+def test_long_patience_near_full_load_keeps_the_whole_queue():
+    # 1,500 agents at load = agents with one-hour patience: the queue reaches thousands of states
+    # (the old fixed truncation stopped at a few hundred and was off by 0.25 in P(wait))
+    n, aht, patience = 1500, 60, 3600
+    res = erlang.erlang_a(n, arrival_rate=n / aht, aht_s=aht, patience_s=patience, target_s=20)
+    mu, th, lam = 1 / aht, 1 / patience, n / aht
+    log_p = [0.0]
+    for k in range(1, n + 20000):
+        log_p.append(log_p[-1] + math.log(lam) - math.log(k * mu if k <= n else n * mu + (k - n) * th))
+    arr = np.array(log_p)
+    p = np.exp(arr - arr.max())
+    p /= p.sum()
+    assert res.wait_probability == pytest.approx(p[n:].sum(), abs=1e-9)
+    assert res.abandon_probability == pytest.approx((np.arange(len(p) - n) * th * p[n:]).sum() / lam, abs=1e-9)
 
 
 def test_chat_concurrency_divides_the_handle_time():
