@@ -110,7 +110,10 @@ FEE_KINDS = ("base", "usage", "peak", "night", "charge_minimum", "minimum")
 
 @dataclass(frozen=True)
 class TierPart:
-    """Units of one tier in a line: lower < k <= upper, at unit_price (window multiplier included)."""
+    """Units of one tier in a line: lower < k <= upper, at unit_price (window multiplier included).
+
+    Volume pricing gives one part: the tier that holds the last unit, with quantity = all units.
+    """
 
     lower: Fraction
     upper: Fraction | None
@@ -358,7 +361,11 @@ def price_quantity(q: Fraction, ch: spec.UsageCharge, window: spec.PeakWindow | 
     return Priced(amount, parts[0].unit_price if parts else None, parts, "volume")
 
 
-def _tier_text(parts: tuple[TierPart, ...]) -> str:
+def _tier_text(parts: tuple[TierPart, ...], volume: bool) -> str:
+    if volume:
+        p = parts[0]
+        upper = "∞" if p.upper is None else _fmt(p.upper)
+        return f"all {_fmt(p.quantity)} x {_fmt(p.unit_price)}, volume tier {_fmt(p.lower)}–{upper}"
     out = []
     for p in parts:
         first = p.lower + 1 if p.lower.denominator == 1 else p.lower
@@ -426,7 +433,7 @@ def _segment_lines(
         kind, code, label = "usage", f"{ch.code}{tag}", ch.name
     else:
         kind, code, label = "peak", f"{ch.code}:{window.name}{tag}", f"{ch.name} · {window.name}"
-    detail = _tier_text(priced.tiers) if priced.tiers else priced.note
+    detail = _tier_text(priced.tiers, priced.note == "volume") if priced.tiers else priced.note
     allowance = f", allowance {_fmt(used)} of {_fmt(total)}" if used else ""
     if window is None or total > 0:
         lines.append(
