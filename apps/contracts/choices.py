@@ -28,6 +28,16 @@ class ChargeModel(models.TextChoices):
     PACKAGE = "package", _("Package")
 
 
+class PackageRounding(models.TextChoices):
+    UP = "up", _("Round up (every started block)")
+    PRO_RATA = "pro_rata", _("Pro rata")
+    DOWN = "down", _("Round down (whole blocks only)")
+
+
+class InvoiceProblem(models.TextChoices):
+    NO_USAGE = "no_usage", _("No usage recorded — check imports")
+
+
 class Comparison(models.TextChoices):
     GTE = "gte", _("at least the target")
     LTE = "lte", _("at most the target")
@@ -69,4 +79,5 @@ class LineKind(models.TextChoices):
     CHARGE_MINIMUM = "charge_minimum", _("Charge minimum true-up")
     MINIMUM = "minimum", _("Monthly minimum true-up")
     SLA_CREDIT = "sla_credit", _("SLA credit")
+    EARN_BACK = "earn_back", _("SLA earn-back")
     ADJUSTMENT = "adjustment", _("Adjustment")

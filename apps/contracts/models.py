@@ -10,6 +10,7 @@ be changed or deleted (a trigger), and credit notes never exceed the invoice (a 
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from apps.contracts.choices import (
     Kpi,
     LineKind,
     Metric,
+    PackageRounding,
     UsageSource,
 )
 from apps.core.models import TrackedRun
@@ -124,6 +126,12 @@ class ContractVersion(models.Model):
     sla_cap = models.DecimalField(
         _("SLA credit cap"), max_digits=5, decimal_places=4, default=Decimal("0.12"), help_text=_("Share of the fees.")
     )
+    earn_back_months = models.PositiveSmallIntegerField(
+        _("earn-back window (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("A missed KPI's credit can be earned back in the next 1–12 months."),
+    )
     note = models.CharField(_("change note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -136,6 +144,9 @@ class ContractVersion(models.Model):
             models.CheckConstraint(condition=Q(vat_rate__gte=0) & Q(vat_rate__lt=1), name="cversion_vat_rate_range"),
             models.CheckConstraint(
                 condition=Q(billing_day__gte=1) & Q(billing_day__lte=28), name="cversion_billing_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(earn_back_months__gte=1) & Q(earn_back_months__lte=12), name="cversion_earn_back_months"
             ),
         ]
         verbose_name = _("contract version")
@@ -184,6 +195,13 @@ class Charge(models.Model):
     package_price = models.DecimalField(
         _("package price"), max_digits=14, decimal_places=6, null=True, blank=True, validators=[_rate_places]
     )
+    package_rounding = models.CharField(
+        _("partial package"),
+        max_length=8,
+        choices=PackageRounding.choices,
+        default=PackageRounding.UP,
+        help_text=_("How a partly used block is charged."),
+    )
     included_quantity = models.DecimalField(
         _("included allowance"),
         max_digits=14,
@@ -231,7 +249,12 @@ class Charge(models.Model):
 
 
 class PeakWindow(models.Model):
-    """Dates [start_date, end_date) of a charge priced apart: a multiplier, or an own unit price/tiers."""
+    """Local time [start_date start_hour:00, end_date end_hour:00) of a charge, priced apart.
+
+    Asia/Shanghai, to the hour (Double 11 from 20:00 on 10 Nov; the 00:00–02:00 rush). A window has
+    exactly one of a multiplier, its own tiers (Tier rows pointing at it) or its own unit price, and
+    never overlaps another window of its charge (pricing.py, rule 3).
+    """
 
     CLIENT_LOOKUP = "charge__version__contract__client"
 
@@ -241,28 +264,65 @@ class PeakWindow(models.Model):
         "core.PromoEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("promo")
     )
     start_date = models.DateField(_("from"))
+    start_hour = models.PositiveSmallIntegerField(
+        _("from hour"), default=0, validators=[MaxValueValidator(23)], help_text=_("Local hour, 0–23.")
+    )
     end_date = models.DateField(_("until (exclusive)"))
+    end_hour = models.PositiveSmallIntegerField(
+        _("until hour"), default=0, validators=[MaxValueValidator(23)], help_text=_("Local hour, 0–23.")
+    )
     multiplier = models.DecimalField(_("multiplier"), max_digits=6, decimal_places=4, null=True, blank=True)
     unit_price = models.DecimalField(
         _("own unit price"), max_digits=14, decimal_places=6, null=True, blank=True, validators=[_rate_places]
     )
 
     class Meta:
-        ordering = ["charge", "start_date"]
+        ordering = ["charge", "start_date", "start_hour"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="peakwindow_dates_order"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")) | Q(end_date=F("start_date"), end_hour__gt=F("start_hour")),
+                name="peakwindow_dates_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_hour__lte=23) & Q(end_hour__lte=23), name="peakwindow_hours_range"
+            ),
+            models.CheckConstraint(
+                condition=~(Q(multiplier__isnull=False) & Q(unit_price__isnull=False)),
+                name="peakwindow_one_price",
+            ),
         ]
         verbose_name = _("peak window")
         verbose_name_plural = _("peak windows")
 
     def __str__(self) -> str:
-        return f"{self.name} {self.start_date}–{self.end_date}"
+        return f"{self.name} {self.start_date} {self.start_hour:02d}:00–{self.end_date} {self.end_hour:02d}:00"
+
+    @property
+    def starts_at(self) -> datetime:
+        """Naive local start (Asia/Shanghai)."""
+        return datetime.combine(self.start_date, time(self.start_hour or 0))
+
+    @property
+    def ends_at(self) -> datetime:
+        return datetime.combine(self.end_date, time(self.end_hour or 0))
 
     def clean(self) -> None:
-        if self.end_date and self.start_date and self.end_date <= self.start_date:
+        if self.start_date is None or self.end_date is None:
+            return
+        if self.ends_at <= self.starts_at:
             raise ValidationError({"end_date": _("The window must end after it starts.")})
         if self.multiplier is not None and self.multiplier <= 0:
             raise ValidationError({"multiplier": _("The multiplier must be positive.")})
+        if self.multiplier is not None and self.unit_price is not None:
+            raise ValidationError(
+                {"unit_price": _("A window has exactly one of a multiplier, its own tiers or its own unit price.")}
+            )
+        if self.charge_id:
+            for other in PeakWindow.objects.filter(charge_id=self.charge_id).exclude(pk=self.pk):
+                if other.starts_at < self.ends_at and self.starts_at < other.ends_at:
+                    raise ValidationError(
+                        {"start_date": _("Overlaps the window %(name)s of this charge.") % {"name": other.name}}
+                    )
 
 
 class Tier(models.Model):
@@ -489,6 +549,12 @@ class Invoice(models.Model):
         verbose_name=_("issued by"),
     )
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    problems = models.JSONField(
+        _("problems"), default=list, blank=True, help_text=_("What the billing run flagged, e.g. no usage recorded.")
+    )
+    problems_confirmed = models.TextField(
+        _("why it is right despite the problems"), blank=True, help_text=_("Given by whoever approved it.")
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -1,25 +1,63 @@
 """The pricing engine: a contract's terms plus a period's usage in, an invoice's lines out.
 
-Pure Python on Decimal: no ORM, no clock, no I/O. The billing run turns models into these
-dataclasses, calls `price_period`, and writes what comes back.
+Pure Python: no ORM, no clock, no I/O. The billing run turns models into these dataclasses, calls
+`price_period`, and writes what comes back. Amounts are CNY; quantities are units of the charge's
+metric; rates and shares are fractions (0.06 = 6 %).
 
-Rules (DOMAIN.md, Billing):
-- charge models: standard (quantity × unit price), graduated (each unit at its tier's price),
-  volume (every unit at the price of the tier the total reaches), package (per started block of
-  N units);
-- a usage charge's included allowance (part of the base fee) is taken off first: off-peak usage
-  uses it before peak usage, so the result never depends on event order;
-- a peak window (618, Double 11, custom dates) prices the usage of its days apart, either with the
-  charge's own rate card times a multiplier or with a rate card of its own;
-- a night surcharge adds `rate` × the charge's average billed unit price per night unit;
-- daily proration: a contract version that covers only part of the period has its base fee,
-  allowance and minimums scaled by covered days / days in the period;
-- minimums (per charge and per month) are trued up by a line of the difference;
-- SLA credits come from a pool (`at_risk_share` of the fees) split over KPIs by weight, each KPI
-  optionally capped, the total capped at `cap` of the fees; a KPI with earn-back that beats its
-  earn-back target wins back its own pool share against the credits of the others;
-- every line keeps its unrounded amount and is rounded once with round_money; VAT is charged once
-  per rate on the subtotal of the rounded lines, so lines + VAT = total always.
+The rules (issue #14; they are the contract, and the engine follows them exactly):
+
+1. Exact arithmetic, one rounding per line. Quantities and prices stay exact (the engine works in
+   `fractions.Fraction` internally); a fraction such as days/days-in-period is applied as a product
+   and divided once. Only a line's amount is rounded, half up (away from zero), to the fen. A
+   prorated allowance of 21,000 × 7/30 is exactly 4,900 units; a prorated base fee of
+   20,000.26 × 1/28 is 714.30. VAT is charged once per rate on the sum of the rounded lines.
+2. Tier boundaries. Unit k (1-based) belongs to the tier with lower < k ≤ upper. Graduated: each
+   unit at its own tier's price. Volume: every unit at the price of the tier holding the last unit
+   (1,000 units on (0, 1,000] @ 1.50, (1,000, 5,000] @ 1.20 cost 1,500.00). A tier's flat fee is
+   added once when the tier holds a unit (graduated) or holds the last unit (volume). Tiers restart
+   in each peak window: the window's units count from zero.
+3. Peak windows are half-open local-time ranges [start, end) in Asia/Shanghai, to the hour (Double
+   11 from 20:00 on 10 Nov; the 00:00–02:00 rush). A window has exactly one of a multiplier (each
+   unit's normal price × the multiplier, tier by tier, under the charge's model), its own tiers
+   (counted from zero, under the charge's model when it is graduated or volume, graduated
+   otherwise) or its own flat unit price (every unit in the window at that price, whatever the
+   charge model, package included). Windows of one charge never overlap.
+4. Night surcharge. Night units are surcharged at the price they were billed at in their own
+   segment (off-peak, or one window): (segment amount ÷ segment billed units) × rate, i.e. the unit
+   price for a flat or standard segment, the tier's price for volume, the segment's average price for
+   graduated and package segments. One night line per segment; never a blend of two segments.
+5. Allowance. The included units (prorated exactly, rule 1) are consumed by off-peak units first,
+   then by the windows in date order; within a segment they are shared between day and night units
+   pro rata (a segment's billed night units = night × billed / used).
+6. Minimum with true-up. A charge's minimum is compared with the sum of that charge's rounded lines,
+   the monthly minimum with the sum of the version's rounded lines; the true-up line makes that
+   subtotal exactly the (prorated, rounded) minimum. Minimums come before SLA credits.
+7. SLA credits are computed on the invoiced (rounded) fees: pool = fees × at-risk share, split over
+   the missed KPIs by weight, each KPI capped at its own cap × fees, the total capped at the SLA cap
+   × fees (the KPIs scaled down together). When the fees carry two VAT rates the credit is split
+   into one line per rate in proportion to the fees at that rate (each line rounded once). The
+   per-KPI rows add up exactly to the credit lines: each row is rounded, and the residue goes to the
+   largest row (ties: the first KPI by code).
+8. Earn-back. A credit for KPI X in month M is earned back only by over-performance of the same
+   KPI X (measured beats its earn-back target) in a later month N with N − M ≤ the contract's
+   earn-back window (default 3 months, 1–12), as a separate positive line in month N that names
+   month M, for the amount of month M's KPI row. Every outstanding credit of X inside the window is
+   earned back (one line each); a credit is earned back once. One KPI never cancels another's
+   credit, and never in the same month.
+9. Packages charge partial blocks by the charge's rounding option: up (default, every started
+   block), pro rata (quantity ÷ size × price), or down (whole blocks only).
+10. No usage, no silent base-fee-only invoice. A contract with usage charges and no usage in the
+    period gets the problem `no_usage` ("no usage recorded — check imports"); the billing run flags
+    the draft and approving it needs an explicit confirmation with a reason.
+
+Decisions where the rules are silent (also in docs/billing_rules.md):
+- The SLA terms, at-risk share, caps and earn-back window of the last version active in the period
+  apply to the whole month's fees. An earn-back line carries the VAT rate of that version.
+- A charge's minimum and the monthly minimum are prorated exactly like the base fee; the monthly
+  minimum compares with the rounded lines of its own version (charge minimums included).
+- A window multiplier also multiplies tier flat fees (the window's card is the charge's card × m).
+- Usage given per day (no hour) on a day that a window splits inside the day is refused: the
+  billing run reads such days per local hour.
 """
 
 from __future__ import annotations
@@ -28,19 +66,27 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import ROUND_CEILING, Decimal
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
 from apps.core.money import round_money
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
+F0 = Fraction(0)
 
 STANDARD = "standard"
 GRADUATED = "graduated"
 VOLUME = "volume"
 PACKAGE = "package"
 MODELS = (STANDARD, GRADUATED, VOLUME, PACKAGE)
+
+# Package rounding of a partial block (rule 9).
+ROUND_UP = "up"
+ROUND_PRO_RATA = "pro_rata"
+ROUND_DOWN = "down"
+PACKAGE_ROUNDINGS = (ROUND_UP, ROUND_PRO_RATA, ROUND_DOWN)
 
 # Line kinds
 BASE = "base"
@@ -50,10 +96,17 @@ NIGHT = "night"
 CHARGE_MINIMUM = "charge_minimum"
 MINIMUM = "minimum"
 SLA_CREDIT = "sla_credit"
+EARN_BACK = "earn_back"
 ADJUSTMENT = "adjustment"
 
 GTE = "gte"
 LTE = "lte"
+
+# Problems a priced invoice can carry (rule 10).
+NO_USAGE = "no_usage"
+NO_USAGE_MESSAGE = "no usage recorded — check imports"
+
+DEFAULT_EARN_BACK_MONTHS = 3
 
 
 class PricingError(ValueError):
@@ -64,9 +117,40 @@ class PricingError(ValueError):
         self.field = field
 
 
+# ---------------------------------------------------------------------------- exact numbers
+
+
+def _f(value) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def to_decimal(value: Fraction) -> Decimal:
+    """An exact fraction as a Decimal (28 significant digits) for display and storage."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def fen(value: Fraction) -> Decimal:
+    """Round an exact amount to the fen, half up (away from zero): the one rounding of a line."""
+    cents = abs(value) * 100
+    whole, rest = divmod(cents.numerator, cents.denominator)
+    if 2 * rest >= cents.denominator:
+        whole += 1
+    out = (Decimal(whole) / 100).quantize(Decimal("0.01"))
+    return -out if value < 0 else out
+
+
+def _n(value) -> str:
+    """A number for a message: 100.0000 -> 100, 0.50 -> 0.5."""
+    value = to_decimal(value) if isinstance(value, Fraction) else value
+    return f"{value.normalize():f}"
+
+
+# ---------------------------------------------------------------------------- terms
+
+
 @dataclass(frozen=True)
 class TierSpec:
-    """Units in [lower, upper) cost `unit_price` each; `flat_fee` is added once when the tier is used."""
+    """Unit k is in this tier when lower < k ≤ upper (upper None: open); `flat_fee` once when used."""
 
     lower: Decimal
     upper: Decimal | None
@@ -74,19 +158,81 @@ class TierSpec:
     flat_fee: Decimal = ZERO
 
 
+def _local(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return datetime.combine(value, time())
+
+
 @dataclass(frozen=True)
 class PeakWindowSpec:
-    """Local dates [start, end) priced apart: with a multiplier on the charge's card, or a card of its own."""
+    """Local time [start, end) priced apart: a multiplier, own tiers, or an own flat unit price.
+
+    `start`/`end` are naive Asia/Shanghai datetimes on the hour (a date means 00:00 of that day).
+    """
 
     name: str
-    start: date
-    end: date
+    start: date | datetime
+    end: date | datetime
     multiplier: Decimal | None = None
     unit_price: Decimal | None = None
     tiers: tuple[TierSpec, ...] = ()
 
-    def covers(self, day: date) -> bool:
-        return self.start <= day < self.end
+    def __post_init__(self):
+        object.__setattr__(self, "start", _local(self.start))
+        object.__setattr__(self, "end", _local(self.end))
+
+    def covers(self, day: date, hour: int | None = None) -> bool:
+        """Whether usage of `day` (at local `hour`, or the whole day) falls in the window."""
+        if hour is not None:
+            at = datetime.combine(day, time(hour))
+            return self.start <= at < self.end
+        begin = datetime.combine(day, time())
+        end = begin + timedelta(days=1)
+        if self.start <= begin and end <= self.end:
+            return True
+        if end <= self.start or self.end <= begin:
+            return False
+        raise PricingError(
+            f"usage of {day.isoformat()} must come per hour: window {self.name} starts or ends within that day",
+            field="usage",
+        )
+
+    def splits(self, day: date) -> bool:
+        """Whether the window starts or ends inside `day` (not at midnight)."""
+        begin = datetime.combine(day, time())
+        return any(begin < edge < begin + timedelta(days=1) for edge in (self.start, self.end))
+
+
+def validate_window(window: PeakWindowSpec, *, field: str = "peak_windows") -> None:
+    """A window ends after it starts, on the hour, and has exactly one of multiplier/tiers/price."""
+    if window.end <= window.start:
+        raise PricingError(f"window {window.name} must end after it starts", field=field)
+    for edge in (window.start, window.end):
+        if edge.minute or edge.second or edge.microsecond:
+            raise PricingError(f"window {window.name} must start and end on the hour", field=field)
+    kinds = sum((window.multiplier is not None, bool(window.tiers), window.unit_price is not None))
+    if kinds != 1:
+        raise PricingError(
+            f"window {window.name} needs exactly one of a multiplier, its own tiers or its own unit price",
+            field=field,
+        )
+    if window.multiplier is not None and window.multiplier <= ZERO:
+        raise PricingError(f"window {window.name}: the multiplier must be positive", field=field)
+    if window.unit_price is not None and window.unit_price < ZERO:
+        raise PricingError(f"window {window.name}: the unit price must not be negative", field=field)
+    if window.tiers:
+        validate_tiers(window.tiers, field=field)
+
+
+def validate_windows(windows, *, field: str = "peak_windows") -> None:
+    """Every window valid, and no two windows of one charge overlap."""
+    ordered = sorted(windows, key=lambda w: w.start)
+    for window in ordered:
+        validate_window(window, field=field)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if b.start < a.end:
+            raise PricingError(f"windows {a.name} and {b.name} overlap", field=field)
 
 
 @dataclass(frozen=True)
@@ -101,6 +247,7 @@ class ChargeSpec:
     tiers: tuple[TierSpec, ...] = ()
     package_size: Decimal | None = None
     package_price: Decimal | None = None
+    package_rounding: str = ROUND_UP
     included: Decimal = ZERO
     platforms: tuple[str, ...] = ()
     store_ids: tuple[int, ...] = ()
@@ -130,12 +277,24 @@ class SlaTermSpec:
     earn_back: bool = False
     earn_back_target: Decimal | None = None
 
+    def meets(self, value: Decimal, target: Decimal) -> bool:
+        return value <= target if self.comparison == LTE else value >= target
+
 
 @dataclass(frozen=True)
 class SlaMeasurement:
     kpi: str
     value: Decimal | None
     details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PriorCredit:
+    """A KPI's credit row of an earlier month (`month` = its first day) not yet earned back."""
+
+    kpi: str
+    month: date
+    amount: Decimal  # positive, as on that month's statement
 
 
 @dataclass(frozen=True)
@@ -150,12 +309,16 @@ class VersionSpec:
     vat_rate: Decimal = Decimal("0.06")
     sla_terms: tuple[SlaTermSpec, ...] = ()
     sla_at_risk_share: Decimal = ZERO
-    sla_cap: Decimal = ZERO
+    sla_cap: Decimal = ZERO  # 0: no overall cap
+    earn_back_months: int = DEFAULT_EARN_BACK_MONTHS
 
 
 @dataclass(frozen=True)
 class UsageItem:
-    """Usage of one business key. `night_quantity` is the part of `quantity` at night."""
+    """Usage of one business key on a local day (and local hour, when the day is read per hour).
+
+    `night_quantity` is the part of `quantity` at night.
+    """
 
     source: str
     source_key: str
@@ -166,10 +329,14 @@ class UsageItem:
     platform: str = ""
     store_id: int | None = None
     channel: str = ""
+    hour: int | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.metric, self.source, self.source_key)
+
+
+# ---------------------------------------------------------------------------- results
 
 
 @dataclass(frozen=True)
@@ -210,8 +377,10 @@ class SlaOutcome:
     target: Decimal
     comparison: str
     met: bool
-    credit: Decimal  # unrounded share of the credit (before the overall cap)
+    credit: Decimal  # this KPI's row on the statement, rounded; the rows add up to the credit lines
     details: dict
+    credit_unrounded: Decimal = ZERO
+    earned_back: bool = False  # the measurement beat the earn-back target
 
 
 @dataclass(frozen=True)
@@ -224,6 +393,7 @@ class PricedInvoice:
     vat_total: Decimal
     total: Decimal
     sla: tuple[SlaOutcome, ...] = ()
+    problems: tuple[str, ...] = ()
 
     def fingerprint(self) -> str:
         """A stable digest of the whole result: equal digests mean an identical invoice."""
@@ -236,6 +406,7 @@ class PricedInvoice:
                 [o.kpi, None if o.measured is None else str(o.measured), str(o.target), o.met, str(o.credit)]
                 for o in self.sla
             ],
+            "problems": list(self.problems),
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -243,12 +414,7 @@ class PricedInvoice:
 # ---------------------------------------------------------------------------- charge models
 
 
-def _n(value: Decimal) -> str:
-    """A number for a message: 100.0000 -> 100, 0.50 -> 0.5."""
-    return f"{value.normalize():f}"
-
-
-def validate_tiers(tiers: tuple[TierSpec, ...] | list[TierSpec], *, field: str = "tiers") -> None:
+def validate_tiers(tiers, *, field: str = "tiers") -> None:
     """Tiers start at 0, follow each other without gap or overlap, and only the last is open."""
     if not tiers:
         raise PricingError("a tiered charge needs at least one tier", field=field)
@@ -274,63 +440,87 @@ def validate_tiers(tiers: tuple[TierSpec, ...] | list[TierSpec], *, field: str =
             raise PricingError(f"the last tier must be open-ended, not end at {_n(tier.upper)}", field=field)
 
 
-def _tier_dict(tier: TierSpec, quantity: Decimal, amount: Decimal) -> dict:
+def _tier_dict(tier: TierSpec, quantity: Fraction, price: Fraction, amount: Fraction) -> dict:
     return {
         "lower": str(tier.lower),
         "upper": None if tier.upper is None else str(tier.upper),
-        "unit_price": str(tier.unit_price),
+        "unit_price": str(to_decimal(price)),
         "flat_fee": str(tier.flat_fee),
-        "quantity": str(quantity),
-        "amount": str(amount),
+        "quantity": str(to_decimal(quantity)),
+        "amount": str(to_decimal(amount)),
     }
+
+
+def _package_blocks(quantity: Fraction, size: Fraction, rounding: str) -> Fraction:
+    blocks = quantity / size
+    if rounding == ROUND_PRO_RATA:
+        return blocks
+    whole = blocks.numerator // blocks.denominator
+    if rounding == ROUND_DOWN or whole == blocks:
+        return Fraction(whole)
+    if rounding == ROUND_UP:
+        return Fraction(whole + 1)
+    raise PricingError(f"unknown package rounding {rounding!r}", field="package_rounding")
 
 
 def price_quantity(
     *,
     model: str,
-    quantity: Decimal,
-    unit_price: Decimal | None = None,
+    quantity,
+    unit_price=None,
     tiers: tuple[TierSpec, ...] = (),
-    package_size: Decimal | None = None,
-    package_price: Decimal | None = None,
-    multiplier: Decimal = ONE,
-) -> tuple[Decimal, tuple[dict, ...], Decimal | None]:
-    """(unrounded amount, tier breakdown, unit price or None) of `quantity` units under `model`."""
-    if quantity < ZERO:
-        raise PricingError(f"quantity {quantity} is negative", field="quantity")
+    package_size=None,
+    package_price=None,
+    package_rounding: str = ROUND_UP,
+    multiplier=ONE,
+) -> tuple[Fraction, tuple[dict, ...], Decimal | None]:
+    """(exact amount, tier breakdown, unit price or None) of `quantity` units under `model` (rule 2, 9)."""
+    quantity, mult = _f(quantity), _f(multiplier)
+    if quantity < 0:
+        raise PricingError(f"quantity {_n(quantity)} is negative", field="quantity")
     if model == STANDARD:
         if unit_price is None:
             raise PricingError("a standard charge needs a unit price", field="unit_price")
-        price = unit_price * multiplier
-        return quantity * price, (), price
+        price = _f(unit_price) * mult
+        return quantity * price, (), to_decimal(price)
     if model == PACKAGE:
         if not package_size or package_size <= ZERO or package_price is None:
             raise PricingError("a package charge needs a package size and price", field="package_size")
-        blocks = (quantity / package_size).to_integral_value(rounding=ROUND_CEILING)
-        price = package_price * multiplier
-        breakdown = ({"packages": str(blocks), "package_size": str(package_size), "package_price": str(price)},)
+        blocks = _package_blocks(quantity, _f(package_size), package_rounding)
+        price = _f(package_price) * mult
+        breakdown = (
+            {
+                "packages": str(to_decimal(blocks)),
+                "package_size": str(package_size),
+                "package_price": str(to_decimal(price)),
+                "rounding": package_rounding,
+            },
+        )
         return blocks * price, breakdown, None
     if model not in (GRADUATED, VOLUME):
         raise PricingError(f"unknown charge model {model!r}", field="model")
     validate_tiers(tiers)
     ordered = sorted(tiers, key=lambda t: t.lower)
-    if quantity == ZERO:
-        return ZERO, (), None
+    if quantity == 0:
+        return F0, (), None
     if model == VOLUME:
         for tier in ordered:
-            if tier.upper is None or quantity < tier.upper:
-                amount = (quantity * tier.unit_price + tier.flat_fee) * multiplier
-                return amount, (_tier_dict(tier, quantity, amount),), tier.unit_price * multiplier
-    total = ZERO
+            if tier.upper is None or quantity <= tier.upper:  # lower < last unit ≤ upper
+                price = _f(tier.unit_price) * mult
+                amount = quantity * price + _f(tier.flat_fee) * mult
+                return amount, (_tier_dict(tier, quantity, price, amount),), to_decimal(price)
+    total = F0
     breakdown = []
     for tier in ordered:
-        if quantity <= tier.lower:
+        lower = _f(tier.lower)
+        if quantity <= lower:
             break
-        top = quantity if tier.upper is None else min(quantity, tier.upper)
-        units = top - tier.lower
-        amount = (units * tier.unit_price + tier.flat_fee) * multiplier
+        top = quantity if tier.upper is None else min(quantity, _f(tier.upper))
+        units = top - lower
+        price = _f(tier.unit_price) * mult
+        amount = units * price + _f(tier.flat_fee) * mult
         total += amount
-        breakdown.append(_tier_dict(tier, units, amount))
+        breakdown.append(_tier_dict(tier, units, price, amount))
     return total, tuple(breakdown), None
 
 
@@ -353,6 +543,7 @@ def _usage_sort_key(item: UsageItem):
     return (
         item.key,
         item.day,
+        -1 if item.hour is None else item.hour,
         item.quantity,
         item.night_quantity,
         item.platform,
@@ -362,174 +553,220 @@ def _usage_sort_key(item: UsageItem):
 
 
 def _line(kind, code, description, metric, quantity, unit_price, tiers, amount, vat_rate, details=None) -> PricedLine:
+    """A line whose exact `amount` (Fraction or Decimal) is rounded here, once."""
+    amount = _f(amount)
     return PricedLine(
         kind=kind,
         code=code,
         description=description,
         metric=metric,
-        quantity=quantity,
+        quantity=to_decimal(_f(quantity)),
         unit_price=unit_price,
         tiers=tuple(tiers),
-        amount_unrounded=amount,
-        amount=round_money(amount),
+        amount_unrounded=to_decimal(amount),
+        amount=fen(amount),
         vat_rate=vat_rate,
         details=details or {},
     )
 
 
-def _price_usage_charge(
-    charge: ChargeSpec, items: list[UsageItem], *, fraction: Decimal, vat_rate: Decimal, suffix: str
-) -> list[PricedLine]:
-    lines: list[PricedLine] = []
-    off_peak = ZERO
-    night = ZERO
-    by_window: dict[int, Decimal] = defaultdict(lambda: ZERO)
+@dataclass
+class _Segment:
+    """Off-peak usage of a charge, or one window's: used, night, then what the allowance leaves."""
+
+    index: int | None  # None: off-peak
+    window: PeakWindowSpec | None = None
+    used: Fraction = F0
+    night: Fraction = F0
+    included: Fraction = F0
+
+
+def _segments(charge: ChargeSpec, items: list[UsageItem]) -> list[_Segment]:
+    windows = sorted(charge.peak_windows, key=lambda w: w.start)
+    segments = [_Segment(None)] + [_Segment(i, w) for i, w in enumerate(windows)]
     for item in items:
-        night += item.night_quantity
-        for index, window in enumerate(charge.peak_windows):
-            if window.covers(item.day):
-                by_window[index] += item.quantity
+        target = segments[0]
+        for segment in segments[1:]:
+            if segment.window.covers(item.day, item.hour):
+                target = segment
                 break
-        else:
-            off_peak += item.quantity
-    allowance = charge.included * fraction
-    used_off_peak = min(allowance, off_peak)
-    left = allowance - used_off_peak
-    billable = off_peak - used_off_peak
-    total_billed_units = ZERO
-    total_amount = ZERO
-    amount, tiers, unit = price_quantity(
+        target.used += _f(item.quantity)
+        target.night += _f(item.night_quantity)
+    return segments
+
+
+def _segment_price(charge: ChargeSpec, segment: _Segment, quantity: Fraction):
+    window = segment.window
+    common = {
+        "quantity": quantity,
+        "package_size": charge.package_size,
+        "package_price": charge.package_price,
+        "package_rounding": charge.package_rounding,
+    }
+    if window is None:
+        return price_quantity(model=charge.model, unit_price=charge.unit_price, tiers=charge.tiers, **common)
+    if window.unit_price is not None:  # its own flat price, whatever the model
+        return price_quantity(model=STANDARD, quantity=quantity, unit_price=window.unit_price)
+    if window.tiers:
+        model = charge.model if charge.model in (GRADUATED, VOLUME) else GRADUATED
+        return price_quantity(model=model, quantity=quantity, tiers=window.tiers)
+    return price_quantity(
         model=charge.model,
-        quantity=billable,
         unit_price=charge.unit_price,
         tiers=charge.tiers,
-        package_size=charge.package_size,
-        package_price=charge.package_price,
+        multiplier=window.multiplier,
+        **common,
     )
-    lines.append(
-        _line(
-            USAGE,
-            charge.code + suffix,
-            charge.name,
-            charge.metric,
-            billable,
-            unit,
-            tiers,
-            amount,
-            vat_rate,
-            {"usage": str(off_peak), "included": str(allowance), "included_used": str(used_off_peak)},
-        )
-    )
-    total_billed_units += billable
-    total_amount += amount
-    for index, window in enumerate(charge.peak_windows):
-        if index not in by_window:
+
+
+def _price_usage_charge(
+    charge: ChargeSpec, items: list[UsageItem], *, days: int, period_days: int, vat_rate: Decimal, suffix: str
+) -> list[PricedLine]:
+    """The lines of one usage charge in one version: off-peak, each window, night per segment, minimum."""
+    lines: list[PricedLine] = []
+    segments = _segments(charge, items)
+    left = _f(charge.included) * days / period_days  # rule 1: product, then one division
+    allowance = left
+    for segment in segments:  # rule 5: off-peak first, then windows in date order
+        segment.included = min(left, segment.used)
+        left -= segment.included
+    for segment in segments:
+        if segment.window is not None and segment.used == 0:
             continue
-        used = min(left, by_window[index])
-        left -= used
-        quantity = by_window[index] - used
-        own_card = window.unit_price is not None or bool(window.tiers)
-        amount, tiers, unit = price_quantity(
-            model=charge.model,
-            quantity=quantity,
-            unit_price=window.unit_price if own_card and window.unit_price is not None else charge.unit_price,
-            tiers=window.tiers if own_card and window.tiers else charge.tiers,
-            package_size=charge.package_size,
-            package_price=window.unit_price if own_card and charge.model == PACKAGE else charge.package_price,
-            multiplier=ONE if own_card or window.multiplier is None else window.multiplier,
-        )
-        lines.append(
-            _line(
-                PEAK,
-                f"{charge.code}{suffix}:peak:{index}",
-                f"{charge.name} · {window.name}",
-                charge.metric,
-                quantity,
-                unit,
-                tiers,
-                amount,
-                vat_rate,
-                {
-                    "window": window.name,
-                    "start": window.start.isoformat(),
-                    "end": window.end.isoformat(),
-                    "usage": str(by_window[index]),
-                    "included_used": str(used),
-                    "multiplier": None if window.multiplier is None else str(window.multiplier),
-                },
+        billed = segment.used - segment.included
+        amount, tiers, unit = _segment_price(charge, segment, billed)
+        if segment.window is None:
+            code, kind, name = charge.code + suffix, USAGE, charge.name
+            details = {"usage": str(to_decimal(segment.used)), "included": str(to_decimal(allowance))}
+        else:
+            window = segment.window
+            code, kind = f"{charge.code}{suffix}:peak:{segment.index}", PEAK
+            name = f"{charge.name} · {window.name}"
+            details = {
+                "window": window.name,
+                "start": window.start.isoformat(),
+                "end": window.end.isoformat(),
+                "usage": str(to_decimal(segment.used)),
+                "multiplier": None if window.multiplier is None else str(window.multiplier),
+            }
+        details["included_used"] = str(to_decimal(segment.included))
+        lines.append(_line(kind, code, name, charge.metric, billed, unit, tiers, amount, vat_rate, details))
+        if charge.night_surcharge and segment.night > 0 and billed > 0:
+            # Rule 4 and 5: billed night units = night × billed / used, at the segment's own price.
+            night_billed = segment.night * billed / segment.used
+            price = amount / billed
+            rate = _f(charge.night_surcharge)
+            lines.append(
+                _line(
+                    NIGHT,
+                    f"{code}:night",
+                    f"{name} · night +{_n(charge.night_surcharge * 100)}%",
+                    charge.metric,
+                    night_billed,
+                    to_decimal(price * rate),
+                    (),
+                    night_billed * price * rate,
+                    vat_rate,
+                    {
+                        "night_usage": str(to_decimal(segment.night)),
+                        "rate": str(charge.night_surcharge),
+                        "segment_price": str(to_decimal(price)),
+                    },
+                )
             )
-        )
-        total_billed_units += quantity
-        total_amount += amount
-    if charge.night_surcharge and night > ZERO:
-        total_usage = off_peak + sum(by_window.values(), ZERO)
-        average = total_amount / total_billed_units if total_billed_units else ZERO
-        # Night units share the allowance pro rata with day units.
-        night_billable = night * total_billed_units / total_usage if total_usage else ZERO
-        amount = night_billable * average * charge.night_surcharge
-        lines.append(
-            _line(
-                NIGHT,
-                f"{charge.code}{suffix}:night",
-                f"{charge.name} · night +{charge.night_surcharge * 100:f}%",
-                charge.metric,
-                night_billable,
-                None,
-                (),
-                amount,
-                vat_rate,
-                {"night_usage": str(night), "rate": str(charge.night_surcharge), "average_price": str(average)},
+    if charge.minimum:
+        minimum = fen(_f(charge.minimum) * days / period_days)
+        charged = sum((ln.amount for ln in lines), ZERO)
+        if charged < minimum:
+            lines.append(
+                _line(
+                    CHARGE_MINIMUM,
+                    f"{charge.code}{suffix}:minimum",
+                    f"{charge.name} · minimum true-up",
+                    charge.metric,
+                    ONE,
+                    None,
+                    (),
+                    minimum - charged,
+                    vat_rate,
+                    {"minimum": str(minimum), "charged": str(charged)},
+                )
             )
-        )
-        total_amount += amount
-    minimum = charge.minimum * fraction
-    if minimum and total_amount < minimum:
-        lines.append(
-            _line(
-                CHARGE_MINIMUM,
-                f"{charge.code}{suffix}:minimum",
-                f"{charge.name} · minimum true-up",
-                charge.metric,
-                ONE,
-                None,
-                (),
-                minimum - total_amount,
-                vat_rate,
-                {"minimum": str(minimum), "charged": str(total_amount)},
-            )
-        )
     return lines
 
 
-def _sla_credit(
-    version: VersionSpec, fees: Decimal, measurements: dict[str, SlaMeasurement]
-) -> tuple[Decimal, list[SlaOutcome]]:
-    terms = version.sla_terms
+# ---------------------------------------------------------------------------- SLA and earn-back
+
+
+def _months_between(earlier: date, later: date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def _sla(
+    version: VersionSpec,
+    fees_by_rate: dict[Decimal, Decimal],
+    measurements: dict[str, SlaMeasurement],
+) -> tuple[list[PricedLine], list[SlaOutcome]]:
+    """Credit lines (one per VAT rate) and per-KPI outcomes whose rows add up to them (rule 7)."""
+    terms = sorted(version.sla_terms, key=lambda t: t.kpi)
     if not terms:
-        return ZERO, []
-    total_weight = sum((t.weight for t in terms), ZERO)
-    pool = fees * version.sla_at_risk_share
-    outcomes: list[SlaOutcome] = []
-    credits = ZERO
-    earned = ZERO
-    for term in sorted(terms, key=lambda t: t.kpi):
+        return [], []
+    fees = _f(sum(fees_by_rate.values(), ZERO))
+    total_weight = sum((_f(t.weight) for t in terms), F0)
+    pool = fees * _f(version.sla_at_risk_share)
+    raw: dict[str, Fraction] = {}
+    met_by: dict[str, bool] = {}
+    for term in terms:
         m = measurements.get(term.kpi)
         value = None if m is None else m.value
-        share = pool * term.weight / total_weight if total_weight else ZERO
+        met = True if value is None else term.meets(value, term.target)  # nothing measured: nothing owed
+        met_by[term.kpi] = met
+        share = pool * _f(term.weight) / total_weight if total_weight else F0
         if term.cap is not None:
-            share = min(share, fees * term.cap)
-        if value is None:
-            met = True  # nothing measured (no conversations): no credit is owed
-        elif term.comparison == LTE:
-            met = value <= term.target
-        else:
-            met = value >= term.target
-        credit = ZERO if met else share
-        if met and term.earn_back and value is not None and term.earn_back_target is not None:
-            beats = value <= term.earn_back_target if term.comparison == LTE else value >= term.earn_back_target
-            if beats:
-                earned += share
-        credits += credit
+            share = min(share, fees * _f(term.cap))
+        raw[term.kpi] = F0 if met else share
+    total = sum(raw.values(), F0)
+    if version.sla_cap and total > fees * _f(version.sla_cap):
+        cap = fees * _f(version.sla_cap)
+        raw = {k: v * cap / total for k, v in raw.items()}
+        total = cap
+    lines: list[PricedLine] = []
+    if total > 0 and fees > 0:
+        rates = [r for r in sorted(fees_by_rate) if fees_by_rate[r]]
+        for rate in rates:
+            part = total * _f(fees_by_rate[rate]) / fees
+            code = SLA_CREDIT if len(rates) == 1 else f"{SLA_CREDIT}:{_n(rate)}"
+            lines.append(
+                _line(
+                    SLA_CREDIT,
+                    code,
+                    "SLA credit",
+                    "",
+                    ONE,
+                    None,
+                    (),
+                    -part,
+                    rate,
+                    {
+                        "fees": str(fees_by_rate[rate]),
+                        "all_fees": str(to_decimal(fees)),
+                        "at_risk_share": str(version.sla_at_risk_share),
+                        "cap": str(version.sla_cap),
+                    },
+                )
+            )
+    rows = _kpi_rows(raw, -sum((ln.amount for ln in lines), ZERO))
+    outcomes = []
+    for term in terms:
+        m = measurements.get(term.kpi)
+        value = None if m is None else m.value
+        earned = bool(
+            term.earn_back
+            and term.earn_back_target is not None
+            and value is not None
+            and met_by[term.kpi]
+            and term.meets(value, term.earn_back_target)
+        )
         outcomes.append(
             SlaOutcome(
                 kpi=term.kpi,
@@ -537,14 +774,127 @@ def _sla_credit(
                 measured=value,
                 target=term.target,
                 comparison=term.comparison,
-                met=met,
-                credit=credit,
+                met=met_by[term.kpi],
+                credit=rows[term.kpi],
                 details={} if m is None else dict(m.details),
+                credit_unrounded=to_decimal(raw[term.kpi]),
+                earned_back=earned,
             )
         )
-    net = max(ZERO, credits - earned)
-    net = min(net, fees * version.sla_cap) if version.sla_cap else net
-    return net, outcomes
+    if lines:
+        kpis = [
+            {
+                "kpi": o.kpi,
+                "name": o.name,
+                "measured": None if o.measured is None else str(o.measured),
+                "target": str(o.target),
+                "comparison": o.comparison,
+                "met": o.met,
+                "credit": str(o.credit),
+                "details": o.details,
+            }
+            for o in outcomes
+        ]
+        lines[0].details.update(kpis=kpis, residue_to="the largest KPI row")
+    return lines, outcomes
+
+
+def _kpi_rows(raw: dict[str, Fraction], total: Decimal) -> dict[str, Decimal]:
+    """Each KPI's credit rounded, the residue against `total` given to the largest (rule 7)."""
+    rows = {k: fen(v) for k, v in raw.items()}
+    residue = total - sum(rows.values(), ZERO)
+    if residue and raw:
+        largest = max(sorted(raw), key=lambda k: raw[k])
+        rows[largest] += residue
+    return rows
+
+
+def _earn_back_lines(
+    version: VersionSpec, outcomes: list[SlaOutcome], prior: tuple[PriorCredit, ...], period_start: date
+) -> list[PricedLine]:
+    """Rule 8: a credit of KPI X in month M comes back when X over-performs in a later month in the window."""
+    winners = {o.kpi: o for o in outcomes if o.earned_back}
+    window = version.earn_back_months
+    lines = []
+    for credit in sorted(prior, key=lambda c: (c.kpi, c.month)):
+        outcome = winners.get(credit.kpi)
+        if outcome is None or credit.amount <= ZERO:
+            continue
+        if not 1 <= _months_between(credit.month, period_start) <= window:
+            continue
+        lines.append(
+            _line(
+                EARN_BACK,
+                f"{EARN_BACK}:{credit.kpi}:{credit.month:%Y-%m}",
+                f"SLA earn-back · {outcome.name} · {credit.month:%Y-%m}",
+                "",
+                ONE,
+                None,
+                (),
+                credit.amount,
+                version.vat_rate,
+                {
+                    "kpi": credit.kpi,
+                    "month": f"{credit.month:%Y-%m}",
+                    "measured": None if outcome.measured is None else str(outcome.measured),
+                    "window_months": window,
+                },
+            )
+        )
+    return lines
+
+
+# ---------------------------------------------------------------------------- pricing a period
+
+
+def _version_lines(version, start, end, period_days, items, suffix) -> tuple[list[PricedLine], bool]:
+    days = days_between(start, end)
+    vat = version.vat_rate
+    lines: list[PricedLine] = []
+    used = False
+    in_version = [i for i in items if start <= i.day < end]
+    for charge in sorted(version.charges, key=lambda c: c.code):
+        if charge.kind == BASE:
+            lines.append(
+                _line(
+                    BASE,
+                    charge.code + suffix,
+                    charge.name,
+                    "",
+                    Fraction(days, period_days),
+                    charge.amount,
+                    (),
+                    _f(charge.amount) * days / period_days,
+                    vat,
+                    {"days": days, "period_days": period_days, "start": start.isoformat()},
+                )
+            )
+            continue
+        validate_windows(charge.peak_windows, field=f"{charge.code}.peak_windows")
+        matched = [i for i in in_version if charge.matches(i)]
+        used = used or any(i.quantity > ZERO for i in matched)
+        lines.extend(
+            _price_usage_charge(charge, matched, days=days, period_days=period_days, vat_rate=vat, suffix=suffix)
+        )
+    if version.monthly_minimum:
+        minimum = fen(_f(version.monthly_minimum) * days / period_days)
+        charged = sum((ln.amount for ln in lines), ZERO)
+        if charged < minimum:
+            lines.append(
+                _line(
+                    MINIMUM,
+                    "minimum" + suffix,
+                    "Monthly minimum true-up",
+                    "",
+                    ONE,
+                    None,
+                    (),
+                    minimum - charged,
+                    vat,
+                    {"minimum": str(minimum), "charged": str(charged)},
+                )
+            )
+    return lines, used
 
 
 def price_period(
@@ -554,116 +904,53 @@ def price_period(
     versions: list[VersionSpec] | tuple[VersionSpec, ...],
     usage,
     measurements: dict[str, SlaMeasurement] | None = None,
+    prior_credits: tuple[PriorCredit, ...] | list[PriorCredit] = (),
     adjustments: tuple[PricedLine, ...] = (),
 ) -> PricedInvoice:
-    """Price one contract for the period [period_start, period_end).
+    """Price one contract for the period [period_start, period_end) by rules 1–10 (module docstring).
 
     `versions` are the contract's versions clipped to the period (they must not overlap). Usage of
-    a day no version covers is ignored. `measurements` feed the SLA credit of the last version.
+    a day no version covers is ignored. `measurements` feed the SLA of the last version;
+    `prior_credits` are the KPI credit rows of earlier months not yet earned back.
     """
     if period_end <= period_start:
         raise PricingError("the period must end after it starts", field="period_end")
-    period_days = Decimal(days_between(period_start, period_end))
+    period_days = days_between(period_start, period_end)
     ordered = sorted(versions, key=lambda v: v.start)
     for a, b in zip(ordered, ordered[1:], strict=False):
         if b.start < a.end:
             raise PricingError(f"versions {a.label} and {b.label} overlap", field="versions")
     items = dedupe_usage(usage)
-    lines: list[PricedLine] = []
     active = [
         (v, max(v.start, period_start), min(v.end, period_end))
         for v in ordered
         if min(v.end, period_end) > max(v.start, period_start)
     ]
-    multi = len(active) > 1
-    fees = ZERO
+    lines: list[PricedLine] = []
+    any_usage_charge = any(c.kind != BASE for v, _, _ in active for c in v.charges)
+    any_usage = False
     for version, start, end in active:
-        days = Decimal(days_between(start, end))
-        fraction = days / period_days
-        suffix = f"@{start.isoformat()}" if multi else ""
-        vat = version.vat_rate
-        version_lines: list[PricedLine] = []
-        in_version = [i for i in items if start <= i.day < end]
-        for charge in sorted(version.charges, key=lambda c: c.code):
-            if charge.kind == BASE:
-                version_lines.append(
-                    _line(
-                        BASE,
-                        charge.code + suffix,
-                        charge.name,
-                        "",
-                        fraction.quantize(Decimal("0.000001")),
-                        charge.amount,
-                        (),
-                        charge.amount * fraction,
-                        vat,
-                        {"days": int(days), "period_days": int(period_days), "start": start.isoformat()},
-                    )
-                )
-                continue
-            matched = [i for i in in_version if charge.matches(i)]
-            version_lines.extend(_price_usage_charge(charge, matched, fraction=fraction, vat_rate=vat, suffix=suffix))
-        version_fees = sum((ln.amount_unrounded for ln in version_lines), ZERO)
-        minimum = version.monthly_minimum * fraction
-        if minimum and version_fees < minimum:
-            version_lines.append(
-                _line(
-                    MINIMUM,
-                    "minimum" + suffix,
-                    "Monthly minimum true-up",
-                    "",
-                    ONE,
-                    None,
-                    (),
-                    minimum - version_fees,
-                    vat,
-                    {"minimum": str(minimum), "charged": str(version_fees)},
-                )
-            )
-            version_fees = minimum
-        fees += version_fees
+        suffix = f"@{start.isoformat()}" if len(active) > 1 else ""
+        version_lines, used = _version_lines(version, start, end, period_days, items, suffix)
+        any_usage = any_usage or used
         lines.extend(version_lines)
     sla_outcomes: list[SlaOutcome] = []
     if active:
         version = active[-1][0]
-        credit, sla_outcomes = _sla_credit(version, fees, measurements or {})
-        if credit:
-            lines.append(
-                _line(
-                    SLA_CREDIT,
-                    "sla_credit",
-                    "SLA credit",
-                    "",
-                    ONE,
-                    None,
-                    (),
-                    -credit,
-                    version.vat_rate,
-                    {
-                        "fees": str(fees),
-                        "at_risk_share": str(version.sla_at_risk_share),
-                        "cap": str(version.sla_cap),
-                        "kpis": [
-                            {
-                                "kpi": o.kpi,
-                                "name": o.name,
-                                "measured": None if o.measured is None else str(o.measured),
-                                "target": str(o.target),
-                                "comparison": o.comparison,
-                                "met": o.met,
-                                "credit": str(o.credit),
-                                "details": o.details,
-                            }
-                            for o in sla_outcomes
-                        ],
-                    },
-                )
-            )
+        if not 1 <= version.earn_back_months <= 12:
+            raise PricingError("the earn-back window must be 1 to 12 months", field="earn_back_months")
+        fees_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
+        for line in lines:
+            fees_by_rate[line.vat_rate] += line.amount
+        credit_lines, sla_outcomes = _sla(version, dict(fees_by_rate), measurements or {})
+        lines.extend(credit_lines)
+        lines.extend(_earn_back_lines(version, sla_outcomes, tuple(prior_credits), period_start))
     lines.extend(adjustments)
-    return assemble(period_start=period_start, period_end=period_end, lines=lines, sla=sla_outcomes)
+    problems = (NO_USAGE,) if any_usage_charge and not any_usage else ()
+    return assemble(period_start=period_start, period_end=period_end, lines=lines, sla=sla_outcomes, problems=problems)
 
 
-def assemble(*, period_start: date, period_end: date, lines, sla=()) -> PricedInvoice:
+def assemble(*, period_start: date, period_end: date, lines, sla=(), problems=()) -> PricedInvoice:
     """Subtotal of the rounded lines, VAT once per rate on it, and the total."""
     by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
@@ -680,6 +967,7 @@ def assemble(*, period_start: date, period_end: date, lines, sla=()) -> PricedIn
         vat_total=round_money(vat_total),
         total=round_money(subtotal + vat_total),
         sla=tuple(sla),
+        problems=tuple(problems),
     )
 
 

@@ -58,8 +58,8 @@ def charge_spec(charge: Charge) -> pricing.ChargeSpec:
         windows.append(
             pricing.PeakWindowSpec(
                 name=w.name,
-                start=w.start_date,
-                end=w.end_date,
+                start=w.starts_at,
+                end=w.ends_at,
                 multiplier=w.multiplier,
                 unit_price=w.unit_price,
                 tiers=own,
@@ -76,6 +76,7 @@ def charge_spec(charge: Charge) -> pricing.ChargeSpec:
         tiers=tuple(_tier_spec(t) for t in tiers),
         package_size=charge.package_size,
         package_price=charge.package_price,
+        package_rounding=charge.package_rounding,
         included=charge.included_quantity,
         platforms=tuple(charge.platforms or ()),
         store_ids=tuple(int(s) for s in charge.store_ids or ()),
@@ -109,6 +110,7 @@ def version_spec(version: ContractVersion) -> pricing.VersionSpec:
         ),
         sla_at_risk_share=version.sla_at_risk_share,
         sla_cap=version.sla_cap,
+        earn_back_months=version.earn_back_months,
     )
 
 
@@ -120,7 +122,8 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
     kpi_names = dict(KpiChoices.choices)
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT id, contract_id, valid_from, valid_to, monthly_minimum, vat_rate, sla_at_risk_share, sla_cap "
+            "SELECT id, contract_id, valid_from, valid_to, monthly_minimum, vat_rate, sla_at_risk_share, sla_cap, "
+            "earn_back_months "
             "FROM contracts_contractversion WHERE contract_id = ANY(%s) AND valid_from < %s "
             "AND (valid_to IS NULL OR valid_to > %s) ORDER BY contract_id, valid_from",
             [ids, end, start],
@@ -129,7 +132,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
         vids = [v[0] for v in versions]
         cur.execute(
             "SELECT id, version_id, code, name, kind, amount, metric, model, unit_price, package_size, package_price, "
-            "included_quantity, platforms, store_ids, channels, night_surcharge_rate, minimum_amount "
+            "included_quantity, platforms, store_ids, channels, night_surcharge_rate, minimum_amount, package_rounding "
             "FROM contracts_charge WHERE version_id = ANY(%s) ORDER BY version_id, code",
             [vids],
         )
@@ -142,8 +145,9 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
         )
         tiers = cur.fetchall()
         cur.execute(
-            "SELECT id, charge_id, name, start_date, end_date, multiplier, unit_price FROM contracts_peakwindow "
-            "WHERE charge_id = ANY(%s) ORDER BY charge_id, start_date",
+            "SELECT id, charge_id, name, start_date + make_interval(hours => start_hour), "
+            "end_date + make_interval(hours => end_hour), multiplier, unit_price FROM contracts_peakwindow "
+            "WHERE charge_id = ANY(%s) ORDER BY charge_id, start_date, start_hour",
             [cids],
         )
         windows = cur.fetchall()
@@ -173,7 +177,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
     charges_by: dict[int, list] = defaultdict(list)
     for row in charges:
         (cid, vid, code, name, kind, amount, metric, model, price, psize, pprice, included) = row[:12]
-        platforms, stores, channels, night, minimum = row[12:]
+        platforms, stores, channels, night, minimum, rounding = row[12:]
         charges_by[vid].append(
             pricing.ChargeSpec(
                 code=code,
@@ -186,6 +190,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
                 tiers=tuple(tiers_by.get((cid, None), ())),
                 package_size=psize,
                 package_price=pprice,
+                package_rounding=rounding,
                 included=included,
                 platforms=tuple(_json_list(platforms)),
                 store_ids=tuple(int(x) for x in _json_list(stores)),
@@ -210,7 +215,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
             )
         )
     out: dict[int, list[pricing.VersionSpec]] = defaultdict(list)
-    for vid, contract_id, vfrom, vto, minimum, vat, at_risk, cap in versions:
+    for vid, contract_id, vfrom, vto, minimum, vat, at_risk, cap, earn_back_months in versions:
         out[contract_id].append(
             pricing.VersionSpec(
                 label=f"{contract_id}:{vfrom.isoformat()}",
@@ -222,6 +227,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
                 sla_terms=tuple(terms_by.get(vid, ())),
                 sla_at_risk_share=at_risk,
                 sla_cap=cap,
+                earn_back_months=earn_back_months,
             )
         )
     return out
@@ -247,16 +253,21 @@ WHERE contract_id = ANY(%s) AND day >= %s AND day < %s AND records > 0
 """
 
 
-def usage_items_for(contract_ids, start: date, end: date) -> dict[int, list[pricing.UsageItem]]:
+def usage_items_for(contract_ids, start: date, end: date, *, hourly_days=None) -> dict[int, list[pricing.UsageItem]]:
     """Usage of [start, end) summed per contract, metric, day and dimensions (the daily rollup).
 
+    `hourly_days` ({contract id: days}) names the days a peak window splits inside the day (20:00 on
+    10 Nov): those days come per local hour, summed from the records, instead of from the rollup.
     Sums do not depend on row order or on how the contracts are batched, and each record is
     counted once (its business key is unique in the table; triggers keep the rollup in step).
     """
+    hourly_days = {cid: set(days) for cid, days in (hourly_days or {}).items() if days}
     out: dict[int, list[pricing.UsageItem]] = defaultdict(list)
     with connection.cursor() as cur:
         cur.execute(USAGE_SQL, [list(contract_ids), start, end])
         for contract_id, metric, day, platform, store_id, channel, qty, night in cur.fetchall():
+            if day in hourly_days.get(contract_id, ()):
+                continue
             out[contract_id].append(
                 pricing.UsageItem(
                     source="sum",
@@ -270,6 +281,78 @@ def usage_items_for(contract_ids, start: date, end: date) -> dict[int, list[pric
                     channel=channel,
                 )
             )
+        pairs = [(cid, day) for cid, days in hourly_days.items() for day in sorted(days) if start <= day < end]
+        if pairs:
+            cur.execute(USAGE_HOURLY_SQL, [[c for c, _ in pairs], [d for _, d in pairs]])
+            for contract_id, metric, day, hour, platform, store_id, channel, qty, night in cur.fetchall():
+                out[contract_id].append(
+                    pricing.UsageItem(
+                        source="hour",
+                        source_key=f"{day.isoformat()}T{hour:02d}|{platform}|{store_id}|{channel}",
+                        metric=metric,
+                        day=day,
+                        hour=hour,
+                        quantity=Decimal(qty),
+                        night_quantity=Decimal(night),
+                        platform=platform,
+                        store_id=store_id or None,
+                        channel=channel,
+                    )
+                )
+    return out
+
+
+USAGE_HOURLY_SQL = """
+SELECT r.contract_id, r.metric, r.day, EXTRACT(HOUR FROM r.occurred_at AT TIME ZONE 'Asia/Shanghai')::int AS hour,
+       r.platform, COALESCE(r.store_id, 0), r.channel, SUM(r.quantity), SUM(r.night_quantity)
+FROM contracts_usagerecord r
+JOIN unnest(%s::bigint[], %s::date[]) AS want(contract_id, day)
+  ON r.contract_id = want.contract_id AND r.day = want.day
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+
+def split_days(specs, start: date, end: date) -> set[date]:
+    """Days of [start, end) that a peak window of these version specs starts or ends inside."""
+    days = set()
+    for spec in specs:
+        for charge in spec.charges:
+            for window in charge.peak_windows:
+                for edge in (window.start, window.end):
+                    if (edge.hour or edge.minute) and start <= edge.date() < end:
+                        days.add(edge.date())
+    return days
+
+
+PRIOR_CREDITS_SQL = """
+SELECT i.contract_id, r.kpi, i.period_start, r.credit_amount
+FROM contracts_slaresult r JOIN contracts_invoice i ON i.id = r.invoice_id
+WHERE i.contract_id = ANY(%s) AND i.kind = 'periodic' AND i.period_start >= %s AND i.period_start < %s
+  AND r.credit_amount > 0
+"""
+
+EARNED_BACK_SQL = """
+SELECT i.contract_id, l.details->>'kpi', l.details->>'month'
+FROM contracts_invoiceline l JOIN contracts_invoice i ON i.id = l.invoice_id
+WHERE i.contract_id = ANY(%s) AND l.kind = 'earn_back' AND i.period_start <> %s
+"""
+
+
+def prior_sla_credits(contract_ids, period_start: date) -> dict[int, list[pricing.PriorCredit]]:
+    """KPI credit rows of the twelve months before `period_start` not yet earned back on another invoice.
+
+    The engine keeps those inside the contract's earn-back window (rule 8).
+    """
+    ids = list(contract_ids)
+    since = date(period_start.year - 1, period_start.month, 1)
+    out: dict[int, list[pricing.PriorCredit]] = defaultdict(list)
+    with connection.cursor() as cur:
+        cur.execute(EARNED_BACK_SQL, [ids, period_start])
+        earned = {(cid, kpi, month) for cid, kpi, month in cur.fetchall()}
+        cur.execute(PRIOR_CREDITS_SQL, [ids, since, period_start])
+        for cid, kpi, month, amount in sorted(cur.fetchall()):
+            if (cid, kpi, f"{month:%Y-%m}") not in earned:
+                out[cid].append(pricing.PriorCredit(kpi=kpi, month=month, amount=amount))
     return out
 
 

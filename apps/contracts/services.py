@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.contracts import pricing, selectors
 from apps.contracts.choices import (
@@ -22,6 +23,7 @@ from apps.contracts.choices import (
     ChargeKind,
     ChargeModel,
     InvoiceKind,
+    InvoiceProblem,
     InvoiceStatus,
     Metric,
     UsageSource,
@@ -407,11 +409,13 @@ class ContractBill:
     error: str = ""
     specs: list = field(default_factory=list)
     measurements: dict = field(default_factory=dict)
+    prior_credits: tuple = ()
 
 
 def _prepare(*, contracts: list[Contract], period_start: date, period_end: date) -> list[ContractBill]:
     """Load each contract's terms as specs and measure its SLA KPIs (no usage yet)."""
     versions = selectors.version_specs_for([c.pk for c in contracts], period_start, period_end)
+    prior = selectors.prior_sla_credits([c.pk for c in contracts], period_start)
     bills = []
     for contract in contracts:
         bill = ContractBill(contract=contract)
@@ -423,6 +427,8 @@ def _prepare(*, contracts: list[Contract], period_start: date, period_end: date)
                 for charge in spec.charges:
                     if charge.kind == pricing.USAGE and charge.model in (pricing.GRADUATED, pricing.VOLUME):
                         pricing.validate_tiers(charge.tiers, field=f"{charge.code}.tiers")
+                    pricing.validate_windows(charge.peak_windows, field=f"{charge.code}.peak_windows")
+            bill.prior_credits = tuple(prior.get(contract.pk, ()))
             terms = bill.specs[-1].sla_terms
             if terms:
                 bill.measurements = selectors.sla_measurements(
@@ -438,13 +444,14 @@ def _digest(bill: ContractBill, stats) -> str:
     """A digest of everything the price depends on: terms, usage totals and SLA measurements."""
     import hashlib
 
-    payload = repr((bill.specs, stats, sorted(bill.measurements.items())))
+    payload = repr((bill.specs, stats, sorted(bill.measurements.items()), bill.prior_credits))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _price(bills: list[ContractBill], *, period_start: date, period_end: date) -> None:
     todo = [b for b in bills if not b.error]
-    usage = selectors.usage_items_for([b.contract.pk for b in todo], period_start, period_end)
+    hourly = {b.contract.pk: selectors.split_days(b.specs, period_start, period_end) for b in todo}
+    usage = selectors.usage_items_for([b.contract.pk for b in todo], period_start, period_end, hourly_days=hourly)
     for bill in todo:
         try:
             bill.invoice = pricing.price_period(
@@ -453,6 +460,7 @@ def _price(bills: list[ContractBill], *, period_start: date, period_end: date) -
                 versions=bill.specs,
                 usage=usage.get(bill.contract.pk, []),
                 measurements=bill.measurements,
+                prior_credits=bill.prior_credits,
             )
             bill.fingerprint = bill.invoice.fingerprint()
         except (pricing.PricingError, ArithmeticError, ValueError) as exc:
@@ -491,6 +499,7 @@ def billing_preview(*, period_start: date, contract_ids: list[int] | None = None
                 "subtotal": None if inv is None else str(inv.subtotal),
                 "vat": None if inv is None else str(inv.vat_total),
                 "total": None if inv is None else str(inv.total),
+                "problems": [] if inv is None else problem_labels(inv.problems),
                 "lines": [] if inv is None else [line.as_dict() for line in inv.lines],
             }
         )
@@ -498,6 +507,12 @@ def billing_preview(*, period_start: date, contract_ids: list[int] | None = None
 
 
 # --------------------------------------------------------------------------- writing invoices
+
+
+def problem_labels(problems) -> list[dict]:
+    """Problems of a priced invoice as {code, message} in the user's language."""
+    labels = dict(InvoiceProblem.choices)
+    return [{"code": code, "message": str(labels.get(code, code))} for code in problems]
 
 
 def _line_rows(invoice: Invoice, lines) -> list[InvoiceLine]:
@@ -522,14 +537,10 @@ def _line_rows(invoice: Invoice, lines) -> list[InvoiceLine]:
 
 
 def _sla_rows(invoice: Invoice, priced: pricing.PricedInvoice) -> list[SlaResult]:
-    credit_line = next((ln for ln in priced.lines if ln.kind == pricing.SLA_CREDIT), None)
-    total_raw = sum((o.credit for o in priced.sla), Decimal(0))
     rows = []
     for o in priced.sla:
-        # The invoice's credit (after earn-back and cap) split over the missed KPIs by their share.
-        share = Decimal(0)
-        if credit_line is not None and total_raw:
-            share = round_money(-credit_line.amount_unrounded * o.credit / total_raw)
+        # The engine's per-KPI row: the rows add up exactly to the credit lines (rule 7).
+        share = o.credit
         rows.append(
             SlaResult(
                 invoice=invoice,
@@ -547,6 +558,7 @@ def _sla_rows(invoice: Invoice, priced: pricing.PricedInvoice) -> list[SlaResult
 
 
 def _set_totals(invoice: Invoice, priced: pricing.PricedInvoice) -> None:
+    invoice.problems = list(priced.problems)
     invoice.subtotal = priced.subtotal
     invoice.vat_amount = priced.vat_total
     invoice.total = priced.total
@@ -978,7 +990,12 @@ def invoice_edit_draft(
                 details={"reason": reason},
             )
         )
-        priced = pricing.assemble(period_start=invoice.period_start, period_end=invoice.period_end, lines=lines)
+        priced = pricing.assemble(
+            period_start=invoice.period_start,
+            period_end=invoice.period_end,
+            lines=lines,
+            problems=tuple(invoice.problems),
+        )
         if priced.total < 0:
             raise DomainError("the adjustment would make the invoice negative", field="amount")
         invoice.lines.all().delete()
@@ -994,15 +1011,37 @@ def invoice_edit_draft(
 
 
 @transaction.atomic
-def invoice_approve(*, invoice: Invoice, actor, reason: str = "") -> Invoice:
+def invoice_approve(*, invoice: Invoice, actor, reason: str = "", confirm_problems: bool = False) -> Invoice:
+    """Approve a draft. A draft the run flagged (no usage recorded …) needs `confirm_problems` and a reason."""
     invoice = _locked(invoice)
     if invoice.status != InvoiceStatus.DRAFT:
         raise DomainError(f"only a draft can be approved; this invoice is {invoice.status}", field="status")
+    fields = ["status", "approved_at", "approved_by"]
+    if invoice.problems:
+        labels = "; ".join(p["message"] for p in problem_labels(invoice.problems))
+        if not confirm_problems:
+            raise DomainError(
+                _("This draft has problems (%(problems)s): confirm that it is right to approve it.")
+                % {"problems": labels},
+                field="confirm_problems",
+                code="needs_confirmation",
+            )
+        if not (reason or "").strip():
+            raise DomainError(_("Say why the draft is right despite its problems."), field="reason")
+        invoice.problems_confirmed = reason.strip()
+        fields.append("problems_confirmed")
     invoice.status = InvoiceStatus.APPROVED
     invoice.approved_at = timezone.now()
     invoice.approved_by = actor if getattr(actor, "is_authenticated", False) else None
-    invoice.save(update_fields=["status", "approved_at", "approved_by"])
-    audit_record(actor=actor, action="invoice.approve", target=invoice, reason=reason, client=invoice.contract.client)
+    invoice.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        action="invoice.approve",
+        target=invoice,
+        reason=reason,
+        data={"problems": list(invoice.problems)} if invoice.problems else None,
+        client=invoice.contract.client,
+    )
     return invoice
 
 

@@ -106,7 +106,10 @@ def test_run_and_lifecycle_through_the_api(api, account_manager, contracts, djan
     invoice = Invoice.objects.get(contract=contracts[0])
     url = f"/api/v1/invoices/{invoice.pk}/"
     assert client.post(url + "issue/", {}, format="json").status_code == 400
-    assert client.post(url + "approve/", {}, format="json").json()["status"] == "approved"
+    refused = client.post(url + "approve/", {}, format="json")  # no usage recorded: needs a confirmation
+    assert refused.status_code == 400 and refused.json()["field"] == "confirm_problems"
+    body = {"confirm_problems": True, "reason": "base fee only this month"}
+    assert client.post(url + "approve/", body, format="json").json()["status"] == "approved"
     issued = client.post(url + "issue/", {"reason": "month end"}, format="json").json()
     assert issued["status"] == "issued" and issued["number"]
     credit = client.post(url + "credit/", {"total": "100000.00", "reason": "x"}, format="json")
@@ -131,7 +134,7 @@ def test_client_viewer_sees_only_own_issued_invoices(api, viewer_a, account_mana
     client = api(viewer_a)
     assert client.get(f"/api/v1/invoices/{mine.pk}/").status_code == 404  # still a draft
     for inv in (mine, other):
-        services.invoice_approve(invoice=inv, actor=account_manager)
+        services.invoice_approve(invoice=inv, actor=account_manager, confirm_problems=True, reason="base fee only")
         services.invoice_issue(invoice=inv, actor=account_manager)
     assert client.get(f"/api/v1/invoices/{mine.pk}/").status_code == 200
     assert client.get(f"/api/v1/invoices/{other.pk}/").status_code == 404
@@ -184,7 +187,7 @@ def test_admin_pages_render(client, account_manager, contracts):
 def test_admin_credit_note_form(client, account_manager, contracts):
     services.billing_run_now(period_start=NOV)
     invoice = Invoice.objects.get(contract=contracts[0])
-    services.invoice_approve(invoice=invoice, actor=account_manager)
+    services.invoice_approve(invoice=invoice, actor=account_manager, confirm_problems=True, reason="base fee only")
     services.invoice_issue(invoice=invoice, actor=account_manager)
     client.force_login(account_manager)
     url = reverse("admin:contracts_invoice_credit", args=[invoice.pk])
@@ -305,7 +308,7 @@ def test_good_graduated_charge_through_the_api(api, account_manager, contracts):
 def test_billing_page_is_scoped_for_client_viewers(client, viewer_a, account_manager, contracts):
     services.billing_run_now(period_start=NOV)
     for inv in Invoice.objects.all():
-        services.invoice_approve(invoice=inv, actor=account_manager)
+        services.invoice_approve(invoice=inv, actor=account_manager, confirm_problems=True, reason="base fee only")
         services.invoice_issue(invoice=inv, actor=account_manager)
     client.force_login(viewer_a)
     page = client.get(reverse("contracts:billing") + "?month=2026-11").content.decode()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -64,7 +64,7 @@ def test_graduated_prices_each_unit_in_its_tier():
     charge = p.ChargeSpec(code="g", name="G", metric="messages", model=p.GRADUATED, tiers=TIERS)
     inv = bill([charge], [usage("messages", date(2026, 11, 3), 6000, 1)])
     assert amounts(inv) == {"g": D("7200.00")}
-    assert [t["amount"] for t in inv.lines[0].tiers] == ["1500.0", "4800.0", "900.0"]
+    assert [t["amount"] for t in inv.lines[0].tiers] == ["1500", "4800", "900"]
     assert inv.total == D("7632.00")
 
 
@@ -187,18 +187,57 @@ def test_sla_credit_from_the_pool_with_cap():
     assert kpis["first_response_avg_s"]["measured"] == "41.5" and not kpis["first_response_avg_s"]["met"]
 
 
-def test_sla_earn_back_offsets_credit():
+def _earn_back_version(window=3):
     base = p.ChargeSpec(code="base", name="Base", kind=p.BASE, amount=D(10000))
     terms = (
         p.SlaTermSpec(kpi="a", name="A", target=D("0.9"), weight=D(1)),
         p.SlaTermSpec(kpi="b", name="B", target=D("0.9"), weight=D(3), earn_back=True, earn_back_target=D("0.95")),
     )
-    version = p.VersionSpec(
-        label="v", start=NOV[0], end=NOV[1], charges=(base,), sla_terms=terms, sla_at_risk_share=D("0.12")
+    return p.VersionSpec(
+        label="v",
+        start=NOV[0],
+        end=NOV[1],
+        charges=(base,),
+        sla_terms=terms,
+        sla_at_risk_share=D("0.12"),
+        earn_back_months=window,
     )
+
+
+def test_over_performance_never_cancels_another_kpis_credit_in_the_same_month():
     measured = {"a": p.SlaMeasurement("a", D("0.5")), "b": p.SlaMeasurement("b", D("0.99"))}
-    inv = p.price_period(period_start=NOV[0], period_end=NOV[1], versions=[version], usage=[], measurements=measured)
-    assert "sla_credit" not in amounts(inv)
+    inv = p.price_period(
+        period_start=NOV[0], period_end=NOV[1], versions=[_earn_back_version()], usage=[], measurements=measured
+    )
+    assert amounts(inv) == {"base": D("10000.00"), "sla_credit": D("-300.00")}
+
+
+def test_earn_back_of_an_earlier_months_credit_of_the_same_kpi_inside_the_window():
+    measured = {"a": p.SlaMeasurement("a", D("0.95")), "b": p.SlaMeasurement("b", D("0.99"))}
+    prior = (
+        p.PriorCredit(kpi="b", month=date(2026, 10, 1), amount=D("900.00")),
+        p.PriorCredit(kpi="a", month=date(2026, 10, 1), amount=D("300.00")),  # a has no earn-back
+        p.PriorCredit(kpi="b", month=date(2026, 7, 1), amount=D("50.00")),  # outside the 3-month window
+    )
+    inv = p.price_period(
+        period_start=NOV[0],
+        period_end=NOV[1],
+        versions=[_earn_back_version()],
+        usage=[],
+        measurements=measured,
+        prior_credits=prior,
+    )
+    assert amounts(inv) == {"base": D("10000.00"), "earn_back:b:2026-10": D("900.00")}
+    assert "2026-10" in inv.lines[-1].description
+    wide = p.price_period(
+        period_start=NOV[0],
+        period_end=NOV[1],
+        versions=[_earn_back_version(window=4)],
+        usage=[],
+        measurements=measured,
+        prior_credits=prior,
+    )
+    assert amounts(wide)["earn_back:b:2026-07"] == D("50.00")
 
 
 def test_rounding_per_line_then_vat_once():
@@ -311,3 +350,117 @@ def test_splitting_usage_into_batches_changes_nothing(items, parts):
         batches[rnd.randrange(parts)].append(item)
     joined = [item for batch in batches for item in batch]
     assert bill(full_contract(), joined) == bill(full_contract(), items)
+
+
+# ---------------------------------------------------------------------------- the ten rules of issue #14
+
+
+def test_rule1_prorated_allowance_and_base_fee_are_exact():
+    charge = p.ChargeSpec(code="h", name="H", metric="messages", unit_price=D(1), included=D(21000))
+    inv = bill([charge], [usage("messages", date(2026, 11, 26), 4901, 1)], start=date(2026, 11, 24))
+    assert inv.lines[0].quantity == D(1) and amounts(inv)["h"] == D("1.00")
+    feb = (date(2027, 2, 1), date(2027, 3, 1))
+    base = p.ChargeSpec(code="base", name="Base", kind=p.BASE, amount=D("20000.26"))
+    assert amounts(bill([base], [], period=feb, start=date(2027, 2, 28)))["base"] == D("714.30")
+
+
+def test_rule2_volume_boundary_unit_stays_in_the_lower_tier():
+    charge = p.ChargeSpec(code="v", name="V", metric="messages", model=p.VOLUME, tiers=TIERS)
+    assert amounts(bill([charge], [usage("messages", date(2026, 11, 3), 1000, 1)])) == {"v": D("1500.00")}
+    assert amounts(bill([charge], [usage("messages", date(2026, 11, 3), 1001, 1)])) == {"v": D("1201.20")}
+
+
+def hourly(day, hour, quantity, key, night=0):
+    return p.UsageItem(
+        source="t",
+        source_key=str(key),
+        metric="messages",
+        day=day,
+        hour=hour,
+        quantity=D(quantity),
+        night_quantity=D(night),
+    )
+
+
+def test_rule3_hour_window_with_its_own_price_on_a_graduated_charge():
+    d11 = p.PeakWindowSpec(
+        name="Double 11", start=datetime(2026, 11, 10, 20), end=datetime(2026, 11, 12), unit_price=D("2")
+    )
+    charge = p.ChargeSpec(code="g", name="G", metric="messages", model=p.GRADUATED, tiers=TIERS, peak_windows=(d11,))
+    items = [hourly(date(2026, 11, 10), 19, 100, 1), hourly(date(2026, 11, 10), 20, 10, 2)]
+    items.append(usage("messages", date(2026, 11, 11), 5, 3))
+    assert amounts(bill([charge], items)) == {"g": D("150.00"), "g:peak:0": D("30.00")}
+    with pytest.raises(p.PricingError, match="per hour"):
+        bill([charge], [usage("messages", date(2026, 11, 10), 5, 4)])
+
+
+def test_rule3_a_window_with_two_prices_or_overlapping_windows_is_refused():
+    two = p.PeakWindowSpec(name="x", start=date(2026, 11, 1), end=date(2026, 11, 2), multiplier=D(2), unit_price=D(1))
+    with pytest.raises(p.PricingError, match="exactly one"):
+        p.validate_window(two)
+    a = p.PeakWindowSpec(name="a", start=datetime(2026, 11, 10, 20), end=datetime(2026, 11, 11, 2), multiplier=D(2))
+    b = p.PeakWindowSpec(name="b", start=datetime(2026, 11, 11, 1), end=datetime(2026, 11, 12), multiplier=D(3))
+    with pytest.raises(p.PricingError, match="overlap"):
+        p.validate_windows((a, b))
+
+
+def test_rule4_night_units_surcharged_at_their_own_segments_price():
+    d11 = p.PeakWindowSpec(name="D11", start=date(2026, 11, 11), end=date(2026, 11, 12), unit_price=D("3"))
+    charge = p.ChargeSpec(
+        code="m", name="M", metric="messages", unit_price=D(1), night_surcharge=D("0.5"), peak_windows=(d11,)
+    )
+    items = [
+        usage("messages", date(2026, 11, 3), 100, 1, night=10),
+        usage("messages", date(2026, 11, 11), 20, 2, night=4),
+    ]
+    got = amounts(bill([charge], items))
+    assert got == {"m": D("100.00"), "m:night": D("5.00"), "m:peak:0": D("60.00"), "m:peak:0:night": D("6.00")}
+
+
+def test_rule6_minimum_compares_with_the_rounded_lines():
+    charge = p.ChargeSpec(code="m", name="M", metric="messages", unit_price=D("0.3333"))
+    inv = bill([charge], [usage("messages", date(2026, 11, 3), 3, 1)], minimum=D("10"))
+    assert amounts(inv) == {"m": D("1.00"), "minimum": D("9.00")}
+    assert sum(line.amount for line in inv.lines) == D("10.00")
+
+
+def test_rule7_kpi_rows_add_up_to_credit_lines_split_over_two_vat_rates():
+    base6 = p.ChargeSpec(code="base", name="Base", kind=p.BASE, amount=D("1000.01"))
+    terms = tuple(p.SlaTermSpec(kpi=k, name=k, target=D(1)) for k in ("a", "b", "c"))
+    v1 = p.VersionSpec(label="v1", start=NOV[0], end=date(2026, 11, 16), charges=(base6,), vat_rate=D("0.06"))
+    v2 = p.VersionSpec(
+        label="v2",
+        start=date(2026, 11, 16),
+        end=NOV[1],
+        charges=(base6,),
+        vat_rate=D("0.09"),
+        sla_terms=terms,
+        sla_at_risk_share=D("0.1"),
+    )
+    measured = {k: p.SlaMeasurement(k, D("0.5")) for k in ("a", "b", "c")}
+    inv = p.price_period(period_start=NOV[0], period_end=NOV[1], versions=[v1, v2], usage=[], measurements=measured)
+    credits = [ln for ln in inv.lines if ln.kind == p.SLA_CREDIT]
+    assert {ln.vat_rate for ln in credits} == {D("0.06"), D("0.09")}
+    assert sum(o.credit for o in inv.sla) == -sum(ln.amount for ln in credits)
+
+
+@pytest.mark.parametrize(("rounding", "expected"), [("up", "1200.00"), ("pro_rata", "800.80"), ("down", "800.00")])
+def test_rule9_package_partial_blocks_follow_the_rounding_option(rounding, expected):
+    charge = p.ChargeSpec(
+        code="pk",
+        name="P",
+        metric="messages",
+        model=p.PACKAGE,
+        package_size=D(500),
+        package_price=D(400),
+        package_rounding=rounding,
+    )
+    assert amounts(bill([charge], [usage("messages", date(2026, 11, 3), 1001, 1)])) == {"pk": D(expected)}
+
+
+def test_rule10_no_usage_is_a_problem():
+    charge = p.ChargeSpec(code="m", name="M", metric="messages", unit_price=D(1))
+    base = p.ChargeSpec(code="base", name="Base", kind=p.BASE, amount=D(100))
+    assert bill([base, charge], []).problems == (p.NO_USAGE,)
+    assert bill([base, charge], [usage("messages", date(2026, 11, 3), 1, 1)]).problems == ()
+    assert bill([base], []).problems == ()

@@ -148,6 +148,8 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "due_date",
             "approved_at",
             "paid_at",
+            "problems",
+            "problems_confirmed",
             "note",
             "lines",
             "sla_results",
@@ -188,6 +190,14 @@ class PeriodInput(serializers.Serializer):
 
 class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApproveInput(ReasonInput):
+    confirm_problems = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Needed (with a reason) when the run flagged the draft, e.g. no usage recorded — check imports.",
+    )
 
 
 class EditInput(serializers.Serializer):

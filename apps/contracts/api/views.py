@@ -74,7 +74,7 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
 
     @action(detail=True, methods=["post"], permission_classes=WRITE)
     def approve(self, request, pk=None):
-        data = _valid(s.ReasonInput, request)
+        data = _valid(s.ApproveInput, request)
         return self._done(services.invoice_approve(invoice=self.get_object(), actor=request.user, **data))
 
     @action(detail=True, methods=["post"], permission_classes=WRITE)
