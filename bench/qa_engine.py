@@ -10,7 +10,8 @@ next character so overlapping and nested matches count (最低价 inside 全网�
 into a longer Latin/digit run is dropped; negators are looked for with `re` in the window before a
 match, cut at the last clause boundary; exclusions with string search around the match; turn
 windows, mode all/N-of and scope; regex rules run their pattern and exclusion as they are; timing
-metrics from the answered rounds; context, repetition, handover, mandatory phrase, sentiment
+metrics from the human side's rounds as docs/qa_rule_meanings.md defines them (own code; only the
+courtesy word list is shared data); context, repetition, handover, mandatory phrase, sentiment
 (weights, degree and negation words), PII tokens and secret requests in plain Python; combinations
 over the other rules' outcomes (info rules included); platform filters, bot-only conversations
 (only bot-applicable or buyer rules, the bot serving as the agent) and unscorable conversations as the engine has them. It shares
@@ -42,7 +43,9 @@ import random
 import re
 import string
 import time
+import unicodedata
 
+from apps.conversations.timing import COURTESY_WORDS  # the data of "needs an answer", not its code
 from apps.qa.engine import PII_TOKENS, normalize  # pure Python, no Django needed
 
 NEEDS_DB = False
@@ -298,11 +301,6 @@ class _Rule:
         if spec.type == "regex":
             self.pattern = re.compile(p["pattern"])
             self.exclude_rx = re.compile(p["exclude"]) if p.get("exclude") else None
-        if spec.type == "timing":
-            acks = sorted(
-                {_PUNCT.sub("", w) for w in _Words(p.get("ignore_words")).words} - {""}, key=len, reverse=True
-            )
-            self.ack = re.compile("(?:" + "|".join(map(re.escape, acks)) + ")*") if acks else None
         if spec.type == "sentiment":
             raw = p.get("words")
             self.weights = {normalize(w): float(v) for w, v in raw.items()} if isinstance(raw, dict) else {}
@@ -360,29 +358,25 @@ class _Rule:
         return False
 
     def timing(self, conv) -> bool:
+        """docs/qa_rule_meanings.md "Timing rules", written out again from the page."""
         p, msgs = self.p, conv.messages
-        rounds = _rounds(msgs)
+        rounds = _rounds(msgs)  # (opening index, answer index or None, wait in whole seconds)
         if not rounds:
             return False
         metric, threshold = p["metric"], p.get("threshold_s", 30)
         if metric == "last_unanswered":
-            b, a = rounds[-1]
-            if a is not None:
-                return False
-            tail = [_text(m) for m in msgs[b:] if m.role == "buyer"]
-            # unless the buyer only acknowledged (好的, 嗯嗯 好的谢谢, one character)
-            return not (self.ack and all(len(t) <= 1 or self.ack.fullmatch(_PUNCT.sub("", t)) for t in tail))
-        delays = [msgs[a].sent_at - msgs[b].sent_at for b, a in rounds if a is not None]
-        if not delays:
-            return False
+            return rounds[-1][1] is None
         if metric == "first_response":
-            return rounds[0][1] is not None and delays[0] > threshold
+            return rounds[0][1] is not None and rounds[0][2] > threshold
         if metric == "buyer_wait":
-            return any(d >= threshold for d in delays)
+            return any(wait >= threshold for _o, _a, wait in rounds)
+        waits = [wait for _o, a, wait in rounds if a is not None]
         if metric == "round_response":
-            return sum(delays) / len(delays) > threshold
-        late = [d for d in delays if d > threshold]  # three_minute_rate
-        return bool(late) and (len(delays) - len(late)) / len(delays) < float(p.get("min_rate", 1))
+            return bool(waits) and sum(waits) / len(waits) > threshold
+        # three_minute_rate: rounds opened 08:00-24:00 Shanghai answered late or never
+        day = [(a, wait) for o, a, wait in rounds if (msgs[o].sent_at + 8 * 3600) % 86400 >= 8 * 3600]
+        late = [1 for a, wait in day if a is None or wait > threshold]
+        return bool(late) and (len(day) - len(late)) / len(day) < float(p.get("min_rate", 1))
 
     def context(self, conv) -> bool:
         msgs = conv.messages
@@ -471,24 +465,43 @@ class _Rule:
         return False
 
 
-def _rounds(msgs) -> list[tuple[int, int | None]]:
-    """Rounds a human had to answer: (first buyer message, answering agent message or None). The
-    human phase starts with the buyer/system messages just before the first agent message."""
+_COURTESY_RUN = re.compile("(?:" + "|".join(sorted(map(re.escape, COURTESY_WORDS), key=len, reverse=True)) + ")*")
+
+
+def _courtesy(content: str) -> bool:
+    """A buyer message that needs no answer: only courtesy words, emoji, punctuation (not "？？",
+    not an empty message, not 亲 alone)."""
+    raw = unicodedata.normalize("NFKC", content).lower()
+    bare = "".join(ch for ch in raw if ch.isalnum())
+    if not bare:
+        return bool(raw.strip()) and "?" not in raw
+    return bare not in ("亲", "亲亲") and _COURTESY_RUN.fullmatch(bare) is not None
+
+
+def _rounds(msgs) -> list[tuple[int, int | None, int]]:
+    """The human side's rounds: (opening message, answering agent message or None, wait in whole
+    seconds rounded half up; unanswered: until the last message). The human side starts with the
+    chat, or at the hand-over: the first transfer notice before the first agent message, else the
+    bot's last message before it; a handed-over chat's first round opens there."""
     first_agent = next((i for i, m in enumerate(msgs) if m.role == "agent"), None)
     if first_agent is None:
         return []
-    start = first_agent
-    while start > 0 and msgs[start - 1].role in ("buyer", "system"):
-        start -= 1
-    rounds, open_at = [], None
-    for i in range(start, len(msgs)):
-        if msgs[i].role == "buyer" and open_at is None:
+    notices = [
+        i
+        for i in range(first_agent)
+        if msgs[i].role == "system" and any(w in msgs[i].content for w in ("转人工", "转接", "人工客服"))
+    ]
+    bots = [i for i in range(first_agent) if msgs[i].role == "bot"]
+    handover = notices[0] if notices else (bots[-1] if bots else None)
+    rounds, open_at = [], handover
+    for i in range(0 if handover is None else handover + 1, len(msgs)):
+        if msgs[i].role == "buyer" and open_at is None and not _courtesy(msgs[i].content):
             open_at = i
         elif msgs[i].role == "agent" and open_at is not None:
-            rounds.append((open_at, i))
+            rounds.append((open_at, i, int(msgs[i].sent_at - msgs[open_at].sent_at + 0.5)))
             open_at = None
     if open_at is not None:
-        rounds.append((open_at, None))
+        rounds.append((open_at, None, int(msgs[-1].sent_at - msgs[open_at].sent_at + 0.5)))
     return rounds
 
 

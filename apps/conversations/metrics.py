@@ -1,6 +1,12 @@
 """Period metrics of conversations: volume, bot/human split and human response times.
 
-Read by the billing SLA credits, the QA views and the client reports, so that all three agree.
+Read by the billing SLA credits, the QA views and the client reports, so that all three agree. The
+response KPIs are sums over the timing fields that apps.conversations.timing computes at import
+(the one definition of rounds and waits, shared with the QA timing rules): each "chats over a
+threshold" count here equals the number of conversations the matching QA rule fires on.
+
+Rates and averages are exact Decimals (a quotient, never rounded here): they are rounded once, where
+they are shown (DESIGN.md: round half up at display).
 """
 
 from __future__ import annotations
@@ -9,15 +15,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from apps.conversations import timing
 from apps.conversations.choices import HandledBy
 
 
 @dataclass(frozen=True)
 class ConversationMetrics:
-    """Totals over a half-open period [start, end). Rates are Decimal fractions 0..1, None if no data."""
+    """Totals over a half-open period [start, end). Rates are Decimal fractions 0..1, None if no data.
+
+    Counts of human-handled chats, one per QA timing rule (see apps.conversations.timing):
+    `first_response_over_30s` (first_response_slow), `response_avg_over_45s` (avg_response_slow),
+    `three_minute_missed` (three_minute_miss), `waited_100s` (buyer_wait_100s) and
+    `last_unanswered` (last_unanswered). `unanswered_conversations` are human-handled chats in which
+    no round was ever answered; `transferred_unanswered` chats handed to a human that no human joined.
+    """
 
     conversations: int
     bot_handled: int
@@ -31,6 +45,16 @@ class ConversationMetrics:
     response_avg_s: Decimal | None
     three_minute_rate: Decimal | None
     unanswered_conversations: int
+    first_response_measured: int = 0
+    first_response_over_30s: int = 0
+    response_seconds_total: int = 0
+    rounds_in_service_hours: int = 0
+    rounds_answered_180s: int = 0
+    response_avg_over_45s: int = 0
+    three_minute_missed: int = 0
+    waited_100s: int = 0
+    last_unanswered: int = 0
+    transferred_unanswered: int = 0
 
     @property
     def bot_share(self) -> Decimal | None:
@@ -38,9 +62,10 @@ class ConversationMetrics:
 
 
 def _ratio(numerator: int, denominator: int) -> Decimal | None:
+    """numerator / denominator, exact to Decimal's 28 digits; None for an empty denominator."""
     if not denominator:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"))
+    return Decimal(numerator) / Decimal(denominator)
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -63,23 +88,35 @@ def conversation_metrics(
     if store_ids:
         qs = qs.filter(store_id__in=store_ids)
     human = Q(handled_by=HandledBy.HUMAN)
+    first = human & Q(first_response_seconds__isnull=False)
     agg = qs.aggregate(
         conversations=Count("id"),
         bot=Count("id", filter=Q(handled_by=HandledBy.BOT)),
         human=Count("id", filter=human),
         transferred=Count("id", filter=Q(transferred_to_human=True)),
+        transferred_unanswered=Count("id", filter=Q(transferred_to_human=True, handled_by=HandledBy.BOT)),
         messages=Sum("message_count"),
         rounds=Sum("buyer_rounds"),
         answered=Sum("rounds_answered"),
         response_total=Sum("response_seconds_total"),
         svc_rounds=Sum("rounds_in_service_hours"),
         within_180=Sum("rounds_answered_180s"),
-        first_avg=Avg("first_response_seconds", filter=human),
-        first_n=Count("id", filter=human & Q(first_response_seconds__isnull=False)),
-        first_30=Count("id", filter=human & Q(first_response_seconds__lte=30)),
-        unanswered=Count("id", filter=human & Q(first_response_seconds__isnull=True)),
+        first_sum=Sum("first_response_seconds", filter=first),
+        first_n=Count("id", filter=first),
+        first_30=Count("id", filter=first & Q(first_response_seconds__lte=timing.FIRST_RESPONSE_TARGET_S)),
+        unanswered=Count("id", filter=human & Q(buyer_rounds__gt=0, rounds_answered=0)),
+        avg_over_45=Count(
+            "id",
+            filter=human
+            & Q(rounds_answered__gt=0)
+            & Q(response_seconds_total__gt=F("rounds_answered") * timing.AVERAGE_RESPONSE_TARGET_S),
+        ),
+        three_minute_missed=Count("id", filter=human & Q(rounds_in_service_hours__gt=F("rounds_answered_180s"))),
+        waited_100s=Count("id", filter=human & Q(max_wait_seconds__gte=timing.LONG_WAIT_S)),
+        last_unanswered=Count("id", filter=human & Q(buyer_rounds__gt=F("rounds_answered"))),
     )
     answered = agg["answered"] or 0
+    first_n = agg["first_n"]
     return ConversationMetrics(
         conversations=agg["conversations"],
         bot_handled=agg["bot"],
@@ -88,11 +125,19 @@ def conversation_metrics(
         messages=agg["messages"] or 0,
         buyer_rounds=agg["rounds"] or 0,
         rounds_answered=answered,
-        first_response_avg_s=None
-        if agg["first_avg"] is None
-        else Decimal(str(agg["first_avg"])).quantize(Decimal("0.1")),
-        first_response_within_30s_rate=_ratio(agg["first_30"], agg["first_n"]),
+        first_response_avg_s=_ratio(agg["first_sum"] or 0, first_n),
+        first_response_within_30s_rate=_ratio(agg["first_30"], first_n),
         response_avg_s=_ratio(agg["response_total"] or 0, answered),
         three_minute_rate=_ratio(agg["within_180"] or 0, agg["svc_rounds"] or 0),
         unanswered_conversations=agg["unanswered"],
+        first_response_measured=first_n,
+        first_response_over_30s=first_n - agg["first_30"],
+        response_seconds_total=agg["response_total"] or 0,
+        rounds_in_service_hours=agg["svc_rounds"] or 0,
+        rounds_answered_180s=agg["within_180"] or 0,
+        response_avg_over_45s=agg["avg_over_45"],
+        three_minute_missed=agg["three_minute_missed"],
+        waited_100s=agg["waited_100s"],
+        last_unanswered=agg["last_unanswered"],
+        transferred_unanswered=agg["transferred_unanswered"],
     )

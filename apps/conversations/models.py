@@ -48,10 +48,15 @@ class Conversation(models.Model):
         _("first response (s)"),
         null=True,
         blank=True,
-        help_text=_("Seconds from the first buyer message to the first agent reply; empty if the agent never replied."),
+        help_text=_(
+            "Seconds from the opening of the first round (the hand-over to a human, or the first buyer "
+            "message that needs an answer) to the first agent reply; empty if it was never answered."
+        ),
     )
-    # Human response timing, computed at import by apps.conversations.timing (rounds a human had to
-    # answer: buyer messages after the hand-over to a human, grouped until the next agent reply).
+    # Human response timing, computed at import by apps.conversations.timing (the one definition shared
+    # with the QA timing rules: rounds on the human side, opened at the hand-over moment or at a buyer
+    # message that needs an answer, closed by the next agent message). Re-time stored rows after a
+    # change of definition with `manage.py recompute_timing`.
     buyer_rounds = models.PositiveIntegerField(_("buyer rounds"), default=0)
     rounds_answered_180s = models.PositiveIntegerField(
         _("rounds answered ≤ 180 s"),

@@ -712,3 +712,57 @@ def _recompute_merged(cur, conversation_ids: list[int], *, run_id: int) -> None:
         "AND t.agent_id IS NOT NULL",
         [conversation_ids],
     )
+
+
+TIMING_FIELDS = (
+    "handled_by",
+    "transferred_to_human",
+    "first_response_seconds",
+    "buyer_rounds",
+    "rounds_answered_180s",
+    "rounds_in_service_hours",
+    "response_seconds_total",
+    "rounds_answered",
+    "max_wait_seconds",
+)
+
+
+def conversation_timing_recompute(*, conversation_ids: list[int] | None = None, batch_size: int = 2000) -> int:
+    """Re-time stored conversations from their messages with apps.conversations.timing (after a change
+    of a timing definition). Writes only the rows whose fields change; returns how many changed.
+    Safe to run twice: the second run changes nothing. Each batch is its own transaction."""
+    from apps.conversations.models import Conversation
+
+    ids_qs = Conversation.objects.order_by("id").values_list("id", flat=True)
+    if conversation_ids is not None:
+        ids_qs = ids_qs.filter(id__in=conversation_ids)
+    ids = list(ids_qs)
+    changed = 0
+    columns = ", ".join(TIMING_FIELDS)
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                "SELECT conversation_id, extract(epoch FROM sent_at)::float8, sender_role, content "
+                "FROM conversations_message WHERE conversation_id = ANY(%s) ORDER BY conversation_id, seq",
+                [batch],
+            )
+            grouped: dict[int, tuple[list, list, list]] = {}
+            for conv_id, epoch, role, content in cur.fetchall():
+                cols = grouped.setdefault(conv_id, ([], [], []))
+                cols[0].append(epoch)
+                cols[1].append(role)
+                cols[2].append(content)
+            cur.execute(f"SELECT id, {columns} FROM conversations_conversation WHERE id = ANY(%s)", [batch])
+            stored = {row[0]: row[1:] for row in cur.fetchall()}
+            updates = []
+            for conv_id, (epochs, roles, contents) in grouped.items():
+                t = timing_from_columns(epochs, roles, contents)
+                fresh = tuple(t[name] for name in TIMING_FIELDS)
+                if fresh != stored.get(conv_id):
+                    updates.append((*fresh, conv_id))
+            if updates:
+                assignments = ", ".join(f"{name} = %s" for name in TIMING_FIELDS)
+                cur.executemany(f"UPDATE conversations_conversation SET {assignments} WHERE id = %s", updates)
+            changed += len(updates)
+    return changed

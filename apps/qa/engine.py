@@ -13,9 +13,10 @@ Pipeline of one conversation:
    sentiment and PII rules read its hits, exclusion phrases and degree words included; a rule whose
    trigger words are not in the conversation is skipped without a call. Regex rules run their
    compiled pattern, only on the messages holding one of the pattern's literal factors (also in
-   the automaton: 微信, vx, qq … for the off-platform pattern); timing rules read the message
-   timestamps; repetition compares normalised replies; combinations evaluate and/or/not over the
-   other rules' outcomes.
+   the automaton: 微信, vx, qq … for the off-platform pattern); timing rules read the rounds of
+   apps.conversations.timing.human_rounds (the one definition of the human side, rounds, waits and
+   "needs an answer" that the KPIs share; sent_at is POSIX seconds); repetition compares
+   normalised replies; combinations evaluate and/or/not over the other rules' outcomes.
    Keyword parameters: words, mode (any | all | n_of with n), scope (message | conversation),
    turns ({"first": n} | {"last": n}), negators (within negation_window characters before the word,
    same clause; a one-character negator must touch it; A-not-A questions such as 能不能 do not
@@ -46,6 +47,8 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
+
+from apps.conversations import timing
 
 # --------------------------------------------------------------------------------------------
 # Vocabulary
@@ -509,10 +512,9 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
             if not isinstance(rate, int | float) or not 0 < rate <= 1:
                 raise RuleConfigError("min_rate must be in (0, 1]", rule=r, field="min_rate")
             c.min_rate = float(rate)
-        ignore = _words(p, "ignore_words", r, required=False)
-        if ignore:  # an acknowledgement is a run of ignore words: 嗯嗯好的谢谢
-            acks = sorted({_PUNCTUATION.sub("", w) for w in ignore} - {""}, key=len, reverse=True)
-            c.regex = re.compile("(?:" + "|".join(re.escape(w) for w in acks) + ")*")
+        # ignore_words (a rule's own acknowledgements) is accepted from older packs and not read: what
+        # needs an answer is defined once, in apps.conversations.timing, for the KPIs and QA alike
+        _words(p, "ignore_words", r, required=False)
     elif t == "context":
         c.lists["trigger"] = _words(p, "trigger_words", r)
         c.lists["response"] = _words(p, "response_words", r)
@@ -716,8 +718,7 @@ class _Ctx:
         "roles",
         "agent_idx",
         "sc",
-        "rounds",
-        "answered",
+        "_rounds",
     )
 
     def __init__(self, sc: CompiledScorecard, conv: ConversationIn, roles: list[str] | None = None):
@@ -734,10 +735,8 @@ class _Ctx:
             for m in msgs
             for c in (m.content,)
         ]
-        # the agent's messages; the rounds a human had to answer, and (buyer message, answering
-        # message, seconds) of the answered ones
-        self.agent_idx, self.rounds = _turns(roles)
-        self.answered = [(b, a, msgs[a].sent_at - msgs[b].sent_at) for b, a in self.rounds if a is not None]
+        self.agent_idx = [i for i, role in enumerate(roles) if role == "agent"]
+        self._rounds: list[timing.Round] | None = None  # the human side's rounds, on first use
         self.offsets: dict[int, list[int] | range] = {}
         self.same_length: set[int] = set()  # messages whose normalisation maps one character to one
         # hits per list id: list of (message index, start, end) in normalised message coordinates;
@@ -972,78 +971,76 @@ def _rule_regex(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit
     return hits
 
 
-def _turns(roles: list[str]) -> tuple[list[int], list[tuple[int, int | None]]]:
-    """The agent's messages, and the rounds a human had to answer: (first buyer message of the round,
-    answering agent message or None), in one pass.
+# Timing rules. The human side, its rounds and their waits are apps.conversations.timing's (the
+# same function computes the Conversation fields the KPIs, the SLA and the reports read), so a rule's
+# hit count equals the KPI it mirrors. One hit per conversation, at the message that shows the miss.
 
-    The human phase starts with the buyer messages waiting just before the first agent message
-    (after the bot's last word; system notices do not interrupt the wait); every later buyer
-    message opens a round unless one is open. Without an agent message there are no rounds.
-    """
-    agent_idx: list[int] = []
-    rounds: list[tuple[int, int | None]] = []
-    open_at: int | None = None
-    for i, role in enumerate(roles):
-        if role == "agent":
-            agent_idx.append(i)
-            if open_at is not None:
-                rounds.append((open_at, i))
-                open_at = None
-        elif role == "buyer":
-            if open_at is None:
-                open_at = i
-        elif role != "system" and not agent_idx:
-            open_at = None  # the bot answered what waited before it
-    if open_at is not None and agent_idx:
-        rounds.append((open_at, None))
-    return agent_idx, rounds
+
+def _rounds(ctx: _Ctx) -> list[timing.Round]:
+    rounds = ctx._rounds
+    if rounds is None:
+        msgs = ctx.conv.messages
+        # the messages' own roles: in a bot-only chat the bot is not a human side (no rounds)
+        rounds = ctx._rounds = timing.human_rounds(
+            [m.sent_at for m in msgs], [m.role for m in msgs], [m.content for m in msgs]
+        )
+    return rounds
+
+
+def _anchor(r: timing.Round) -> int:
+    return r.opened if r.answer is None else r.answer
 
 
 def _first_response(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
-    answered = ctx.answered
-    if answered and ctx.rounds[0][1] is not None and answered[0][2] > c.threshold:
-        return [ctx.make_hit(c.spec, ctx.rounds[0][1])]
+    """The first round answered more than threshold_s after it opened (an unanswered first round
+    is last_unanswered's and three_minute_rate's, not this rule's)."""
+    rounds = _rounds(ctx)
+    if rounds and rounds[0].answer is not None and rounds[0].wait > c.threshold:
+        return [ctx.make_hit(c.spec, rounds[0].answer)]
     return []
 
 
 def _buyer_wait(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
+    """A round waited threshold_s or more (unanswered: until the conversation's last message); the
+    hit is at the first such round."""
     threshold = c.threshold
-    return [ctx.make_hit(c.spec, a) for _b, a, d in ctx.answered if d >= threshold]
+    for r in _rounds(ctx):
+        if r.wait >= threshold:
+            return [ctx.make_hit(c.spec, _anchor(r))]
+    return []
 
 
 def _round_response(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
-    answered = ctx.answered
-    if answered and sum([d for _b, _a, d in answered]) / len(answered) > c.threshold:
-        return [ctx.make_hit(c.spec, answered[0][1])]
+    """The mean wait of the answered rounds is above threshold_s."""
+    answered = [r for r in _rounds(ctx) if r.answer is not None]
+    if answered and sum(r.wait for r in answered) / len(answered) > c.threshold:
+        return [ctx.make_hit(c.spec, answered[0].answer)]
     return []
 
 
 def _three_minute_rate(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
-    answered, threshold = ctx.answered, c.threshold
-    late = [a for _b, a, d in answered if d > threshold]
-    if late and (len(answered) - len(late)) / len(answered) < c.min_rate:
-        return [ctx.make_hit(c.spec, late[0])]
+    """Rounds opened 08:00–24:00 Asia/Shanghai (sent_at is POSIX seconds) answered more than
+    threshold_s after they opened, or never, are misses; fires when there is a miss and the share
+    answered in time is below min_rate (1: any miss)."""
+    in_hours = [r for r in _rounds(ctx) if r.in_service_hours]
+    missed = [r for r in in_hours if r.answer is None or r.wait > c.threshold]
+    if missed and (len(in_hours) - len(missed)) / len(in_hours) < c.min_rate:
+        return [ctx.make_hit(c.spec, _anchor(missed[0]))]
     return []
 
 
 def _last_unanswered(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
-    """The last round has no agent reply, unless the buyer only acknowledged: every buyer message of
-    the round is made of ignore words alone (好的, 嗯嗯 好的, 没了 谢谢, 好吧 辛苦了), once punctuation
-    and spaces are gone, or is a single character."""
-    if not ctx.rounds:
+    """The buyer's last message that needs an answer has no agent message after it: the last round
+    is still open. Courtesy (好的, 嗯嗯 谢谢, 👍) needs no answer (timing.needs_answer)."""
+    rounds = _rounds(ctx)
+    if not rounds or rounds[-1].answer is not None:
         return []
-    b, a = ctx.rounds[-1]
-    if a is not None:
-        return []
-    roles, norms, ack = ctx.roles, ctx.norms, c.regex
-    tail = [i for i in range(b, len(roles)) if roles[i] == "buyer"]
-    if ack is not None:
-        for i in tail:
-            if len(norms[i]) > 1 and not ack.fullmatch(_PUNCTUATION.sub("", norms[i])):
-                break  # a real question waits
-        else:
-            return []  # the buyer only acknowledged
-    return [ctx.make_hit(c.spec, tail[-1])]
+    msgs, last = ctx.conv.messages, rounds[-1].opened
+    for i in range(len(msgs) - 1, last, -1):
+        if msgs[i].role == "buyer" and timing.needs_answer(msgs[i].content):
+            last = i
+            break
+    return [ctx.make_hit(c.spec, last)]
 
 
 def _rule_context(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
