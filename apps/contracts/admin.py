@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.contracts import selectors, services
@@ -107,6 +108,12 @@ class TierInlineFormSet(forms.BaseInlineFormSet):
                     services.tiers_validate(tiers=tiers, field="peak window tiers")
         except DomainError as exc:
             raise ValidationError(str(exc)) from None
+        for window in PeakWindow.objects.filter(pk__in=[k for k in cards if k is not None]):
+            if window.multiplier is not None or window.unit_price is not None:
+                raise ValidationError(
+                    _("Window %(name)s has a multiplier or its own unit price: it cannot also have its own tiers.")
+                    % {"name": window.name}
+                )
 
 
 class TierInline(admin.TabularInline):
@@ -115,9 +122,37 @@ class TierInline(admin.TabularInline):
     extra = 0
 
 
+class PeakWindowInlineFormSet(forms.BaseInlineFormSet):
+    """Windows of one charge: on the hour, not overlapping, one price each (services.peak_windows_validate)."""
+
+    def clean(self):
+        super().clean()
+        windows = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE") or not data.get("start_date") or not data.get("end_date"):
+                continue
+            window = {k: data.get(k) for k in ("name", "start_date", "start_hour", "end_date", "end_hour")}
+            window["multiplier"] = data.get("multiplier")
+            window["unit_price"] = data.get("unit_price")
+            own = (
+                list(form.instance.tiers.values("lower", "upper", "unit_price", "flat_fee")) if form.instance.pk else []
+            )
+            window["tiers"] = own
+            if not own and window["multiplier"] is None and window["unit_price"] is None:
+                continue  # its own tiers are added below once the window is saved
+            windows.append(window)
+        try:
+            services.peak_windows_validate(windows=windows)
+        except DomainError as exc:
+            raise ValidationError(exc.message) from None
+
+
 class PeakWindowInline(admin.TabularInline):
     model = PeakWindow
+    formset = PeakWindowInlineFormSet
     extra = 0
+    fields = ["name", "promo", "start_date", "start_hour", "end_date", "end_hour", "multiplier", "unit_price"]
 
 
 @admin.register(Charge)
@@ -222,6 +257,11 @@ class CreditForm(ReasonForm):
     total = forms.DecimalField(label=_("Amount incl. VAT"), max_digits=14, decimal_places=2, min_value=0)
 
 
+class ApproveForm(forms.Form):
+    confirm_problems = forms.BooleanField(label=_("I checked it: approve despite the problems"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class EditForm(ReasonForm):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     adjustment_description = forms.CharField(label=_("Adjustment"), required=False)
@@ -238,10 +278,14 @@ class InvoiceAdmin(ScopedAdmin):
     search_fields = ["number", "contract__code", "contract__client__name"]
     inlines = [InvoiceLineInline, SlaResultInline, CreditNoteInline]
     actions = ["approve_selected", "issue_selected", "mark_paid_selected"]
-    readonly_fields = [f.name for f in Invoice._meta.fields]
+    readonly_fields = [f.name if f.name != "problems" else "problems_display" for f in Invoice._meta.fields]
 
     def get_queryset(self, request):
         return selectors.client_visible(super().get_queryset(request), request.user)
+
+    @admin.display(description=_("problems"))
+    def problems_display(self, obj):
+        return "；".join(p["message"] for p in services.problem_labels(obj.problems)) or "—"
 
     def has_add_permission(self, request):
         return False
@@ -254,11 +298,25 @@ class InvoiceAdmin(ScopedAdmin):
 
     @admin.action(description=_("Approve the selected drafts"), permissions=["change"])
     def approve_selected(self, request, queryset):
+        flagged = [inv for inv in queryset if inv.problems]
+        for inv in flagged:
+            url = reverse("admin:contracts_invoice_approve", args=[inv.pk])
+            self.message_user(
+                request,
+                format_html(
+                    '{}: {} <a href="{}">{}</a>',
+                    inv,
+                    _("no usage recorded — check imports; approving needs a confirmation with a reason."),
+                    url,
+                    _("Approve with a reason"),
+                ),
+                messages.WARNING,
+            )
         _report(
             self,
             request,
             lambda inv: services.invoice_approve(invoice=inv, actor=request.user),
-            queryset,
+            queryset.exclude(pk__in=[inv.pk for inv in flagged]),
             _("%(n)s invoices approved."),
         )
 
@@ -287,6 +345,7 @@ class InvoiceAdmin(ScopedAdmin):
         return [
             path("<int:pk>/credit/", view(self.credit_view), name="contracts_invoice_credit"),
             path("<int:pk>/edit-draft/", view(self.edit_view), name="contracts_invoice_edit_draft"),
+            path("<int:pk>/approve/", view(self.approve_view), name="contracts_invoice_approve"),
             *super().get_urls(),
         ]
 
@@ -302,7 +361,13 @@ class InvoiceAdmin(ScopedAdmin):
                 return redirect(reverse("admin:contracts_invoice_change", args=[pk]))
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        context = {**self.admin_site.each_context(request), "form": form, "invoice": invoice, "title": title}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "invoice": invoice,
+            "problems": services.problem_labels(invoice.problems),
+            "title": title,
+        }
         return render(request, "admin/contracts/invoice_form.html", context)
 
     def credit_view(self, request, pk):
@@ -313,6 +378,17 @@ class InvoiceAdmin(ScopedAdmin):
             _("Credit note (红字发票)"),
             lambda inv, d: services.credit_note_create(
                 invoice=inv, total=d["total"], reason=d["reason"], actor=request.user
+            ),
+        )
+
+    def approve_view(self, request, pk):
+        return self._form_view(
+            request,
+            pk,
+            ApproveForm,
+            _("Approve draft"),
+            lambda inv, d: services.invoice_approve(
+                invoice=inv, actor=request.user, reason=d["reason"], confirm_problems=d["confirm_problems"]
             ),
         )
 
@@ -456,7 +532,7 @@ class TierAdmin(ScopedAdmin):
 
 @admin.register(PeakWindow)
 class PeakWindowAdmin(ScopedAdmin):
-    list_display = ["name", "charge", "start_date", "end_date", "multiplier", "unit_price"]
+    list_display = ["name", "charge", "start_date", "start_hour", "end_date", "end_hour", "multiplier", "unit_price"]
     list_select_related = ["charge"]
     search_fields = ["name", "charge__version__contract__code"]
 

@@ -126,10 +126,16 @@ class ContractVersion(models.Model):
     sla_cap = models.DecimalField(
         _("SLA credit cap"), max_digits=5, decimal_places=4, default=Decimal("0.12"), help_text=_("Share of the fees.")
     )
+    sla_on_base = models.BooleanField(_("SLA pool applies to base fees"), default=True)
+    sla_on_usage = models.BooleanField(_("SLA pool applies to usage fees"), default=True)
+    sla_on_minimum = models.BooleanField(_("SLA pool applies to the minimum true-up"), default=True)
     earn_back_months = models.PositiveSmallIntegerField(
         _("earn-back window (months)"),
         default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        validators=[
+            MinValueValidator(1, message=_("The earn-back window must be 1 to 12 months.")),
+            MaxValueValidator(12, message=_("The earn-back window must be 1 to 12 months.")),
+        ],
         help_text=_("A missed KPI's credit can be earned back in the next 1–12 months."),
     )
     note = models.CharField(_("change note"), max_length=255, blank=True)
@@ -218,6 +224,14 @@ class Charge(models.Model):
     minimum_amount = models.DecimalField(
         _("monthly minimum of this charge"), max_digits=14, decimal_places=2, default=0
     )
+    vat_rate = models.DecimalField(
+        _("VAT rate of this charge"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the version's rate."),
+    )
 
     class Meta:
         ordering = ["version", "code"]
@@ -226,6 +240,10 @@ class Charge(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="charge_amount_gte_0"),
             models.CheckConstraint(condition=Q(included_quantity__gte=0), name="charge_included_gte_0"),
             models.CheckConstraint(condition=Q(night_surcharge_rate__gte=0), name="charge_night_gte_0"),
+            models.CheckConstraint(
+                condition=Q(vat_rate__isnull=True) | (Q(vat_rate__gte=0) & Q(vat_rate__lt=1)),
+                name="charge_vat_rate_range",
+            ),
             models.CheckConstraint(condition=~Q(kind="usage") | ~Q(metric=""), name="charge_usage_has_metric"),
         ]
         verbose_name = _("charge")

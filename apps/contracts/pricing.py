@@ -29,35 +29,48 @@ The rules (issue #14; they are the contract, and the engine follows them exactly
 5. Allowance. The included units (prorated exactly, rule 1) are consumed by off-peak units first,
    then by the windows in date order; within a segment they are shared between day and night units
    pro rata (a segment's billed night units = night × billed / used).
-6. Minimum with true-up. A charge's minimum is compared with the sum of that charge's rounded lines,
-   the monthly minimum with the sum of the version's rounded lines; the true-up line makes that
-   subtotal exactly the (prorated, rounded) minimum. Minimums come before SLA credits.
-7. SLA credits are computed on the invoiced (rounded) fees: pool = fees × at-risk share, split over
-   the missed KPIs by weight, each KPI capped at its own cap × fees, the total capped at the SLA cap
-   × fees (the KPIs scaled down together). When the fees carry two VAT rates the credit is split
-   into one line per rate in proportion to the fees at that rate (each line rounded once). The
-   per-KPI rows add up exactly to the credit lines: each row is rounded, and the residue goes to the
-   largest row (ties: the first KPI by code).
+6. Minimum with true-up. A charge's minimum (prorated, rounded) is compared with the sum of that
+   charge's rounded lines in its version; the monthly minimum (each version's minimum × its days /
+   days in the month, summed exactly, rounded once) with the sum of all the month's rounded fee
+   lines. A true-up line makes that subtotal exactly the minimum (the monthly one at the VAT rate of
+   the last version in force). Minimums come before SLA credits.
+7. SLA credits are computed on the invoiced (rounded) fees the pool applies to (base fees, usage
+   lines, the minimum true-up — each can be switched off per version): pool = fees × at-risk share,
+   split over the KPIs by weight (over all the pool's weights), a missed KPI costs its whole share,
+   capped at its own cap × fees; the total is capped at the SLA cap × fees (0: no cap), the rows
+   scaled down together. The credit is the exact total rounded once; each KPI row is rounded and the
+   residue goes to the row with the largest exact credit (the first in the pool's order on a tie),
+   so the rows add up exactly to the credit. When the fees carry two VAT rates the credit is split
+   over them pro rata to the applicable fees at each rate, each part rounded, the residue to the
+   rate with the largest fees (the lowest rate on a tie): one credit line per rate.
 8. Earn-back. A credit for KPI X in month M is earned back only by over-performance of the same
-   KPI X (measured beats its earn-back target) in a later month N with N − M ≤ the contract's
-   earn-back window (default 3 months, 1–12), as a separate positive line in month N that names
-   month M, for the amount of month M's KPI row. Every outstanding credit of X inside the window is
-   earned back (one line each); a credit is earned back once. One KPI never cancels another's
-   credit, and never in the same month.
+   KPI X (measured, meets its target and its earn-back target) in a later month N with
+   1 ≤ N − M ≤ the contract's earn-back window (default 3 months, 1–12), as a separate positive
+   line in month N that names month M, for the whole outstanding amount of month M's KPI row. Every
+   outstanding credit of X inside the window comes back (one line each); a credit comes back once.
+   One KPI never cancels another's credit, and never in the same month.
 9. Packages charge partial blocks by the charge's rounding option: up (default, every started
    block), pro rata (quantity ÷ size × price), or down (whole blocks only).
-10. No usage, no silent base-fee-only invoice. A contract with usage charges and no usage in the
-    period gets the problem `no_usage` ("no usage recorded — check imports"); the billing run flags
-    the draft and approving it needs an explicit confirmation with a reason.
+10. No usage, no silent base-fee-only invoice. A contract whose versions in force have usage
+    charges and no usage of a charged metric (quantity > 0) on their days gets the problem
+    `no_usage` ("no usage recorded — check imports"); the billing run flags the draft and
+    approving it needs an explicit confirmation with a reason.
 
-Decisions where the rules are silent (also in docs/billing_rules.md):
-- The SLA terms, at-risk share, caps and earn-back window of the last version active in the period
-  apply to the whole month's fees. An earn-back line carries the VAT rate of that version.
-- A charge's minimum and the monthly minimum are prorated exactly like the base fee; the monthly
-  minimum compares with the rounded lines of its own version (charge minimums included).
-- A window multiplier also multiplies tier flat fees (the window's card is the charge's card × m).
+Decisions where the rules are silent (also in docs/billing_rules.md). They were checked against the
+blind reference (tests/contracts/blind, its README's D1–D17), which made the same choices:
+- Proration: a version's share of the month is its days in force / days in the month (leap February
+  has 29); base fees, allowances and both minimums are prorated by it. Each version is priced on
+  its own (its usage is that of its local days; tiers, windows and the allowance restart in it).
+- The SLA pool, caps and earn-back window of the last version in force apply to the month. An
+  earn-back line and the monthly true-up carry that version's VAT rate; a charge may have a VAT
+  rate of its own (empty: the version's).
+- A KPI with no measurement owes no credit and earns nothing back.
+- A window multiplier also multiplies tier flat fees and a package's block price; a window's own
+  flat price ignores the model (no blocks).
+- Lines: one off-peak line per usage charge and version (even at 0, it shows the allowance), one
+  per window with usage, one night line per segment with billed night units.
 - Usage given per day (no hour) on a day that a window splits inside the day is refused: the
-  billing run reads such days per local hour.
+  billing run reads such days per local hour from the records.
 """
 
 from __future__ import annotations
@@ -107,6 +120,15 @@ NO_USAGE = "no_usage"
 NO_USAGE_MESSAGE = "no usage recorded — check imports"
 
 DEFAULT_EARN_BACK_MONTHS = 3
+
+# What an SLA pool may apply to (rule 7): base-fee lines; usage lines (usage, peak, night and charge
+# minimum); the monthly-minimum true-up.
+SLA_ON_BASE = "base"
+SLA_ON_USAGE = "usage"
+SLA_ON_MINIMUM = "minimum"
+SLA_ALL = frozenset({SLA_ON_BASE, SLA_ON_USAGE, SLA_ON_MINIMUM})
+_SLA_KIND = {BASE: SLA_ON_BASE, USAGE: SLA_ON_USAGE, PEAK: SLA_ON_USAGE, NIGHT: SLA_ON_USAGE}
+_SLA_KIND.update({CHARGE_MINIMUM: SLA_ON_USAGE, MINIMUM: SLA_ON_MINIMUM})
 
 
 class PricingError(ValueError):
@@ -255,6 +277,7 @@ class ChargeSpec:
     peak_windows: tuple[PeakWindowSpec, ...] = ()
     night_surcharge: Decimal = ZERO
     minimum: Decimal = ZERO
+    vat_rate: Decimal | None = None  # None: the version's rate
 
     def matches(self, item: UsageItem) -> bool:
         if item.metric != self.metric:
@@ -310,6 +333,7 @@ class VersionSpec:
     sla_terms: tuple[SlaTermSpec, ...] = ()
     sla_at_risk_share: Decimal = ZERO
     sla_cap: Decimal = ZERO  # 0: no overall cap
+    sla_applies_to: frozenset[str] = SLA_ALL  # which lines' fees the pool is a share of
     earn_back_months: int = DEFAULT_EARN_BACK_MONTHS
 
 
@@ -708,7 +732,7 @@ def _sla(
     measurements: dict[str, SlaMeasurement],
 ) -> tuple[list[PricedLine], list[SlaOutcome]]:
     """Credit lines (one per VAT rate) and per-KPI outcomes whose rows add up to them (rule 7)."""
-    terms = sorted(version.sla_terms, key=lambda t: t.kpi)
+    terms = list(version.sla_terms)  # in the order given (the database gives them by KPI code)
     if not terms:
         return [], []
     fees = _f(sum(fees_by_rate.values(), ZERO))
@@ -730,32 +754,20 @@ def _sla(
         cap = fees * _f(version.sla_cap)
         raw = {k: v * cap / total for k, v in raw.items()}
         total = cap
+    credit = fen(total) if fees > 0 else ZERO
     lines: list[PricedLine] = []
-    if total > 0 and fees > 0:
-        rates = [r for r in sorted(fees_by_rate) if fees_by_rate[r]]
-        for rate in rates:
-            part = total * _f(fees_by_rate[rate]) / fees
-            code = SLA_CREDIT if len(rates) == 1 else f"{SLA_CREDIT}:{_n(rate)}"
-            lines.append(
-                _line(
-                    SLA_CREDIT,
-                    code,
-                    "SLA credit",
-                    "",
-                    ONE,
-                    None,
-                    (),
-                    -part,
-                    rate,
-                    {
-                        "fees": str(fees_by_rate[rate]),
-                        "all_fees": str(to_decimal(fees)),
-                        "at_risk_share": str(version.sla_at_risk_share),
-                        "cap": str(version.sla_cap),
-                    },
-                )
-            )
-    rows = _kpi_rows(raw, -sum((ln.amount for ln in lines), ZERO))
+    for rate, part in _split_by_rate(credit, fees_by_rate):
+        code = SLA_CREDIT if sum(1 for v in fees_by_rate.values() if v) == 1 else f"{SLA_CREDIT}:{_n(rate)}"
+        details = {
+            "fees": str(fees_by_rate[rate]),
+            "all_fees": str(to_decimal(fees)),
+            "credit": str(credit),
+            "credit_unrounded": str(to_decimal(total)),
+            "at_risk_share": str(version.sla_at_risk_share),
+            "cap": str(version.sla_cap),
+        }
+        lines.append(_line(SLA_CREDIT, code, "SLA credit", "", ONE, None, (), -part, rate, details))
+    rows = _kpi_rows(raw, credit, [t.kpi for t in terms])
     outcomes = []
     for term in terms:
         m = measurements.get(term.kpi)
@@ -799,14 +811,32 @@ def _sla(
     return lines, outcomes
 
 
-def _kpi_rows(raw: dict[str, Fraction], total: Decimal) -> dict[str, Decimal]:
-    """Each KPI's credit rounded, the residue against `total` given to the largest (rule 7)."""
+def _kpi_rows(raw: dict[str, Fraction], total: Decimal, order: list[str]) -> dict[str, Decimal]:
+    """Each KPI's credit rounded, the residue against `total` given to the largest (rule 7).
+
+    Ties go to the first KPI in `order`.
+    """
     rows = {k: fen(v) for k, v in raw.items()}
     residue = total - sum(rows.values(), ZERO)
     if residue and raw:
-        largest = max(sorted(raw), key=lambda k: raw[k])
+        largest = max(order, key=lambda k: raw[k])  # max() keeps the first of equals
         rows[largest] += residue
     return rows
+
+
+def _split_by_rate(credit: Decimal, fees_by_rate: dict[Decimal, Decimal]) -> list[tuple[Decimal, Decimal]]:
+    """The rounded credit split over VAT rates pro rata to the fees at each rate (rule 7).
+
+    Each part is rounded; the residue goes to the rate with the largest fees (the lowest rate on a
+    tie), so the parts add up to the credit exactly. Parts of 0.00 are left out.
+    """
+    fees = sum(fees_by_rate.values(), ZERO)
+    if not credit or not fees:
+        return []
+    parts = {rate: fen(_f(credit) * _f(base) / _f(fees)) for rate, base in fees_by_rate.items()}
+    largest = max(sorted(fees_by_rate), key=lambda r: fees_by_rate[r])
+    parts[largest] += credit - sum(parts.values(), ZERO)
+    return [(rate, parts[rate]) for rate in sorted(parts) if parts[rate]]
 
 
 def _earn_back_lines(
@@ -849,11 +879,11 @@ def _earn_back_lines(
 
 def _version_lines(version, start, end, period_days, items, suffix) -> tuple[list[PricedLine], bool]:
     days = days_between(start, end)
-    vat = version.vat_rate
     lines: list[PricedLine] = []
     used = False
     in_version = [i for i in items if start <= i.day < end]
     for charge in sorted(version.charges, key=lambda c: c.code):
+        vat = version.vat_rate if charge.vat_rate is None else charge.vat_rate
         if charge.kind == BASE:
             lines.append(
                 _line(
@@ -876,25 +906,18 @@ def _version_lines(version, start, end, period_days, items, suffix) -> tuple[lis
         lines.extend(
             _price_usage_charge(charge, matched, days=days, period_days=period_days, vat_rate=vat, suffix=suffix)
         )
-    if version.monthly_minimum:
-        minimum = fen(_f(version.monthly_minimum) * days / period_days)
-        charged = sum((ln.amount for ln in lines), ZERO)
-        if charged < minimum:
-            lines.append(
-                _line(
-                    MINIMUM,
-                    "minimum" + suffix,
-                    "Monthly minimum true-up",
-                    "",
-                    ONE,
-                    None,
-                    (),
-                    minimum - charged,
-                    vat,
-                    {"minimum": str(minimum), "charged": str(charged)},
-                )
-            )
     return lines, used
+
+
+def _minimum_line(minimum: Decimal, lines: list[PricedLine], vat_rate: Decimal) -> list[PricedLine]:
+    """Rule 6: the true-up that makes the month's rounded fee lines exactly the (prorated) minimum."""
+    charged = sum((ln.amount for ln in lines), ZERO)
+    if charged >= minimum:
+        return []
+    details = {"minimum": str(minimum), "charged": str(charged)}
+    return [
+        _line(MINIMUM, "minimum", "Monthly minimum true-up", "", ONE, None, (), minimum - charged, vat_rate, details)
+    ]
 
 
 def price_period(
@@ -929,19 +952,24 @@ def price_period(
     lines: list[PricedLine] = []
     any_usage_charge = any(c.kind != BASE for v, _, _ in active for c in v.charges)
     any_usage = False
+    minimum = F0
     for version, start, end in active:
         suffix = f"@{start.isoformat()}" if len(active) > 1 else ""
         version_lines, used = _version_lines(version, start, end, period_days, items, suffix)
         any_usage = any_usage or used
         lines.extend(version_lines)
+        minimum += _f(version.monthly_minimum) * days_between(start, end) / period_days
     sla_outcomes: list[SlaOutcome] = []
     if active:
         version = active[-1][0]
+        if minimum:
+            lines.extend(_minimum_line(fen(minimum), lines, version.vat_rate))
         if not 1 <= version.earn_back_months <= 12:
             raise PricingError("the earn-back window must be 1 to 12 months", field="earn_back_months")
         fees_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
         for line in lines:
-            fees_by_rate[line.vat_rate] += line.amount
+            if _SLA_KIND.get(line.kind) in version.sla_applies_to:
+                fees_by_rate[line.vat_rate] += line.amount
         credit_lines, sla_outcomes = _sla(version, dict(fees_by_rate), measurements or {})
         lines.extend(credit_lines)
         lines.extend(_earn_back_lines(version, sla_outcomes, tuple(prior_credits), period_start))

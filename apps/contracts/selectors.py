@@ -84,6 +84,7 @@ def charge_spec(charge: Charge) -> pricing.ChargeSpec:
         peak_windows=tuple(sorted(windows, key=lambda w: w.start)),
         night_surcharge=charge.night_surcharge_rate,
         minimum=charge.minimum_amount,
+        vat_rate=charge.vat_rate,
     )
 
 
@@ -110,8 +111,14 @@ def version_spec(version: ContractVersion) -> pricing.VersionSpec:
         ),
         sla_at_risk_share=version.sla_at_risk_share,
         sla_cap=version.sla_cap,
+        sla_applies_to=sla_applies_to(version.sla_on_base, version.sla_on_usage, version.sla_on_minimum),
         earn_back_months=version.earn_back_months,
     )
+
+
+def sla_applies_to(on_base: bool, on_usage: bool, on_minimum: bool) -> frozenset[str]:
+    flags = ((on_base, pricing.SLA_ON_BASE), (on_usage, pricing.SLA_ON_USAGE), (on_minimum, pricing.SLA_ON_MINIMUM))
+    return frozenset(name for on, name in flags if on)
 
 
 def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pricing.VersionSpec]]:
@@ -123,7 +130,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
     with connection.cursor() as cur:
         cur.execute(
             "SELECT id, contract_id, valid_from, valid_to, monthly_minimum, vat_rate, sla_at_risk_share, sla_cap, "
-            "earn_back_months "
+            "earn_back_months, sla_on_base, sla_on_usage, sla_on_minimum "
             "FROM contracts_contractversion WHERE contract_id = ANY(%s) AND valid_from < %s "
             "AND (valid_to IS NULL OR valid_to > %s) ORDER BY contract_id, valid_from",
             [ids, end, start],
@@ -132,7 +139,8 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
         vids = [v[0] for v in versions]
         cur.execute(
             "SELECT id, version_id, code, name, kind, amount, metric, model, unit_price, package_size, package_price, "
-            "included_quantity, platforms, store_ids, channels, night_surcharge_rate, minimum_amount, package_rounding "
+            "included_quantity, platforms, store_ids, channels, night_surcharge_rate, minimum_amount, package_rounding, "
+            "vat_rate "
             "FROM contracts_charge WHERE version_id = ANY(%s) ORDER BY version_id, code",
             [vids],
         )
@@ -177,7 +185,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
     charges_by: dict[int, list] = defaultdict(list)
     for row in charges:
         (cid, vid, code, name, kind, amount, metric, model, price, psize, pprice, included) = row[:12]
-        platforms, stores, channels, night, minimum, rounding = row[12:]
+        platforms, stores, channels, night, minimum, rounding, charge_vat = row[12:]
         charges_by[vid].append(
             pricing.ChargeSpec(
                 code=code,
@@ -198,6 +206,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
                 peak_windows=tuple(sorted(windows_by.get(cid, ()), key=lambda w: w.start)),
                 night_surcharge=night,
                 minimum=minimum,
+                vat_rate=charge_vat,
             )
         )
     terms_by: dict[int, list] = defaultdict(list)
@@ -215,7 +224,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
             )
         )
     out: dict[int, list[pricing.VersionSpec]] = defaultdict(list)
-    for vid, contract_id, vfrom, vto, minimum, vat, at_risk, cap, earn_back_months in versions:
+    for vid, contract_id, vfrom, vto, minimum, vat, at_risk, cap, earn_back_months, *on in versions:
         out[contract_id].append(
             pricing.VersionSpec(
                 label=f"{contract_id}:{vfrom.isoformat()}",
@@ -227,6 +236,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
                 sla_terms=tuple(terms_by.get(vid, ())),
                 sla_at_risk_share=at_risk,
                 sla_cap=cap,
+                sla_applies_to=sla_applies_to(*on),
                 earn_back_months=earn_back_months,
             )
         )

@@ -37,7 +37,9 @@ from apps.contracts.models import (
     Invoice,
     InvoiceCounter,
     InvoiceLine,
+    PeakWindow,
     SlaResult,
+    SlaTerm,
     Tier,
     UsageRecord,
 )
@@ -56,10 +58,18 @@ def _raise_validation(exc: ValidationError, *, row: int | None = None) -> None:
     raise DomainError("; ".join(exc.messages), row=row) from None
 
 
-def full_clean_or_raise(obj, *, row: int | None = None) -> None:
+def full_clean_or_raise(obj, *, row: int | None = None, prefix: str = "") -> None:
+    """full_clean(); the first error becomes a DomainError naming the field (its label in the message)."""
     try:
         obj.full_clean()
     except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            name, errors = next(iter(exc.message_dict.items()))
+            try:
+                label = str(obj._meta.get_field(name).verbose_name)
+            except Exception:  # noqa: BLE001 - NON_FIELD_ERRORS and the like have no label
+                label = name
+            raise DomainError(f"{label}: {errors[0]}", field=prefix + name, row=row) from None
         _raise_validation(exc, row=row)
 
 
@@ -102,8 +112,60 @@ def charge_validate(*, charge: Charge) -> None:
                 tiers_validate(tiers=own, field=f"peak_windows[{window.name}].tiers")
 
 
-def version_create(*, contract: Contract, valid_from: date, actor=None, reason: str = "", **terms) -> ContractVersion:
-    """A new version from `valid_from`; an open version before it is ended the day before it starts."""
+def peak_windows_validate(*, windows: list[dict], field: str = "peak_windows") -> None:
+    """Windows of one charge (rule 3): on the hour, each ends after it starts, exactly one of a multiplier,
+    its own tiers or its own unit price, and no two overlap. Errors name the window's row and field."""
+    spans = []
+    for i, w in enumerate(windows):
+        where = f"{field}[{i}]"
+        name = w.get("name") or str(i + 1)
+        for key in ("start_hour", "end_hour"):
+            if not 0 <= int(w.get(key) or 0) <= 23:
+                raise DomainError(
+                    _("Window %(name)s: the hour must be 0 to 23.") % {"name": name}, field=f"{where}.{key}"
+                )
+        starts = datetime.combine(w["start_date"], datetime.min.time()).replace(hour=int(w.get("start_hour") or 0))
+        ends = datetime.combine(w["end_date"], datetime.min.time()).replace(hour=int(w.get("end_hour") or 0))
+        if ends <= starts:
+            raise DomainError(
+                _("Window %(name)s must end after it starts.") % {"name": name}, field=f"{where}.end_date"
+            )
+        given = [k for k in ("multiplier", "tiers", "unit_price") if w.get(k) not in (None, "", [])]
+        if len(given) != 1:
+            raise DomainError(
+                _("Window %(name)s: give exactly one of a multiplier, its own tiers or its own unit price.")
+                % {"name": name},
+                field=f"{where}.{given[1] if len(given) > 1 else 'multiplier'}",
+            )
+        if w.get("multiplier") is not None and to_decimal(w["multiplier"]) <= 0:
+            raise DomainError(
+                _("Window %(name)s: the multiplier must be positive.") % {"name": name}, field=f"{where}.multiplier"
+            )
+        if w.get("unit_price") is not None:
+            check_rate_places(to_decimal(w["unit_price"]), field=f"{where}.unit_price")
+        if w.get("tiers"):
+            tiers_validate(tiers=w["tiers"], field=f"{where}.tiers")
+        for other_name, other_start, other_end in spans:
+            if other_start < ends and starts < other_end:
+                raise DomainError(
+                    _("Window %(name)s overlaps window %(other)s of the same charge.")
+                    % {"name": name, "other": other_name},
+                    field=f"{where}.start_date",
+                )
+        spans.append((name, starts, ends))
+
+
+def sla_term_create(*, version: ContractVersion, prefix: str = "sla_terms", **fields) -> SlaTerm:
+    term = SlaTerm(version=version, **fields)
+    full_clean_or_raise(term, prefix=prefix + ".")
+    term.save()
+    return term
+
+
+def version_create(
+    *, contract: Contract, valid_from: date, actor=None, reason: str = "", sla_terms: list[dict] | None = None, **terms
+) -> ContractVersion:
+    """A new version from `valid_from` (with its SLA terms); an open version before it is ended the day before."""
     with transaction.atomic():
         Contract.objects.select_for_update().get(pk=contract.pk)
         previous = (
@@ -121,6 +183,8 @@ def version_create(*, contract: Contract, valid_from: date, actor=None, reason: 
                 version.save()
         except IntegrityError:
             raise DomainError("the version overlaps another version of this contract", field="valid_from") from None
+        for i, term in enumerate(sla_terms or []):
+            sla_term_create(version=version, prefix=f"sla_terms[{i}]", **term)
         audit_record(
             actor=actor,
             action="contract.version_create",
@@ -132,7 +196,11 @@ def version_create(*, contract: Contract, valid_from: date, actor=None, reason: 
         return version
 
 
-def charge_create(*, version: ContractVersion, tiers: list[dict] | None = None, **fields) -> Charge:
+def charge_create(
+    *, version: ContractVersion, tiers: list[dict] | None = None, peak_windows: list[dict] | None = None, **fields
+) -> Charge:
+    """A charge with its tiers and its peak windows (each with its own tiers, if it has a card of its own)."""
+    peak_windows_validate(windows=peak_windows or [])
     with transaction.atomic():
         charge = Charge(version=version, **fields)
         for name in ("unit_price", "package_price"):
@@ -144,6 +212,13 @@ def charge_create(*, version: ContractVersion, tiers: list[dict] | None = None, 
         charge.save()
         for t in tiers or []:
             Tier.objects.create(charge=charge, **t)
+        for w in peak_windows or []:
+            own = w.pop("tiers", None) or []
+            window = PeakWindow(charge=charge, **w)
+            full_clean_or_raise(window, prefix="peak_windows.")
+            window.save()
+            for t in own:
+                Tier.objects.create(charge=charge, peak_window=window, **t)
         return charge
 
 

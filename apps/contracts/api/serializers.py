@@ -10,6 +10,7 @@ from apps.contracts.models import (
     CreditNote,
     Invoice,
     InvoiceLine,
+    PeakWindow,
     SlaResult,
     SlaTerm,
     Tier,
@@ -22,8 +23,15 @@ class TierSerializer(serializers.ModelSerializer):
         fields = ["id", "peak_window", "lower", "upper", "unit_price", "flat_fee"]
 
 
+class PeakWindowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PeakWindow
+        fields = ["id", "name", "start_date", "start_hour", "end_date", "end_hour", "multiplier", "unit_price"]
+
+
 class ChargeSerializer(serializers.ModelSerializer):
     tiers = TierSerializer(many=True, read_only=True)
+    peak_windows = PeakWindowSerializer(many=True, read_only=True)
 
     class Meta:
         model = Charge
@@ -38,13 +46,16 @@ class ChargeSerializer(serializers.ModelSerializer):
             "unit_price",
             "package_size",
             "package_price",
+            "package_rounding",
             "included_quantity",
             "platforms",
             "store_ids",
             "channels",
             "night_surcharge_rate",
             "minimum_amount",
+            "vat_rate",
             "tiers",
+            "peak_windows",
         ]
 
 
@@ -71,6 +82,10 @@ class ContractVersionSerializer(serializers.ModelSerializer):
             "monthly_minimum",
             "sla_at_risk_share",
             "sla_cap",
+            "sla_on_base",
+            "sla_on_usage",
+            "sla_on_minimum",
+            "earn_back_months",
             "charges",
             "sla_terms",
         ]
@@ -234,6 +249,29 @@ class TierInput(serializers.Serializer):
     flat_fee = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, default=0)
 
 
+class SlaTermInput(serializers.Serializer):
+    kpi = serializers.CharField()
+    target = serializers.DecimalField(max_digits=12, decimal_places=4)
+    comparison = serializers.ChoiceField(choices=["gte", "lte"])
+    weight = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, default=1)
+    cap = serializers.DecimalField(max_digits=5, decimal_places=4, required=False, allow_null=True)
+    earn_back = serializers.BooleanField(required=False, default=False)
+    earn_back_target = serializers.DecimalField(max_digits=12, decimal_places=4, required=False, allow_null=True)
+
+
+class PeakWindowInput(serializers.Serializer):
+    """A window [start_date start_hour:00, end_date end_hour:00) local time, with exactly one price."""
+
+    name = serializers.CharField(max_length=64)
+    start_date = serializers.DateField()
+    start_hour = serializers.IntegerField(required=False, default=0)
+    end_date = serializers.DateField()
+    end_hour = serializers.IntegerField(required=False, default=0)
+    multiplier = serializers.DecimalField(max_digits=6, decimal_places=4, required=False, allow_null=True)
+    unit_price = serializers.DecimalField(max_digits=20, decimal_places=10, required=False, allow_null=True)
+    tiers = TierInput(many=True, required=False, default=list)
+
+
 class VersionInput(serializers.Serializer):
     contract = serializers.IntegerField()
     valid_from = serializers.DateField()
@@ -243,6 +281,13 @@ class VersionInput(serializers.Serializer):
     monthly_minimum = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, default=0)
     sla_at_risk_share = serializers.DecimalField(max_digits=5, decimal_places=4, required=False, default=0)
     sla_cap = serializers.DecimalField(max_digits=5, decimal_places=4, required=False, default="0.12")
+    earn_back_months = serializers.IntegerField(
+        required=False, default=3, help_text="Months after a missed KPI in which its credit can be earned back (1-12)."
+    )
+    sla_on_base = serializers.BooleanField(required=False, default=True)
+    sla_on_usage = serializers.BooleanField(required=False, default=True)
+    sla_on_minimum = serializers.BooleanField(required=False, default=True)
+    sla_terms = SlaTermInput(many=True, required=False, default=list)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -257,10 +302,15 @@ class ChargeInput(serializers.Serializer):
     unit_price = serializers.DecimalField(max_digits=20, decimal_places=10, required=False, allow_null=True)
     package_size = serializers.DecimalField(max_digits=14, decimal_places=4, required=False, allow_null=True)
     package_price = serializers.DecimalField(max_digits=20, decimal_places=10, required=False, allow_null=True)
+    package_rounding = serializers.ChoiceField(choices=["up", "pro_rata", "down"], required=False, default="up")
     included_quantity = serializers.DecimalField(max_digits=14, decimal_places=4, required=False, default=0)
     night_surcharge_rate = serializers.DecimalField(max_digits=5, decimal_places=4, required=False, default=0)
     minimum_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, default=0)
+    vat_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=4, required=False, allow_null=True, help_text="Empty: the version's rate."
+    )
     platforms = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     channels = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     store_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     tiers = TierInput(many=True, required=False, default=list)
+    peak_windows = PeakWindowInput(many=True, required=False, default=list)

@@ -26,7 +26,8 @@ WRITE = [IsTidelineUser, HasRole.of(Role.ACCOUNT_MANAGER)]
 class ContractViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.ContractSerializer
     queryset = Contract.objects.select_related("client", "entity").prefetch_related(
-        "versions__sla_terms", Prefetch("versions__charges", queryset=Charge.objects.prefetch_related("tiers"))
+        "versions__sla_terms",
+        Prefetch("versions__charges", queryset=Charge.objects.prefetch_related("tiers", "peak_windows")),
     )
 
     @action(detail=False, methods=["post"], permission_classes=WRITE, url_path="versions")
@@ -37,6 +38,7 @@ class ContractViewSet(ScopedReadOnlyViewSet):
         if contract is None:
             raise DomainError("unknown contract", field="contract")
         reason = data.pop("reason")
+        data["sla_terms"] = [dict(t) for t in data.pop("sla_terms")]
         version = services.version_create(contract=contract, actor=request.user, reason=reason, **data)
         return Response(s.ContractVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
@@ -48,7 +50,8 @@ class ContractViewSet(ScopedReadOnlyViewSet):
         if version is None:
             raise DomainError("unknown contract version", field="version")
         tiers = [dict(t) for t in data.pop("tiers")]
-        charge = services.charge_create(version=version, tiers=tiers, **data)
+        windows = [{**dict(w), "tiers": [dict(t) for t in w.get("tiers") or []]} for w in data.pop("peak_windows")]
+        charge = services.charge_create(version=version, tiers=tiers, peak_windows=windows, **data)
         return Response(s.ChargeSerializer(charge).data, status=status.HTTP_201_CREATED)
 
 

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contractversion',
             name='earn_back_months',
-            field=models.PositiveSmallIntegerField(default=3, help_text="A missed KPI's credit can be earned back in the next 1–12 months.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='earn-back window (months)'),
+            field=models.PositiveSmallIntegerField(default=3, help_text="A missed KPI's credit can be earned back in the next 1–12 months.", validators=[django.core.validators.MinValueValidator(1, message='The earn-back window must be 1 to 12 months.'), django.core.validators.MaxValueValidator(12, message='The earn-back window must be 1 to 12 months.')], verbose_name='earn-back window (months)'),
         ),
         migrations.AddField(
             model_name='invoice',
