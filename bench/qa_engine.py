@@ -47,6 +47,7 @@ import unicodedata
 
 from apps.conversations.timing import COURTESY_WORDS  # the data of "needs an answer", not its code
 from apps.qa.engine import PII_TOKENS, normalize  # pure Python, no Django needed
+from apps.qa.similarity import DEFAULT_ENCODER, cosine  # the feature definition and the one formula
 
 NEEDS_DB = False
 SEED = 20261111
@@ -283,13 +284,23 @@ class _Rule:
         self.spec = spec
         self.code, self.type, self.role, self.p = spec.code, spec.type, spec.role, spec.params
         p = spec.params
+        # an agent rule marked bot-applicable is about what is said for the shop: the bot's too
+        self.reads = {spec.role, "bot"} if spec.role == "agent" and spec.bot_applicable else {spec.role}
+        # the similarity operator, naively: every example's features, compared one by one
+        sim = p.get("similar")
+        self.similar = None
+        if sim:
+            feats = DEFAULT_ENCODER.features
+            like = [f for f in (feats(normalize(x)) for x in dict.fromkeys(sim.get("examples", []))) if f]
+            unlike = [f for f in (feats(normalize(x)) for x in dict.fromkeys(sim.get("unlike", []))) if f]
+            self.similar = (like, unlike, float(sim.get("threshold", 0.6)))
         lists = {
             "keyword": ("words",),
             "context": ("trigger_words", "response_words"),
             "handover": ("trigger_words", "transfer_words"),
-            "mandatory": ("trigger_words", "required_words"),
+            "mandatory": ("trigger_words", "required_words", "excused_by"),
             "sentiment": ("words",),
-            "pii": ("secret_words", "request_words", "warning_words"),
+            "pii": ("secret_words", "request_words", "warning_words", "shop_words", "shopper_words"),
         }.get(spec.type, ())
         self.lists = {key: _Words(p.get(key), per_term=per_term) for key in lists}
         self.negators = _words_rx(p.get("negation_words" if spec.type == "sentiment" else "negators"))
@@ -306,14 +317,27 @@ class _Rule:
             self.weights = {normalize(w): float(v) for w, v in raw.items()} if isinstance(raw, dict) else {}
             self.degree = {normalize(k): float(v) for k, v in p.get("degree_words", {}).items() if normalize(k)}
 
+    def means(self, text: str) -> bool:
+        """The text is closer to an example than the threshold and than every near miss."""
+        feats = DEFAULT_ENCODER.features(text)
+        if not feats:
+            return False
+        like, unlike, threshold = self.similar
+        best = max((cosine(len(feats & f), len(feats), len(f)) for f in like), default=0.0)
+        if best < threshold or best == 0.0:
+            return False
+        return not any(cosine(len(feats & f), len(feats), len(f)) >= best for f in unlike)
+
     # each method: does the rule fire on this conversation?
 
     def keyword(self, conv) -> bool:
         p, msgs = self.p, conv.messages
-        mine = [i for i, m in enumerate(msgs) if m.role == self.role]
+        mine = [i for i, m in enumerate(msgs) if m.role in self.reads]
         turns = p.get("turns")
         if turns:
-            mine = mine[: turns["first"]] if "first" in turns else mine[-turns["last"] :]
+            own = [i for i, m in enumerate(msgs) if m.role == self.role]
+            own = set(own[: turns["first"]] if "first" in turns else own[-turns["last"] :])
+            mine = [i for i in mine if i in own]
         window = p.get("negation_window", 4)
         quoted = p.get("skip_quoted", False)
         texts: dict[int, str] = {}
@@ -331,6 +355,8 @@ class _Rule:
                 else:
                     kept.append((s, e))
             found += [(i, s, e) for s, e in kept if not any(ds <= s < de for ds, de in dropped)]
+        if self.similar and any(self.means(texts[i]) for i in mine if i in texts and not self.excused_in(texts[i])):
+            return True
         mode = p.get("mode", "any")
         if mode == "any" or not found:
             return bool(found)
@@ -348,9 +374,12 @@ class _Rule:
             groups.setdefault(i if p.get("scope", "message") == "message" else 0, set()).add(texts[i][s:e])
         return any(len(words) >= need for words in groups.values())
 
+    def excused_in(self, text: str) -> bool:
+        return bool(self.excused) and self.excused.any(text)
+
     def regex(self, conv) -> bool:
         for m in conv.messages:
-            if m.role != self.role:
+            if m.role not in self.reads:
                 continue
             text = _text(m)
             if text and self.pattern.search(text) and not (self.exclude_rx and self.exclude_rx.search(text)):
@@ -389,7 +418,7 @@ class _Rule:
             if not any(
                 not _negated(text, s, self.negators, 4) and not _excluded(text, s, e, self.exclude)
                 for s, e in self.lists["trigger_words"].find(text)
-            ):
+            ) and not (self.similar and self.means(text)):
                 continue
             later = [j for j in agents if j > i][:n]
             if not any(self.lists["response_words"].any(_text(msgs[j])) for j in later):
@@ -399,15 +428,26 @@ class _Rule:
     def repetition(self, conv) -> bool:
         p = self.p
         k, window, min_len = int(p.get("min_repeats", 3)), int(p.get("window", 5)), int(p.get("min_length", 4))
-        texts = [t for t in (_text(m) for m in conv.messages if m.role == self.role) if len(t) >= min_len]
-        return any(texts[max(0, j - window + 1) : j + 1].count(texts[j]) >= k for j in range(len(texts)))
+        particles = normalize(p.get("particles", "哦呢啊呀~")) + "~"
+        keys = []
+        for m in conv.messages:
+            if m.role != self.role:
+                continue
+            key = "".join(ch for ch in _PUNCT.sub("", _text(m)) if unicodedata.category(ch)[0] not in "SP")
+            keys.append(key.rstrip(particles))
+        return any(
+            len(keys[j]) >= min_len and keys[max(0, j - window + 1) : j + 1].count(keys[j]) >= k
+            for j in range(len(keys))
+        )
 
     def handover(self, conv) -> bool:
         msgs = conv.messages
         first_agent = next((i for i, m in enumerate(msgs) if m.role == "agent"), None)
         transfers = [i for i, m in enumerate(msgs) if m.role != "buyer" and self.lists["transfer_words"].any(_text(m))]
         for i, m in enumerate(msgs):
-            if m.role != "buyer" or not self.lists["trigger_words"].any(_text(m)):
+            if m.role != "buyer" or not (
+                self.lists["trigger_words"].any(_text(m)) or (self.similar and self.means(_text(m)))
+            ):
                 continue
             if conv.transferred_to_human and first_agent is not None and first_agent > i:
                 continue  # the platform handed the chat to a human before anyone asked
@@ -418,16 +458,20 @@ class _Rule:
     def mandatory(self, conv) -> bool:
         msgs = conv.messages
         first = None
+        trigger_roles = set(self.p.get("trigger_roles", [self.role]))
         for i, m in enumerate(msgs):
-            if m.role != self.role:
+            if m.role not in trigger_roles:
                 continue
             text = _text(m)
+            if self.lists["excused_by"].any(text):
+                continue
             if any(not _negated(text, s, self.negators, 4) for s, _e in self.lists["trigger_words"].find(text)):
                 first = i
                 break
         if first is None:
             return False
-        return not any(m.role == self.role and self.lists["required_words"].any(_text(m)) for m in msgs[first:])
+        since = 0 if self.p.get("required_anywhere") else first
+        return not any(m.role == self.role and self.lists["required_words"].any(_text(m)) for m in msgs[since:])
 
     def sentiment(self, conv) -> bool:
         threshold = float(self.p.get("threshold", 2))
@@ -443,18 +487,23 @@ class _Rule:
                 before = text[max(0, s - 3) : s]
                 mult = max((v for k, v in self.degree.items() if k in before), default=1.0)
                 total += self.weights.get(text[s:e], 1.0) * mult
-            if total >= threshold:
+            if total >= threshold or (self.similar and text and self.means(text)):
                 return True
         return False
 
     def pii(self, conv) -> bool:
         lists = self.lists
+        window = int(self.p.get("shop_window", 12))
         for m in conv.messages:
-            if m.role != self.role:
+            if m.role not in self.reads:
                 continue
             text = _text(m)
-            if lists["tokens"].any(text):
-                return True
+            shop = lists["shop_words"].find(text) if lists["shop_words"] else []
+            shopper = [s for s, _e in lists["shopper_words"].find(text)] if shop else []
+            for s, _e in lists["tokens"].find(text):
+                near = [ss for ss, se in shop if se <= s and s - se <= window]
+                if not near or any(max(near) <= ps < s for ps in shopper):
+                    return True  # not the shop's own address, hotline or order number
             if not lists["secret_words"].any(text):
                 continue
             warned = [s for s, _e in lists["warning_words"].find(text)]

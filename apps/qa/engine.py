@@ -49,6 +49,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from apps.conversations import timing
+from apps.qa.similarity import DEFAULT_ENCODER, SimilarityIndex, strip_punctuation_and_symbols
 
 # --------------------------------------------------------------------------------------------
 # Vocabulary
@@ -277,10 +278,11 @@ class Hit(NamedTuple):  # a tuple: thousands are made per second, and none is ch
     end: int | None
     excerpt: str
     severity: str
+    note: str = ""  # why, where the span alone does not say it: the similar example and its score
 
 
 def _hit(fields: tuple) -> Hit:
-    """A Hit from its six fields, without the keyword-argument handling of Hit(...)."""
+    """A Hit from its seven fields, without the keyword-argument handling of Hit(...)."""
     return tuple.__new__(Hit, fields)
 
 
@@ -445,6 +447,10 @@ class _Compiled:
     metric: str = ""  # timing
     threshold: float = 30
     min_rate: float = 1.0
+    reads: frozenset[str] = frozenset()  # the roles whose messages the rule reads
+    # the similarity operator: (examples, near misses, threshold); keys into the scorecard's index
+    similar: tuple[tuple[str, ...], tuple[str, ...], float] | None = None
+    similar_keys: tuple[int, int] = (-1, -1)
 
 
 def _compile_rule(spec: RuleSpec) -> _Compiled:
@@ -460,7 +466,16 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
     if not isinstance(p, dict):
         raise RuleConfigError("params must be an object", rule=r)
     c = _Compiled(spec=spec, lists={})
+    # a rule about what is said on the shop's behalf (an agent rule marked bot-applicable) reads
+    # the bot's messages too: a bot speaks for the shop
+    c.reads = frozenset((spec.role, "bot")) if spec.role == "agent" and spec.bot_applicable else frozenset((spec.role,))
     t = spec.type
+    if "similar" in p:
+        if t not in _SIMILAR_TYPES:
+            raise RuleConfigError(
+                f"similar examples are read by {', '.join(_SIMILAR_TYPES)} rules", rule=r, field="similar"
+            )
+        c.similar = _similar(p["similar"], r)
     if t == "keyword":
         c.lists["words"] = _words(p, "words", r)
         c.lists["negators"] = _words(p, "negators", r, required=False)
@@ -527,6 +542,10 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         if window < k:
             raise RuleConfigError("window must be at least min_repeats", rule=r, field="window")
         c.repeat = (k, window, _int(p, "min_length", 4, r, low=1))
+        particles = p.get("particles", "哦呢啊呀~")
+        if not isinstance(particles, str):
+            raise RuleConfigError("particles must be a string of characters", rule=r, field="particles")
+        c.options = normalize(particles) + "~"
     elif t == "handover":
         c.lists["trigger"] = _words(p, "trigger_words", r)
         c.lists["transfer"] = _words(p, "transfer_words", r)
@@ -534,6 +553,13 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         c.lists["trigger"] = _words(p, "trigger_words", r)
         c.lists["required"] = _words(p, "required_words", r)
         c.lists["negators"] = _words(p, "negators", r, required=False)
+        c.lists["excused_by"] = _words(p, "excused_by", r, required=False)
+        trigger_roles = p.get("trigger_roles", [spec.role])
+        if not isinstance(trigger_roles, list) or not trigger_roles or set(trigger_roles) - set(ROLES):
+            raise RuleConfigError("trigger_roles must list agent and/or buyer", rule=r, field="trigger_roles")
+        if not isinstance(p.get("required_anywhere", False), bool):
+            raise RuleConfigError("required_anywhere must be true or false", rule=r, field="required_anywhere")
+        c.options = (frozenset(trigger_roles), p.get("required_anywhere", False))
     elif t == "sentiment":
         raw = p.get("words")
         c.lists["words"] = _words(p, "words", r)
@@ -557,6 +583,9 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         c.lists["secret"] = _words(p, "secret_words", r, required=False)
         c.lists["request"] = _words(p, "request_words", r, required=bool(c.lists["secret"]))
         c.lists["warning"] = _words(p, "warning_words", r, required=False)
+        c.lists["shop"] = _words(p, "shop_words", r, required=False)
+        c.lists["shopper"] = _words(p, "shopper_words", r, required=False)
+        c.options = _int(p, "shop_window", 12, r)
     elif t == "combination":
         op = p.get("op")
         if op not in ("and", "or", "not"):
@@ -572,6 +601,27 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
     if "negators" in c.lists or "negation" in c.lists:
         c.negators = _Negators(c.lists.get("negators") or c.lists.get("negation") or [])
     return c
+
+
+_SIMILAR_TYPES = ("keyword", "sentiment", "handover", "context")
+
+
+def _similar(raw: Any, rule: str) -> tuple[tuple[str, ...], tuple[str, ...], float]:
+    """The `similar` parameter: {"examples": [...], "unlike": [...], "threshold": 0.55}."""
+    if not isinstance(raw, dict):
+        raise RuleConfigError("similar must be an object with examples and a threshold", rule=rule, field="similar")
+    out = []
+    for key in ("examples", "unlike"):
+        texts = raw.get(key, [])
+        if not isinstance(texts, list) or not all(isinstance(x, str) for x in texts):
+            raise RuleConfigError(f"similar.{key} must be a list of sentences", rule=rule, field="similar")
+        out.append(tuple(dict.fromkeys(normalize(x) for x in texts if normalize(x))))
+    if not out[0]:
+        raise RuleConfigError("similar.examples is empty", rule=rule, field="similar")
+    threshold = raw.get("threshold", 0.6)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold <= 1:
+        raise RuleConfigError("similar.threshold must be in (0, 1]", rule=rule, field="similar")
+    return out[0], out[1], float(threshold)
 
 
 class CompiledScorecard:
@@ -590,6 +640,13 @@ class CompiledScorecard:
         self.caps = {i.code: (i.weight, i.critical) for i in spec.items}  # item -> (weight, critical)
         self.compiled: list[_Compiled] = [_compile_rule(r) for r in rules]
         self.by_code = {c.spec.code: c for c in self.compiled}
+        # the similarity operator: every rule's examples in one index, encoded once
+        self.similarity = SimilarityIndex(DEFAULT_ENCODER)
+        for c in self.compiled:
+            if c.similar is not None:
+                c.similar_keys = (self.similarity.add(list(c.similar[0])), self.similarity.add(list(c.similar[1])))
+        self.similarity.freeze(min((c.similar[2] for c in self.compiled if c.similar is not None), default=0.0))
+        self.similar_roles = frozenset(role for c in self.compiled if c.similar is not None for role in c.reads)
         read = {
             child
             for c in self.compiled
@@ -651,6 +708,8 @@ class CompiledScorecard:
             )
             for c in self.order
         ]
+        # a rule with similar examples can fire without any of its words: never skipped
+        self.plan = [(c, None if c.similar is not None else gate) for c, gate in self.plan]
         self._plans: dict[tuple[str, bool], list] = {}
         # per rule: (counts as critical, item code, score change)
         self.meta = {
@@ -719,6 +778,7 @@ class _Ctx:
         "agent_idx",
         "sc",
         "_rounds",
+        "sims",
     )
 
     def __init__(self, sc: CompiledScorecard, conv: ConversationIn, roles: list[str] | None = None):
@@ -737,6 +797,8 @@ class _Ctx:
         ]
         self.agent_idx = [i for i, role in enumerate(roles) if role == "agent"]
         self._rounds: list[timing.Round] | None = None  # the human side's rounds, on first use
+        # (message, its best example per group) for the messages close to an example, on first use
+        self.sims: list[tuple[int, dict[int, tuple[float, str]]]] | None = None
         self.offsets: dict[int, list[int] | range] = {}
         self.same_length: set[int] = set()  # messages whose normalisation maps one character to one
         # hits per list id: list of (message index, start, end) in normalised message coordinates;
@@ -766,17 +828,52 @@ class _Ctx:
                 for lid in lids:
                     lhits[lid].append(rec)
 
+    def similar(self, c: _Compiled) -> list[tuple[int, float, str]]:
+        """The messages the rule reads that mean what its examples mean: (message, score, example)
+        where the best example scores ≥ the threshold and above the best near miss."""
+        sims = self.sims
+        if sims is None:  # once per conversation: the messages close to any example
+            best, wanted, roles = self.sc.similarity.best_for, self.sc.similar_roles, self.roles
+            sims = self.sims = [
+                (i, found)
+                for i, text in enumerate(self.norms)
+                if text and roles[i] in wanted
+                for found in (best(text),)
+                if found
+            ]
+        if not sims:
+            return []
+        like, unlike = c.similar_keys
+        threshold = c.similar[2]
+        reads, roles = c.reads, self.roles
+        out = []
+        for mi, best in sims:
+            found = best.get(like)
+            if found is None or found[0] < threshold or roles[mi] not in reads:
+                continue
+            miss = best.get(unlike)
+            if miss is not None and miss[0] >= found[0]:
+                continue
+            out.append((mi, found[0], found[1]))
+        return out
+
+    def similar_hit(self, spec: RuleSpec, mi: int, score: float, example: str) -> Hit:
+        text = self.conv.messages[mi].content
+        return _hit((spec.code, mi, 0, len(text), text[:120], spec.severity, f"≈「{example}」{score:.2f}"))
+
     def hits_of(self, rule: str, name: str) -> list[tuple[int, int, int]]:
         lid = self.sc.list_ids.get((rule, name))
         return self.lhits.get(lid, []) if lid is not None else []
 
-    def make_hit(self, spec: RuleSpec, mi: int | None, s: int | None = None, e: int | None = None) -> Hit:
+    def make_hit(
+        self, spec: RuleSpec, mi: int | None, s: int | None = None, e: int | None = None, note: str = ""
+    ) -> Hit:
         if mi is None:
-            return _hit((spec.code, None, None, None, "", spec.severity))
+            return _hit((spec.code, None, None, None, "", spec.severity, ""))
         original = self.conv.messages[mi].content
         if s is None or e is None:
             excerpt = original[:80]
-            return _hit((spec.code, mi, None, None, excerpt, spec.severity))
+            return _hit((spec.code, mi, None, None, excerpt, spec.severity, note))
         if self.norms[mi] is original or mi in self.same_length:
             one_for_one = True
         elif mi in self.offsets:
@@ -797,7 +894,7 @@ class _Ctx:
             excerpt = original  # the whole message: the usual case for a chat line
         else:
             excerpt = ("…" if lo > 0 else "") + original[max(lo, 0) : hi] + ("…" if hi < n else "")
-        return _hit((spec.code, mi, os_, oe, excerpt, spec.severity))
+        return _hit((spec.code, mi, os_, oe, excerpt, spec.severity, note))
 
 
 def _ascii_alnum(ch: str) -> bool:
@@ -876,11 +973,12 @@ def _covered(phrases: list[tuple[int, int, int]], mi: int, start: int, end: int)
 def _rule_keyword(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     spec = c.spec
     raw = ctx.hits_of(spec.code, "words")
-    if not raw:
+    similar = ctx.similar(c) if c.similar is not None else ()
+    if not raw and not similar:
         return []
     mode, turns, skip_quoted, window, need, by_message = c.options
     negators, exclude = c.negators, c.lists["exclude"]
-    role, roles, norms = spec.role, ctx.roles, ctx.norms
+    role, roles, norms, reads = spec.role, ctx.roles, ctx.norms, c.reads
     allowed: set[int] | None = None
     if turns:
         role_idx = ctx.agent_idx if role == "agent" else [i for i, r in enumerate(roles) if r == role]
@@ -889,7 +987,7 @@ def _rule_keyword(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
     excluded = ctx.hits_of(spec.code, "exclude") if exclude else ()
     found, dropped = [], []
     for mi, s, e in raw:
-        if roles[mi] != role or (allowed is not None and mi not in allowed) or mi in excused:
+        if roles[mi] not in reads or (allowed is not None and mi not in allowed) or mi in excused:
             continue
         text = norms[mi]
         if negators and _preceded_by(text, s, negators, window):
@@ -901,10 +999,20 @@ def _rule_keyword(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
         found.append((mi, s, e))
     if dropped and found:
         found = _not_covered(found, dropped)
+    if similar:  # a message that means what the examples mean, in whatever words (mode any)
+        worded = {mi for mi, _s, _e in found}
+        extra = [
+            ctx.similar_hit(spec, mi, score, example)
+            for mi, score, example in similar
+            if mi not in worded and mi not in excused and (allowed is None or mi in allowed)
+        ]
+        if extra:
+            words = [ctx.make_hit(spec, mi, s, e) for mi, s, e in _longest_first(found)] if found else []
+            return sorted(words + extra, key=lambda h: (h.message_index, h.start or 0))
     if not found:
         return []
     if mode == "any" and not c.need_hits:
-        return [_hit((spec.code, found[0][0], None, None, "", spec.severity))]
+        return [_hit((spec.code, found[0][0], None, None, "", spec.severity, ""))]
     found = _longest_first(found)
     if mode == "any":
         return [ctx.make_hit(spec, mi, s, e) for mi, s, e in found]
@@ -957,10 +1065,10 @@ def _rule_regex(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit
     if "factors" in c.lists:  # only the messages holding one of the pattern's literal factors
         candidates = sorted({mi for mi, _s, _e in ctx.hits_of(spec.code, "factors")})
     else:
-        candidates = ctx.agent_idx if spec.role == "agent" else range(len(norms))
+        candidates = ctx.agent_idx if c.reads == {"agent"} else range(len(norms))
     for mi in candidates:
         text = norms[mi]
-        if not text or ctx.roles[mi] != spec.role:
+        if not text or ctx.roles[mi] not in c.reads:
             continue
         m = c.regex.search(text)
         if m is None:
@@ -1054,6 +1162,9 @@ def _rule_context(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
         and not (negators and _preceded_by(ctx.norms[mi], s, negators))
         and not (excluded and _covered(excluded, mi, s, e))
     ]
+    if c.similar is not None:  # the trigger in other words
+        triggers.extend((mi, 0, len(ctx.norms[mi])) for mi, _score, _ex in ctx.similar(c))
+        triggers.sort()
     if not triggers:
         return []
     responses = {mi for mi, _s, _e in ctx.hits_of(spec.code, "response") if ctx.roles[mi] == "agent"}
@@ -1071,21 +1182,24 @@ def _rule_context(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
 
 
 def _rule_repetition(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
-    """The same reply (at least min_length characters) k times within `window` replies of the role:
-    one hit per text, at the reply that completes its first such window, in reply order."""
+    """The same reply k times within `window` consecutive replies of the role: one hit per text, at
+    the reply that completes its first such window, in reply order. Replies are the same when their
+    repetition keys are equal: the normalised text without punctuation, emoji and symbols, and
+    without trailing particles (哦 呢 啊 呀 ~), so 亲，请耐心等待哦 / 亲,请耐心等待哦! / 亲请耐心等待哦~
+    are one reply three times; a key shorter than min_length characters does not count."""
     spec = c.spec
     k, window, min_len = c.repeat
     norms = ctx.norms
-    source = ctx.agent_idx if spec.role == "agent" else [i for i, r in enumerate(ctx.roles) if r == spec.role]
-    texts = [norms[i] for i in source]
+    idx = ctx.agent_idx if spec.role == "agent" else [i for i, r in enumerate(ctx.roles) if r == spec.role]
+    if len(idx) < k:
+        return []
+    texts = [_repetition_key(norms[i], c.options) for i in idx]
     distinct = set(texts)
     if len(distinct) > len(texts) - (k - 1):
         return []  # no text is there k times
     often = [t for t in distinct if len(t) >= min_len and texts.count(t) >= k]
     if not often:
         return []
-    idx = [i for i in source if len(norms[i]) >= min_len]  # the window counts long replies only
-    texts = [norms[i] for i in idx]
     found = []
     for t in often:
         at = [j for j, x in enumerate(texts) if x == t]
@@ -1094,12 +1208,25 @@ def _rule_repetition(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> lis
                 found.append(at[m + k - 1])
                 break
     found.sort()
-    return [ctx.make_hit(spec, idx[j], 0, len(texts[j])) for j in found]
+    return [ctx.make_hit(spec, idx[j], 0, len(norms[idx[j]])) for j in found]
+
+
+def _repetition_key(text: str, particles: str) -> str:
+    """A reply as repetition compares it: no punctuation, emoji or symbols, no trailing particles."""
+    return strip_punctuation_and_symbols(text).rstrip(particles)
 
 
 def _rule_handover(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     spec = c.spec
     triggers = [rec for rec in ctx.hits_of(spec.code, "trigger") if ctx.roles[rec[0]] == "buyer"]
+    notes: dict[int, str] = {}
+    if c.similar is not None:  # asked for a human in other words
+        worded = {mi for mi, _s, _e in triggers}
+        for mi, score, example in ctx.similar(c):
+            if mi not in worded:
+                triggers.append((mi, 0, len(ctx.norms[mi])))
+                notes[mi] = f"≈「{example}」{score:.2f}"
+        triggers.sort()
     if not triggers:
         return []
     transfers = sorted({mi for mi, _s, _e in ctx.hits_of(spec.code, "transfer") if ctx.roles[mi] != "buyer"})
@@ -1112,24 +1239,36 @@ def _rule_handover(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[
             continue
         if transfers and transfers[-1] > mi:  # sorted: the last is the latest
             continue
-        hits.append(ctx.make_hit(spec, mi, s, e))
+        if mi in notes:
+            hits.append(ctx.similar_hit(spec, mi, 0.0, "")._replace(note=notes[mi]))
+        else:
+            hits.append(ctx.make_hit(spec, mi, s, e))
         break
     return hits
 
 
 def _rule_mandatory(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
+    """A trigger (said by one of `trigger_roles`, default the rule's role, not negated) and no
+    required word said by the rule's role: at or after the first trigger, or, with
+    `required_anywhere`, anywhere in the chat (refund_no_arrival_time: the agent never states when
+    the money arrives). A trigger in a message holding an `excused_by` word does not count (a buyer
+    reporting a scammer who promised a refund)."""
     spec = c.spec
     negators = c.negators
+    trigger_roles, anywhere = c.options
+    excused = {mi for mi, _s, _e in ctx.hits_of(spec.code, "excused_by")}
     triggers = [
         rec
         for rec in ctx.hits_of(spec.code, "trigger")
-        if ctx.roles[rec[0]] == spec.role and not _preceded_by(ctx.norms[rec[0]], rec[1], negators)
+        if ctx.roles[rec[0]] in trigger_roles
+        and rec[0] not in excused
+        and not _preceded_by(ctx.norms[rec[0]], rec[1], negators)
     ]
     if not triggers:
         return []
     required = [mi for mi, _s, _e in ctx.hits_of(spec.code, "required") if ctx.roles[mi] == spec.role]
     first = triggers[0]
-    if required and max(required) >= first[0]:
+    if required and (anywhere or max(required) >= first[0]):
         return []
     return [ctx.make_hit(spec, first[0], first[1], first[2])]
 
@@ -1140,8 +1279,19 @@ def _rule_sentiment(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list
     word stands right before it; a message at or over the threshold is a hit at its heaviest word."""
     spec = c.spec
     raw = ctx.hits_of(spec.code, "words")
-    if not raw:
+    similar = ctx.similar(c) if c.similar is not None else ()
+    if not raw and not similar:
         return []
+    hits = _sentiment_words(ctx, c, raw) if raw else []
+    if similar:
+        worded = {h.message_index for h in hits}
+        hits.extend(ctx.similar_hit(spec, mi, score, ex) for mi, score, ex in similar if mi not in worded)
+        hits.sort(key=lambda h: h.message_index)
+    return hits
+
+
+def _sentiment_words(ctx: _Ctx, c: _Compiled, raw: list[tuple[int, int, int]]) -> list[Hit]:
+    spec = c.spec
     threshold = c.options
     negation, degree, weights, role, roles, norms = c.negators, c.degree, c.weights, spec.role, ctx.roles, ctx.norms
     degrees = [d for d in ctx.hits_of(spec.code, "degree") if roles[d[0]] == role]
@@ -1180,12 +1330,24 @@ def _rule_sentiment(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list
 
 
 def _rule_pii(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
+    """A masked secret ([手机号] …) in a message the rule reads, unless it is the shop's own data: a
+    shop word (退货地址, 客服热线, 订单号, 运单号 …) stands within `shop_window` characters before it
+    in the same message with no shopper word (您的, 你的 …) between them. Or a secret word
+    (验证码, 密码) with a request word in the same message whose clause holds no warning."""
     spec = c.spec
     hits = []
-    for mi, s, e in ctx.hits_of(spec.code, "tokens"):
-        if ctx.roles[mi] == spec.role:
+    reads, roles = c.reads, ctx.roles
+    tokens = [rec for rec in ctx.hits_of(spec.code, "tokens") if roles[rec[0]] in reads]
+    if tokens:
+        shop = ctx.hits_of(spec.code, "shop")
+        shopper = ctx.hits_of(spec.code, "shopper") if shop else ()
+        window = c.options
+        for mi, s, e in tokens:
+            near = [ss for sm, ss, se in shop if sm == mi and se <= s and s - se <= window]
+            if near and not any(pm == mi and max(near) <= ps < s for pm, ps, _pe in shopper):
+                continue  # the shop's return address, hotline, an order or waybill number
             hits.append(ctx.make_hit(spec, mi, s, e))
-    secrets = [rec for rec in ctx.hits_of(spec.code, "secret") if ctx.roles[rec[0]] == spec.role]
+    secrets = [rec for rec in ctx.hits_of(spec.code, "secret") if roles[rec[0]] in reads]
     if secrets:
         requests = ctx.hits_of(spec.code, "request")
         warnings = ctx.hits_of(spec.code, "warning")
@@ -1301,7 +1463,7 @@ def _combine(ctx: _Ctx, c: _Compiled, fired: dict[str, list[Hit]]) -> list[Hit]:
         out = []
         for x in children:
             for h in fired.get(x, []):
-                out.append(_hit((spec.code, h.message_index, h.start, h.end, h.excerpt, spec.severity)))
+                out.append(_hit((spec.code, h.message_index, h.start, h.end, h.excerpt, spec.severity, h.note)))
         return out
     return []
 

@@ -523,15 +523,16 @@ def test_bot_serves_as_the_agent_for_bot_applicable_agent_rules():
     assert card(dataclasses.replace(pii, bot_applicable=False)).score(asks).fired == frozenset()
 
 
-def test_default_pack_does_not_judge_a_bot_echoing_the_buyers_number(pack):
-    """pii_leak is not bot-applicable in the default pack: a bot reading back the number the buyer
-    typed is not an agent leaking it (the hand-labelled gold chat d064)."""
+def test_default_pack_judges_a_bot_reading_out_the_buyers_number(pack):
+    """pii_leak is about what is said on the shop's behalf, so it reads the bot too
+    (docs/qa_rule_meanings.md: a bot speaks for the shop): a bot that writes out the buyer's full
+    phone number exposes it, as an agent would (gold chat d064, re-labelled)."""
     echo = conv(
         ("buyer", 0, "帮我查一下订单，手机号[手机号]"),
         ("bot", 1, "亲，已为您查询到手机号[手机号]下的订单1笔"),
         handled_by="bot",
     )
-    assert "pii_leak" not in pack.score(echo).fired
+    assert "pii_leak" in pack.score(echo).fired
 
 
 def test_handover_after_a_bot_reads_the_human_agent_only():

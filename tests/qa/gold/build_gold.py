@@ -176,7 +176,7 @@ AGENT_VIOLATIONS = [
     L("{私下交易}能便宜20", "off_platform"),
     L("{wx联系}，这里不方便说", "off_platform"),
     L("您登记的号码是[手机号]对吧", "pii_leak"),
-    L("退货寄到[地址]，收件人小王", "pii_leak"),
+    L("退货寄到[地址]，收件人小王"),  # the shop's return address is not the shopper's (docs/qa_rule_meanings.md)
     L("您的身份证是[身份证号]，我核对过了", "pii_leak"),
     L("货款原路退到[银行卡号]这张卡", "pii_leak"),
     L("麻烦把收到的{验证码}发我一下", "pii_leak"),

@@ -1,0 +1,235 @@
+"""The default pack against docs/qa_rule_meanings.md: chats written for each rule of issue #16
+(near-duplicate repetition, refund time, bots speaking for the shop, shop data that is not the
+shopper's, meaning without the listed words through the similarity operator)."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.qa import engine
+from apps.qa.engine import ConversationIn, MessageIn, RuleConfigError, RuleSpec, ScorecardSpec
+from apps.qa.similarity import CharNgramEncoder, SimilarityIndex, cosine, strip_punctuation_and_symbols
+
+
+def chat(*msgs, **kw) -> ConversationIn:
+    return ConversationIn(
+        key="c", platform="tmall", messages=tuple(MessageIn(r, float(t), x) for r, t, x in msgs), **kw
+    )
+
+
+def fired(pack, *msgs, **kw) -> frozenset[str]:
+    return pack.score(chat(*msgs, **kw)).fired
+
+
+# --- near-duplicate repetition -----------------------------------------------------------------
+
+
+def test_near_duplicate_replies_are_one_reply_three_times(pack):
+    got = fired(
+        pack,
+        ("buyer", 0, "我的快递到哪了"),
+        ("agent", 5, "亲，请耐心等待哦"),
+        ("buyer", 20, "还要等多久"),
+        ("agent", 25, "亲,请耐心等待哦!"),
+        ("buyer", 40, "？？"),
+        ("agent", 45, "亲请耐心等待哦~😊"),
+    )
+    assert "repetition" in got
+
+
+def test_two_copies_or_short_replies_are_not_repetition(pack):
+    twice = fired(pack, ("buyer", 0, "在吗"), ("agent", 5, "亲，请耐心等待哦"), ("agent", 9, "亲请耐心等待"))
+    short = fired(pack, ("buyer", 0, "在吗"), ("agent", 5, "好的亲"), ("agent", 9, "好的亲~"), ("agent", 12, "好的亲!"))
+    assert "repetition" not in twice and "repetition" not in short
+
+
+def test_copies_spread_over_more_than_five_agent_messages_do_not_count(pack):
+    msgs = [("buyer", 0, "在吗")]
+    replies = [
+        "亲，请耐心等待哦",
+        "a1 已经帮您查询物流",
+        "a2 包裹在路上了",
+        "a3 预计明天送达",
+        "a4 仓库已经发出",
+        "亲，请耐心等待哦",
+    ]
+    replies += ["b1 有问题随时找我", "b2 祝您生活愉快", "b3 感谢您的支持", "亲，请耐心等待哦"]
+    msgs += [("agent", 5 + i, text) for i, text in enumerate(replies)]
+    assert "repetition" not in fired(pack, *msgs)
+
+
+def test_repetition_key_drops_punctuation_emoji_and_trailing_particles():
+    assert strip_punctuation_and_symbols("亲,请耐心等待哦!😊~") == "亲请耐心等待哦"
+    assert engine._repetition_key("亲,请耐心等待哦!~", "哦呢啊呀~") == "亲请耐心等待"
+
+
+# --- refund time ------------------------------------------------------------------------------
+
+
+def test_refund_without_a_time_fires_even_with_yuan_lu_tui_hui(pack):
+    got = fired(
+        pack,
+        ("buyer", 0, "退款什么时候到账啊"),
+        ("agent", 5, "您好亲，正在处理"),
+        ("buyer", 60, "到底什么时候"),
+        ("agent", 65, "正在处理的亲，会原路退回"),
+        ("buyer", 120, "？"),
+        ("agent", 125, "正在处理，感谢您的耐心"),
+    )
+    assert "refund_no_arrival_time" in got
+
+
+def test_refund_with_a_stated_time_does_not_fire(pack):
+    got = fired(
+        pack,
+        ("buyer", 0, "退款什么时候到账"),
+        ("agent", 5, "您好亲，已为您申请退款，预计1-3个工作日原路退回，感谢您的耐心"),
+    )
+    assert "refund_no_arrival_time" not in got
+
+
+def test_a_buyer_reporting_a_scammer_is_not_refund_talk(pack):
+    got = fired(
+        pack,
+        ("buyer", 0, "有人打电话说是你们店的，要给我退款让我报验证码"),
+        ("agent", 5, "您好亲，那是诈骗电话，千万别告诉对方，祝您生活愉快"),
+    )
+    assert "refund_no_arrival_time" not in got
+
+
+# --- bots speak for the shop ------------------------------------------------------------------
+
+
+def test_a_bot_promise_in_a_human_handled_chat_is_the_shops(pack):
+    got = fired(
+        pack,
+        ("buyer", 0, "这个是最便宜的吗"),
+        ("bot", 1, "亲，我们是全网最低价哦"),
+        ("buyer", 10, "转人工"),
+        ("system", 11, "系统：已为您转接人工客服"),
+        ("agent", 20, "您好，很高兴为您服务，还有其他可以帮您的吗"),
+        transferred_to_human=True,
+    )
+    assert "ad_absolute" in got
+
+
+def test_a_bot_asking_for_the_verification_code_fires_in_a_bot_only_chat(pack):
+    result = pack.score(
+        chat(("buyer", 0, "退款失败了"), ("bot", 1, "请把收到的验证码发给我，我帮您重新提交"), handled_by="bot")
+    )
+    assert result.status == engine.STATUS_NOT_APPLICABLE and "pii_leak" in result.fired
+
+
+def test_human_conduct_rules_do_not_fire_on_a_bot_only_chat(pack):
+    result = pack.score(
+        chat(
+            ("buyer", 0, "在吗"),
+            ("bot", 1, "亲请耐心等待"),
+            ("bot", 2, "亲请耐心等待"),
+            ("bot", 3, "亲请耐心等待"),
+            handled_by="bot",
+        )
+    )
+    human = {"repetition", "shirking", "greeting_missing", "closing_missing", "first_response_slow", "solution_offered"}
+    assert not (result.fired & human)
+
+
+def test_a_bots_cold_line_is_not_the_agents_shirking(pack):
+    got = fired(
+        pack,
+        ("bot", 0, "这个我也不知道"),
+        ("buyer", 1, "转人工"),
+        ("agent", 10, "您好亲，我帮您查一下，祝您生活愉快"),
+        transferred_to_human=True,
+    )
+    assert "shirking" not in got
+
+
+# --- PII: the shopper's secrets only ----------------------------------------------------------
+
+
+def test_the_shops_return_address_and_an_order_number_are_not_pii(pack):
+    got = fired(
+        pack,
+        ("buyer", 0, "退货寄到哪里"),
+        ("agent", 5, "您好亲，退货地址：[地址]，客服热线[手机号]，订单号[银行卡号]，有问题随时找我"),
+    )
+    assert "pii_leak" not in got
+
+
+def test_the_shoppers_number_written_out_is_pii(pack):
+    got = fired(pack, ("buyer", 0, "帮我看看"), ("agent", 5, "您好，您的手机号是[手机号]对吧"))
+    assert "pii_leak" in got
+
+
+def test_a_shopper_word_between_the_shop_word_and_the_token_keeps_the_hit(pack):
+    got = fired(pack, ("buyer", 0, "寄到哪"), ("agent", 5, "您好，寄到您的[地址]了"))
+    assert "pii_leak" in got
+
+
+# --- meaning without the listed words (similarity) --------------------------------------------
+
+
+def test_solution_in_other_words_fires_with_the_example_in_the_note(pack):
+    result = pack.score(chat(("buyer", 0, "少发了一个"), ("agent", 5, "您好亲，已为您安排补发一个新的，感谢您的耐心")))
+    hits = [h for h in result.hits if h.rule == "solution_offered"]
+    assert hits and all(h.note.startswith("≈「") for h in hits if h.note)
+
+
+def test_angry_buyer_in_plain_words_is_negative(pack):
+    result = pack.score(
+        chat(("buyer", 0, "等了一个礼拜了还没到，你们到底行不行"), ("agent", 5, "您好亲，非常抱歉，我帮您查一下"))
+    )
+    hits = [h for h in result.hits if h.rule == "buyer_negative"]
+    assert hits and hits[0].note and float(hits[0].note.rsplit("」", 1)[1]) >= 0.5
+
+
+def test_an_alternative_offered_is_not_shirking(pack):
+    got = fired(
+        pack, ("buyer", 0, "能改地址吗"), ("agent", 5, "您好，没办法改地址，但我可以帮您拦截重发，祝您生活愉快")
+    )
+    assert "shirking" not in got
+
+
+def test_similarity_operator_threshold_and_near_misses():
+    rule = RuleSpec(
+        code="sol",
+        name="sol",
+        type="keyword",
+        params={
+            "words": ["工单号"],
+            "similar": {"examples": ["已为您申请退款"], "unlike": ["您可以申请退款"], "threshold": 0.5},
+        },
+    )
+    card = engine.compile_scorecard(ScorecardSpec(rules=(rule,)))
+    yes = card.score(chat(("buyer", 0, "退款"), ("agent", 1, "已经为您申请退款了")))
+    no = card.score(chat(("buyer", 0, "退款"), ("agent", 1, "您可以自己申请退款")))
+    far = card.score(chat(("buyer", 0, "退款"), ("agent", 1, "今天天气不错")))
+    assert "sol" in yes.fired and "sol" not in no.fired and "sol" not in far.fired
+    assert yes.hits[0].note.startswith("≈「已为您申请退款」")
+
+
+def test_similarity_index_agrees_with_the_plain_cosine():
+    enc = CharNgramEncoder()
+    index = SimilarityIndex(enc)
+    key = index.add(["已为您申请退款", "给您补发一个"])
+    index.freeze()
+    a = enc.features("已经为您申请退款了")
+    b = enc.features("已为您申请退款")
+    assert index.best(a)[key][0] == pytest.approx(cosine(len(a & b), len(a), len(b)))
+    assert enc.features("退") == frozenset({"退"}) and enc.features("！") == frozenset()
+
+
+@pytest.mark.parametrize(
+    "similar",
+    [
+        [],
+        {"examples": []},
+        {"examples": ["x"], "threshold": 0},
+        {"examples": ["x"], "threshold": 1.5},
+        {"examples": "x"},
+    ],
+)
+def test_similar_parameter_is_validated(similar):
+    with pytest.raises(RuleConfigError):
+        engine.validate_rule(RuleSpec(code="r", name="r", type="keyword", params={"words": ["a"], "similar": similar}))
