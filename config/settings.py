@@ -124,8 +124,13 @@ WHITENOISE_USE_FINDERS = True
 TIDELINE_MAX_UPLOAD_BYTES = env_int("TIDELINE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Key for the buyer pseudonym (HMAC of the platform buyer nick); rotate with care.
-TIDELINE_PSEUDONYM_KEY = env_str("TIDELINE_PSEUDONYM_KEY", SECRET_KEY)
+# Key of every keyed pseudonym (buyer nicks, ids derived from them): its own secret, never derived
+# from SECRET_KEY (rotating that must not change every pseudonym); required in production.
+TIDELINE_PSEUDONYM_KEY = env_str("TIDELINE_PSEUDONYM_KEY")
+if not TIDELINE_PSEUDONYM_KEY:
+    if TIDELINE_ENV == "production":
+        raise ImproperlyConfigured("TIDELINE_PSEUDONYM_KEY must be set when TIDELINE_ENV=production")
+    TIDELINE_PSEUDONYM_KEY = "insecure-dev-pseudonym-key-only-for-local-use"  # noqa: S105
 
 # --- REST framework ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -17,7 +17,6 @@ and error messages quote masked values only.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import logging
 import re
 import time
@@ -41,6 +40,7 @@ from apps.conversations.choices import ImportFormat, MessageType, SenderRole
 from apps.conversations.masking import MASK_PRECHECK as _MASK_PRECHECK
 from apps.conversations.masking import mask_pii, mask_text
 from apps.conversations.models import ImportRun
+from apps.conversations.pseudonyms import keyed_digest
 from apps.conversations.timing import timing_from_columns
 from apps.core.audit import audit_record
 from apps.core.choices import RunStatus
@@ -60,30 +60,24 @@ _COPY_SPECIAL = re.compile(r"[\\\t\n\r\x00]")
 _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": ""})
 
 
-# An id (conversation or message) that may hold a phone or ID number: replaced by a keyed hash, never
-# masked to a token (masking would collapse distinct ids into one).
-_ID_PII_HINT = re.compile(r"\d{11}|\d{3}[ -]\d{4}[ -]\d{4}")
-
-
-# What an id or a content must be checked for: PII, or a character COPY's text format must escape.
-_ID_CHECK = re.compile(r"\d{11}|\d{3}[ -]\d{4}[ -]\d{4}|[\\\t\n\r\x00]")
-_CONTENT_CHECK = re.compile(r"\d{4}|\d号|[\\\t\n\r\x00]")
+# What an id or a content must be checked for: PII (the masking pre-check, dodges included), or a
+# character COPY's text format must escape.
+_ID_CHECK = re.compile(rf"{_MASK_PRECHECK.pattern}|[\\\t\n\r\x00]")
+_CONTENT_CHECK = _ID_CHECK
 
 
 def _clean_id(value: str) -> str:
-    """An id as stored: a keyed hash if it holds a phone or ID number, else itself; COPY-escaped."""
-    if _ID_PII_HINT.search(value) is not None:
-        result = mask_pii(value)
-        if result.counts.get("phone") or result.counts.get("id_number"):
-            key = str(settings.TIDELINE_PSEUDONYM_KEY).encode("utf-8")
-            return "pii-" + hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+    """An id as stored: a keyed hash if it holds PII (a phone, ID, card or address), else itself; COPY-escaped.
+
+    Masking an id to a token would collapse distinct ids into one, so the whole id is replaced."""
+    if _MASK_PRECHECK.search(value) is not None and mask_pii(value).masked:
+        return "pii-" + keyed_digest(value, 24)
     return value.translate(_COPY_ESCAPE) if _COPY_SPECIAL.search(value) is not None else value
 
 
 def buyer_pseudonym(platform: str, buyer: str) -> str:
     """HMAC-SHA256(settings.TIDELINE_PSEUDONYM_KEY, platform + buyer), hex, first 16 characters."""
-    key = str(settings.TIDELINE_PSEUDONYM_KEY).encode("utf-8")
-    return hmac.new(key, (platform + buyer).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+    return keyed_digest(platform + buyer, 16)
 
 
 # --- create / execute ------------------------------------------------------------------------------
@@ -106,17 +100,13 @@ def import_run_create(
         raise DomainError(
             f"unknown format {file_format!r}; one of {', '.join(ImportFormat.values)}", field="file_format"
         )
+    name = masked_file_name(file_name)
     limit = settings.TIDELINE_MAX_UPLOAD_BYTES
     if upload is not None and upload.size > limit:
-        raise DomainError(f"{file_name}: {upload.size} bytes is over the upload limit of {limit} bytes", field="file")
-    run = ImportRun(
-        file_name=Path(file_name).name[:255],
-        file_format=file_format,
-        created_by=created_by,
-        skip_bad_rows=skip_bad_rows,
-    )
+        raise DomainError(f"{name}: {upload.size} bytes is over the upload limit of {limit} bytes", field="file")
+    run = ImportRun(file_name=name, file_format=file_format, created_by=created_by, skip_bad_rows=skip_bad_rows)
     if upload is not None:
-        run.file.save(Path(file_name).name, upload, save=False)
+        run.file.save(name, upload, save=False)
     run.save()
     audit_record(
         actor=created_by,
@@ -127,16 +117,42 @@ def import_run_create(
     return run
 
 
+def masked_file_name(file_name: str) -> str:
+    """A file name as Tideline stores, logs, audits and shows it: the base name, PII-masked, ≤ 255 characters."""
+    return mask_text(Path(str(file_name)).name)[:255] or "upload"
+
+
+def import_run_discard_upload(*, run: ImportRun) -> None:
+    """Delete a run's stored upload (the raw export, shopper PII in clear) and forget it.
+
+    Called as soon as the run has finished, whether it succeeded, failed or crashed: what the file
+    held is in the database, masked, or in the run's errors; a failed upload is uploaded again."""
+    if not run.file:
+        return
+    run.file.delete(save=False)
+    ImportRun.objects.filter(pk=run.pk).update(file="")
+
+
 def import_run_execute(*, run_id: int, path: Path | str | None = None, progress: Callable | None = None) -> ImportRun:
     """Import the run's file (its stored upload, or `path`). Returns the run, SUCCEEDED or FAILED.
 
     Safe to call again: a run that already succeeded is returned as is. `progress(done, total)` is
-    called as rows are read (the management command's progress bar).
+    called as rows are read (the management command's progress bar). A stored upload is deleted
+    once the run has finished (import_run_discard_upload); a `path` given by the caller is left alone.
     """
     run = ImportRun.objects.get(pk=run_id)
     if run.status == RunStatus.SUCCEEDED:
+        import_run_discard_upload(run=run)
         return run
-    source = Path(path) if path is not None else (Path(run.file.path) if run.file else None)
+    if path is not None:
+        return _execute(run, Path(path), progress)
+    try:
+        return _execute(run, Path(run.file.path) if run.file else None, progress)
+    finally:
+        import_run_discard_upload(run=run)
+
+
+def _execute(run: ImportRun, source: Path | None, progress: Callable | None) -> ImportRun:
     run_start(run)
     if source is None:
         run_fail(run, error=f"{run.file_name}: no file to import", errors=[_err(None, "file", "no file to import")])
@@ -450,7 +466,7 @@ class _Importer:
                 agent = mask_pii(agent).text
             if content_check(content) is not None:
                 if needs_mask(content) is not None:
-                    masked = mask_pii(content)
+                    masked = mask_pii(content, role)
                     content = masked.text
                     for kind, n in masked.counts.items():
                         pii_counts[kind] = pii_counts.get(kind, 0) + n

@@ -10,11 +10,12 @@ from apps.conversations.masking import (
     CARD_MASK,
     ID_MASK,
     PHONE_MASK,
-    id_check_character,
     is_valid_id_number,
     luhn_valid,
     mask_pii,
+    normalise,
 )
+from tests.conversations.pii_strategies import cards, id_numbers, phones
 
 # Random Chinese text (any CJK ideograph, punctuation, spaces) around generated PII.
 CHINESE = st.text(
@@ -25,71 +26,67 @@ CHINESE = st.text(
 FILLER = st.text(alphabet="亲您好请问这个宝贝什么时候发货呢谢谢我想退款尺码偏大颜色很喜欢，。？！ ", max_size=20)
 
 
-@st.composite
-def phones(draw) -> tuple[str, str]:
-    digits = "1" + draw(st.sampled_from("3456789")) + draw(st.text(alphabet="0123456789", min_size=9, max_size=9))
-    sep = draw(st.sampled_from(["", " ", "-"]))
-    prefix = draw(st.sampled_from(["", "+86", "+86 ", "86-"]))
-    return prefix + digits[:3] + sep + digits[3:7] + sep + digits[7:], digits
-
-
-@st.composite
-def id_numbers(draw) -> str:
-    first17 = draw(st.sampled_from(["11", "31", "33", "44", "51"])) + draw(
-        st.text(alphabet="0123456789", min_size=15, max_size=15)
-    )
-    return first17 + id_check_character(first17)
-
-
-def _luhn_complete(body: str) -> str:
-    for check in "0123456789":
-        if luhn_valid(body + check):
-            return body + check
-    raise AssertionError("unreachable")
-
-
-@st.composite
-def cards(draw) -> tuple[str, str]:
-    length = draw(st.integers(min_value=16, max_value=19))
-    body = draw(st.sampled_from(["62", "4", "5"]))
-    body += draw(st.text(alphabet="0123456789", min_size=length - 1 - len(body), max_size=length - 1 - len(body)))
-    number = _luhn_complete(body)
-    if draw(st.booleans()) and length == 16:
-        sep = draw(st.sampled_from([" ", "-"]))
-        return sep.join(number[i : i + 4] for i in range(0, 16, 4)), number
-    return number, number
+def _digits_left(text: str) -> str:
+    """Every digit of the text as matching sees it (full width folded), separators dropped."""
+    return "".join(ch for ch in normalise(text)[0] if ch.isdigit())
 
 
 @settings(max_examples=200, deadline=None)
 @given(before=CHINESE, phone=phones(), after=CHINESE)
-def test_generated_phones_never_survive(before, phone, after):
+def test_generated_phones_never_survive_in_any_width_or_separator_style(before, phone, after):
     shown, digits = phone
     result = mask_pii(before + shown + after)
-    assert digits not in result.text.replace(" ", "").replace("-", "")
+    assert digits not in _digits_left(result.text), (before, shown, after, result.text)
     assert PHONE_MASK in result.text
 
 
 @settings(max_examples=200, deadline=None)
 @given(before=CHINESE, number=id_numbers(), after=CHINESE)
-def test_generated_valid_ids_never_survive(before, number, after):
-    result = mask_pii(before + number + after)
-    assert number not in result.text
+def test_generated_valid_ids_never_survive_in_any_width_or_separator_style(before, number, after):
+    shown, digits = number
+    result = mask_pii(before + shown + after)
+    assert digits[:17] not in _digits_left(result.text)
     assert ID_MASK in result.text
-
-
-@settings(max_examples=100, deadline=None)
-@given(before=FILLER, number=id_numbers(), after=FILLER)
-def test_only_the_id_is_replaced(before, number, after):
-    assert mask_pii(before + number + after).text == before + ID_MASK + after
 
 
 @settings(max_examples=200, deadline=None)
 @given(before=CHINESE, card=cards(), after=CHINESE)
-def test_generated_luhn_cards_never_survive(before, card, after):
+def test_generated_luhn_cards_never_survive_in_any_width_or_separator_style(before, card, after):
     shown, digits = card
     result = mask_pii(before + shown + after)
-    assert digits not in result.text.replace(" ", "").replace("-", "")
+    assert digits not in _digits_left(result.text)
     assert CARD_MASK in result.text or ID_MASK in result.text
+
+
+@settings(max_examples=150, deadline=None)
+@given(before=FILLER, value=st.one_of(phones(), id_numbers(), cards()), after=FILLER)
+def test_only_the_value_is_replaced_and_every_other_character_kept(before, value, after):
+    shown, _ = value
+    masked = mask_pii(before + shown + after).text
+    assert masked.startswith(before) and masked.endswith(after)
+    assert masked[len(before) : len(masked) - len(after)] in (PHONE_MASK, ID_MASK, CARD_MASK)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    label=st.sampled_from(
+        ["订单号", "订单号：", "订单编号 ", "运单号", "快递单号：", "物流单号", "工单号", "order no. "]
+    ),
+    value=st.one_of(phones(prefixes=False), id_numbers(), cards()),
+)
+def test_a_number_the_text_calls_an_order_or_waybill_number_is_kept(label, value):
+    shown, _ = value
+    text = f"亲，您的{label}{shown}，请查收"
+    assert mask_pii(text).text == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(length=st.sampled_from([16, 17, 18, 19]), seed=st.text(alphabet="0123456789", min_size=18, max_size=18))
+def test_an_unlabelled_luhn_number_without_a_card_bin_is_kept(length, seed):
+    body = "1" + seed[: length - 2]  # Taobao-style order numbers: no card issuer starts with 1
+    number = next(body + d for d in "0123456789" if luhn_valid(body + d))
+    text = f"我买的是{number}这一单"
+    assert mask_pii(text).text == text
 
 
 ordinary_lengths = st.sampled_from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15])
@@ -166,3 +163,38 @@ def test_verification_code_is_not_masked():
 def test_thirteen_digit_run_starting_with_86_is_not_a_phone():
     assert mask_pii("订单8613000000000").text == "订单8613000000000"
     assert mask_pii("电话0086 13812345678").text == f"电话{PHONE_MASK}"
+
+
+def test_full_width_phone_is_masked_and_full_width_punctuation_kept():
+    assert mask_pii("电话：１３９１２３４５６７８，谢谢").text == f"电话：{PHONE_MASK}，谢谢"
+
+
+def test_dodged_phones_are_masked():
+    for text in (
+        "139.1234.5678",
+        "139 1234 5678",
+        "139_1234_5678",
+        "+86 139-1234-5678",
+        "8613912345678",
+        "１３９－１２３４－５６７８",
+    ):
+        assert mask_pii(f"加我{text}哦").text == f"加我{PHONE_MASK}哦", text
+
+
+def test_full_width_id_and_card_are_masked():
+    assert mask_pii("身份证：１１０１０５１９４９１２３１００２Ｘ").text == f"身份证：{ID_MASK}"
+    assert mask_pii("卡号４１１１　１１１１　１１１１　１１１１").text == f"卡号{CARD_MASK}"
+
+
+def test_shop_return_address_stated_by_the_agent_is_kept_but_the_buyers_is_masked():
+    shop = "亲，退货地址：浙江省杭州市余杭区仓前街道文一西路998号，收件人售后部"
+    assert mask_pii(shop, "agent").text == shop
+    assert ADDRESS_MASK in mask_pii(shop, "buyer").text
+    buyer = "我的收货地址是浙江省杭州市西湖区文三路90号3栋"
+    assert mask_pii(buyer, "agent").text == f"我的收货地址是{ADDRESS_MASK}"
+
+
+def test_an_order_number_passing_luhn_and_the_id_check_is_kept_when_labelled():
+    number = "11010519491231002X"
+    assert mask_pii(f"订单号{number}").text == f"订单号{number}"
+    assert mask_pii(f"{number}是我的订单号").text == f"{number}是我的订单号"

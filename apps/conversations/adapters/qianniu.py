@@ -21,15 +21,15 @@ Layout::
 * Noise lines are dropped: 撤回了一条消息 (any "…撤回了一条消息"), 已读, 未读, and blank lines.
 * A text of exactly [图片] / [商品] / [订单] is an image / product / order card.
 
-Ids are derived deterministically: conversation = "qn-" + sha1(buyer + local day)[:16];
-message = "qn-" + sha1(conversation, time, sender, masked text, occurrence)[:16], so the same
+Ids are derived deterministically with the keyed pseudonym (HMAC under TIDELINE_PSEUDONYM_KEY, never
+an unkeyed hash of the buyer nick): conversation = "qn-" + hmac(buyer + local day)[:16];
+message = "qn-" + hmac(conversation, time, sender, masked text, occurrence)[:16], so the same
 transcript copied twice (or overlapping copies) imports once. A row is the line of the message's
 `<nick> <time>` header.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -37,6 +37,7 @@ from datetime import datetime
 from apps.conversations.adapters.base import SHANGHAI, FileError, Record, RowError, parse_local
 from apps.conversations.adapters.taobao import agent_nick
 from apps.conversations.masking import mask_text
+from apps.conversations.pseudonyms import keyed_digest
 
 _META_RE = re.compile(r"^(平台|店铺)\s*[:：]\s*(\S+)\s*$")
 _WINDOW_RE = re.compile(r"^与\s*(.+?)\s*的聊天记录\s*$")
@@ -52,7 +53,7 @@ def _is_noise(line: str) -> bool:
 
 
 def _sha(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+    return keyed_digest(text, 16)
 
 
 def read_qianniu_text(text: str) -> Iterator[Record | RowError]:

@@ -8,7 +8,7 @@ Envelope (one file = one shop)::
       "export_time": "2026-11-12 09:00:00",
       "conversations": [
         {
-          "conversation_id": "TB20261111-0001",   # optional: else "tb-" + sha1(buyer_nick|local date)[:16]
+          "conversation_id": "TB20261111-0001",   # optional: else "tb-" + hmac(buyer_nick|local date)[:16]
           "buyer_nick": "tb_小鹿123",
           "agent_nick": "悦肤旗舰店:小美",          # sub-account; the part after ":" is the agent nick
           "messages": [
@@ -27,12 +27,12 @@ Rows are numbered 1.. over all messages of the file, in file order.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from datetime import datetime
 
 from apps.conversations.adapters.base import SHANGHAI, FileError, Record, RowError, parse_local, shown
+from apps.conversations.pseudonyms import keyed_digest
 
 MSG_TYPES = {
     "text": "text",
@@ -94,7 +94,7 @@ def read_taobao_json(text: str) -> Iterator[Record | RowError]:
                 first = None
             if first is not None:
                 day = f"{datetime.fromtimestamp(first, SHANGHAI):%Y-%m-%d}"
-                conv_id = "tb-" + hashlib.sha1(f"{buyer}|{day}".encode(), usedforsecurity=False).hexdigest()[:16]
+                conv_id = "tb-" + keyed_digest(f"{buyer}|{day}", 16)
         for mi, msg in enumerate(messages):
             row += 1
             where = f"conversations[{ci}].messages[{mi}]"

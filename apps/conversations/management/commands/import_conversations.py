@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from apps.conversations.choices import ImportFormat
-from apps.conversations.services import import_file
+from apps.conversations.services import import_file, masked_file_name
 from apps.core.choices import RunStatus
 
 
@@ -32,7 +32,8 @@ class Command(BaseCommand):
         )
         failed = 0
         for path in paths:
-            bar = tqdm(total=0, unit="line", desc=path.name, disable=no_progress, file=self.stderr._out, leave=False)
+            shown = masked_file_name(path.name)  # a file name may hold a shopper's phone: never echoed raw
+            bar = tqdm(total=0, unit="line", desc=shown, disable=no_progress, file=self.stderr._out, leave=False)
 
             def progress(done: int, total: int, bar=bar) -> None:
                 bar.total = total
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             if run.status == RunStatus.SUCCEEDED:
                 self.stdout.write(
                     self.style.SUCCESS(
-                        f"{path.name}: {run.rows_read} rows read, {run.conversations_imported} conversations and "
+                        f"{shown}: {run.rows_read} rows read, {run.conversations_imported} conversations and "
                         f"{run.messages_imported} messages imported, {run.duplicates} duplicates, "
                         f"{run.rejected} rejected (run {run.pk}, {run.encoding})"
                     )
