@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -19,6 +20,7 @@ from apps.workforce import erlang, forecasting
 from apps.workforce.choices import ContractType, RosterChangeKind, RosterStatus, SolveKind
 from apps.workforce.models import (
     Agent,
+    AgentSkill,
     Forecast,
     ForecastOverride,
     Roster,
@@ -28,7 +30,7 @@ from apps.workforce.models import (
     SolveRun,
     StaffingRequirement,
 )
-from apps.workforce.solver import SLOTS_PER_DAY, AgentSpec, RosterProblem, ShiftRules
+from apps.workforce.solver import SLOTS_PER_DAY, AgentSpec, Assignment, ShiftRules
 
 SLOT = timedelta(minutes=15)
 WEEK_SLOTS = 7 * SLOTS_PER_DAY
@@ -332,13 +334,18 @@ def _availability_mask(agent: Agent, week_start: date, horizon: int) -> int:
     return mask & ((1 << horizon) - 1)
 
 
-def _demand(client, week_start: date) -> list[int]:
+def _demand(client, week_start: date, field: str = "scheduled") -> list[int]:
     lo, hi = week_bounds(week_start)
     rows = StaffingRequirement.objects.filter(client=client, interval_start__gte=lo, interval_start__lt=hi)
     demand = [0] * WEEK_SLOTS
-    for r in rows.values_list("interval_start", "scheduled"):
+    for r in rows.values_list("interval_start", field):
         demand[int((r[0] - lo) / SLOT)] = r[1]
     return demand
+
+
+def _floor(client, week_start: date) -> list[int]:
+    """Agents required on the floor before shrinkage, per slot (where short breaks must not bite)."""
+    return _demand(client, week_start, "agents")
 
 
 def skilled_agents(client, *, channel: str | None = None):
@@ -348,62 +355,169 @@ def skilled_agents(client, *, channel: str | None = None):
     return qs.distinct().prefetch_related("availability", "leaves")
 
 
-def build_problem(*, client, week_start: date, demand: list[int] | None = None) -> tuple[RosterProblem, dict]:
-    """The solver's view of a brand's week: demand, open hours, skilled agents minus what other
-    brands' rosters already hold of their time. Returns the problem and {agent id: Agent}."""
+def _week_shifts_of_other_brands(client, agent_ids, week_start: date) -> list[Shift]:
+    """Shifts other brands already hold for these agents this week: each other brand's published
+    roster of the week, or its newest draft when none is published."""
+    lo, hi = week_bounds(week_start)
+    rosters = (
+        Roster.objects.filter(week_start=week_start, status__in=[RosterStatus.DRAFT, RosterStatus.PUBLISHED])
+        .exclude(client=client)
+        .order_by("client_id", "-status", "-version")
+    )
+    chosen: dict[int, int] = {}
+    for r in rosters.values("pk", "client_id", "status"):
+        if r["client_id"] not in chosen or r["status"] == RosterStatus.PUBLISHED:
+            chosen.setdefault(r["client_id"], r["pk"])
+            if r["status"] == RosterStatus.PUBLISHED:
+                chosen[r["client_id"]] = r["pk"]
+    return list(
+        Shift.objects.filter(roster_id__in=list(chosen.values()), agent_id__in=agent_ids)
+        .filter(start__lt=hi + SPILL_SLOTS * SLOT, end__gt=lo)
+        .select_related("roster")
+    )
+
+
+def _previous_week_tail(agent_ids, week_start: date) -> dict[int, tuple[int | None, int]]:
+    """Per agent, from the previous week's published rosters of every brand: the end of the last
+    shift (slot relative to this week's start, ≤ 0 or a little after when it ran past midnight)
+    and the streak of consecutive days worked up to that Sunday."""
+    lo, _ = week_bounds(week_start)
+    prev_start = week_start - timedelta(days=7)
+    rows = Shift.objects.filter(
+        roster__week_start=prev_start, roster__status=RosterStatus.PUBLISHED, agent_id__in=agent_ids
+    ).values_list("agent_id", "start", "end")
+    tz = local_tz()
+    ends: dict[int, int] = {}
+    days: dict[int, set[date]] = {}
+    for agent_id, start, end in rows:
+        ends[agent_id] = max(ends.get(agent_id, -(10**9)), int((end - lo) / SLOT))
+        days.setdefault(agent_id, set()).add(timezone.localtime(start, tz).date())
+    out = {}
+    for agent_id, worked in days.items():
+        streak, d = 0, week_start - timedelta(days=1)
+        while d in worked:
+            streak, d = streak + 1, d - timedelta(days=1)
+        out[agent_id] = (ends.get(agent_id), streak)
+    return out
+
+
+def build_problem(*, client, week_start: date, demand: list[int] | None = None, floor: list[int] | None = None):
+    """The solver's view of a brand's week as a stage of its site: this brand's demand, open hours
+    and skilled agents; the shifts other brands already hold for those agents are fixed (so one
+    shift a day, rest, days, consecutive days and weekly hours are counted across brands), and
+    the previous published week's last shifts count for rest and consecutive days. Returns the
+    SiteProblem and {agent id: Agent}."""
+    from apps.workforce.site_solver import BrandDemand, SiteProblem
+
     horizon = WEEK_SLOTS + SPILL_SLOTS
     rules = shift_rules_for(client)
-    demand = _demand(client, week_start) if demand is None else demand
-    lo, hi = week_bounds(week_start)
+    if demand is None:
+        demand, floor = _demand(client, week_start), _floor(client, week_start)
+    lo, _hi = week_bounds(week_start)
     agents = {a.pk: a for a in skilled_agents(client)}
-    # time already given to other brands (latest draft or published roster of that week)
-    taken: dict[int, list[Shift]] = {}
-    others = Shift.objects.filter(
-        agent_id__in=list(agents),
-        start__lt=hi + SPILL_SLOTS * SLOT,
-        end__gt=lo - timedelta(hours=24),
-        roster__status__in=[RosterStatus.DRAFT, RosterStatus.PUBLISHED],
-    ).exclude(roster__client=client)
+    skills: dict[int, set] = {pk: {client.pk} for pk in agents}
+    for agent_id, other in (
+        Agent.objects.filter(pk__in=list(agents), skills__isnull=False)
+        .values_list("pk", "skills__client_id")
+        .distinct()
+    ):
+        skills[agent_id].add(other)
+    others = _week_shifts_of_other_brands(client, list(agents), week_start)
+    tails = _previous_week_tail(list(agents), week_start)
+    fixed = []
+    other_brands = {}
     for s in others:
-        taken.setdefault(s.agent_id, []).append(s)
+        start = int((s.start - lo) / SLOT)
+        length = int((s.end - s.start) / SLOT)
+        meal = int((s.meal_start - s.start) / SLOT) if s.meal_start else None
+        fixed.append(Assignment(s.agent_id, start, length, meal, (), s.roster.client_id))
+        skills[s.agent_id].add(s.roster.client_id)
+        other_brands.setdefault(s.roster.client_id, s.roster.client)
     specs = []
     for agent in agents.values():
-        mask = _availability_mask(agent, week_start, horizon)
-        weekly_max = int(agent.weekly_hours_max * 4)
-        max_days = agent.max_days_per_week
-        for s in taken.get(agent.pk, []):
-            a = int((s.start - lo) / SLOT) - rules.min_rest
-            b = int((s.end - lo) / SLOT) + rules.min_rest
-            for t in range(max(0, a), min(horizon, b)):
-                mask &= ~(1 << t)
-            if lo <= s.start < hi:
-                weekly_max -= int(s.paid_hours * 4)
-                max_days -= 1
         pref = None
         if agent.preferred_start:
             pref = agent.preferred_start.hour * 4 + agent.preferred_start.minute // 15
+        prev_end, streak = tails.get(agent.pk, (None, 0))
         specs.append(
             AgentSpec(
                 id=agent.pk,
-                available=mask,
-                weekly_max=max(0, weekly_max),
+                available=_availability_mask(agent, week_start, horizon),
+                weekly_max=int(agent.weekly_hours_max * 4),
                 weekly_min=int(agent.weekly_hours_min * 4),
-                max_days=max(0, max_days),
+                max_days=agent.max_days_per_week,
                 cost=float(agent.hourly_cost),
                 surge=agent.contract_type == ContractType.SURGE,
                 nights_ok=agent.nights_ok,
                 preferred_start=pref,
+                skills=frozenset(skills[agent.pk]),
+                prev_end=prev_end,
+                prev_streak=streak,
             )
         )
-    problem = RosterProblem(
-        demand=demand,
-        open_mask=_open_mask(client, horizon),
+    brands = [BrandDemand(client.pk, demand, _open_mask(client, horizon), floor)]
+    for key, other in other_brands.items():
+        brands.append(BrandDemand(key, [0] * len(demand), _open_mask(other, horizon)))
+    problem = SiteProblem(
+        brands=brands,
         agents=specs,
         rules=rules,
         night_from=NIGHT_FROM * 4,
         night_to=NIGHT_TO * 4,
+        fixed=fixed,
     )
     return problem, agents
+
+
+def site_check(*, client_ids, week_start: date) -> list:
+    """The checker over a whole site week: every listed brand's current roster of the week
+    (published, else newest draft) checked together, with the previous week's tail."""
+    from apps.workforce.checker import check_roster
+    from apps.workforce.site_solver import BrandDemand, SiteProblem
+
+    lo, _ = week_bounds(week_start)
+    horizon = WEEK_SLOTS + SPILL_SLOTS
+    rosters = {}
+    for r in Roster.objects.filter(
+        client_id__in=client_ids, week_start=week_start, status__in=[RosterStatus.DRAFT, RosterStatus.PUBLISHED]
+    ).order_by("-version"):
+        current = rosters.get(r.client_id)
+        if current is None or (r.status == RosterStatus.PUBLISHED and current.status != RosterStatus.PUBLISHED):
+            rosters[r.client_id] = r
+    shifts = list(Shift.objects.filter(roster__in=list(rosters.values())).select_related("roster", "agent"))
+    agent_ids = {s.agent_id for s in shifts}
+    tails = _previous_week_tail(list(agent_ids), week_start)
+    first = next(iter(rosters.values()), None)
+    rules = shift_rules_for(first.client) if first else ShiftRules()
+    skills: dict[int, set] = defaultdict(set)
+    for agent_id, cid in AgentSkill.objects.filter(agent_id__in=agent_ids).values_list("agent_id", "client_id"):
+        skills[agent_id].add(cid)
+    specs = {}
+    assignments = []
+    for s in shifts:
+        a = s.agent
+        prev_end, streak = tails.get(a.pk, (None, 0))
+        specs[a.pk] = AgentSpec(
+            id=a.pk,
+            available=_availability_mask(a, week_start, horizon),
+            weekly_max=int(a.weekly_hours_max * 4),
+            max_days=a.max_days_per_week,
+            nights_ok=a.nights_ok,
+            skills=frozenset(skills[a.pk]),
+            prev_end=prev_end,
+            prev_streak=streak,
+        )
+        start = int((s.start - lo) / SLOT)
+        meal = int((s.meal_start - s.start) / SLOT) if s.meal_start else None
+        breaks = tuple(
+            int((datetime.fromisoformat(b) - s.start) / SLOT) for b in (s.breaks or []) if isinstance(b, str)
+        )
+        assignments.append(Assignment(a.pk, start, int((s.end - s.start) / SLOT), meal, breaks, s.roster.client_id))
+    brands = [BrandDemand(cid, [0] * WEEK_SLOTS, _open_mask(r.client, horizon)) for cid, r in rosters.items()]
+    site = SiteProblem(
+        brands=brands, agents=list(specs.values()), rules=rules, night_from=NIGHT_FROM * 4, night_to=NIGHT_TO * 4
+    )
+    return check_roster(site, assignments)
 
 
 # ---------------------------------------------------------------- solve runs
@@ -442,25 +556,27 @@ def solve_run_create(
 def solve_run_execute(run_id: int) -> SolveRun:
     """Run a queued solve: requirement (scenario or stored), CP-SAT, then a draft roster (plans) or
     a scenario summary (what-if, the published roster is never touched)."""
-    from apps.workforce import solver
+    from apps.workforce import site_solver
 
     run = SolveRun.objects.select_related("client").get(pk=run_id)
     run_start(run, total=100)
     try:
         params = PlanParams.from_dict(run.params)
-        demand = None
+        demand = floor = None
         scenario: dict = {}
         if run.kind == SolveKind.WHAT_IF:
             needs = requirement_plan(client=run.client, week_start=run.week_start, params=params)
             demand = [n.staffing.scheduled for n in needs][:WEEK_SLOTS]
             demand += [0] * (WEEK_SLOTS - len(demand))
+            floor = [n.staffing.agents for n in needs][:WEEK_SLOTS]
+            floor += [0] * (WEEK_SLOTS - len(floor))
             scenario = {
                 "params": params.as_dict(),
                 "human_contacts": round(sum(n.human_volume for n in needs), 1),
                 "required_hours": round(sum(demand) / 4, 2),
                 "peak_required": max(demand, default=0),
             }
-        problem, _agents = build_problem(client=run.client, week_start=run.week_start, demand=demand)
+        problem, _agents = build_problem(client=run.client, week_start=run.week_start, demand=demand, floor=floor)
         run_progress(run, done=5)
 
         home = threading.get_ident()
@@ -472,7 +588,16 @@ def solve_run_execute(run_id: int) -> SolveRun:
                 connection.close()
 
         exact = not run.params.get("quick", False)
-        result = solver.solve(problem, time_limit_s=run.time_limit_seconds, on_progress=progress, exact=exact)
+        site_result = site_solver.solve_site(
+            problem, time_limit_s=run.time_limit_seconds, workers=2, on_progress=progress, exact=exact
+        )
+        result = site_solver.roster_result(site_result, run.client.pk)
+        # every hard rule is global: check this brand's new shifts with the other brands' held ones
+        from apps.workforce.checker import check_roster
+
+        breaks = check_roster(problem, problem.fixed + result.assignments)
+        if breaks:
+            raise DomainError(f"the plan breaks a hard rule across brands: {breaks[0]}", field="roster")
         short = [{"at": slot_time(run.week_start, t).isoformat(), "short": gap} for t, gap in result.short_slots]
         figures = {
             "solver_status": result.status,
@@ -484,7 +609,8 @@ def solve_run_execute(run_id: int) -> SolveRun:
             "efficiency": Decimal(str(round(result.efficiency, 4))),
             "short_intervals": short,
             "surge_needed": result.surge_needed,
-            "notes": result.notes,
+            "notes": result.notes
+            + [f"repair: {site_result.repaired_shifts} new, {site_result.extended_shifts} extended shifts"],
         }
         if run.kind == SolveKind.WHAT_IF:
             scenario.update(
@@ -555,7 +681,7 @@ def night_hours(start: datetime, end: datetime, meal: tuple[datetime, datetime] 
 
 
 @transaction.atomic
-def _roster_from_result(run: SolveRun, problem: RosterProblem, result) -> Roster:
+def _roster_from_result(run: SolveRun, problem, result) -> Roster:
     last = (
         Roster.objects.select_for_update()
         .filter(client=run.client, week_start=run.week_start)

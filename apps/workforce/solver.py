@@ -9,19 +9,14 @@ meal starts + meal ends at t, so each variant has four non-zeros and the model s
 Minimise 4 · paid slots + ``under_weight`` · uncovered slots. The same model relaxed to an LP
 (GLOP) gives the LP bound — the physical limit of paid hours for this demand.
 
-Stage 2 — names. Agents with identical availability, contract and cost form a *type*. Shifts
-are handed out in start order; inside the eligible types the agent with the fewest days worked
-(then nights/weekends, then cost) takes the shift, preferring one who started at the same time
-the day before. Hard rules are never broken: a shift that no agent may legally take stays
-unassigned and its slots are reported short, with the surge headcount that would close them.
-
-Short breaks are not modelled in coverage: they are part of shrinkage, which the requirement
-already adds; they are placed after assignment, staggered across agents.
+Stages 2 and later (named agents, repair of short intervals, short breaks placed by coverage)
+live in ``site_solver``: ``solve`` here is the site solve with one brand, and every brand of a
+site is solved together there with agents shared across brands. Starts, lengths, meals and
+breaks are always on the 15-minute grid (no coarser grid for small demand).
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import time
 from collections import defaultdict
@@ -30,7 +25,6 @@ from dataclasses import dataclass, field
 
 SLOTS_PER_DAY = 96
 SLOT_MINUTES = 15
-SMALL_PEAK = 12  # at most this many agents at once: variants on a 30-minute grid
 CANDIDATES = 6  # agents of a type weighed per shift (same start time, preferred start)
 
 
@@ -53,6 +47,7 @@ class ShiftRules:
     break_every: int = 12
     min_rest: int = 44
     max_days: int = 6
+    max_consecutive: int = 6
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_len <= self.max_len:
@@ -106,9 +101,14 @@ class AgentSpec:
     nights_ok: bool = True
     preferred_start: int | None = None  # slot of the day
     proficiency: int = 3
+    skills: frozenset = frozenset()  # brand keys the agent may serve (site solves)
+    prev_end: int | None = None  # end slot of the last shift of the previous week (≤ 0), for rest
+    prev_streak: int = 0  # consecutive days worked up to the previous week's last day
 
     def type_key(self) -> tuple:
-        return (self.available, self.weekly_max, self.weekly_min, self.max_days, self.cost, self.surge, self.nights_ok)
+        """Agents with the same key are interchangeable for where they may work and how they rank;
+        per-agent limits (days, hours, rest, streaks) are checked agent by agent."""
+        return (self.available, self.nights_ok, self.skills, self.surge, self.cost, self.weekly_min > 0)
 
 
 @dataclass
@@ -139,6 +139,7 @@ class Assignment:
     length: int
     meal: int | None
     breaks: tuple[int, ...]  # offsets of 1-slot short breaks
+    brand: object = None  # brand key in a site solve (None in a one-brand solve)
 
     @property
     def end(self) -> int:
@@ -495,151 +496,6 @@ def _greedy_hint(model, problem: RosterProblem, variants: list[Variant], x) -> N
         model.AddHint(x[i], h)
 
 
-# ---------------------------------------------------------------- stage 2
-
-
-def _is_night(problem: RosterProblem, start: int, length: int) -> bool:
-    for t in range(start, start + length):
-        tod = t % SLOTS_PER_DAY
-        if tod >= problem.night_from or tod < problem.night_to:
-            return True
-    return False
-
-
-def _is_weekend(start: int) -> bool:
-    return (start // SLOTS_PER_DAY) % 7 in (5, 6)
-
-
-@dataclass
-class _AgentState:
-    spec: AgentSpec
-    last_end: int = -(10**9)
-    days: set[int] = field(default_factory=set)
-    paid: int = 0
-    nights: int = 0
-    weekends: int = 0
-    last_tod: int | None = None
-
-
-def assign_agents(problem: RosterProblem, counts: dict[Variant, int]) -> tuple[list[Assignment], list[Variant]]:
-    """Hand the counted shifts to named agents, type by type, with fair rotation. Returns the
-    assignments and the shifts nobody could legally take."""
-    rules = problem.rules
-    types: dict[tuple, list[_AgentState]] = defaultdict(list)
-    for spec in problem.agents:
-        types[spec.type_key()].append(_AgentState(spec))
-    type_list = list(types.values())
-    shifts = sorted((v for v, n in counts.items() for _ in range(n)), key=lambda v: (v.start, -v.length))
-    # per type: heap of (priority, seq, state index) of agents ready now; resting agents wait in
-    # a heap keyed by the slot from which they may start again.
-    ready: list[list] = [[] for _ in type_list]
-    resting: list[list] = [[] for _ in type_list]
-    seq = 0
-
-    def priority(st: _AgentState, v: Variant) -> tuple:
-        same_time = 0 if st.last_tod == v.start % SLOTS_PER_DAY else 1
-        pref = 0 if st.spec.preferred_start is None else abs(st.spec.preferred_start - v.start % SLOTS_PER_DAY)
-        under_min = 0 if st.paid < st.spec.weekly_min else 1
-        return (st.spec.surge, st.spec.cost, under_min, len(st.days), st.nights + st.weekends, same_time, pref)
-
-    for ti, states in enumerate(type_list):
-        for si, _ in enumerate(states):
-            heapq.heappush(ready[ti], ((0, 0, seq), si))
-            seq += 1
-
-    assignments: list[Assignment] = []
-    unassigned: list[Variant] = []
-    break_seq = 0
-    for v in shifts:
-        paid = rules.paid(v.length, v.meal)
-        night = _is_night(problem, v.start, v.length)
-        day = v.start // SLOTS_PER_DAY
-        best = None
-        for ti, states in enumerate(type_list):
-            spec0 = states[0].spec
-            if not _fits(spec0.available, v.start, v.length) or (night and not spec0.nights_ok):
-                continue
-            while resting[ti] and resting[ti][0][0] <= v.start:
-                _, order, si = heapq.heappop(resting[ti])
-                heapq.heappush(ready[ti], (order, si))
-            # pop until an agent that may legally work this shift; keep the ones skipped
-            skipped = []
-            legal = []
-            while ready[ti] and len(legal) < CANDIDATES:
-                item = heapq.heappop(ready[ti])
-                st = states[item[1]]
-                if (
-                    day not in st.days
-                    and len(st.days) < min(st.spec.max_days, rules.max_days)
-                    and st.paid + paid <= st.spec.weekly_max
-                    and st.last_end + rules.min_rest <= v.start
-                ):
-                    legal.append(item)
-                elif len(st.days) < min(st.spec.max_days, rules.max_days) and st.paid + 1 <= st.spec.weekly_max:
-                    skipped.append(item)  # still useful for other shifts
-            found = None
-            if legal:
-                # among the next few in rotation (fewest days first), prefer the agent who started at
-                # this time of day before, then the one whose preferred start is nearest
-                fewest = min(len(states[i[1]].days) for i in legal)
-                found = min(
-                    (i for i in legal if len(states[i[1]].days) == fewest),
-                    key=lambda i: priority(states[i[1]], v)[5:],
-                )
-                skipped.extend(i for i in legal if i is not found)
-            for item in skipped:
-                heapq.heappush(ready[ti], item)
-            if found is None:
-                continue
-            st = states[found[1]]
-            key = priority(st, v)
-            if best is None or key < best[0]:
-                if best is not None:
-                    heapq.heappush(ready[best[1]], best[2])
-                best = (key, ti, found)
-            else:
-                heapq.heappush(ready[ti], found)
-        if best is None:
-            unassigned.append(v)
-            continue
-        _, ti, item = best
-        st = type_list[ti][item[1]]
-        st.days.add(day)
-        st.paid += paid
-        st.last_end = v.end
-        st.last_tod = v.start % SLOTS_PER_DAY
-        st.nights += int(night)
-        st.weekends += int(_is_weekend(v.start))
-        breaks = place_breaks(rules, v.length, v.meal, stagger=break_seq)
-        break_seq += 1
-        assignments.append(Assignment(st.spec.id, v.start, v.length, v.meal, breaks))
-        seq += 1
-        # the agent rests first, then queues behind everyone who has worked fewer days (rotation)
-        heapq.heappush(resting[ti], (v.end + rules.min_rest, (len(st.days), st.nights + st.weekends, seq), item[1]))
-    return assignments, unassigned
-
-
-def place_breaks(rules: ShiftRules, length: int, meal: int | None, *, stagger: int = 0) -> tuple[int, ...]:
-    """Offsets of the short breaks: one slot per full ``break_every`` paid slots, spread evenly,
-    never in the first or last hour, never on the meal; ``stagger`` shifts them by a slot so that
-    agents on the same shift do not all leave together."""
-    count = rules.paid(length, meal) // rules.break_every
-    if count == 0:
-        return ()
-    blocked = set()
-    if meal is not None:
-        blocked = set(range(meal - 1, meal + rules.meal_len + 1))
-    out: list[int] = []
-    for k in range(1, count + 1):
-        ideal = round(k * length / (count + 1)) + (stagger % 3) - 1
-        for delta in (0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6):
-            o = ideal + delta
-            if 4 <= o <= length - 5 and o not in blocked and o not in out and o - 1 not in out and o + 1 not in out:
-                out.append(o)
-                break
-    return tuple(sorted(out))
-
-
 # ---------------------------------------------------------------- whole solve
 
 
@@ -667,90 +523,33 @@ def solve(
     workers: int = 2,
     on_progress: Callable[[str, float], None] | None = None,
     exact: bool = True,
+    floor: list[int] | None = None,
 ) -> RosterResult:
-    """Both stages and the report: Σ demand, LP bound, CP-SAT bound, gap, efficiency, shortfall.
+    """One brand's week: the site solve (``site_solver``) with a single brand, so the same stages —
+    LP bound, counts, names, repair, breaks by coverage — apply. ``floor`` is the pre-shrinkage
+    requirement per slot (breaks are placed so it is met). ``exact=False`` skips CP-SAT and keeps
+    the LP dive's rounded plan (a quick draft; the LP bound and the gap to it are still reported)."""
+    from dataclasses import replace
 
-    ``exact=False`` skips CP-SAT and keeps the LP dive's rounded plan (a quick draft; the LP bound
-    and the gap to it are still reported)."""
-    started = time.perf_counter()
-    notes: list[str] = []
-    horizon = len(problem.demand)
-    demand_hours = sum(problem.demand) / 4
-    stride = 2 if max(problem.demand, default=0) <= SMALL_PEAK else 1
-    variants = build_variants(problem, stride=stride)
-    if not problem.agents:
-        notes.append("no agent with the needed skill is available")
-    if stride > 1:
-        notes.append("small demand: shift starts and lengths on a 30-minute grid; bounds are over that grid")
-    if not variants and sum(problem.demand):
-        notes.append("no shift fits: the shift rules, opening hours and availability leave no legal shift")
+    from apps.workforce.site_solver import BrandDemand, SiteProblem, roster_result, solve_site
 
-    def report(stage: str, fraction: float) -> None:
-        if on_progress is not None:
-            on_progress(stage, fraction)
-
-    if variants:
-        lp = solve_lp(problem, variants)
-        report("lp", 0.1)
-        remaining = max(1.0, time_limit_s - (time.perf_counter() - started))
-        # CP-SAT works on the LP's support plus its neighbours (adjacent starts and lengths, every
-        # meal place, every meal-free shift starting within an hour): the relaxation of a covering
-        # model is nearly integral, so the integer optimum lives there; the LP bound stays global.
-        keep = _support(variants, lp.values)
-        sub = [variants[i] for i in keep]
-        if not exact:
-            rounded = dive(problem, sub, [lp.values[i] for i in keep], deadline=started + time_limit_s)
-            counts = {v: n for v, n in zip(sub, rounded, strict=True) if n}
-            paid = float(sum(4 * problem.rules.paid(v.length, v.meal) * n for v, n in counts.items()))
-            stage1 = _Stage1(counts, lp.objective, lp.objective, paid, "LP_ROUNDED")
-        else:
-            stage1 = solve_counts(
-                problem,
-                sub,
-                time_limit_s=remaining * 0.85,
-                workers=workers,
-                on_progress=lambda obj, bound: report("cpsat", 0.5),
-                lp_values=[lp.values[i] for i in keep],
-            )
-    else:
-        lp = _LP(problem.under_weight * sum(problem.demand), 0.0, float(sum(problem.demand)), [])
-        stage1 = _Stage1({}, lp.objective, lp.objective, lp.objective, "NO_VARIANTS")
-    stage1.lp_bound = lp.objective
-    report("assign", 0.8)
-    assignments, unassigned = assign_agents(problem, stage1.counts)
-    cover = coverage(problem, assignments)
-    short = [(t, problem.demand[t] - cover[t]) for t in range(horizon) if cover[t] < problem.demand[t]]
-    surge = _surge_needed(problem, short)
-    paid_slots = sum(problem.rules.paid(a.length, a.meal) for a in assignments)
-    stage1_paid = sum(problem.rules.paid(v.length, v.meal) * n for v, n in stage1.counts.items())
-    # Bounds in paid agent-hours: the LP optimum's paid hours, and CP-SAT's objective bound with
-    # the penalty of the LP's unavoidable shortfall taken out (exact when demand can be covered).
-    lp_hours = lp.paid_slots / 4
-    bound_hours = max(0.0, (stage1.cpsat_bound - problem.under_weight * lp.under_slots) / 16)
-    paid_hours = paid_slots / 4
-    gap = 0.0
-    if stage1.objective and math.isfinite(stage1.objective) and stage1.cpsat_bound:
-        gap = max(0.0, (stage1.objective - stage1.cpsat_bound) / stage1.objective)
-    eff = paid_hours / demand_hours if demand_hours else 0.0
-    report("done", 1.0)
-    return RosterResult(
-        assignments=assignments,
-        counts=stage1.counts,
-        demand_hours=demand_hours,
-        paid_hours=paid_hours,
-        stage1_paid_hours=stage1_paid / 4,
-        lp_bound_hours=lp_hours,
-        cpsat_bound_hours=bound_hours,
-        gap=gap,
-        efficiency=eff,
-        short_slots=short,
-        surge_needed=surge,
-        status=stage1.status,
-        wall_s=time.perf_counter() - started,
-        unassigned=unassigned,
-        scheduled=cover,
-        notes=notes,
+    key = 0
+    site = SiteProblem(
+        brands=[BrandDemand(key, list(problem.demand), problem.open_mask, floor)],
+        agents=[replace(a, skills=frozenset({key})) for a in problem.agents],
+        rules=problem.rules,
+        under_weight=problem.under_weight,
+        night_from=problem.night_from,
+        night_to=problem.night_to,
     )
+    r = solve_site(site, time_limit_s=time_limit_s, workers=workers, on_progress=on_progress, exact=exact)
+    out = roster_result(r, key)
+    out.assignments = [replace(a, brand=None) for a in out.assignments]
+    if r.repaired_shifts or r.extended_shifts:
+        out.notes.append(
+            f"repair: {r.repaired_shifts} shifts added and {r.extended_shifts} extended to close short intervals"
+        )
+    return out
 
 
 def _support(variants: list[Variant], values: list[float]) -> list[int]:
@@ -758,12 +557,3 @@ def _support(variants: list[Variant], values: list[float]) -> list[int]:
     near = {(s + ds, n + dn) for s, n in used for ds in (-1, 0, 1) for dn in (-1, 0, 1)}
     starts = {s + ds for s, _ in used for ds in range(-4, 5)}
     return [i for i, v in enumerate(variants) if (v.start, v.length) in near or (v.meal is None and v.start in starts)]
-
-
-def _surge_needed(problem: RosterProblem, short: list[tuple[int, int]]) -> int:
-    """Extra surge agents that would close the shortfall: per day, the largest gap of any slot
-    (one surge agent works one shift a day); the week needs the largest daily figure."""
-    per_day: dict[int, int] = defaultdict(int)
-    for t, gap in short:
-        per_day[t // SLOTS_PER_DAY] = max(per_day[t // SLOTS_PER_DAY], gap)
-    return max(per_day.values(), default=0)

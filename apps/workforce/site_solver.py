@@ -1,0 +1,763 @@
+"""Site rostering: one week of one site for every brand at once, agents shared across brands.
+
+Pure module: no ORM. Slots are 15 minutes from Monday 00:00 of the planning week (see
+``solver``); the grid is always 15 minutes (starts, lengths, meals and breaks).
+
+Rules (hard, all counted across brands — the same rules ``checker.check_roster`` verifies):
+- a shift serves exactly one brand, and only an agent with that brand's skill may work it, only
+  in slots the agent is available and that brand's store is open;
+- one shift per agent per start day whatever the brand, ≥ ``min_rest`` slots between shifts
+  (also from the previous week's last shift, ``AgentSpec.prev_end``), at most ``max_days`` days
+  a week, at most ``max_consecutive`` consecutive days (counting the previous week's streak,
+  ``AgentSpec.prev_streak``), paid slots ≤ the agent's weekly maximum, nights only for agents
+  who accept them; meals and short breaks as ``ShiftRules`` says.
+
+Stages:
+1. *LP bound* — one GLOP model of the whole site: a count per (brand, shift variant), coverage
+   per brand, and per day and per set of brands S: shifts of brands in S ≤ agents available that
+   day with a skill in S. Its paid hours are the bound every figure is compared with.
+2. *Counts* — per brand, CP-SAT on the LP's support (warm-started by an LP dive), or the dive
+   alone for a quick draft.
+3. *Names* — all brands' shifts in start order go to named agents with one state per agent for
+   the whole site (so a second brand sees the first brand's shifts). Among legal agents the
+   order is: non-surge first, then full-timers still below their contract minimum, then hourly
+   cost, then fewer skills (keep the versatile agents free), then fewest days, fewest
+   nights/weekends, same start as the day before, nearest preferred start.
+4. *Repair* — every interval still short is offered first to an extension of a same-brand shift
+   next to it (same meal, within length, rest, hours and availability), then to a new shift for
+   an idle skilled agent who may legally work it. Only what no legal assignment covers stays
+   short; ``checker.avoidable_short`` verifies that independently.
+5. *Breaks* — short breaks go, shift by shift, into the slots whose floor headcount has the most
+   room over the brand's pre-shrinkage requirement (``BrandDemand.floor``).
+
+Surge needed = per day, the sum over brands of the largest remaining gap of that brand (a surge
+agent works one brand one shift a day); the week's figure is the largest day. The intervals that
+make it up are returned by name (brand, slot, agents short).
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import itertools
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from apps.workforce.solver import (
+    SLOTS_PER_DAY,
+    AgentSpec,
+    Assignment,
+    RosterProblem,
+    RosterResult,
+    ShiftRules,
+    Variant,
+    _covers,
+    _fits,
+    _support,
+    build_variants,
+    dive,
+    solve_counts,
+)
+
+
+@dataclass(frozen=True)
+class BrandDemand:
+    """One brand's week: ``demand[t]`` scheduled agents required (shrinkage included), ``open_mask``
+    bit t set when its store is open, ``floor[t]`` agents required on the floor before shrinkage
+    (None = no floor figure; breaks are then only spread)."""
+
+    key: object
+    demand: list[int]
+    open_mask: int
+    floor: list[int] | None = None
+
+
+@dataclass
+class SiteProblem:
+    brands: list[BrandDemand]
+    agents: list[AgentSpec]
+    rules: ShiftRules = field(default_factory=ShiftRules)
+    under_weight: int = 1000
+    night_from: int = 88
+    night_to: int = 32
+    fixed: list[Assignment] = field(default_factory=list)  # shifts already held (other brands' stages)
+
+    def __post_init__(self) -> None:
+        keys = [b.key for b in self.brands]
+        if len(set(keys)) != len(keys):
+            raise ValueError("each brand may appear once in a site problem")
+        for b in self.brands:
+            for t, d in enumerate(b.demand):
+                if d < 0:
+                    raise ValueError(f"demand must not be negative (brand {b.key}, slot {t} has {d})")
+
+    def brand(self, key) -> BrandDemand:
+        return next(b for b in self.brands if b.key == key)
+
+    def view(self, b: BrandDemand) -> RosterProblem:
+        """The one-brand problem of ``b``: its demand, its open hours, the agents with its skill."""
+        return RosterProblem(
+            demand=list(b.demand),
+            open_mask=b.open_mask,
+            agents=[a for a in self.agents if b.key in a.skills],
+            rules=self.rules,
+            under_weight=self.under_weight,
+            night_from=self.night_from,
+            night_to=self.night_to,
+        )
+
+
+@dataclass(frozen=True)
+class ShortInterval:
+    brand: object
+    slot: int
+    short: int  # agents missing
+
+
+@dataclass
+class SiteResult:
+    """Every figure of a site solve. Hours are agent-hours; ``cover`` is scheduled agents per brand
+    per slot (meals excluded)."""
+
+    assignments: list[Assignment]
+    counts: dict
+    demand_hours: float
+    paid_hours: float
+    stage1_paid_hours: float
+    lp_bound_hours: float
+    cpsat_bound_hours: float
+    gap: float
+    short: list[ShortInterval]
+    short_before_repair: int
+    repaired_shifts: int
+    extended_shifts: int
+    surge_needed: int
+    surge_intervals: list[ShortInterval]
+    status: str
+    wall_s: float
+    cover: dict
+    unassigned: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    stage_s: dict = field(default_factory=dict)
+    brand_notes: dict = field(default_factory=dict)  # brand key → notes in plain English (msgids)
+
+
+# ---------------------------------------------------------------- stage 1: the LP of the whole site
+
+
+def _useful(variants: list[Variant], demand: list[int], rules: ShiftRules) -> list[Variant]:
+    """Drop the variants that cover no slot with demand: they cost and cover nothing, so no optimal
+    LP or integer solution uses them (the bound is unchanged)."""
+    prefix = [0]
+    for d in demand:
+        prefix.append(prefix[-1] + (d > 0))
+    horizon = len(demand)
+
+    def busy(a: int, b: int) -> int:
+        a, b = min(a, horizon), min(b, horizon)
+        return prefix[b] - prefix[a] if b > a else 0
+
+    out = []
+    for v in variants:
+        n = busy(v.start, v.end)
+        if v.meal is not None:
+            n -= busy(v.start + v.meal, v.start + v.meal + rules.meal_len)
+        if n > 0:
+            out.append(v)
+    return out
+
+
+def _day_mask(d: int) -> int:
+    return ((1 << SLOTS_PER_DAY) - 1) << (d * SLOTS_PER_DAY)
+
+
+def site_lp(site: SiteProblem, variants: list[list[Variant]]) -> tuple[float, float, list[list[float]]]:
+    """GLOP over every brand at once. Returns (paid slots, uncovered slots, counts per brand)."""
+    from ortools.linear_solver import pywraplp
+
+    from apps.workforce.solver import _events
+
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    inf = lp.infinity()
+    rules = site.rules
+    xs: list[list] = []
+    by_day: dict[tuple[int, int], list] = defaultdict(list)
+    objective = lp.Objective()
+    for bi, (b, vs) in enumerate(zip(site.brands, variants, strict=True)):
+        horizon = len(b.demand)
+        x = [lp.NumVar(0, inf, "") for _ in vs]
+        xs.append(x)
+        ev = _events(vs, rules, horizon)
+        prev = None
+        for t in range(horizon):
+            on = lp.NumVar(0, inf, "")
+            under = lp.NumVar(0, max(0, b.demand[t]), "")
+            objective.SetCoefficient(under, site.under_weight)
+            flow = lp.Constraint(0, 0)
+            flow.SetCoefficient(on, 1)
+            if prev is not None:
+                flow.SetCoefficient(prev, -1)
+            coef: dict[int, int] = defaultdict(int)
+            for i, sign in ev[t]:
+                coef[i] -= sign
+            for i, c in coef.items():
+                if c:
+                    flow.SetCoefficient(x[i], c)
+            cover = lp.Constraint(b.demand[t], inf)
+            cover.SetCoefficient(on, 1)
+            cover.SetCoefficient(under, 1)
+            prev = on
+        for i, v in enumerate(vs):
+            objective.SetCoefficient(x[i], 4 * rules.paid(v.length, v.meal))
+            by_day[(bi, v.start // SLOTS_PER_DAY)].append(x[i])
+    days = max((len(b.demand) for b in site.brands), default=0) // SLOTS_PER_DAY + 1
+    nb = len(site.brands)
+    subsets = [s for k in range(1, nb + 1) for s in itertools.combinations(range(nb), k)]
+    if nb > 6:  # 2^n rows grow fast: keep singletons and the whole site
+        subsets = [(i,) for i in range(nb)] + [tuple(range(nb))]
+    keys = [b.key for b in site.brands]
+    caps: dict[tuple[int, tuple], int] = {}
+    for d in range(days):
+        present = [a for a in site.agents if a.available & _day_mask(d) and a.max_days > 0]
+        for sub in subsets:
+            names = {keys[i] for i in sub}
+            caps[(d, sub)] = sum(1 for a in present if a.skills & names)
+    objective.SetMinimization()
+    lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
+    # The day-capacity rows are added lazily: solve without them, add the rows the solution breaks,
+    # re-solve. Without a row the LP is a relaxation (its bound is still valid); at the end no
+    # row is broken, so the result is the LP of the whole model.
+    added: set = set()
+    while True:
+        status = lp.Solve()
+        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            raise RuntimeError("the LP relaxation of the site could not be solved")
+        broken = []
+        day_sum = {key: sum(var.solution_value() for var in group) for key, group in by_day.items()}
+        for (d, sub), cap in caps.items():
+            if (d, sub) in added:
+                continue
+            used = sum(day_sum.get((i, d), 0.0) for i in sub)
+            if used > cap + 1e-6:
+                broken.append((d, sub))
+        if not broken:
+            break
+        for d, sub in broken:
+            added.add((d, sub))
+            row = lp.Constraint(-inf, caps[(d, sub)])
+            for i in sub:
+                for var in by_day.get((i, d), []):
+                    row.SetCoefficient(var, 1)
+    values = [[xi.solution_value() for xi in x] for x in xs]
+    paid = sum(
+        rules.paid(v.length, v.meal) * val
+        for vs, vals in zip(variants, values, strict=True)
+        for v, val in zip(vs, vals, strict=True)
+    )
+    under_total = (objective.Value() - 4 * paid) / site.under_weight
+    return paid, max(0.0, under_total), values
+
+
+# ---------------------------------------------------------------- agent state and legality
+
+
+class _State:
+    __slots__ = ("spec", "starts", "ends", "days", "paid", "nights", "weekends", "last_tod", "under_min")
+
+    def __init__(self, spec: AgentSpec) -> None:
+        self.spec = spec
+        self.starts: list[int] = []  # sorted shift starts
+        self.ends: list[int] = []  # ends, same order
+        self.days: set[int] = set()
+        self.paid = 0
+        self.nights = 0
+        self.weekends = 0
+        self.last_tod: int | None = None
+
+    def add(self, start: int, end: int, paid: int, night: bool) -> None:
+        i = bisect.bisect(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        self.days.add(start // SLOTS_PER_DAY)
+        self.paid += paid
+        self.nights += int(night)
+        self.weekends += int((start // SLOTS_PER_DAY) % 7 in (5, 6))
+        self.last_tod = start % SLOTS_PER_DAY
+
+    def remove(self, start: int, paid: int) -> None:
+        i = self.starts.index(start)
+        del self.starts[i]
+        del self.ends[i]
+        self.days.discard(start // SLOTS_PER_DAY)
+        self.paid -= paid
+
+
+def _streak_ok(rules: ShiftRules, spec: AgentSpec, days: set[int], day: int) -> bool:
+    """The run of consecutive worked days through ``day`` (previous week's streak included)."""
+    run = 1
+    d = day - 1
+    while d in days:
+        run += 1
+        d -= 1
+    if d == -1:
+        run += spec.prev_streak
+    d = day + 1
+    while d in days:
+        run += 1
+        d += 1
+    return run <= rules.max_consecutive
+
+
+def _legal(rules: ShiftRules, st: _State, start: int, end: int, paid: int) -> bool:
+    """May the agent take one more shift [start, end) of ``paid`` slots? Days, weekly hours, rest to
+    its neighbouring shifts (and the previous week's last shift) and consecutive days. Skill,
+    availability, opening hours and nights are checked by the caller."""
+    spec = st.spec
+    day = start // SLOTS_PER_DAY
+    if day in st.days or len(st.days) + 1 > min(spec.max_days, rules.max_days):
+        return False
+    if st.paid + paid > spec.weekly_max:
+        return False
+    i = bisect.bisect_left(st.starts, start)
+    prev_end = spec.prev_end if spec.prev_end is not None else -(10**9)
+    if i > 0:
+        prev_end = max(prev_end, st.ends[i - 1])
+    if prev_end + rules.min_rest > start:
+        return False
+    if i < len(st.starts) and end + rules.min_rest > st.starts[i]:
+        return False
+    return _streak_ok(rules, spec, st.days, day)
+
+
+def _night(site: SiteProblem, start: int, end: int) -> bool:
+    for t in range(start, end):
+        tod = t % SLOTS_PER_DAY
+        if tod >= site.night_from or tod < site.night_to:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- stage 3: names
+
+SITE_CANDIDATES = 3  # legal agents of a type weighed per shift (rotation order, then priority)
+
+
+def assign_site(site: SiteProblem, shifts: list[tuple[object, Variant]]) -> tuple[list[Assignment], list, dict]:
+    """Hand every brand's counted shifts to named agents in start order, one state per agent for the
+    whole site. Returns (assignments without breaks, shifts nobody could take, agent states)."""
+    rules = site.rules
+    states = {a.id: _State(a) for a in site.agents}
+    for f in site.fixed:
+        if f.agent_id in states:
+            states[f.agent_id].add(f.start, f.end, rules.paid(f.length, f.meal), _night(site, f.start, f.end))
+    types: dict[tuple, list[_State]] = defaultdict(list)
+    for a in site.agents:
+        types[a.type_key()].append(states[a.id])
+    def static_key(spec: AgentSpec) -> tuple:
+        # the best priority() an agent of this type could have: types are scanned in this order and
+        # the scan stops once the best agent found ranks before every type still to come
+        return (spec.surge, 0 if spec.weekly_min > 0 else 1, spec.cost, len(spec.skills))
+
+    type_list = sorted(types.values(), key=lambda sts: static_key(sts[0].spec))
+    by_brand: dict[object, list[int]] = {
+        b.key: [ti for ti, sts in enumerate(type_list) if b.key in sts[0].spec.skills] for b in site.brands
+    }
+    type_floor = [static_key(sts[0].spec) + (0, 0, 0, 0) for sts in type_list]
+    ready: list[list] = [[] for _ in type_list]
+    resting: list[list] = [[] for _ in type_list]
+    seq = itertools.count()
+    for ti, sts in enumerate(type_list):
+        for si in range(len(sts)):
+            heapq.heappush(ready[ti], ((0, 0, next(seq)), si))
+
+    def priority(st: _State, start: int) -> tuple:
+        spec = st.spec
+        same_time = 0 if st.last_tod == start % SLOTS_PER_DAY else 1
+        pref = 0 if spec.preferred_start is None else abs(spec.preferred_start - start % SLOTS_PER_DAY)
+        under_min = 0 if st.paid < spec.weekly_min else 1
+        return (
+            spec.surge,
+            under_min,
+            spec.cost,
+            len(spec.skills),
+            len(st.days),
+            st.nights + st.weekends,
+            same_time,
+            pref,
+        )
+
+    order = sorted(shifts, key=lambda bv: (bv[1].start, -bv[1].length))
+    out: list[Assignment] = []
+    unassigned = []
+    for brand, v in order:
+        paid = rules.paid(v.length, v.meal)
+        night = _night(site, v.start, v.end)
+        best = None
+        for ti in by_brand[brand]:
+            if best is not None and best[0] < type_floor[ti]:
+                break
+            sts = type_list[ti]
+            spec0 = sts[0].spec
+            if not _fits(spec0.available, v.start, v.length) or (night and not spec0.nights_ok):
+                continue
+            while resting[ti] and resting[ti][0][0] <= v.start:
+                _, rank, si = heapq.heappop(resting[ti])
+                heapq.heappush(ready[ti], (rank, si))
+            skipped, legal = [], []
+            while ready[ti] and len(legal) < SITE_CANDIDATES:
+                item = heapq.heappop(ready[ti])
+                st = sts[item[1]]
+                if _legal(rules, st, v.start, v.end, paid):
+                    legal.append(item)
+                elif len(st.days) < min(st.spec.max_days, rules.max_days) and st.paid < st.spec.weekly_max:
+                    skipped.append(item)  # may still take another shift later
+            found = None
+            if legal:
+                found = min(legal, key=lambda it: priority(sts[it[1]], v.start))
+                skipped.extend(it for it in legal if it is not found)
+            for item in skipped:
+                heapq.heappush(ready[ti], item)
+            if found is None:
+                continue
+            key = priority(sts[found[1]], v.start)
+            if best is None or key < best[0]:
+                if best is not None:
+                    heapq.heappush(ready[best[1]], best[2])
+                best = (key, ti, found)
+            else:
+                heapq.heappush(ready[ti], found)
+        if best is None:
+            unassigned.append((brand, v))
+            continue
+        _, ti, item = best
+        st = type_list[ti][item[1]]
+        st.add(v.start, v.end, paid, night)
+        out.append(Assignment(st.spec.id, v.start, v.length, v.meal, (), brand))
+        rank = (len(st.days), st.nights + st.weekends, next(seq))
+        heapq.heappush(resting[ti], (v.end + rules.min_rest, rank, item[1]))
+    return out, unassigned, states
+
+
+# ---------------------------------------------------------------- stage 4: repair
+
+
+def _cover_of(site: SiteProblem, assignments: list[Assignment]) -> dict:
+    rules = site.rules
+    cover = {b.key: [0] * len(b.demand) for b in site.brands}
+    for a in assignments:
+        row = cover[a.brand]
+        v = Variant(a.start, a.length, a.meal)
+        for t in range(a.start, min(a.end, len(row))):
+            if _covers(v, t, rules.meal_len):
+                row[t] += 1
+    return cover
+
+
+def repair(
+    site: SiteProblem,
+    assignments: list[Assignment],
+    states: dict,
+    cover: dict,
+    *,
+    deadline: float = math.inf,
+) -> tuple[int, int]:
+    """Close short intervals with legal extensions and new shifts (see the module docstring).
+    Mutates ``assignments``, ``states`` and ``cover``; returns (new shifts, extended shifts)."""
+    added = extended = 0
+    by_brand_agents = {b.key: [states[a.id] for a in site.agents if b.key in a.skills] for b in site.brands}
+    for b in site.brands:
+        demand, row = b.demand, cover[b.key]
+        horizon = len(demand)
+        t = 0
+        while t < horizon:
+            if row[t] >= demand[t] or time.perf_counter() > deadline:
+                t += 1
+                continue
+            if _extend_into(site, b, t, assignments, states, row):
+                extended += 1
+                continue
+            if _new_shift_into(site, b, t, assignments, by_brand_agents[b.key], row):
+                added += 1
+                continue
+            t += 1
+    return added, extended
+
+
+def _extend_into(site, b: BrandDemand, t: int, assignments, states, row) -> bool:
+    """Lengthen a same-brand shift ending at t (or starting at t + 1) to cover t, keeping its meal."""
+    rules = site.rules
+    for idx, a in enumerate(assignments):
+        if a.brand != b.key or not (a.end == t or a.start == t + 1):
+            continue
+        st = states[a.agent_id]
+        spec = st.spec
+        if a.end == t:
+            new_start, new_len, new_meal = a.start, a.length + 1, a.meal
+        else:
+            if (a.start - 1) // SLOTS_PER_DAY != a.start // SLOTS_PER_DAY:
+                continue
+            new_start, new_len = a.start - 1, a.length + 1
+            new_meal = None if a.meal is None else a.meal + 1
+        if new_len > rules.max_len or (new_len - rules.min_len) % rules.len_step:
+            continue
+        needs_meal = new_len > rules.meal_required_over and rules.meal_len > 0
+        if needs_meal and new_meal is None:
+            continue
+        if new_meal is not None and (
+            new_meal < rules.meal_earliest or new_meal + rules.meal_len > new_len - rules.meal_latest_before_end
+        ):
+            continue
+        if not (spec.available >> t) & 1 or not (b.open_mask >> t) & 1:
+            continue
+        if _night(site, t, t + 1) and not spec.nights_ok:
+            continue
+        paid_old = rules.paid(a.length, a.meal)
+        paid_new = rules.paid(new_len, new_meal)
+        st.remove(a.start, paid_old)
+        ok = _legal(rules, st, new_start, new_start + new_len, paid_new)
+        if ok:
+            st.add(new_start, new_start + new_len, paid_new, _night(site, new_start, new_start + new_len))
+            st.nights -= int(_night(site, a.start, a.end))  # add() counted the shift again
+            st.weekends -= int((a.start // SLOTS_PER_DAY) % 7 in (5, 6))
+            assignments[idx] = replace(a, start=new_start, length=new_len, meal=new_meal)
+            row[t] += 1
+            return True
+        st.add(a.start, a.end, paid_old, False)
+        st.weekends -= int((a.start // SLOTS_PER_DAY) % 7 in (5, 6))
+    return False
+
+
+def _new_shift_into(site, b: BrandDemand, t: int, assignments, skilled: list[_State], row) -> bool:
+    """Give t to an idle skilled agent: among the first legal agents in priority order, the
+    meal-free shift covering t that covers the most short slots of the brand."""
+    rules = site.rules
+    demand = b.demand
+    horizon = len(demand)
+    lengths = [n for n in rules.lengths() if n <= rules.meal_required_over or rules.meal_len == 0]
+    if not lengths:
+        return False
+    night_t = _night(site, t, t + 1)
+    cands = [
+        st
+        for st in skilled
+        if (st.spec.available >> t) & 1
+        and (st.spec.nights_ok or not night_t)
+        and st.paid + lengths[0] <= st.spec.weekly_max
+    ]
+    cands.sort(
+        key=lambda st: (st.spec.surge, st.paid >= st.spec.weekly_min, st.spec.cost, len(st.spec.skills), len(st.days))
+    )
+    best = None
+    tried = 0
+    for st in cands:
+        spec = st.spec
+        found_here = False
+        for length in lengths:
+            for start in range(max(0, t - length + 1), t + 1):
+                end = start + length
+                if not _fits(spec.available, start, length) or not _fits(b.open_mask, start, length):
+                    continue
+                if not spec.nights_ok and _night(site, start, end):
+                    continue
+                if not _legal(rules, st, start, end, length):
+                    continue
+                found_here = True
+                gain = sum(1 for s in range(start, min(end, horizon)) if row[s] < demand[s])
+                key = (gain / length, gain, -length)
+                if best is None or key > best[0]:
+                    best = (key, st, start, length)
+        if found_here:
+            tried += 1
+            if tried >= 8:
+                break
+    if best is None:
+        return False
+    _, st, start, length = best
+    st.add(start, start + length, length, _night(site, start, start + length))
+    assignments.append(Assignment(st.spec.id, start, length, None, (), b.key))
+    for s in range(start, min(start + length, horizon)):
+        row[s] += 1
+    return True
+
+
+# ---------------------------------------------------------------- stage 5: breaks by coverage
+
+
+def place_breaks_by_coverage(site: SiteProblem, assignments: list[Assignment], cover: dict) -> list[Assignment]:
+    """Short breaks (one slot per full ``break_every`` paid slots, not in the first or last hour,
+    off and not next to the meal, not next to each other, the k-th near k/(count+1) of the shift)
+    into the slots whose floor headcount has the most room over the brand's pre-shrinkage need."""
+    rules = site.rules
+    floors = {b.key: (b.floor if b.floor is not None else [0] * len(b.demand)) for b in site.brands}
+    room = {k: [c - f for c, f in zip(cover[k], floors[k], strict=True)] for k in cover}
+    out = []
+    for a in sorted(assignments, key=lambda a: (a.start, a.agent_id)):
+        count = rules.paid(a.length, a.meal) // rules.break_every
+        row = room[a.brand]
+        blocked = set() if a.meal is None else set(range(a.meal - 1, a.meal + rules.meal_len + 1))
+        chosen: list[int] = []
+        for k in range(1, count + 1):
+            ideal = round(k * a.length / (count + 1))
+            best = None
+            for delta in range(-6, 7):
+                o = ideal + delta
+                if not 4 <= o <= a.length - 5 or o in blocked or o in chosen or o - 1 in chosen or o + 1 in chosen:
+                    continue
+                t = a.start + o
+                r = row[t] if t < len(row) else 10**6
+                key = (r, -abs(delta))
+                if best is None or key > best[0]:
+                    best = (key, o)
+            if best is None:  # fall back to any legal offset
+                for o in range(4, a.length - 4):
+                    if o not in blocked and o not in chosen:
+                        best = ((0, 0), o)
+                        break
+            if best is not None:
+                chosen.append(best[1])
+                t = a.start + best[1]
+                if t < len(row):
+                    row[t] -= 1
+        out.append(replace(a, breaks=tuple(sorted(chosen))))
+    return out
+
+
+# ---------------------------------------------------------------- whole solve
+
+
+def surge_figure(short: list[ShortInterval]) -> tuple[int, list[ShortInterval]]:
+    """(surge agents needed, the intervals that need them): per day the sum over brands of each
+    brand's largest gap; the week's figure is the worst day."""
+    per_day: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    for s in short:
+        day = s.slot // SLOTS_PER_DAY
+        per_day[day][s.brand] = max(per_day[day][s.brand], s.short)
+    if not per_day:
+        return 0, []
+    return max(sum(v.values()) for v in per_day.values()), sorted(short, key=lambda s: (s.slot, str(s.brand)))
+
+
+def solve_site(
+    site: SiteProblem,
+    *,
+    time_limit_s: float = 50.0,
+    workers: int = 2,
+    on_progress: Callable[[str, float], None] | None = None,
+    exact: bool = True,
+) -> SiteResult:
+    """All five stages; see the module docstring."""
+    started = time.perf_counter()
+    stage_s: dict[str, float] = {}
+    notes: list[str] = []
+    rules = site.rules
+
+    def report(stage: str, fraction: float) -> None:
+        stage_s[stage] = round(time.perf_counter() - started, 2)
+        if on_progress is not None:
+            on_progress(stage, fraction)
+
+    views = [site.view(b) for b in site.brands]
+    variants = [_useful(build_variants(v), b.demand, rules) for v, b in zip(views, site.brands, strict=True)]
+    brand_notes: dict = defaultdict(list)
+    for b, view, vs in zip(site.brands, views, variants, strict=True):
+        if not view.agents and sum(b.demand):
+            brand_notes[b.key].append("no agent with the needed skill is available")
+        elif not vs and sum(b.demand):
+            brand_notes[b.key].append(
+                "no shift fits: the shift rules, opening hours and availability leave no legal shift"
+            )
+    demand_hours = sum(sum(b.demand) for b in site.brands) / 4
+    lp_paid, _lp_under, lp_values = site_lp(site, variants)
+    report("lp", 0.15)
+    counts: dict = {}
+    status = []
+    bound_obj = 0.0
+    stage1_obj = 0.0
+    weights = [max(1, sum(b.demand)) for b in site.brands]
+    for bi, (b, view, vs) in enumerate(zip(site.brands, views, variants, strict=True)):
+        if not vs:
+            counts[b.key] = {}
+            continue
+        keep = _support(vs, lp_values[bi])
+        sub = [vs[i] for i in keep]
+        sub_values = [lp_values[bi][i] for i in keep]
+        remaining = time_limit_s * 0.8 - (time.perf_counter() - started)
+        share = max(1.0, remaining * weights[bi] / sum(weights[bi:]))
+        if exact:
+            st1 = solve_counts(view, sub, time_limit_s=share, workers=workers, lp_values=sub_values)
+            bound_obj += st1.cpsat_bound
+            stage1_obj += st1.objective
+            status.append(st1.status)
+            counts[b.key] = st1.counts
+        else:
+            rounded = dive(view, sub, sub_values, deadline=time.perf_counter() + share)
+            counts[b.key] = {v: n for v, n in zip(sub, rounded, strict=True) if n}
+            status.append("LP_ROUNDED")
+        report(f"counts:{b.key}", 0.15 + 0.6 * (bi + 1) / len(site.brands))
+    shifts = [(k, v) for k, cs in counts.items() for v, n in cs.items() for _ in range(n)]
+    assignments, unassigned, states = assign_site(site, shifts)
+    report("assign", 0.8)
+    cover = _cover_of(site, assignments)
+    short_before = sum(1 for b in site.brands for t, d in enumerate(b.demand) if cover[b.key][t] < d)
+    added, extended = repair(site, assignments, states, cover, deadline=started + time_limit_s * 1.1)
+    report("repair", 0.9)
+    assignments = place_breaks_by_coverage(site, assignments, cover)
+    short = [
+        ShortInterval(b.key, t, d - cover[b.key][t])
+        for b in site.brands
+        for t, d in enumerate(b.demand)
+        if cover[b.key][t] < d
+    ]
+    surge, surge_intervals = surge_figure(short)
+    paid_slots = sum(rules.paid(a.length, a.meal) for a in assignments)
+    stage1_paid = sum(rules.paid(v.length, v.meal) * n for cs in counts.values() for v, n in cs.items())
+    gap = max(0.0, (stage1_obj - bound_obj) / stage1_obj) if exact and stage1_obj else 0.0
+    report("done", 1.0)
+    return SiteResult(
+        assignments=assignments,
+        counts=counts,
+        demand_hours=demand_hours,
+        paid_hours=paid_slots / 4,
+        stage1_paid_hours=stage1_paid / 4,
+        lp_bound_hours=lp_paid / 4,
+        cpsat_bound_hours=max(0.0, bound_obj / 16) if exact else lp_paid / 4,
+        gap=gap,
+        short=short,
+        short_before_repair=short_before,
+        repaired_shifts=added,
+        extended_shifts=extended,
+        surge_needed=surge,
+        surge_intervals=surge_intervals,
+        status="/".join(sorted(set(status))) or "NO_VARIANTS",
+        wall_s=time.perf_counter() - started,
+        cover=cover,
+        unassigned=unassigned,
+        notes=notes,
+        stage_s=stage_s,
+        brand_notes=dict(brand_notes),
+    )
+
+
+def roster_result(r: SiteResult, key) -> RosterResult:
+    """The one-brand view of a site result (the figures a brand's solve run stores)."""
+    return RosterResult(
+        assignments=[a for a in r.assignments if a.brand == key],
+        counts=r.counts.get(key, {}),
+        demand_hours=r.demand_hours,
+        paid_hours=r.paid_hours,
+        stage1_paid_hours=r.stage1_paid_hours,
+        lp_bound_hours=r.lp_bound_hours,
+        cpsat_bound_hours=r.cpsat_bound_hours,
+        gap=r.gap,
+        efficiency=r.paid_hours / r.demand_hours if r.demand_hours else 0.0,
+        short_slots=[(s.slot, s.short) for s in r.short if s.brand == key],
+        surge_needed=r.surge_needed,
+        status=r.status,
+        wall_s=r.wall_s,
+        unassigned=[v for k, v in r.unassigned if k == key],
+        scheduled=r.cover.get(key, []),
+        notes=list(r.notes) + list(r.brand_notes.get(key, [])),
+    )
