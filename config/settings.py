@@ -122,6 +122,9 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploads over this size are refused before they are read (imports, usage CSV).
 TIDELINE_MAX_UPLOAD_BYTES = env_int("TIDELINE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# One message's text, and one physical line of an export: a row over either is refused (named by row).
+TIDELINE_MAX_MESSAGE_BYTES = env_int("TIDELINE_MAX_MESSAGE_BYTES", 64 * 1024)
+TIDELINE_MAX_LINE_BYTES = env_int("TIDELINE_MAX_LINE_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Key of every keyed pseudonym (buyer nicks, ids derived from them): its own secret, never derived

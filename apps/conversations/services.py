@@ -423,6 +423,8 @@ class _Importer:
         m_type, m_content, m_agent = self.m_type, self.m_content, self.m_agent
         stores = self.stores
         platform_seen = None
+        max_content = settings.TIDELINE_MAX_MESSAGE_BYTES
+        max_content_chars = max_content // 4  # no shorter text can be over the limit in UTF-8
         rows_read = 0
         for item in items:
             rows_read += 1
@@ -459,6 +461,9 @@ class _Importer:
                 continue
             if agent and len(agent) > 64:
                 reject(row, "agent", "agent nick longer than 64 characters")
+                continue
+            if len(content) > max_content_chars and len(content.encode("utf-8")) > max_content:
+                reject(row, "content", f"the message is over the limit of {max_content // 1024} KB")
                 continue
             if id_check(message_id) is not None:
                 message_id = _clean_id(message_id)

@@ -125,8 +125,56 @@ def parse_local(value: str) -> float:
     return dt.timestamp() + (int(frac.ljust(6, "0")) / 1e6 if frac else 0.0)
 
 
-def csv_rows(text: str, *, required: tuple[str, ...]) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
-    """A CSV's header map (column -> index) and its data rows as (line number, values).
+# Fields are bounded by the line and message limits the importer checks itself, so the csv module's own
+# 128 KiB field limit (which stops the whole reader) is lifted: an oversized row becomes one row error.
+csv.field_size_limit(1 << 30)
+
+
+UNCLOSED_QUOTE = (
+    "a quote opened in this row is never closed, so the rows after it were read as its text; "
+    'close the quote, or write a quote inside a field as two ("")'
+)
+JSON_DEPTH_LIMIT = 64  # deeper nesting than any export has; the json module itself stops near 1,000
+
+
+def json_depth_error_line(text: str, limit: int = JSON_DEPTH_LIMIT) -> int:
+    """The line on which JSON `text` first nests deeper than `limit` (1 if it never does).
+
+    Only called after the parser gave up with RecursionError, to name the row."""
+    depth, line, in_string, escaped = 0, 1, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif ch in "]}":
+            depth -= 1
+        if ch == "\n":
+            line += 1
+    return 1
+
+
+def line_limit() -> int:
+    """The longest physical line (in UTF-8 bytes) an export may have: settings.TIDELINE_MAX_LINE_BYTES."""
+    from django.conf import settings
+
+    return settings.TIDELINE_MAX_LINE_BYTES
+
+
+def csv_rows(
+    text: str, *, required: tuple[str, ...], free_text: str | None = None
+) -> tuple[dict[str, int], Iterator[tuple[int, list[str]] | RowError]]:
+    """A CSV's header map (column -> index) and its data records (see `csv_records`); `free_text`
+    names the one column (the message text) that may hold line breaks (default: the last).
 
     Raises FileError for an empty file or a missing required column (row 1, field = the column).
     """
@@ -143,14 +191,126 @@ def csv_rows(text: str, *, required: tuple[str, ...]) -> tuple[dict[str, int], I
     for name in required:
         if name not in columns:
             raise FileError(f"missing column {name!r}", row=1, field=name)
+    text_column = columns[free_text] if free_text is not None else len(header) - 1
+    records = csv_records(
+        text, first_line=reader.line_num + 1, width=len(header), header=header, text_column=text_column
+    )
+    return columns, records
 
-    return columns, _data_rows(reader)
+
+def _lines_from(text: str, offset: int) -> Iterator[str]:
+    """The physical lines of `text` from `offset` on, each with its \\n (only \\n ends a line)."""
+    find, n = text.find, len(text)
+    while offset < n:
+        end = find("\n", offset)
+        end = n if end < 0 else end + 1
+        yield text[offset:end]
+        offset = end
 
 
-def _data_rows(reader) -> Iterator[tuple[int, list[str]]]:
-    try:
-        for values in reader:
-            if values and (len(values) > 1 or values[0].strip()):
-                yield reader.line_num, values
-    except csv.Error as exc:
-        yield reader.line_num, ["\x00csv-error", str(exc)]
+class _LineCursor:
+    """Character offset of a physical line, found by walking forward from the last one asked for."""
+
+    def __init__(self, text: str):
+        self.text, self.line, self.offset = text, 1, 0
+
+    def offset_of(self, line: int) -> int:
+        if line < self.line:
+            self.line, self.offset = 1, 0
+        while self.line < line and self.offset < len(self.text):
+            end = self.text.find("\n", self.offset)
+            self.offset = len(self.text) if end < 0 else end + 1
+            self.line += 1
+        return self.offset
+
+
+def csv_records(
+    text: str, *, first_line: int, width: int, header: list[str], text_column: int
+) -> Iterator[tuple[int, list[str]] | RowError]:
+    """The data records of a CSV from physical line `first_line`: (line the record starts on, values),
+    or a RowError for a record that cannot be read — and reading goes on at the next line, so a bad
+    row costs only itself (`skip_bad_rows` imports every good row after it).
+
+    A record is refused (row = the line it starts on) when
+    * a physical line is longer than `line_limit()` bytes;
+    * the csv module cannot parse it (strict: a quote closed in the middle of a field, the file ends
+      inside a quoted field);
+    * a quote opened in it is never closed where it should be: the record spans several lines and
+      either a column other than the last holds a line break, or the last column holds a line with as
+      many commas as a whole row (the rows after the quote were swallowed into one field). Exports
+      quote only the message text (`text_column`), which may hold line breaks; nothing else does.
+    Blank lines are skipped.
+    """
+    limit = line_limit()
+    cursor = _LineCursor(text)
+    start = first_line
+    while True:
+        lines = _lines_from(text, cursor.offset_of(start))
+        long_lines: set[int] = set()
+        if len(text) * 4 > limit:
+            lines = _guard_long_lines(lines, start, limit, long_lines)
+        reader = csv.reader(lines, strict=True)
+        base = start - 1
+        restart = None
+        prev_end = base
+        try:
+            for values in reader:
+                end = base + reader.line_num
+                row = prev_end + 1
+                prev_end = end
+                if not values or (len(values) == 1 and not values[0].strip()):
+                    continue
+                if long_lines and any(line in long_lines for line in range(row, end + 1)):
+                    yield RowError(row, None, f"a line is longer than the limit of {limit // 1024} KB")
+                    if end > row:
+                        restart = row + 1
+                        break
+                    continue
+                if end > row and _swallowed(values, width, text_column):
+                    yield RowError(row, _column_with_break(values, header, text_column), UNCLOSED_QUOTE)
+                    restart = row + 1
+                    break
+                yield row, values
+        except csv.Error as exc:
+            row = prev_end + 1
+            if "end of data" in str(exc):  # the file ends inside a quoted field: the quote of this row
+                line = next(_lines_from(text, cursor.offset_of(row)), "")
+                column = len(next(csv.reader([line]), [""])) - 1
+                field = header[column].strip().lstrip("\ufeff") if 0 <= column < len(header) else None
+                yield RowError(row, field, UNCLOSED_QUOTE)
+            else:
+                yield RowError(row, None, f"unreadable CSV: {exc}")
+            restart = row + 1
+        if restart is None:
+            return
+        start = restart
+
+
+def _guard_long_lines(lines: Iterator[str], start: int, limit: int, long_lines: set[int]) -> Iterator[str]:
+    """Pass lines through; a line over `limit` bytes is recorded in `long_lines` and replaced by an empty line."""
+    for number, line in enumerate(lines, start=start):
+        if len(line) * 4 > limit and len(line.encode("utf-8")) > limit:
+            long_lines.add(number)
+            yield "\x00\n"
+        else:
+            yield line
+
+
+def _swallowed(values: list[str], width: int, text_column: int) -> bool:
+    """A multi-line record that swallowed the rows after an unclosed quote (see `csv_records`)."""
+    for i, value in enumerate(values):
+        if "\n" in value or "\r" in value:
+            if i != text_column:
+                return True
+            for segment in value.split("\n")[1:]:
+                if segment.count(",") >= width - 1:
+                    return True
+    return False
+
+
+def _column_with_break(values: list[str], header: list[str], text_column: int) -> str | None:
+    """The column where the unclosed quote starts: the first that holds a line break."""
+    for i, value in enumerate(values):
+        if ("\n" in value or "\r" in value) and i < len(header):
+            return header[i].strip().lstrip("\ufeff") or None
+    return None

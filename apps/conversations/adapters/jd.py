@@ -31,15 +31,16 @@ def read_platform_csv(
     text: str, *, platform: str, columns: dict[str, str], roles: dict[str, str], types: dict[str, str]
 ) -> Iterator[Record | RowError]:
     """Shared reader of platform CSV exports whose headers map 1:1 onto canonical fields."""
-    header, rows = csv_rows(text, required=tuple(columns.values()))
+    header, rows = csv_rows(text, required=tuple(columns.values()), free_text=columns["content"])
     idx = {field: header[name] for field, name in columns.items()}
     width = max(idx.values()) + 1
     seen_any = False
-    for line, values in rows:
+    for item in rows:
         seen_any = True
-        if values and values[0] == "\x00csv-error":
-            yield RowError(line, None, f"unreadable CSV: {values[1]}")
+        if type(item) is RowError:
+            yield item
             continue
+        line, values = item
         if len(values) < width:
             yield RowError(line, None, "too few columns")
             continue

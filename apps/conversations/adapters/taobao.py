@@ -31,9 +31,19 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from apps.conversations.adapters.base import SHANGHAI, FileError, Record, RowError, parse_local, shown
+from apps.conversations.adapters.base import (
+    JSON_DEPTH_LIMIT,
+    SHANGHAI,
+    FileError,
+    Record,
+    RowError,
+    json_depth_error_line,
+    parse_local,
+    shown,
+)
 from apps.conversations.pseudonyms import keyed_digest
 
+_TEXT_KEYS = ("content", "msg_id", "msg_type", "time", "direction")
 MSG_TYPES = {
     "text": "text",
     "image": "image",
@@ -68,6 +78,9 @@ def read_taobao_json(text: str) -> Iterator[Record | RowError]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileError(f"not JSON: {exc.msg}", row=exc.lineno, field=None) from None
+    except RecursionError:
+        row = json_depth_error_line(text)
+        raise FileError(f"JSON nested deeper than {JSON_DEPTH_LIMIT} levels", row=row, field=None) from None
     if not isinstance(doc, dict):
         raise FileError("the top level must be an object with platform, shop_id and conversations", row=1)
     for key in ("platform", "shop_id", "conversations"):
@@ -106,6 +119,11 @@ def read_taobao_json(text: str) -> Iterator[Record | RowError]:
                     yield RowError(row, f"{where}.{key}", f"missing field {key!r}")
                     break
             else:
+                nested = next((k for k in _TEXT_KEYS if isinstance(msg.get(k), dict | list)), None)
+                if nested is not None or isinstance(conv.get("buyer_nick"), dict | list):
+                    field_name = f"{where}.{nested}" if nested else f"conversations[{ci}].buyer_nick"
+                    yield RowError(row, field_name, "must be text, not a JSON object or list")
+                    continue
                 try:
                     epoch = _time(msg["time"])
                 except (ValueError, TypeError, OverflowError):
