@@ -49,6 +49,7 @@ from apps.core.money import check_rate_places, round_money, to_decimal
 from apps.core.runs import run_fail, run_start, run_succeed
 
 UNROUNDED = Decimal("0.000000000001")
+RATE = Decimal("0.000001")  # unit rates are stored with six places (at most four significant)
 
 
 def _raise_validation(exc: ValidationError, *, row: int | None = None) -> None:
@@ -206,6 +207,7 @@ def charge_create(
         for name in ("unit_price", "package_price"):
             if getattr(charge, name) is not None:
                 check_rate_places(getattr(charge, name), field=name)
+                setattr(charge, name, getattr(charge, name).quantize(RATE))
         if charge.model in (ChargeModel.GRADUATED, ChargeModel.VOLUME) and charge.kind == ChargeKind.USAGE:
             tiers_validate(tiers=tiers or [])
         full_clean_or_raise(charge)
@@ -215,6 +217,8 @@ def charge_create(
         for w in peak_windows or []:
             own = w.pop("tiers", None) or []
             window = PeakWindow(charge=charge, **w)
+            if window.unit_price is not None:
+                window.unit_price = to_decimal(window.unit_price).quantize(RATE)
             full_clean_or_raise(window, prefix="peak_windows.")
             window.save()
             for t in own:

@@ -209,7 +209,7 @@ def test_sla_credit_line_shows_the_measurement(brand_a):
     invoice = Invoice.objects.get(contract=contract)
     credit = invoice.lines.get(kind="sla_credit")
     assert credit.amount == Decimal("-1000.00")
-    assert credit.details["kpis"][0]["measured"] == "50.0"
+    assert Decimal(credit.details["kpis"][0]["measured"]) == Decimal(50)
     result = selectors.sla_results_for_invoice(invoice)[0]
     assert not result.met and result.credit_amount == Decimal("1000.00") and result.details["conversations"] == 2
 

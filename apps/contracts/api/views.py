@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -30,6 +31,7 @@ class ContractViewSet(ScopedReadOnlyViewSet):
         Prefetch("versions__charges", queryset=Charge.objects.prefetch_related("tiers", "peak_windows")),
     )
 
+    @extend_schema(request=s.VersionInput, responses={201: s.ContractVersionSerializer})
     @action(detail=False, methods=["post"], permission_classes=WRITE, url_path="versions")
     def new_version(self, request):
         """A new version of a contract from a date (the open one before it ends that day)."""
@@ -42,6 +44,7 @@ class ContractViewSet(ScopedReadOnlyViewSet):
         version = services.version_create(contract=contract, actor=request.user, reason=reason, **data)
         return Response(s.ContractVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.ChargeInput, responses={201: s.ChargeSerializer})
     @action(detail=False, methods=["post"], permission_classes=WRITE, url_path="charges")
     def new_charge(self, request):
         """A charge (with its tiers) on a contract version; same rules as the admin form."""
@@ -75,6 +78,7 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
     def _done(self, invoice):
         return Response(self.get_serializer(self.get_queryset().get(pk=invoice.pk)).data)
 
+    @extend_schema(request=s.ApproveInput, responses=s.InvoiceSerializer)
     @action(detail=True, methods=["post"], permission_classes=WRITE)
     def approve(self, request, pk=None):
         data = _valid(s.ApproveInput, request)
