@@ -6,11 +6,19 @@ Model, for one brand × channel:
 - *weekly shape*: each weekday's mean over ordinary days relative to the overall mean;
 - *daily shape*: each weekday's mean share per 15-minute interval (ordinary days), falling back to
   all weekdays pooled when a weekday has too little history;
-- *promo uplift*: for each day of a promo event, the ratio actual / expected-without-promo learned
-  from past events at the same offset from the peak day (with that day's own intraday shape);
-  without such history the hand-set ``expected_uplift`` of the event applies on the peak day,
-  a tenth of it during the presale and a quarter of it on the days after the peak, and the peak
-  window gets ``peak_window_share`` of the peak day's volume.
+- *promo uplift*: for each day of a past promo event, the ratio actual / expected-without-promo,
+  where "expected" is the baseline **of the promo's own year** — the weekday-adjusted mean of the
+  ordinary days in the ``baseline_days`` (28) days before that promo's presale — times the
+  weekday factor. (Measuring against today's level would understate the uplift by the
+  year-on-year growth.) Ratios are averaged per offset from the peak day, with that day's own
+  intraday shape, and applied to this year's level. Without such history the hand-set
+  ``expected_uplift`` of the event applies on the peak day, a tenth of it during the presale and
+  a quarter of it on the days after the peak, and the peak window gets ``peak_window_share`` of
+  the peak day's volume.
+- *learned uplift per phase* (``ForecastResult.phases``, averaged over the promos seen): presale
+  start day, the 20:00 presale start (20:00–24:00 of that day against the same window of an
+  ordinary day), the peak window (00:00 rush), the 11.11 day, and the returns week (the days
+  after the peak through the event's end).
 Timestamps are local (Asia/Shanghai), naive, on the 15-minute grid.
 """
 
@@ -59,6 +67,7 @@ class ForecastResult:
     level: float
     weekday_factor: list[float]
     learned_offsets: dict[int, float] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)  # phase → learned uplift (× baseline)
 
 
 def to_interval_series(timestamps: pd.Series | list, *, start: datetime, end: datetime) -> pd.Series:
@@ -85,6 +94,7 @@ def fit_and_forecast(
     promos: list[Promo] | None = None,
     level_days: int = 28,
     peak_window_share: float = 0.35,
+    baseline_days: int = 28,
 ) -> ForecastResult:
     """Forecast ``days`` days from ``start`` out of ``history`` (interval counts, local index)."""
     promos = promos or []
@@ -123,19 +133,58 @@ def fit_and_forecast(
         rows = ordinary_shares[ordinary_shares.index.day_of_week == k]
         shape[k] = rows.mean() if len(rows) >= 2 else pooled
 
-    # promo uplift learned from history: offset from peak day -> (ratio, intraday shares)
-    learned: dict[int, tuple[float, pd.Series]] = {}
+    # promo uplift learned from history against each promo's own-year baseline:
+    # offset from the peak day -> [(ratio, intraday shares)], and the phases
+    adjusted = pd.Series(
+        [v / (weekday_factor[d.day_of_week] or 1.0) for d, v in ordinary.items()], index=ordinary.index
+    )
+
+    def baseline_before(day: date) -> float:
+        lo = pd.Timestamp(day - timedelta(days=baseline_days))
+        window = adjusted[(adjusted.index >= lo) & (adjusted.index < pd.Timestamp(day))]
+        return float(window.mean()) if len(window) >= 7 else level
+
+    seen: dict[int, list[tuple[float, pd.Series]]] = {}
+    phase_seen: dict[str, list[float]] = {}
     for p in promos:
+        base = baseline_before(p.presale_start)
+        if base <= 0:
+            continue
         for d in p.days():
             ts = pd.Timestamp(d)
-            if ts in daily.index and d < start:
-                expected = level * weekday_factor[ts.day_of_week]
-                if expected > 0:
-                    offset = (d - p.peak_day).days
-                    ratio = float(daily[ts] / expected)
-                    prev = learned.get(offset)
-                    row = shares.loc[ts] if ts in shares.index else pooled
-                    learned[offset] = (ratio, row) if prev is None else ((prev[0] + ratio) / 2, (prev[1] + row) / 2)
+            if ts not in daily.index or d >= start:
+                continue
+            expected = base * weekday_factor[ts.day_of_week]
+            if expected <= 0:
+                continue
+            ratio = float(daily[ts] / expected)
+            row = shares.loc[ts] if ts in shares.index else pooled
+            seen.setdefault((d - p.peak_day).days, []).append((ratio, row))
+            normal = shape[ts.day_of_week]
+            if d == p.presale_start:
+                phase_seen.setdefault("presale_start", []).append(ratio)
+                window = float(normal.iloc[80:96].sum())
+                if window > 0:
+                    actual = float(matrix.loc[ts].iloc[80:96].sum()) if ts in matrix.index else 0.0
+                    phase_seen.setdefault("presale_2000", []).append(actual / (expected * window))
+            if d == p.peak_day:
+                phase_seen.setdefault("double11_day", []).append(ratio)
+                lo_slot = p.peak_start.hour * 4 + p.peak_start.minute // 15
+                hi_slot = min(SLOTS, lo_slot + max(1, int((p.peak_end - p.peak_start).total_seconds() // 900)))
+                window = float(normal.iloc[lo_slot:hi_slot].sum())
+                if window > 0 and ts in matrix.index:
+                    actual = float(matrix.loc[ts].iloc[lo_slot:hi_slot].sum())
+                    phase_seen.setdefault("rush_0000", []).append(actual / (expected * window))
+            if d > p.peak_day:
+                phase_seen.setdefault("returns_week", []).append(ratio)
+    learned: dict[int, tuple[float, pd.Series]] = {
+        k: (
+            float(np.mean([r for r, _ in v])),
+            sum((row for _, row in v), start=pd.Series(0.0, index=range(SLOTS))) / len(v),
+        )
+        for k, v in seen.items()
+    }
+    phases = {k: float(np.mean(v)) for k, v in phase_seen.items()}
 
     values = []
     uplift: dict[date, float] = {}
@@ -158,7 +207,7 @@ def fit_and_forecast(
         total = level * weekday_factor[k] * factor
         values.append(np.asarray(day_shape.fillna(0).values, dtype=float) * total)
     volume = pd.Series(np.concatenate(values), index=horizon).clip(lower=0)
-    return ForecastResult(volume, uplift, level, weekday_factor, {k: v[0] for k, v in learned.items()})
+    return ForecastResult(volume, uplift, level, weekday_factor, {k: v[0] for k, v in learned.items()}, phases)
 
 
 def _hand_uplift(p: Promo, d: date, day_shape: pd.Series, peak_window_share: float) -> tuple[float, pd.Series]:
