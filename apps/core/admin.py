@@ -13,8 +13,35 @@ admin.site.site_title = _("Tideline")
 admin.site.index_title = _("Contracts, workforce, QA and reports")
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A foreign-key filter offering only the related rows the user may see (a client viewer: its brand)."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin) or field.related_model._meta.ordering
+        related = scope_queryset(field.related_model._default_manager.all(), request.user).order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in related]
+
+
+def scoped_list_filter(model, list_filter) -> list:
+    """Every plain foreign-key entry of `list_filter` (also through `a__b`) becomes scoped."""
+    from django.contrib.admin.utils import get_fields_from_path
+
+    scoped = []
+    for entry in list_filter:
+        if isinstance(entry, str):
+            field = get_fields_from_path(model, entry)[-1]
+            if field.is_relation and field.many_to_one:
+                entry = (entry, ScopedRelatedFieldListFilter)
+        scoped.append(entry)
+    return scoped
+
+
 class ScopedAdmin(admin.ModelAdmin):
-    """Cuts the change list, the change form and every client foreign-key choice to the user's clients."""
+    """Cuts the change list, the change form, every client foreign-key choice and every foreign-key
+    list filter to the user's clients."""
+
+    def get_list_filter(self, request):
+        return scoped_list_filter(self.model, super().get_list_filter(request))
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user)
@@ -45,7 +72,7 @@ class PromoEventAdmin(admin.ModelAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "actor", "action", "target_type", "target_repr", "client", "reason"]
-    list_filter = ["action", "target_type", "client"]
+    list_filter = ["action", "target_type", ("client", ScopedRelatedFieldListFilter)]
     search_fields = ["target_repr", "reason", "target_id"]
     list_select_related = ["actor", "client"]
     date_hierarchy = "at"

@@ -1,7 +1,8 @@
 """Roles, their permissions, and client scoping.
 
 Each Role is a Django group. Its permissions follow ROLE_PERMISSIONS: a rule names an app label or
-an `app.model` and the actions granted. `roles_sync()` applies the table; a migration creates the
+an `app.model` and the actions granted; an `app.model` rule replaces its role's app-wide rule for
+that model. Which URLs each role may call is the role table of apps.core.access. `roles_sync()` applies the table; a migration creates the
 groups and post_migrate re-applies it as apps add models, so the table is the one source of truth.
 
 Scoping: a model that belongs to a client says how to reach it with `CLIENT_LOOKUP` (a queryset
@@ -43,6 +44,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     Role.QA_SUPERVISOR: {
         "qa": ALL,
+        # review items are closed (confirmed / dismissed), never deleted: the queue is the audit trail
+        "qa.reviewitem": ("add", "change", "view"),
         "conversations": VIEW,
         "clients": VIEW,
         "workforce.agent": VIEW,
@@ -119,6 +122,9 @@ def roles_sync(*, group_model=None, permission_model=None) -> None:
             perms = permission_model.objects.filter(content_type__app_label=app_label)
             if model:
                 perms = perms.filter(content_type__model=model)
+            else:  # an "app.model" rule of the same role replaces the app-wide rule for that model
+                own = [t.partition(".")[2] for t in rules if t.startswith(f"{app_label}.")]
+                perms = perms.exclude(content_type__model__in=own)
             for perm in perms:
                 if perm.codename.split("_", 1)[0] in actions or (actions == ALL and model == ""):
                     wanted.append(perm)

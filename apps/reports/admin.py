@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ScopedAdmin
 from apps.core.errors import DomainError
-from apps.reports import services
+from apps.reports import selectors, services
 from apps.reports.api.views import pdf_response
 from apps.reports.choices import ReportState
 from apps.reports.models import RenderedDocument, ReportRun
@@ -93,6 +93,9 @@ class ReportRunAdmin(PdfDownloadMixin, ScopedAdmin):
         "created_by",
         "created_at",
     ]
+
+    def get_queryset(self, request):
+        return selectors.client_visible_runs(super().get_queryset(request), request.user)
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from apps.core.roles import scope_queryset
-from apps.reports.choices import DocumentKind
+from apps.core.roles import scope_queryset, visible_client_ids
+from apps.reports.choices import DocumentKind, ReportState
 from apps.reports.models import RenderedDocument, ReportRun
 
 DOCUMENT_VIEW_PERMISSION = {
@@ -15,7 +15,18 @@ DOCUMENT_VIEW_PERMISSION = {
 
 
 def report_run_list(*, user) -> QuerySet[ReportRun]:
-    return scope_queryset(ReportRun.objects.select_related("client", "created_by", "issued_by"), user)
+    return scope_queryset(ReportRun.objects.select_related("client", "created_by", "issued_by"), user).filter(
+        **_client_visible(user)
+    )
+
+
+def client_visible_runs(qs: QuerySet[ReportRun], user) -> QuerySet[ReportRun]:
+    return qs.filter(**_client_visible(user))
+
+
+def _client_visible(user) -> dict:
+    """A brand's own staff see only reports issued to them, never drafts (as with invoices)."""
+    return {} if visible_client_ids(user) is None else {"state": ReportState.ISSUED}
 
 
 def rendered_document_list(*, user) -> QuerySet[RenderedDocument]:

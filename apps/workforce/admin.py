@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ScopedAdmin
 from apps.core.errors import DomainError
 from apps.workforce import services
+from apps.workforce.choices import RosterStatus
 from apps.workforce.models import (
     Agent,
     AgentSkill,
@@ -153,10 +155,25 @@ class RosterAdmin(ScopedAdmin):
     readonly_fields = ["status", "published_at", "published_by", "stats"]
     actions = [publish_rosters]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != RosterStatus.DRAFT:  # published: changes make a new version
+            return [f.name for f in Roster._meta.fields if f.name != "id"]
+        return super().get_readonly_fields(request, obj)
+
+
+class ShiftForm(forms.ModelForm):
+    def clean_roster(self):
+        roster = self.cleaned_data["roster"]
+        if roster is not None and roster.status != RosterStatus.DRAFT:
+            raise forms.ValidationError(_("Shifts of a published roster cannot be changed; make a new version."))
+        return roster
+
 
 @admin.register(Shift)
 class ShiftAdmin(ScopedAdmin):
-    """Edits go through the services, so a change to a published roster is tracked."""
+    """Edits go through the services; only a draft roster's shifts change (published: new version)."""
+
+    form = ShiftForm
 
     list_display = ["agent", "roster", "start", "end", "paid_hours", "night_hours", "is_surge"]
     list_filter = ["is_surge", "roster__client"]
@@ -191,11 +208,24 @@ class ShiftAdmin(ScopedAdmin):
         except DomainError as exc:
             self.message_user(request, str(exc), messages.ERROR)
 
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.roster.status != RosterStatus.DRAFT:
+            return False  # a published roster's shifts change only through a new version
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.roster.status != RosterStatus.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def delete_model(self, request, obj):
         services.shift_remove(shift=obj, reason="admin", actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        for shift in queryset:
+        kept = queryset.exclude(roster__status=RosterStatus.DRAFT).count()
+        if kept:
+            self.message_user(request, _("Shifts of published rosters were kept: %d") % kept, messages.ERROR)
+        for shift in queryset.filter(roster__status=RosterStatus.DRAFT):
             services.shift_remove(shift=shift, reason="admin", actor=request.user)
 
 
