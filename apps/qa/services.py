@@ -17,8 +17,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.core.audit import audit_record
+from apps.core.choices import RunStatus
 from apps.core.errors import DomainError
-from apps.core.runs import run_fail, run_progress, run_start, run_succeed
+from apps.core.runs import current_task_id, run_fail, run_progress, run_start, run_succeed
 from apps.qa import engine
 from apps.qa.calibration import session_agreement
 from apps.qa.choices import (
@@ -517,7 +518,17 @@ def qa_rescore_scorecard(*, scorecard: Scorecard, actor=None) -> QARun:
     """Score every conversation of the scorecard's client under this version (old results stay)."""
     from apps.conversations.models import Conversation
 
-    run = QARun.objects.create(kind=QARunKind.RESCORE, client_id=scorecard.client_id, created_by=_user(actor))
+    with transaction.atomic():  # one re-score per brand's scorecard at a time: a second gets the running one
+        Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+        busy = QARun.objects.filter(
+            kind=QARunKind.RESCORE, client_id=scorecard.client_id, status__in=[RunStatus.PENDING, RunStatus.RUNNING]
+        ).first()
+        if busy is not None and not (busy.celery_task_id and busy.celery_task_id == current_task_id()):
+            return busy
+        # the same task delivered again (its worker died) takes its own run over from the start
+        run = busy or QARun.objects.create(
+            kind=QARunKind.RESCORE, client_id=scorecard.client_id, created_by=_user(actor)
+        )
     ids = list(
         Conversation.objects.filter(store__client_id=scorecard.client_id).order_by("pk").values_list("pk", flat=True)
     )

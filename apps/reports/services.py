@@ -57,6 +57,8 @@ def report_run_request(
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if run.state == ReportState.ISSUED:
         raise DomainError("this report has been issued and can no longer be re-rendered", field="state", code="issued")
+    if not created and run.status in (RunStatus.PENDING, RunStatus.RUNNING):
+        return run  # one render per brand, kind and period at a time: a second request gets the queued one
     ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.PENDING, error="")
     run.status = RunStatus.PENDING
     audit_record(
