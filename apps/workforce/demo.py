@@ -2,7 +2,11 @@
 requirements and published rosters for the Double 11 week and the other November weeks.
 
 Skills mirror the data: an agent gets a skill for each brand × platform whose chats it answered
-(Conversation.agent), with a proficiency that grows with the number of chats. Requirements are
+(Conversation.agent), with a proficiency that grows with the number of chats; about a third of the
+agents are cross-trained on a second brand served at their site (proficiency 2), so brands share
+agents and the Double 11 week is planned brand after brand as stages of one site: each stage
+holds the shifts the earlier brands gave those agents (one shift a day, rest, days and hours
+counted across brands). Requirements are
 sized honestly from the demo's sampled volume, so rosters are as small as that volume is.
 Safe to re-run: a brand-week that already has a published roster is left as it is.
 """
@@ -62,6 +66,7 @@ def seed_agents(ctx: DemoContext) -> int:
         for r in rows
     ]
     AgentSkill.objects.bulk_create(skills, ignore_conflicts=True)
+    AgentSkill.objects.bulk_create(_cross_training(ctx, rows), ignore_conflicts=True)
     agents = list(Agent.objects.order_by("employee_no"))
     windows = []
     leaves = []
@@ -91,6 +96,40 @@ def seed_agents(ctx: DemoContext) -> int:
     Availability.objects.bulk_create(windows, ignore_conflicts=True)
     Leave.objects.bulk_create(leaves, ignore_conflicts=True)
     return len(skills)
+
+
+CROSS_TRAINED_SHARE = 0.35
+
+
+def _cross_training(ctx: DemoContext, rows) -> list[AgentSkill]:
+    """A second brand for about a third of the agents: one whose chats other agents of the same
+    site answer (a brand served at that site), on that brand's platform, proficiency 2."""
+    rng = ctx.rng("workforce.cross_training")
+    home: dict[int, set[int]] = {}
+    platform_of: dict[int, str] = {}
+    for r in rows:
+        home.setdefault(r["agent_id"], set()).add(r["store__client_id"])
+        platform_of.setdefault(r["store__client_id"], r["store__platform"])
+    site_of = dict(Agent.objects.filter(pk__in=list(home)).values_list("pk", "site_id"))
+    site_clients: dict[int, set[int]] = {}
+    for agent_id, clients in home.items():
+        site_clients.setdefault(site_of[agent_id], set()).update(clients)
+    out = []
+    for agent_id in sorted(home):
+        others = sorted(site_clients[site_of[agent_id]] - home[agent_id])
+        if others and rng.random() < CROSS_TRAINED_SHARE:
+            client_id = rng.choice(others)
+            out.append(
+                AgentSkill(
+                    agent_id=agent_id,
+                    client_id=client_id,
+                    platform=platform_of[client_id],
+                    channel="chat",
+                    language="zh",
+                    proficiency=2,
+                )
+            )
+    return out
 
 
 def plan_week(client, week: date, *, time_limit: int, quick: bool = False) -> Roster | None:

@@ -127,9 +127,14 @@ def forecast_build(
     from apps.workforce.selectors import history_aht_seconds, history_bot_share
 
     week_bounds(week_start)
+    promos = _promos()
     first = week_start - timedelta(days=history_days)
+    # last year's promo and the weeks before its presale (its own-year baseline) are read too
+    for p in promos:
+        if week_start - timedelta(days=400) <= p.presale_start < first:
+            first = p.presale_start - timedelta(days=28)
     history = history_series(client_id=client.pk, channel=channel, start=first, end=week_start)
-    result = forecasting.fit_and_forecast(history, start=week_start, days=7, promos=_promos())
+    result = forecasting.fit_and_forecast(history, start=week_start, days=7, promos=promos)
     bot_share = history_bot_share(client_id=client.pk, start=first, end=week_start)
     aht = history_aht_seconds(client_id=client.pk, start=first, end=week_start)
     tz = local_tz()
@@ -401,6 +406,18 @@ def _previous_week_tail(agent_ids, week_start: date) -> dict[int, tuple[int | No
     return out
 
 
+def _assignment_of(shift: Shift, lo: datetime) -> Assignment:
+    """A stored shift as the solver and checker see it (slots from the week's start ``lo``)."""
+    start = int((shift.start - lo) / SLOT)
+    meal = int((shift.meal_start - shift.start) / SLOT) if shift.meal_start else None
+    breaks = tuple(
+        int((datetime.fromisoformat(b) - shift.start) / SLOT) for b in (shift.breaks or []) if isinstance(b, str)
+    )
+    return Assignment(
+        shift.agent_id, start, int((shift.end - shift.start) / SLOT), meal, breaks, shift.roster.client_id
+    )
+
+
 def build_problem(*, client, week_start: date, demand: list[int] | None = None, floor: list[int] | None = None):
     """The solver's view of a brand's week as a stage of its site: this brand's demand, open hours
     and skilled agents; the shifts other brands already hold for those agents are fixed (so one
@@ -427,10 +444,7 @@ def build_problem(*, client, week_start: date, demand: list[int] | None = None, 
     fixed = []
     other_brands = {}
     for s in others:
-        start = int((s.start - lo) / SLOT)
-        length = int((s.end - s.start) / SLOT)
-        meal = int((s.meal_start - s.start) / SLOT) if s.meal_start else None
-        fixed.append(Assignment(s.agent_id, start, length, meal, (), s.roster.client_id))
+        fixed.append(_assignment_of(s, lo))
         skills[s.agent_id].add(s.roster.client_id)
         other_brands.setdefault(s.roster.client_id, s.roster.client)
     specs = []
@@ -507,12 +521,7 @@ def site_check(*, client_ids, week_start: date) -> list:
             prev_end=prev_end,
             prev_streak=streak,
         )
-        start = int((s.start - lo) / SLOT)
-        meal = int((s.meal_start - s.start) / SLOT) if s.meal_start else None
-        breaks = tuple(
-            int((datetime.fromisoformat(b) - s.start) / SLOT) for b in (s.breaks or []) if isinstance(b, str)
-        )
-        assignments.append(Assignment(a.pk, start, int((s.end - s.start) / SLOT), meal, breaks, s.roster.client_id))
+        assignments.append(_assignment_of(s, lo))
     brands = [BrandDemand(cid, [0] * WEEK_SLOTS, _open_mask(r.client, horizon)) for cid, r in rosters.items()]
     site = SiteProblem(
         brands=brands, agents=list(specs.values()), rules=rules, night_from=NIGHT_FROM * 4, night_to=NIGHT_TO * 4

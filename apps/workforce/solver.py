@@ -381,6 +381,19 @@ def solve_counts(
         paid = sum(4 * rules.paid(v.length, v.meal) * n for v, n in counts.items())
         return _Stage1(counts, 0.0, 0.0, float(paid), "LP_ROUNDED")
     counts = {v: solver.Value(x[i]) for i, v in enumerate(variants) if solver.Value(x[i])}
+    if hint is not None:
+        # CP-SAT stopped by the clock may not have reached its own hint: keep the better plan
+        cover, short = [0] * horizon, 0
+        run = 0
+        for t in range(horizon):
+            run += sum(s * hint[i] for i, s in ev[t])
+            cover[t] = run
+        short = sum(max(0, d - c) for d, c in zip(problem.demand, cover, strict=True))
+        hint_obj = sum(4 * rules.paid(v.length, v.meal) * h for v, h in zip(variants, hint, strict=True))
+        hint_obj += problem.under_weight * short
+        if hint_obj < solver.ObjectiveValue():
+            counts = {v: h for v, h in zip(variants, hint, strict=True) if h}
+            return _Stage1(counts, 0.0, solver.BestObjectiveBound(), float(hint_obj), name + "+LP_DIVE")
     return _Stage1(counts, 0.0, solver.BestObjectiveBound(), solver.ObjectiveValue(), name)
 
 
