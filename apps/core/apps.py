@@ -22,3 +22,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, dispatch_uid="tideline_roles_sync")
+        from apps.core.api.fields import install_date_bounds
+
+        install_date_bounds()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import viewsets
 
 from apps.clients import selectors
+from apps.clients.api.filters import ClientFilter, StoreFilter
 from apps.clients.api.serializers import ClientSerializer, SiteSerializer, StoreSerializer
 from apps.core.permissions import IsTidelineUser, TidelineModelPermissions
 
@@ -26,27 +27,20 @@ class ClientViewSet(_Scoped):
     """Brands. Account managers edit; everyone with a role reads the brands they may see."""
 
     serializer_class = ClientSerializer
+    filterset_class = ClientFilter
 
     def get_queryset(self):
-        qs = selectors.client_list(user=self.request.user)
-        if status := self.request.query_params.get("status"):
-            qs = qs.filter(status=status)
-        return qs
+        return selectors.client_list(user=self.request.user)
 
 
 class StoreViewSet(_Scoped):
     """Platform shops of the brands."""
 
     serializer_class = StoreSerializer
+    filterset_class = StoreFilter
 
     def get_queryset(self):
-        qs = selectors.store_list(user=self.request.user)
-        params = self.request.query_params
-        if client := params.get("client"):
-            qs = qs.filter(client_id=client)
-        if platform := params.get("platform"):
-            qs = qs.filter(platform=platform)
-        return qs
+        return selectors.store_list(user=self.request.user)
 
 
 class SiteViewSet(_Scoped):

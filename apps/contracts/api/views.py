@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from rest_framework.views import APIView
 
 from apps.contracts import exports, selectors, services
 from apps.contracts.api import serializers as s
+from apps.contracts.api.filters import InvoiceFilter
 from apps.contracts.models import BillingRun, Charge, Contract, ContractVersion, CreditNote, Invoice, InvoiceLine
 from apps.core.api import ScopedReadOnlyViewSet
 from apps.core.choices import Role
@@ -60,20 +62,13 @@ class ContractViewSet(ScopedReadOnlyViewSet):
 
 class InvoiceViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.InvoiceSerializer
+    filterset_class = InvoiceFilter
     queryset = Invoice.objects.select_related("contract", "contract__client").prefetch_related(
         Prefetch("lines", queryset=InvoiceLine.objects.order_by("position")), "sla_results", "credit_notes"
     )
 
     def get_queryset(self):
-        qs = selectors.client_visible(super().get_queryset(), self.request.user)
-        params = self.request.query_params
-        if period := params.get("period"):
-            qs = qs.filter(period_start=period)
-        if state := params.get("status"):
-            qs = qs.filter(status=state)
-        if client := params.get("client"):
-            qs = qs.filter(contract__client_id=client)
-        return qs
+        return selectors.client_visible(super().get_queryset(), self.request.user)
 
     def _done(self, invoice):
         return Response(self.get_serializer(self.get_queryset().get(pk=invoice.pk)).data)
@@ -118,7 +113,7 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
     @action(detail=False, methods=["get"], url_path="export")
     def export(self, request):
         fmt = request.query_params.get("file", "csv")
-        invoices = list(self.get_queryset())
+        invoices = list(self.filter_queryset(self.get_queryset()))
         if fmt == "xlsx":
             body = exports.invoices_xlsx(invoices)
             response = HttpResponse(
@@ -191,6 +186,7 @@ class UsageBulkView(APIView):
 
     permission_classes = WRITE
 
+    @extend_schema(request=s.UsageBulkInput, responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def post(self, request):
         data = _valid(s.UsageBulkInput, request)
         try:
@@ -208,6 +204,7 @@ class UsageUploadView(APIView):
     permission_classes = WRITE
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(request=s.UsageUploadInput, responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def post(self, request):
         data = _valid(s.UsageUploadInput, request)
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from apps.clients.choices import Platform
 from apps.qa.choices import DisputeStatus, ReviewStatus
 from apps.qa.models import (
     CalibrationScore,
@@ -46,6 +47,9 @@ class ScorecardSerializer(serializers.ModelSerializer):
 
 
 class RuleSerializer(serializers.ModelSerializer):
+    # A list of platform codes (empty: every platform); null or anything else is a 400 naming the field.
+    platforms = serializers.ListField(child=serializers.ChoiceField(choices=Platform.choices), required=False)
+
     class Meta:
         model = Rule
         fields = [

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -20,6 +22,7 @@ from apps.core.permissions import HasRole, IsTidelineUser, TidelineModelPermissi
 from apps.core.roles import scope_queryset, visible_client_ids
 from apps.qa import selectors, services
 from apps.qa.api import serializers as s
+from apps.qa.api.filters import QAResultFilter, ReviewItemFilter
 from apps.qa.models import CalibrationScore, CalibrationSession, Dispute, QAResult, QARun, ReviewItem, Rule, Scorecard
 
 
@@ -75,35 +78,13 @@ class RuleViewSet(ScopedModelViewSetMixin, viewsets.ModelViewSet):
 class QAResultViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.QAResultSerializer
     queryset = QAResult.objects.prefetch_related("hits__rule")
-    filterset_fields = None
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        params = self.request.query_params
-        if conv := params.get("conversation"):
-            qs = qs.filter(conversation_id=conv)
-        if st := params.get("status"):
-            qs = qs.filter(status=st)
-        return qs
+    filterset_class = QAResultFilter
 
 
 class ReviewItemViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.ReviewItemSerializer
     queryset = ReviewItem.objects.select_related("hit__rule")
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        params = self.request.query_params
-        for key, lookup in (
-            ("status", "status"),
-            ("severity", "severity"),
-            ("client", "result__scorecard__client_id"),
-            ("agent", "result__agent_id"),
-            ("rule", "hit__rule__code"),
-        ):
-            if value := params.get(key):
-                qs = qs.filter(**{lookup: value})
-        return qs
+    filterset_class = ReviewItemFilter
 
     @action(detail=True, methods=["post"], permission_classes=[IsTidelineUser, HasRole.of(Role.QA_SUPERVISOR)])
     def decide(self, request, pk=None):
@@ -152,6 +133,7 @@ class PeriodSummaryView(APIView):
     permission_classes = [IsTidelineUser, TidelineModelPermissions]
     queryset = QAResult.objects.none()
 
+    @extend_schema(parameters=[s.PeriodInput], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         data = s.PeriodInput(data=request.query_params)
         data.is_valid(raise_exception=True)

@@ -12,6 +12,7 @@ from apps.core.api import ScopedModelViewSetMixin
 from apps.core.permissions import IsTidelineUser
 from apps.core.roles import scope_queryset
 from apps.reports import selectors, services
+from apps.reports.api.filters import RenderedDocumentFilter, ReportRunFilter
 from apps.reports.api.serializers import (
     RenderedDocumentOutputSerializer,
     ReportCommentarySerializer,
@@ -41,16 +42,10 @@ class ReportRunViewSet(
     queryset = ReportRun.objects.all()
     serializer_class = ReportRunOutputSerializer
 
+    filterset_class = ReportRunFilter
+
     def get_queryset(self):
-        qs = selectors.report_run_list(user=self.request.user)
-        params = self.request.query_params
-        if params.get("client"):
-            qs = qs.filter(client_id=params["client"])
-        if params.get("kind"):
-            qs = qs.filter(kind=params["kind"])
-        if params.get("period_start"):
-            qs = qs.filter(period_start=params["period_start"])
-        return qs
+        return selectors.report_run_list(user=self.request.user)
 
     @extend_schema(request=ReportRunRequestSerializer, responses={202: ReportRunOutputSerializer})
     def create(self, request, *args, **kwargs):
@@ -107,16 +102,11 @@ class RenderedDocumentViewSet(viewsets.ReadOnlyModelViewSet):
     """Stored PDFs of issued invoices and credit notes, cut to the user's brands."""
 
     permission_classes = [IsTidelineUser, CanViewBillingDocuments]
+    filterset_class = RenderedDocumentFilter
     serializer_class = RenderedDocumentOutputSerializer
 
     def get_queryset(self):
-        qs = selectors.rendered_document_list(user=self.request.user)
-        params = self.request.query_params
-        if params.get("kind"):
-            qs = qs.filter(kind=params["kind"])
-        if params.get("object_id"):
-            qs = qs.filter(object_id=params["object_id"])
-        return qs
+        return selectors.rendered_document_list(user=self.request.user)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.shortcuts import get_object_or_404
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from apps.clients.models import Client
@@ -15,19 +12,8 @@ from apps.core.api import ScopedModelViewSetMixin, ScopedReadOnlyViewSet
 from apps.core.roles import scope_queryset
 from apps.workforce import services
 from apps.workforce.api import serializers as s
+from apps.workforce.api.filters import IntervalWeekFilter, RosterFilter
 from apps.workforce.models import Forecast, ForecastOverride, Roster, SolveRun, StaffingRequirement
-
-
-def _week_filter(qs, params, field: str):
-    if client := params.get("client"):
-        qs = qs.filter(client_id=client)
-    if week := params.get("week"):
-        try:
-            lo, hi = services.week_bounds(date.fromisoformat(week))
-        except ValueError:
-            raise ValidationError({"week": "use YYYY-MM-DD (a Monday)"})
-        qs = qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
-    return qs
 
 
 class ForecastViewSet(ScopedReadOnlyViewSet):
@@ -35,9 +21,7 @@ class ForecastViewSet(ScopedReadOnlyViewSet):
 
     serializer_class = s.ForecastSerializer
     queryset = Forecast.objects.all()
-
-    def get_queryset(self):
-        return _week_filter(super().get_queryset(), self.request.query_params, "interval_start")
+    filterset_class = IntervalWeekFilter
 
 
 class ForecastOverrideViewSet(ScopedModelViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -70,15 +54,14 @@ class RequirementViewSet(ScopedReadOnlyViewSet):
 
     serializer_class = s.RequirementSerializer
     queryset = StaffingRequirement.objects.all()
-
-    def get_queryset(self):
-        return _week_filter(super().get_queryset(), self.request.query_params, "interval_start")
+    filterset_class = IntervalWeekFilter
 
 
 class RosterViewSet(ScopedReadOnlyViewSet):
     """Rosters; the detail holds the shifts. POST …/publish/ publishes a draft."""
 
     queryset = Roster.objects.all()
+    filterset_class = RosterFilter
 
     def get_serializer_class(self):
         return s.RosterDetailSerializer if self.action == "retrieve" else s.RosterSerializer
@@ -87,11 +70,6 @@ class RosterViewSet(ScopedReadOnlyViewSet):
         qs = super().get_queryset()
         if self.action == "retrieve":
             qs = qs.prefetch_related("shifts__agent")
-        params = self.request.query_params
-        if client := params.get("client"):
-            qs = qs.filter(client_id=client)
-        if week := params.get("week"):
-            qs = qs.filter(week_start=week)
         return qs
 
     @action(detail=True, methods=["post"])
