@@ -304,11 +304,14 @@ class _Rule:
         }.get(spec.type, ())
         self.lists = {key: _Words(p.get(key), per_term=per_term) for key in lists}
         self.negators = _words_rx(p.get("negation_words" if spec.type == "sentiment" else "negators"))
-        self.exclude = _Words(p.get("exclude")).words if spec.type in ("keyword", "context") else frozenset()
+        self.exclude = (
+            _Words(p.get("exclude")).words if spec.type in ("keyword", "context", "handover") else frozenset()
+        )
         self.excused = _Words(p.get("excused_by"), per_term=per_term) if spec.type == "keyword" else None
         if spec.type == "pii":
             tokens = _Words(p.get("tokens"), per_term=per_term)
             self.lists["tokens"] = tokens if tokens else _Words(PII_TOKENS, per_term=per_term)
+        self.number = re.compile(p["number_pattern"]) if spec.type == "pii" and p.get("number_pattern") else None
         if spec.type == "regex":
             self.pattern = re.compile(p["pattern"])
             self.exclude_rx = re.compile(p["exclude"]) if p.get("exclude") else None
@@ -444,11 +447,19 @@ class _Rule:
         msgs = conv.messages
         first_agent = next((i for i, m in enumerate(msgs) if m.role == "agent"), None)
         transfers = [i for i, m in enumerate(msgs) if m.role != "buyer" and self.lists["transfer_words"].any(_text(m))]
+        humans = [i for i, m in enumerate(msgs) if m.role == "agent"] if self.p.get("human_reply_answers") else []
         for i, m in enumerate(msgs):
-            if m.role != "buyer" or not (
-                self.lists["trigger_words"].any(_text(m)) or (self.similar and self.means(_text(m)))
-            ):
+            if m.role != "buyer":
                 continue
+            text = _text(m)
+            asked = any(
+                not _negated(text, s, self.negators, 4) and not _excluded(text, s, e, self.exclude)
+                for s, e in self.lists["trigger_words"].find(text)
+            )
+            if not asked and not (self.similar and self.means(text)):
+                continue
+            if humans and humans[-1] > i:
+                continue  # a human answered after the request
             if conv.transferred_to_human and first_agent is not None and first_agent > i:
                 continue  # the platform handed the chat to a human before anyone asked
             if not any(t > i for t in transfers):
@@ -500,7 +511,11 @@ class _Rule:
             text = _text(m)
             shop = lists["shop_words"].find(text) if lists["shop_words"] else []
             shopper = [s for s, _e in lists["shopper_words"].find(text)] if shop else []
-            for s, _e in lists["tokens"].find(text):
+            found = lists["tokens"].find(text)
+            number = self.number.search(text) if self.number is not None and text else None
+            if number is not None:
+                found.append((number.start(number.lastindex or 0), number.end()))
+            for s, _e in found:
                 near = [ss for ss, se in shop if se <= s and s - se <= window]
                 if not near or any(max(near) <= ps < s for ps in shopper):
                     return True  # not the shop's own address, hotline or order number

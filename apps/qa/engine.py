@@ -549,6 +549,11 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
     elif t == "handover":
         c.lists["trigger"] = _words(p, "trigger_words", r)
         c.lists["transfer"] = _words(p, "transfer_words", r)
+        c.lists["negators"] = _words(p, "negators", r, required=False)
+        c.lists["exclude"] = _words(p, "exclude", r, required=False)
+        if not isinstance(p.get("human_reply_answers", False), bool):
+            raise RuleConfigError("human_reply_answers must be true or false", rule=r, field="human_reply_answers")
+        c.options = p.get("human_reply_answers", False)
     elif t == "mandatory":
         c.lists["trigger"] = _words(p, "trigger_words", r)
         c.lists["required"] = _words(p, "required_words", r)
@@ -585,6 +590,8 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         c.lists["warning"] = _words(p, "warning_words", r, required=False)
         c.lists["shop"] = _words(p, "shop_words", r, required=False)
         c.lists["shopper"] = _words(p, "shopper_words", r, required=False)
+        if p.get("number_pattern"):
+            c.regex = _regex(p["number_pattern"], r, "number_pattern")
         c.options = _int(p, "shop_window", 12, r)
     elif t == "combination":
         op = p.get("op")
@@ -709,7 +716,11 @@ class CompiledScorecard:
             for c in self.order
         ]
         # a rule with similar examples can fire without any of its words: never skipped
-        self.plan = [(c, None if c.similar is not None else gate) for c, gate in self.plan]
+        # (and a PII rule with a number pattern reads every message of its roles)
+        self.plan = [
+            (c, None if c.similar is not None or (c.spec.type == "pii" and c.regex is not None) else gate)
+            for c, gate in self.plan
+        ]
         self._plans: dict[tuple[str, bool], list] = {}
         # per rule: (counts as critical, item code, score change)
         self.meta = {
@@ -1217,8 +1228,20 @@ def _repetition_key(text: str, particles: str) -> str:
 
 
 def _rule_handover(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
+    """A buyer's request for a human (a trigger word not negated — 不用转人工 — nor inside an
+    exclusion — 人工费 —, or a message close to an example) that no transfer notice follows; with
+    `human_reply_answers`, a human agent's message after the request answers it too
+    (docs/qa_rule_meanings.md: no transfer notice and no human message after the request)."""
     spec = c.spec
-    triggers = [rec for rec in ctx.hits_of(spec.code, "trigger") if ctx.roles[rec[0]] == "buyer"]
+    norms = ctx.norms
+    excluded = ctx.hits_of(spec.code, "exclude")
+    triggers = [
+        rec
+        for rec in ctx.hits_of(spec.code, "trigger")
+        if ctx.roles[rec[0]] == "buyer"
+        and not (c.negators and _preceded_by(norms[rec[0]], rec[1], c.negators))
+        and not (excluded and _covered(excluded, *rec))
+    ]
     notes: dict[int, str] = {}
     if c.similar is not None:  # asked for a human in other words
         worded = {mi for mi, _s, _e in triggers}
@@ -1234,10 +1257,15 @@ def _rule_handover(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[
     first_agent = None
     if ctx.conv.transferred_to_human:  # the first human agent's message (in a bot-only one, none)
         first_agent = next((i for i, m in enumerate(ctx.conv.messages) if m.role == "agent"), None)
+    last_human = None
+    if c.options:  # the last human agent message (the messages' own roles: a bot is not one)
+        last_human = next((i for i in range(len(norms) - 1, -1, -1) if ctx.conv.messages[i].role == "agent"), None)
     for mi, s, e in triggers:
         if first_agent is not None and first_agent > mi:
             continue
         if transfers and transfers[-1] > mi:  # sorted: the last is the latest
+            continue
+        if last_human is not None and last_human > mi:
             continue
         if mi in notes:
             hits.append(ctx.similar_hit(spec, mi, 0.0, "")._replace(note=notes[mi]))
@@ -1330,7 +1358,9 @@ def _sentiment_words(ctx: _Ctx, c: _Compiled, raw: list[tuple[int, int, int]]) -
 
 
 def _rule_pii(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
-    """A masked secret ([手机号] …) in a message the rule reads, unless it is the shop's own data: a
+    """A masked secret ([手机号] …), or a match of `number_pattern` (its last group is the secret: a
+    card or ID number written out that masking did not recognise), in a message the rule reads,
+    unless it is the shop's own data: a
     shop word (退货地址, 客服热线, 订单号, 运单号 …) stands within `shop_window` characters before it
     in the same message with no shopper word (您的, 你的 …) between them. Or a secret word
     (验证码, 密码) with a request word in the same message whose clause holds no warning."""
@@ -1338,6 +1368,13 @@ def _rule_pii(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     hits = []
     reads, roles = c.reads, ctx.roles
     tokens = [rec for rec in ctx.hits_of(spec.code, "tokens") if roles[rec[0]] in reads]
+    if c.regex is not None:  # a secret the masking left as it was (an ID with a wrong check digit)
+        norms = ctx.norms
+        for mi in ctx.agent_idx if reads == {"agent"} else range(len(norms)):
+            if roles[mi] in reads and norms[mi]:
+                m = c.regex.search(norms[mi])
+                if m is not None:
+                    tokens.append((mi, m.start(m.lastindex or 0), m.end()))
     if tokens:
         shop = ctx.hits_of(spec.code, "shop")
         shopper = ctx.hits_of(spec.code, "shopper") if shop else ()
