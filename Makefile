@@ -7,6 +7,7 @@ PY := $(BIN)/python
 SCALE ?= 1
 SEED ?= 7
 PORT ?= 8000
+HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n 2
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
 
@@ -15,8 +16,8 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 demo: setup ## install, load the demo, run every loop, serve the site
 	$(PY) manage.py seed_demo --seed $(SEED) --scale $(SCALE)
 	$(PY) manage.py setup_periodic_tasks
-	@echo "Serving Tideline on http://127.0.0.1:$(PORT)/ (admin: /admin/, API docs: /api/docs/)"
-	$(BIN)/gunicorn config.wsgi -b 0.0.0.0:$(PORT) -w 3 --timeout 120 --access-logfile -
+	@echo "Serving Tideline on http://$(HOST):$(PORT)/ (admin: /admin/, API docs: /api/docs/)"
+	$(BIN)/gunicorn config.wsgi -b $(HOST):$(PORT) -w 3 --timeout 120 --access-logfile -
 
 test: setup lint ## ruff, migrations check, the whole pytest suite
 	$(PY) manage.py makemigrations --check --dry-run
@@ -53,7 +54,7 @@ bench: setup ## every benchmark; results in bench/results/
 	$(PY) -m bench all
 
 serve: setup
-	$(BIN)/gunicorn config.wsgi -b 0.0.0.0:$(PORT) -w 3 --timeout 120 --access-logfile -
+	$(BIN)/gunicorn config.wsgi -b $(HOST):$(PORT) -w 3 --timeout 120 --access-logfile -
 
 stop-db: ## stop the embedded Postgres under var/
 	-$(PY) -c "import pgserver; pgserver.get_server('var/pgdata', cleanup_mode='stop')._cleanup()"

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
     "django_filters",
     "django_celery_beat",
     "apps.core",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "apps.core.middleware.AccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.core.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,6 +91,8 @@ TEMPLATES = [
 
 # --- Database: DATABASE_URL, else an embedded Postgres under var/ -------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+if not DATABASE_URL and TIDELINE_ENV == "production":
+    raise ImproperlyConfigured("DATABASE_URL must be set when TIDELINE_ENV=production (no embedded Postgres)")
 if not DATABASE_URL:
     from config.embedded_db import embedded_database_url
 
@@ -99,6 +105,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# django-axes: five failed logins lock that username from that address for an hour (site and admin)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("TIDELINE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -148,6 +160,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # 429 with Retry-After past these rates (per process cache); the bench's one token stays under
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("TIDELINE_THROTTLE_ANON", "60/minute"),
+        "user": env_str("TIDELINE_THROTTLE_USER", "6000/minute"),
+    },
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -160,6 +181,57 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from our own static files (works offline and in mainland China)
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # every choice set under its own class name (the same field name, e.g. "status", means different
+    # sets in different components; without names drf-spectacular guesses and warns)
+    "ENUM_NAME_OVERRIDES": {
+        path.rsplit(".", 1)[1] + "Enum": path
+        for path in [
+            "apps.clients.choices.Platform",
+            "apps.clients.choices.ClientStatus",
+            "apps.contracts.choices.Metric",
+            "apps.contracts.choices.ChargeKind",
+            "apps.contracts.choices.ChargeModel",
+            "apps.contracts.choices.PackageRounding",
+            "apps.contracts.choices.InvoiceProblem",
+            "apps.contracts.choices.Comparison",
+            "apps.contracts.choices.Kpi",
+            "apps.contracts.choices.UsageSource",
+            "apps.contracts.choices.InvoiceKind",
+            "apps.contracts.choices.InvoiceStatus",
+            "apps.contracts.choices.LineKind",
+            "apps.conversations.choices.SenderRole",
+            "apps.conversations.choices.MessageType",
+            "apps.conversations.choices.HandledBy",
+            "apps.conversations.choices.Channel",
+            "apps.conversations.choices.ImportFormat",
+            "apps.core.choices.Role",
+            "apps.core.choices.RunStatus",
+            "apps.core.choices.PromoKind",
+            "apps.qa.choices.Severity",
+            "apps.qa.choices.RuleType",
+            "apps.qa.choices.RuleRole",
+            "apps.qa.choices.ResultStatus",
+            "apps.qa.choices.ReviewReason",
+            "apps.qa.choices.ReviewStatus",
+            "apps.qa.choices.DisputeStatus",
+            "apps.qa.choices.CalibrationStatus",
+            "apps.qa.choices.QARunKind",
+            "apps.reports.choices.ReportKind",
+            "apps.reports.choices.ReportState",
+            "apps.reports.choices.ReportLanguage",
+            "apps.reports.choices.DocumentKind",
+            "apps.workforce.choices.ContractType",
+            "apps.workforce.choices.Language",
+            "apps.workforce.choices.LeaveKind",
+            "apps.workforce.choices.RosterStatus",
+            "apps.workforce.choices.RosterChangeKind",
+            "apps.workforce.choices.SolveKind",
+        ]
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.local_time_of_day",
@@ -172,6 +244,8 @@ _BROKER_FROM_ENV = env_str("CELERY_BROKER_URL") or ""
 CELERY_BROKER_URL = _BROKER_FROM_ENV or "memory://"
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or (_BROKER_FROM_ENV or None)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not _BROKER_FROM_ENV)
+if TIDELINE_ENV == "production" and CELERY_TASK_ALWAYS_EAGER:
+    raise ImproperlyConfigured("production needs CELERY_BROKER_URL and real workers (eager Celery refused)")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 # a task whose worker process dies (OOM, SIGKILL) goes back to the queue instead of being acked failed
@@ -197,7 +271,21 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
 
+# Content-Security-Policy of every response (apps.core.middleware.ContentSecurityPolicyMiddleware):
+# no inline or foreign scripts; inline style attributes stay allowed (templates and admin use them).
+TIDELINE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
 if TIDELINE_ENV == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    if env_bool("DJANGO_BEHIND_TLS_PROXY", False):  # the proxy terminates TLS and says so in this header
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -59,3 +59,17 @@ class AccessMiddleware:
         if anonymous:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sets settings.TIDELINE_CSP as the Content-Security-Policy of every response that has none."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.TIDELINE_CSP)
+        return response
