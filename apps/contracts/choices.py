@@ -81,3 +81,17 @@ class LineKind(models.TextChoices):
     SLA_CREDIT = "sla_credit", _("SLA credit")
     EARN_BACK = "earn_back", _("SLA earn-back")
     ADJUSTMENT = "adjustment", _("Adjustment")
+
+
+class StatementAnswer(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISPUTED = "disputed", _("Disputed")
+
+
+class ConfirmationState(models.TextChoices):
+    """Where a statement stands with the brand (derived from its latest answer)."""
+
+    AWAITING = "awaiting", _("Awaiting the brand")
+    CONFIRMED = "confirmed", _("Confirmed by the brand")
+    DISPUTED = "disputed", _("Disputed by the brand")
+    ANSWERED = "answered", _("Dispute answered")
