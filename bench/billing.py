@@ -4,10 +4,13 @@ surge), then a re-run that must write nothing, compared with a per-contract ORM 
 Data (fixed seed, all generated inside Postgres with INSERT … SELECT generate_series, which beats
 streaming COPY from Python on this machine): one brand and one contract per 4,000 events; each
 contract uses every charge model (graduated human conversations with an allowance and a Double 11
-peak window, volume bot conversations, packaged messages, agent-hours with a night surcharge,
-surge seat-days), every 7th has a monthly minimum, every 100th starts mid-month (proration) and
-another 100th changes price mid-month (two versions). Events fall over November 2026 with the 10–12 Nov
-surge carrying about a third of them. The business-key index is built after the load, and the
+peak window from 20:00 on 10 Nov (to the hour), volume bot conversations with a 00:00–02:00 rush at
+its own price, packaged messages, agent-hours with a night surcharge, surge seat-days), every 7th
+has a monthly minimum, every 100th starts mid-month (proration), another 100th changes price
+mid-month (two versions), and every 10th has an SLA term with earn-back, an October credit and
+November conversations fast enough to earn it back (one earn-back line each). Events fall over
+November 2026 at every local hour (00–08 counts as night) with the 10–12 Nov surge carrying about a
+third of them; the days a window splits are read per hour from the records. The business-key index is built after the load, and the
 daily rollup (kept by triggers in normal use; they are off during this bulk load) is rebuilt once.
 
 Measured: the run (one task per batch of contracts, executed in this process), the re-run (rows of
@@ -19,7 +22,7 @@ contracts. The invariants (one invoice per contract, lines + VAT = total) are ch
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 NEEDS_DB = True
@@ -147,11 +150,13 @@ def _generate(n_contracts: int, events: int) -> dict:
                     Tier(charge=ch, lower=500, upper=1500, unit_price=Decimal("1.2")),
                     Tier(charge=ch, lower=1500, upper=None, unit_price=Decimal("0.95")),
                 ]
+                # Double 11 from 20:00 on 10 Nov, to the hour.
                 windows.append(
                     PeakWindow(
                         charge=ch,
                         name="双11",
                         start_date=date(2026, 11, 10),
+                        start_hour=20,
                         end_date=date(2026, 11, 13),
                         multiplier=Decimal("1.3"),
                     )
@@ -161,8 +166,20 @@ def _generate(n_contracts: int, events: int) -> dict:
                     Tier(charge=ch, lower=0, upper=1000, unit_price=Decimal("0.3")),
                     Tier(charge=ch, lower=1000, upper=None, unit_price=Decimal("0.2")),
                 ]
+                # The midnight rush at its own flat price on a volume charge.
+                windows.append(
+                    PeakWindow(
+                        charge=ch,
+                        name="双11零点",
+                        start_date=date(2026, 11, 11),
+                        end_date=date(2026, 11, 11),
+                        end_hour=2,
+                        unit_price=Decimal("0.35"),
+                    )
+                )
         Tier.objects.bulk_create(tiers, batch_size=5000)
         PeakWindow.objects.bulk_create(windows, batch_size=5000)
+        sla_contracts = _earn_back_setup(contracts, versions, entity, stores)
     terms_s = time.perf_counter() - started
 
     per = max(1, events // n_contracts)
@@ -182,8 +199,9 @@ def _generate(n_contracts: int, events: int) -> dict:
                 (contract_id, metric, source, source_key, quantity, night_quantity, occurred_at, day,
                  platform, store_id, channel, created_at)
             SELECT b.contract_id, x.metric, 'api', g::text, x.qty,
-                   CASE WHEN g %% 13 = 0 THEN x.qty ELSE 0 END,
-                   (x.day + time '12:00') AT TIME ZONE 'Asia/Shanghai', x.day, 'tmall', b.store_id, 'chat', now()
+                   CASE WHEN x.hour < 8 THEN x.qty ELSE 0 END,
+                   (x.day + make_interval(hours => x.hour)) AT TIME ZONE 'Asia/Shanghai', x.day, 'tmall', b.store_id,
+                   'chat', now()
             FROM bench_store b
             CROSS JOIN generate_series(1, %(per)s) g
             CROSS JOIN LATERAL (
@@ -198,7 +216,8 @@ def _generate(n_contracts: int, events: int) -> dict:
                        CASE WHEN g %% 97 = 0 THEN 1
                             WHEN g %% 10 = 8 THEN 5 + g %% 16
                             WHEN g %% 10 = 9 THEN (1 + g %% 16) / 4.0
-                            ELSE 1 END::numeric(14, 4) AS qty
+                            ELSE 1 END::numeric(14, 4) AS qty,
+                       ((g * 7 + b.contract_id) %% 24)::int AS hour
             ) x
             """,
             {"per": per},
@@ -219,6 +238,7 @@ def _generate(n_contracts: int, events: int) -> dict:
         cur.execute("SELECT COUNT(*) FROM contracts_usagerecord")
         rows = cur.fetchone()[0]
     return {
+        "sla_contracts": sla_contracts,
         "terms_s": round(terms_s, 1),
         "usage_load_s": round(time.perf_counter() - started, 1),
         "usage_rows": rows,
@@ -226,8 +246,88 @@ def _generate(n_contracts: int, events: int) -> dict:
     }
 
 
+def _earn_back_setup(contracts, versions, entity, stores) -> int:
+    """Every 10th contract: an SLA term with earn-back, an October credit of 500.00 for it (a draft
+    October invoice with its KPI row) and two November conversations fast enough to earn it back."""
+    from django.utils import timezone
+
+    from apps.contracts.models import Invoice, SlaResult, SlaTerm
+    from apps.conversations.models import Conversation
+
+    chosen = [c for i, c in enumerate(contracts) if i % 10 == 3]
+    last = {}
+    for v in versions:
+        last[v.contract_id] = v  # versions were made in contract order, the open one last
+    SlaTerm.objects.bulk_create(
+        [
+            SlaTerm(
+                version=last[c.pk],
+                kpi="first_response_avg_s",
+                target=Decimal(30),
+                comparison="lte",
+                earn_back=True,
+                earn_back_target=Decimal(20),
+            )
+            for c in chosen
+        ]
+    )
+    type(last[chosen[0].pk]).objects.filter(pk__in=[last[c.pk].pk for c in chosen]).update(
+        sla_at_risk_share=Decimal("0.10")
+    )
+    october = Invoice.objects.bulk_create(
+        [
+            Invoice(
+                contract=c,
+                entity=entity,
+                period_start=date(2026, 10, 1),
+                period_end=date(2026, 11, 1),
+                subtotal=Decimal("29500.00"),
+                total=Decimal("31270.00"),
+                vat_amount=Decimal("1770.00"),
+            )
+            for c in chosen
+        ]
+    )
+    SlaResult.objects.bulk_create(
+        [
+            SlaResult(
+                invoice=inv,
+                kpi="first_response_avg_s",
+                name="平均首响（秒）",
+                measured=Decimal(45),
+                target=Decimal(30),
+                comparison="lte",
+                met=False,
+                credit_amount=Decimal("500.00"),
+            )
+            for inv in october
+        ]
+    )
+    Conversation.objects.filter(store_id__in=[stores[c.client_id] for c in chosen]).delete()
+    at = timezone.make_aware(datetime(2026, 11, 5, 10))
+    Conversation.objects.bulk_create(
+        [
+            Conversation(
+                store_id=stores[c.client_id],
+                platform_conversation_id=f"bench-{c.pk}-{k}",
+                started_at=at,
+                ended_at=at,
+                handled_by="human",
+                buyer_pseudonym="bench",
+                first_response_seconds=seconds,
+            )
+            for c in chosen
+            for k, seconds in enumerate((10, 14))
+        ],
+        batch_size=5000,
+    )
+    return len(chosen)
+
+
 def _baseline(contract_ids: list[int]) -> float:
     """The naive way: per contract, ORM reads of every usage row, pricing, row-by-row saves."""
+    from django.utils import timezone
+
     from apps.contracts import pricing, selectors
     from apps.contracts.models import Contract, ContractVersion, Invoice, InvoiceLine, UsageRecord
 
@@ -249,6 +349,7 @@ def _baseline(contract_ids: list[int]) -> float:
                 platform=u.platform,
                 store_id=u.store_id,
                 channel=u.channel,
+                hour=timezone.localtime(u.occurred_at).hour,
             )
             for u in UsageRecord.objects.filter(contract=contract, day__gte=start, day__lt=end)
         ]
@@ -279,7 +380,7 @@ def _baseline(contract_ids: list[int]) -> float:
                 details=line.details,
             )
     elapsed = time.perf_counter() - started
-    Invoice.objects.filter(contract_id__in=contract_ids).delete()  # drafts: allowed
+    Invoice.objects.filter(contract_id__in=contract_ids, period_start=start).delete()  # drafts: allowed
     return elapsed
 
 
@@ -296,8 +397,10 @@ SELECT COUNT(*) FILTER (WHERE i.subtotal + i.vat_amount <> i.total OR i.subtotal
        COUNT(*) - COUNT(DISTINCT i.contract_id)
 FROM contracts_invoice i
 JOIN (SELECT invoice_id, SUM(amount) s FROM contracts_invoiceline GROUP BY invoice_id) l ON l.invoice_id = i.id
-WHERE i.kind = 'periodic'
+WHERE i.kind = 'periodic' AND i.period_start = '2026-11-01'
 """
+EARN_BACK_SQL = "SELECT COUNT(*) FROM contracts_invoiceline WHERE kind = 'earn_back'"
+HOURLY_SQL = "SELECT COUNT(*) FROM contracts_invoiceline WHERE kind = 'peak' AND details->>'start' LIKE '%%T20:00:00'"
 
 
 def run(*, scale: float, quick: bool) -> dict:
@@ -336,6 +439,10 @@ def run(*, scale: float, quick: bool) -> dict:
         counts_after = cur.fetchone()
         cur.execute(INVARIANTS_SQL)
         bad_sums, duplicate_invoices = cur.fetchone()
+        cur.execute(EARN_BACK_SQL)
+        earn_back_lines = cur.fetchone()[0]
+        cur.execute(HOURLY_SQL)
+        hour_window_lines = cur.fetchone()[0]
         cur.execute(
             "SELECT COALESCE(SUM(quantity), 0) FROM contracts_usagerecord "
             "WHERE day BETWEEN '2026-11-10' AND '2026-11-12'"
@@ -346,6 +453,7 @@ def run(*, scale: float, quick: bool) -> dict:
     assert not first.parked, first.parked[:3]
     assert second.invoices_unchanged == len(ids) and rows_written == 0, (second.invoices_unchanged, rows_written)
     assert bad_sums == 0 and duplicate_invoices == 0
+    assert earn_back_lines == gen["sla_contracts"], (earn_back_lines, gen["sla_contracts"])
     return {
         "size": f"{len(ids)} contracts, {gen['usage_rows']:,} usage events",
         "metric": "monthly run",
@@ -364,6 +472,8 @@ def run(*, scale: float, quick: bool) -> dict:
             "batch_size": batch,
             "lines_plus_vat_equal_total": bad_sums == 0,
             "double11_units": str(surge_qty),
+            "earn_back_lines": earn_back_lines,
+            "hour_window_lines": hour_window_lines,
             "generate_terms_s": gen["terms_s"],
             "generate_usage_s": gen["usage_load_s"],
             "baseline_subset_s": round(baseline_s, 2),

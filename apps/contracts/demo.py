@@ -2,9 +2,12 @@
 November 2026 invoices (October issued and paid, November issued), with an SLA credit and a credit note.
 
 Brands are taken from the clients demo step by their Client rows in order of code, so the exact
-codes do not matter. Together the six contracts use every charge model, an allowance, a Double 11
-peak window with surge seats, a night surcharge, a monthly minimum, a mid-month start (proration),
-and one contract whose first-response target is strict enough for the demo data to miss.
+codes do not matter. Together the six contracts use every charge model, an allowance, Double 11 peak
+windows to the hour (from 20:00 on 10 Nov: a multiplier, own tiers, and the 00:00–02:00 rush at a
+flat price of its own on a volume charge) with surge seats, night surcharges (night units inside the
+window at the window's price), a pro-rata package, a monthly minimum, a mid-month start
+(proration), one contract whose first-response target is strict enough for the demo data to miss,
+and an SLA earn-back: a QA pass rate missed in October and beaten in November.
 Re-running finds what it made before: contracts by code, versions by start date, charges by code,
 invoices by (contract, month); the billing run skips unchanged contracts.
 """
@@ -40,7 +43,9 @@ D = Decimal
 OCTOBER = date(2026, 10, 1)
 NOVEMBER = date(2026, 11, 1)
 DECEMBER = date(2026, 12, 1)
-DOUBLE_11 = (date(2026, 11, 10), date(2026, 11, 13))
+# Double 11 from 20:00 on 10 Nov (local time) to midnight after the 12th; the midnight rush 00:00–02:00.
+DOUBLE_11 = {"start_date": date(2026, 11, 10), "start_hour": 20, "end_date": date(2026, 11, 13), "end_hour": 0}
+RUSH = {"start_date": date(2026, 11, 11), "start_hour": 0, "end_date": date(2026, 11, 11), "end_hour": 2}
 CREDIT_REASON = "10月12日系统故障导致2小时服务中断，协商补偿 / outage on 12 Oct, agreed compensation"
 
 # One plan per brand, in order of client code. Tiers: (lower, upper, unit price).
@@ -57,6 +62,7 @@ PLANS = [
                 "model": "graduated",
                 "included_quantity": D(100),
                 "tiers": [(0, 300, "1.50"), (300, 1000, "1.20"), (1000, None, "0.95")],
+                "night_surcharge_rate": D("0.30"),
                 "peak": {"multiplier": D("1.5")},
             },
             {
@@ -68,7 +74,9 @@ PLANS = [
             },
             {"code": "surge", "name": "大促临时坐席（人天）", "metric": "surge_seat_days", "unit_price": D("450.00")},
         ],
-        "sla": [("first_response_avg_s", "60", "lte", 1), ("three_minute_rate", "0.80", "gte", 1)],
+        # A month that misses the 60-second average first response is earned back by a later month
+        # at 45 s or better.
+        "sla": [("first_response_avg_s", "60", "lte", 1, "45"), ("three_minute_rate", "0.80", "gte", 1)],
     },
     {
         "name": "机器人 + 消息包",
@@ -139,10 +147,13 @@ PLANS = [
                 "model": "package",
                 "package_size": D(500),
                 "package_price": D("35.00"),
+                "package_rounding": "pro_rata",
             },
             {"code": "bot", "name": "机器人会话", "metric": "bot_conversations", "unit_price": D("0.30")},
         ],
-        "sla": [("response_avg_s", "45", "lte", 1), ("qa_pass_rate", "0.85", "gte", 1)],
+        # 山野 misses its QA pass rate in October (91.5 % against 92 %) and beats its earn-back target
+        # of 92.5 % in November (92.7 %): November's statement earns October's credit back.
+        "sla": [("response_avg_s", "45", "lte", 1), ("qa_pass_rate", "0.92", "gte", 1, "0.925")],
     },
     {
         "name": "新签（10月16日起）量级统价",
@@ -156,6 +167,8 @@ PLANS = [
                 "metric": "human_conversations",
                 "model": "volume",
                 "tiers": [(0, 1000, "1.60"), (1000, 5000, "1.30"), (5000, None, "1.05")],
+                # The midnight rush at a flat price of its own, on a volume charge.
+                "peak": {"name": "双11零点冲刺", "window": RUSH, "unit_price": D("2.20")},
             },
         ],
         "sla": [("first_response_avg_s", "45", "lte", 1), ("qa_average_score", "85", "gte", 1)],
@@ -227,21 +240,27 @@ def _contract(client: Client, entity: BillingEntity, index: int, plan: dict) -> 
         if peak:
             window, _ = PeakWindow.objects.update_or_create(
                 charge=charge,
-                name="双11 / Double 11",
+                name=peak.get("name", "双11 / Double 11"),
                 defaults={
-                    "start_date": DOUBLE_11[0],
-                    "end_date": DOUBLE_11[1],
+                    **peak.get("window", DOUBLE_11),
                     "multiplier": peak.get("multiplier"),
+                    "unit_price": peak.get("unit_price"),
                 },
             )
             if peak.get("tiers"):
                 _tiers(charge, peak["tiers"], window)
         services.charge_validate(charge=charge)
-    for kpi, target, comparison, weight in plan["sla"]:
+    for kpi, target, comparison, weight, *earn_back in plan["sla"]:
         SlaTerm.objects.update_or_create(
             version=version,
             kpi=kpi,
-            defaults={"target": D(target), "comparison": comparison, "weight": D(weight)},
+            defaults={
+                "target": D(target),
+                "comparison": comparison,
+                "weight": D(weight),
+                "earn_back": bool(earn_back),
+                "earn_back_target": D(earn_back[0]) if earn_back else None,
+            },
         )
     return contract
 
@@ -310,7 +329,13 @@ def seed(ctx) -> None:
             ctx.say(f"  parked {parked.get('code')}: {parked.get('reason')}")
         for invoice in Invoice.objects.filter(contract__in=contracts, period_start=month).order_by("contract__code"):
             if invoice.status == InvoiceStatus.DRAFT:
-                invoice = services.invoice_approve(invoice=invoice, actor=actor, reason="demo month-end review")
+                invoice = services.invoice_approve(
+                    invoice=invoice,
+                    actor=actor,
+                    reason="demo month-end review"
+                    + ("; no usage this month, base fee only as agreed with the brand" if invoice.problems else ""),
+                    confirm_problems=bool(invoice.problems),
+                )
             if invoice.status == InvoiceStatus.APPROVED:
                 invoice = services.invoice_issue(invoice=invoice, actor=actor, reason="demo month end", at=issue_at)
             if paid_at and invoice.status == InvoiceStatus.ISSUED:

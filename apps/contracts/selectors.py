@@ -263,20 +263,21 @@ WHERE contract_id = ANY(%s) AND day >= %s AND day < %s AND records > 0
 """
 
 
-def usage_items_for(contract_ids, start: date, end: date, *, hourly_days=None) -> dict[int, list[pricing.UsageItem]]:
+def usage_items_for(contract_ids, start: date, end: date, *, hourly=None) -> dict[int, list[pricing.UsageItem]]:
     """Usage of [start, end) summed per contract, metric, day and dimensions (the daily rollup).
 
-    `hourly_days` ({contract id: days}) names the days a peak window splits inside the day (20:00 on
-    10 Nov): those days come per local hour, summed from the records, instead of from the rollup.
+    `hourly` ({contract id: {(day, metric)}}) names the days a peak window of a charge of that metric
+    splits inside the day (20:00 on 10 Nov): those come per local hour, summed from the records
+    (index on contract and day), instead of from the rollup.
     Sums do not depend on row order or on how the contracts are batched, and each record is
     counted once (its business key is unique in the table; triggers keep the rollup in step).
     """
-    hourly_days = {cid: set(days) for cid, days in (hourly_days or {}).items() if days}
+    hourly = {cid: set(keys) for cid, keys in (hourly or {}).items() if keys}
     out: dict[int, list[pricing.UsageItem]] = defaultdict(list)
     with connection.cursor() as cur:
         cur.execute(USAGE_SQL, [list(contract_ids), start, end])
         for contract_id, metric, day, platform, store_id, channel, qty, night in cur.fetchall():
-            if day in hourly_days.get(contract_id, ()):
+            if (day, metric) in hourly.get(contract_id, ()):
                 continue
             out[contract_id].append(
                 pricing.UsageItem(
@@ -291,9 +292,9 @@ def usage_items_for(contract_ids, start: date, end: date, *, hourly_days=None) -
                     channel=channel,
                 )
             )
-        pairs = [(cid, day) for cid, days in hourly_days.items() for day in sorted(days) if start <= day < end]
-        if pairs:
-            cur.execute(USAGE_HOURLY_SQL, [[c for c, _ in pairs], [d for _, d in pairs]])
+        keys = [(cid, day, metric) for cid, ks in hourly.items() for day, metric in sorted(ks) if start <= day < end]
+        if keys:
+            cur.execute(USAGE_HOURLY_SQL, [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]])
             for contract_id, metric, day, hour, platform, store_id, channel, qty, night in cur.fetchall():
                 out[contract_id].append(
                     pricing.UsageItem(
@@ -316,22 +317,22 @@ USAGE_HOURLY_SQL = """
 SELECT r.contract_id, r.metric, r.day, EXTRACT(HOUR FROM r.occurred_at AT TIME ZONE 'Asia/Shanghai')::int AS hour,
        r.platform, COALESCE(r.store_id, 0), r.channel, SUM(r.quantity), SUM(r.night_quantity)
 FROM contracts_usagerecord r
-JOIN unnest(%s::bigint[], %s::date[]) AS want(contract_id, day)
-  ON r.contract_id = want.contract_id AND r.day = want.day
+JOIN unnest(%s::bigint[], %s::date[], %s::text[]) AS want(contract_id, day, metric)
+  ON r.contract_id = want.contract_id AND r.day = want.day AND r.metric = want.metric
 GROUP BY 1, 2, 3, 4, 5, 6, 7
 """
 
 
-def split_days(specs, start: date, end: date) -> set[date]:
-    """Days of [start, end) that a peak window of these version specs starts or ends inside."""
-    days = set()
+def split_days(specs, start: date, end: date) -> set[tuple[date, str]]:
+    """(day, metric) of [start, end) where a peak window of a charge of that metric starts or ends inside the day."""
+    keys = set()
     for spec in specs:
         for charge in spec.charges:
             for window in charge.peak_windows:
                 for edge in (window.start, window.end):
                     if (edge.hour or edge.minute) and start <= edge.date() < end:
-                        days.add(edge.date())
-    return days
+                        keys.add((edge.date(), charge.metric))
+    return keys
 
 
 PRIOR_CREDITS_SQL = """

@@ -406,13 +406,19 @@ def _existing_keys(keys: list[tuple]) -> set[tuple]:
 
 def usage_parse_csv(*, content: bytes | str) -> list[dict]:
     """CSV with a header: contract, metric, source_key, quantity, night_quantity, occurred_at, platform, store, channel."""
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    try:
+        text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    except UnicodeDecodeError as exc:
+        raise DomainError(f"byte {exc.start} is not UTF-8: save the CSV as UTF-8", field="file") from None
     reader = csv.DictReader(io.StringIO(text))
-    required = {"contract", "metric", "source_key", "quantity", "occurred_at"}
-    missing = required - set(reader.fieldnames or [])
-    if missing:
-        raise DomainError(f"the CSV lacks the column(s) {', '.join(sorted(missing))}", field="file")
-    return [{k: (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k} for row in reader]
+    try:
+        required = {"contract", "metric", "source_key", "quantity", "occurred_at"}
+        missing = required - set(reader.fieldnames or [])
+        if missing:
+            raise DomainError(f"the CSV lacks the column(s) {', '.join(sorted(missing))}", field="file")
+        return [{k: (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k} for row in reader]
+    except csv.Error as exc:
+        raise DomainError(f"unreadable CSV: {exc}", field="file", row=reader.line_num) from None
 
 
 def usage_derive_from_conversations(*, contract: Contract, start: date, end: date) -> int:
@@ -530,7 +536,7 @@ def _digest(bill: ContractBill, stats) -> str:
 def _price(bills: list[ContractBill], *, period_start: date, period_end: date) -> None:
     todo = [b for b in bills if not b.error]
     hourly = {b.contract.pk: selectors.split_days(b.specs, period_start, period_end) for b in todo}
-    usage = selectors.usage_items_for([b.contract.pk for b in todo], period_start, period_end, hourly_days=hourly)
+    usage = selectors.usage_items_for([b.contract.pk for b in todo], period_start, period_end, hourly=hourly)
     for bill in todo:
         try:
             bill.invoice = pricing.price_period(
@@ -1177,6 +1183,9 @@ def invoice_issue(*, invoice: Invoice, actor, reason: str = "", at: datetime | N
         client=invoice.contract.client,
         data={"number": invoice.number, "total": str(invoice.total)},
     )
+    from apps.contracts.statements import documents_render_on_commit
+
+    documents_render_on_commit(invoice_id=invoice.pk)
     return invoice
 
 
@@ -1187,8 +1196,21 @@ def invoice_mark_paid(*, invoice: Invoice, actor, paid_at: datetime | None = Non
         raise DomainError(
             f"only an issued invoice can be marked paid; this invoice is {invoice.status}", field="status"
         )
+    from apps.contracts import receivables
+    from apps.contracts.models import Payment
+
+    # Paid in full: what was still open is recorded as one payment, so receivables add up.
+    left = receivables.open_amount(invoice)
     invoice.status = InvoiceStatus.PAID
     invoice.paid_at = paid_at or timezone.now()
+    if left > 0:
+        Payment.objects.create(
+            invoice=invoice,
+            amount=left,
+            received_on=timezone.localtime(invoice.paid_at).date(),
+            note=(reason or "")[:255],
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
     invoice.save(update_fields=["status", "paid_at"])
     audit_record(actor=actor, action="invoice.mark_paid", target=invoice, reason=reason, client=invoice.contract.client)
     return invoice
@@ -1234,6 +1256,9 @@ def credit_note_create(*, invoice: Invoice, total, reason: str, actor, at: datet
         client=invoice.contract.client,
         data={"credit_note": number, "total": str(total)},
     )
+    from apps.contracts.statements import documents_render_on_commit
+
+    documents_render_on_commit(credit_note_id=note.pk)
     return note
 
 
