@@ -254,6 +254,9 @@ class QAHit(models.Model):
     span_start = models.PositiveIntegerField(_("span start"), null=True, blank=True)
     span_end = models.PositiveIntegerField(_("span end"), null=True, blank=True)
     excerpt = models.CharField(_("excerpt (masked)"), max_length=255, blank=True)
+    note = models.CharField(
+        _("why"), max_length=255, blank=True, help_text=_("The similar example sentence and its score, if any.")
+    )
 
     class Meta:
         ordering = ["result", "message_index", "span_start", "id"]
@@ -302,6 +305,10 @@ class ReviewItem(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    # ranking by the brand's review model (apps.qa.learning): how likely the flag is a true violation
+    likelihood = models.FloatField(_("likelihood of a true violation"), null=True, blank=True)
+    resembles_dismissed = models.BooleanField(_("resembles dismissed flags"), default=False)
+    rank_note = models.CharField(_("why ranked here"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["status", "-created_at", "-id"]
@@ -422,3 +429,31 @@ class CalibrationScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer.username}: {_('pass') if self.passed else _('fail')}"
+
+
+class ReviewModel(models.Model):
+    """A brand's classifier for one rule, trained on supervisors' confirm/dismiss decisions
+    (apps.qa.learning): a logistic regression on character n-grams of the flagged message."""
+
+    CLIENT_LOOKUP = "client"
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="qa_review_models", verbose_name=_("brand")
+    )
+    rule_code = models.SlugField(_("rule code"), max_length=48)
+    trained_at = models.DateTimeField(_("trained"))
+    decisions = models.PositiveIntegerField(_("decisions trained on"), default=0)
+    held_out = models.PositiveIntegerField(_("decisions held out"), default=0)
+    precision_at_cutoff = models.FloatField(_("precision at the queue cut-off (hold-out)"), null=True, blank=True)
+    baseline_precision = models.FloatField(_("share confirmed in the hold-out"), null=True, blank=True)
+    cutoff = models.FloatField(_("cut-off"), default=0.5)
+    blob = models.BinaryField(_("model"), editable=False)
+
+    class Meta:
+        ordering = ["client", "rule_code"]
+        constraints = [models.UniqueConstraint(fields=["client", "rule_code"], name="qa_reviewmodel_client_rule_uniq")]
+        verbose_name = _("review model")
+        verbose_name_plural = _("review models")
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.rule_code}"

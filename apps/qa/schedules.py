@@ -7,4 +7,10 @@ PERIODIC_TASKS: list[dict] = [
         "crontab": {"minute": "30", "hour": "2"},
         "kwargs": {},
     },
+    {
+        "name": "tideline:qa-retrain-review-models",
+        "task": "apps.qa.tasks.qa_retrain_review_models_task",
+        "crontab": {"minute": "15", "hour": "3"},
+        "kwargs": {},
+    },
 ]

@@ -419,3 +419,16 @@ def _segments(text: str, hits) -> list[dict]:
     if pos < len(text):
         segments.append({"text": text[pos:], "hit": None})
     return segments
+
+
+def queue_share(client, *, start: date | None = None, end: date | None = None) -> tuple[int, int]:
+    """(human-handled conversations with at least one review item, human-handled conversations)
+    of a brand, optionally for conversations started in [start, end). Human-handled = scored (a
+    bot-only or unscorable chat has no human to review). Goal: the first ≤ 15 % of the second."""
+    results = QAResult.objects.filter(scorecard__client=client, status=ResultStatus.SCORED)
+    if start is not None:
+        results = results.filter(started_at__date__gte=start)
+    if end is not None:
+        results = results.filter(started_at__date__lt=end)
+    queued = results.filter(review_items__isnull=False).distinct().count()
+    return queued, results.count()

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.core.audit import audit_record
 from apps.core.choices import RunStatus
@@ -29,6 +30,7 @@ from apps.qa.choices import (
     ResultStatus,
     ReviewReason,
     ReviewStatus,
+    RuleType,
     Severity,
 )
 from apps.qa.models import (
@@ -425,12 +427,21 @@ def _score_rows(card: Scorecard, rows: list, qa_run: QARun | None, counts: dict,
             counts[res.status] += 1
             for h in res.hits:
                 hit_rows.append(
-                    (result_id, rule_ids[h.rule], h.severity, h.message_index, h.start, h.end, h.excerpt[:255])
+                    (
+                        result_id,
+                        rule_ids[h.rule],
+                        h.severity,
+                        h.message_index,
+                        h.start,
+                        h.end,
+                        h.excerpt[:255],
+                        h.note[:255],
+                    )
                 )
         raw = cur.cursor
         with raw.copy(
             f"COPY {QAHit._meta.db_table} (result_id, rule_id, severity, message_index, span_start, span_end, "
-            "excerpt) FROM STDIN"
+            "excerpt, note) FROM STDIN"
         ) as copy:
             for row in hit_rows:
                 copy.write_row(row)
@@ -438,30 +449,82 @@ def _score_rows(card: Scorecard, rows: list, qa_run: QARun | None, counts: dict,
         _queue_reviews(cur, card, outcomes, mine, now)
 
 
+MAX_QUEUE_SHARE = 0.15  # of a batch's human-handled (scored) conversations
+SAMPLE_SLOTS = 0.2  # of that budget kept for the random sample of passing conversations
+
+
 def _queue_reviews(cur, card: Scorecard, outcomes, mine: dict[int, int], now) -> None:
-    """Every critical and major hit of the new results, plus the stratified sample of passing ones."""
+    """The review queue of a batch: at most MAX_QUEUE_SHARE of its human-handled conversations.
+
+    - Only hits a person can judge are queued. Timing rules are not: a wait of 100 s or an
+      unanswered last message is measured from the platform's timestamps, so there is nothing to
+      confirm or dismiss (they count in the score, the KPIs and the coaching list as they are).
+    - Every conversation with a critical hit is queued (never dropped, whatever the budget).
+    - Conversations whose worst hit is major fill the rest of the budget, the most likely true
+      violations first (the brand's review model for the rule, apps.qa.learning; without a model, the
+      conversations with more major rules first), then a stable hash; the others keep their hits,
+      score and coaching entry but wait for no one.
+    - The stratified sample of passing conversations (card.review_sample_share, by agent and day)
+      keeps at least SAMPLE_SLOTS of the budget, so sampled QA never stops on a bad day.
+    A queued conversation brings all its critical and major (judgeable) hits."""
+    from apps.qa import learning
+    from apps.qa.models import ReviewModel
+
     table = ReviewItem._meta.db_table
-    cur.execute(
-        f"INSERT INTO {table} (result_id, hit_id, reason, severity, status, comment, created_at) "
-        f"SELECT h.result_id, h.id, %s, h.severity, %s, '', %s FROM {QAHit._meta.db_table} h "
-        "WHERE h.result_id = ANY(%s) AND h.severity = ANY(%s) ON CONFLICT DO NOTHING",
-        [ReviewReason.VIOLATION, ReviewStatus.OPEN, now, list(mine.values()), list(REVIEW_SEVERITIES)],
-    )
+    timing = set(card.rules.filter(rule_type=RuleType.TIMING).values_list("code", flat=True))
+    scored = [(res, agent_id, started_at) for res, agent_id, started_at in outcomes if res.key in mine]
+    human = [x for x in scored if x[0].status == engine.STATUS_SCORED]
+    budget = math.ceil(len(human) * MAX_QUEUE_SHARE)  # a batch of one may queue its one conversation
+
+    def judgeable(res, severities):
+        return [h for h in res.hits if h.severity in severities and h.rule not in timing]
+
+    critical = [res.key for res, _a, _s in human if judgeable(res, ("critical",))]
+    majors = [res for res, _a, _s in human if res.key not in set(critical) and judgeable(res, ("major",))]
     share = float(card.review_sample_share)
-    if share <= 0:
-        return
-    passing = [
-        (mine[res.key], (agent_id, started_at.date()))
-        for res, agent_id, started_at in outcomes
-        if res.passed and res.key in mine
-    ]
-    picked = sorted(_sample_pick(passing, share, salt=f"card{card.pk}"))
+    passing = [(mine[res.key], (agent_id, started_at.date())) for res, agent_id, started_at in human if res.passed]
+    picked = sorted(_sample_pick(passing, share, salt=f"card{card.pk}")) if share > 0 else []
+    sample_room = min(len(picked), max(math.ceil(budget * SAMPLE_SLOTS), budget - len(critical) - len(majors)))
+    major_room = max(0, budget - len(critical) - sample_room)
+    models = {}
+    if majors and len(majors) > major_room and ReviewModel.objects.filter(client_id=card.client_id).exists():
+        for code in {h.rule for res in majors for h in judgeable(res, ("major",))}:
+            models[code] = learning.load_model(card.client_id, code)
+
+    def rank(res):
+        hits = judgeable(res, ("major",))
+        probs = [learning.likelihoods(models[h.rule], [h.excerpt])[0] for h in hits if models.get(h.rule)]
+        salt = hashlib.blake2b(f"card{card.pk}:{res.key}".encode(), digest_size=8).hexdigest()
+        return (-(max(probs) if probs else -1.0), -len({h.rule for h in hits}), salt)
+
+    chosen = critical + [res.key for res in sorted(majors, key=rank)[:major_room]]
+    if chosen:
+        cur.execute(
+            f"INSERT INTO {table} (result_id, hit_id, reason, severity, status, comment, created_at, "
+            "resembles_dismissed, rank_note) "
+            f"SELECT h.result_id, h.id, %s, h.severity, %s, '', %s, false, '' FROM {QAHit._meta.db_table} h "
+            f"JOIN {Rule._meta.db_table} r ON r.id = h.rule_id "
+            "WHERE h.result_id = ANY(%s) AND h.severity = ANY(%s) AND r.rule_type <> %s ON CONFLICT DO NOTHING",
+            [
+                ReviewReason.VIOLATION,
+                ReviewStatus.OPEN,
+                now,
+                [mine[key] for key in chosen],
+                list(REVIEW_SEVERITIES),
+                RuleType.TIMING,
+            ],
+        )
+    picked = picked[:sample_room]
     if picked:
         cur.execute(
-            f"INSERT INTO {table} (result_id, hit_id, reason, severity, status, comment, created_at) "
-            "SELECT r, NULL, %s, '', %s, '', %s FROM unnest(%s::bigint[]) AS t(r) ON CONFLICT DO NOTHING",
+            f"INSERT INTO {table} (result_id, hit_id, reason, severity, status, comment, created_at, "
+            "resembles_dismissed, rank_note) "
+            "SELECT r, NULL, %s, '', %s, '', %s, false, '' FROM unnest(%s::bigint[]) AS t(r) ON CONFLICT DO NOTHING",
             [ReviewReason.SAMPLE, ReviewStatus.OPEN, now, picked],
         )
+    if models:
+        items = ReviewItem.objects.filter(result_id__in=[mine[key] for key in chosen], status=ReviewStatus.OPEN)
+        learning.rank_items(items.select_related("hit__rule", "result__scorecard"))
 
 
 def _run_over(run: QARun, ids: list[int], scorecard: Scorecard | None = None) -> QARun:
@@ -551,6 +614,12 @@ def review_decide(*, items: Iterable[ReviewItem], status: str, comment: str = ""
         raise DomainError("a review decision is confirmed or dismissed", field="status")
     ids = [i.pk for i in items]
     locked = list(ReviewItem.objects.select_for_update().filter(pk__in=ids).select_related("result__scorecard"))
+    if (
+        status == ReviewStatus.DISMISSED
+        and not comment.strip()
+        and any(i.severity == Severity.CRITICAL for i in locked)
+    ):
+        raise DomainError(gettext("Dismissing a critical flag needs a comment saying why."), field="comment")
     now = timezone.now()
     for item in locked:
         item.status = status

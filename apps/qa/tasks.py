@@ -27,3 +27,11 @@ def qa_rescore_scorecard_task(scorecard_id: int) -> int:
     from apps.qa.services import qa_rescore_scorecard
 
     return qa_rescore_scorecard(scorecard=Scorecard.objects.get(pk=scorecard_id)).pk
+
+
+@shared_task(name="apps.qa.tasks.qa_retrain_review_models_task")
+def qa_retrain_review_models_task(client_id: int | None = None) -> dict:
+    """Nightly: retrain each brand's review models on the supervisors' decisions and re-rank open flags."""
+    from apps.qa.learning import retrain_and_rank
+
+    return retrain_and_rank(client_id=client_id)
