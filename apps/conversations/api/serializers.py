@@ -19,7 +19,7 @@ class ConversationSerializer(serializers.ModelSerializer):
     client_name = serializers.CharField(source="store.client.name", read_only=True)
     store_name = serializers.CharField(source="store.name", read_only=True)
     platform = serializers.CharField(source="store.platform", read_only=True)
-    agent_name = serializers.CharField(source="agent.name", read_only=True, default=None)
+    agent_name = serializers.CharField(source="agent.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Conversation
@@ -63,7 +63,7 @@ class ConversationDetailSerializer(ConversationSerializer):
 
 class ImportRunSerializer(serializers.ModelSerializer):
     progress_percent = serializers.IntegerField(read_only=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ImportRun
