@@ -18,12 +18,15 @@ from apps.contracts.models import (
     Contract,
     ContractVersion,
     CreditNote,
+    Fapiao,
     Invoice,
     InvoiceCounter,
     InvoiceLine,
+    Payment,
     PeakWindow,
     SlaResult,
     SlaTerm,
+    StatementResponse,
     Tier,
     UsageDaily,
     UsageRecord,
@@ -418,6 +421,42 @@ class CreditNoteAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _RecordedAdmin(ScopedAdmin):
+    """Recorded through the statement page or the API (services check the amounts); read here."""
+
+    list_select_related = ["invoice", "invoice__contract__client"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Fapiao)
+class FapiaoAdmin(_RecordedAdmin):
+    list_display = ["number", "invoice", "issued_on", "amount", "vat_rate", "tax", "recorded_at"]
+    search_fields = ["number", "invoice__number"]
+    date_hierarchy = "issued_on"
+
+
+@admin.register(Payment)
+class PaymentAdmin(_RecordedAdmin):
+    list_display = ["invoice", "received_on", "amount", "reference", "recorded_at"]
+    search_fields = ["invoice__number", "reference"]
+    date_hierarchy = "received_on"
+
+
+@admin.register(StatementResponse)
+class StatementResponseAdmin(_RecordedAdmin):
+    list_display = ["invoice", "kind", "created_at", "resolved_at"]
+    list_filter = ["kind"]
+    search_fields = ["invoice__number", "reason", "reply"]
 
 
 class RunForm(forms.Form):

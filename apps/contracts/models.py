@@ -59,9 +59,7 @@ class BillingEntity(models.Model):
     invoice_series = models.CharField(_("invoice series"), max_length=8, default="TL")
     credit_series = models.CharField(_("credit note series"), max_length=8, default="TLR")
     # What finance types into the tax platform for every fapiao line of a statement.
-    fapiao_item_name = models.CharField(
-        _("fapiao item name"), max_length=100, default="*现代服务*客户服务外包服务费"
-    )
+    fapiao_item_name = models.CharField(_("fapiao item name"), max_length=100, default="*现代服务*客户服务外包服务费")
     tax_category_code = models.CharField(
         _("tax category code"),
         max_length=19,

@@ -28,3 +28,11 @@ def billing_day_task() -> int | None:
 
     run = billing_day_run(today=timezone.localdate())
     return None if run is None else run.pk
+
+
+@shared_task(name="contracts.statement_documents")
+def statement_documents_task(invoice_id: int | None = None, credit_note_id: int | None = None) -> list[str]:
+    """Print an issued statement or correction at once (and refresh the brand's monthly report)."""
+    from apps.contracts.statements import documents_render
+
+    return documents_render(invoice_id=invoice_id, credit_note_id=credit_note_id)

@@ -8,4 +8,9 @@ app_name = "contracts"
 urlpatterns = [
     path("", views.billing_page, name="billing"),
     path("export/", views.billing_export, name="export"),
+    path("receivables/export/", views.receivables_export, name="receivables-export"),
+    path("statements/<int:pk>/", views.statement_page, name="statement"),
+    path("statements/<int:pk>/pdf/", views.statement_pdf, name="statement-pdf"),
+    path("statements/<int:pk>/answer/", views.statement_answer, name="statement-answer"),
+    path("statements/<int:pk>/act/", views.statement_act, name="statement-act"),
 ]

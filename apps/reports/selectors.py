@@ -33,3 +33,20 @@ def rendered_document_list(*, user) -> QuerySet[RenderedDocument]:
     """Invoice and credit-note PDFs of the user's brands, of the kinds the user may view in billing."""
     kinds = [kind for kind, perm in DOCUMENT_VIEW_PERMISSION.items() if user.has_perm(perm)]
     return scope_queryset(RenderedDocument.objects.select_related("client").filter(kind__in=kinds), user)
+
+
+def monthly_runs_of(*, client_id: int, period_start) -> list[ReportRun]:
+    """Every language's monthly report of a brand for the month starting `period_start` (billing
+    asks, to re-render a report whose statement was corrected)."""
+    from apps.reports.choices import ReportKind
+
+    return list(
+        ReportRun.objects.select_related("client").filter(
+            client_id=client_id, kind=ReportKind.MONTHLY, period_start=period_start
+        )
+    )
+
+
+def rendered_document_of(*, kind: str, object_id: int, language: str = "zh-hans") -> RenderedDocument | None:
+    """The stored PDF of one statement or correction, if it has been printed."""
+    return RenderedDocument.objects.filter(kind=kind, object_id=object_id, language=language).first()

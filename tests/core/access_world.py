@@ -24,7 +24,7 @@ WEEK = date(2026, 11, 9)
 
 def build_world(brand, *, issued: bool = True) -> dict[str, int]:
     """Every client-owned object once for `brand`; `issued` marks the invoice and report issued."""
-    from apps.contracts.models import BillingRun, CreditNote, Invoice, InvoiceLine
+    from apps.contracts.models import BillingRun, CreditNote, Fapiao, Invoice, InvoiceLine, Payment, StatementResponse
     from apps.conversations.models import ImportRun
     from apps.core.models import PromoEvent
     from apps.qa.models import CalibrationSession, Dispute, QAResult, QARun, ReviewItem, Rule, Scorecard, ScorecardItem
@@ -66,6 +66,16 @@ def build_world(brand, *, issued: bool = True) -> dict[str, int]:
         reason="调整",
         issued_at=T0,
     )
+    fapiao = Fapiao.objects.create(
+        invoice=invoice,
+        number=f"2644{brand.pk:016d}",
+        issued_on=T0.date(),
+        amount=Decimal(50),
+        vat_rate=Decimal("0.06"),
+        tax=Decimal(3),
+    )
+    payment = Payment.objects.create(invoice=invoice, amount=Decimal(20), received_on=T0.date())
+    answer = StatementResponse.objects.create(invoice=invoice, kind="disputed", reason="数量不对")
     billing_run = BillingRun.objects.create(period_start=date(2026, 10, 1), period_end=date(2026, 11, 1))
     scorecard = Scorecard.objects.create(client=brand, name="默认评分卡")
     item = ScorecardItem.objects.create(scorecard=scorecard, code="speed", name="响应速度")
@@ -152,6 +162,9 @@ def build_world(brand, *, issued: bool = True) -> dict[str, int]:
         contract,
         invoice,
         credit,
+        fapiao,
+        payment,
+        answer,
         billing_run,
         scorecard,
         item,

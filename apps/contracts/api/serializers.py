@@ -2,17 +2,21 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from apps.contracts.choices import ConfirmationState, StatementAnswer
 from apps.contracts.models import (
     BillingRun,
     Charge,
     Contract,
     ContractVersion,
     CreditNote,
+    Fapiao,
     Invoice,
     InvoiceLine,
+    Payment,
     PeakWindow,
     SlaResult,
     SlaTerm,
+    StatementResponse,
     Tier,
 )
 
@@ -172,6 +176,16 @@ class InvoiceSerializer(serializers.ModelSerializer):
         ]
 
 
+class InvoiceListSerializer(InvoiceSerializer):
+    """An invoice in a list: totals and status; its lines, SLA results and credit notes are on the
+    detail endpoint (a page of 50 invoices with their lines cost most of the list's time)."""
+
+    lines = sla_results = credit_notes = None
+
+    class Meta(InvoiceSerializer.Meta):
+        fields = [f for f in InvoiceSerializer.Meta.fields if f not in ("lines", "sla_results", "credit_notes")]
+
+
 class BillingRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = BillingRun
@@ -314,3 +328,102 @@ class ChargeInput(serializers.Serializer):
     store_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     tiers = TierInput(many=True, required=False, default=list)
     peak_windows = PeakWindowInput(many=True, required=False, default=list)
+
+
+# --------------------------------------------------------------------------- after issue
+
+
+class FapiaoSerializer(serializers.ModelSerializer):
+    statement_number = serializers.CharField(source="invoice.number", read_only=True)
+
+    class Meta:
+        model = Fapiao
+        fields = [
+            "id",
+            "invoice",
+            "statement_number",
+            "number",
+            "issued_on",
+            "amount",
+            "vat_rate",
+            "tax",
+            "recorded_at",
+        ]
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    statement_number = serializers.CharField(source="invoice.number", read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = ["id", "invoice", "statement_number", "amount", "received_on", "reference", "note", "recorded_at"]
+
+
+class StatementResponseSerializer(serializers.ModelSerializer):
+    statement_number = serializers.CharField(source="invoice.number", read_only=True)
+    correction_number = serializers.CharField(source="correction.number", read_only=True, default=None)
+
+    class Meta:
+        model = StatementResponse
+        fields = [
+            "id",
+            "invoice",
+            "statement_number",
+            "kind",
+            "reason",
+            "created_at",
+            "reply",
+            "correction",
+            "correction_number",
+            "resolved_at",
+        ]
+
+
+class FapiaoInput(serializers.Serializer):
+    number = serializers.CharField(max_length=20, help_text="The fapiao number from the tax platform (digits).")
+    issued_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Amount excluding tax.")
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=4, help_text="e.g. 0.06")
+    tax = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="amount × rate, rounded to the fen.")
+
+
+class PaymentInput(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    received_on = serializers.DateField()
+    reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+
+
+class AnswerInput(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=StatementAnswer.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Required to dispute.")
+
+
+class DisputeAnswerInput(serializers.Serializer):
+    reply = serializers.CharField()
+    correction_total = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Issue a correction (credit note) of this amount, VAT included, with the reply.",
+    )
+
+
+class ReceivableSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="invoice.pk")
+    number = serializers.CharField(source="invoice.number")
+    client_name = serializers.CharField(source="invoice.contract.client.name")
+    status = serializers.CharField(source="invoice.status")
+    issued_at = serializers.DateTimeField(source="invoice.issued_at")
+    due_date = serializers.DateField(source="invoice.due_date")
+    total = serializers.DecimalField(source="invoice.total", max_digits=14, decimal_places=2)
+    credited = serializers.DecimalField(max_digits=14, decimal_places=2)
+    paid = serializers.DecimalField(max_digits=14, decimal_places=2)
+    open = serializers.DecimalField(max_digits=14, decimal_places=2)
+    age_days = serializers.IntegerField()
+    bucket = serializers.CharField()
+    overdue = serializers.BooleanField()
+    confirmation = serializers.ChoiceField(choices=ConfirmationState.choices)
+    fapiao_total = serializers.DecimalField(max_digits=14, decimal_places=2)

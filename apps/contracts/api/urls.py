@@ -7,6 +7,9 @@ router = DefaultRouter(trailing_slash=True)
 router.register("contracts", views.ContractViewSet, basename="contract")
 router.register("invoices", views.InvoiceViewSet, basename="invoice")
 router.register("credit-notes", views.CreditNoteViewSet, basename="creditnote")
+router.register("fapiao", views.FapiaoViewSet, basename="fapiao")
+router.register("payments", views.PaymentViewSet, basename="payment")
+router.register("statement-confirmations", views.StatementResponseViewSet, basename="statementresponse")
 router.register("billing-runs", views.BillingRunViewSet, basename="billingrun")
 
 urlpatterns = [

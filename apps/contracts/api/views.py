@@ -13,10 +13,21 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.contracts import exports, selectors, services
+from apps.contracts import exports, receivables, selectors, services, statements
 from apps.contracts.api import serializers as s
 from apps.contracts.api.filters import InvoiceFilter
-from apps.contracts.models import BillingRun, Charge, Contract, ContractVersion, CreditNote, Invoice, InvoiceLine
+from apps.contracts.models import (
+    BillingRun,
+    Charge,
+    Contract,
+    ContractVersion,
+    CreditNote,
+    Fapiao,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    StatementResponse,
+)
 from apps.core.api import ScopedReadOnlyViewSet
 from apps.core.choices import Role
 from apps.core.errors import DomainError
@@ -24,6 +35,8 @@ from apps.core.permissions import HasRole, IsTidelineUser, TidelineModelPermissi
 from apps.core.roles import scope_queryset
 
 WRITE = [IsTidelineUser, HasRole.of(Role.ACCOUNT_MANAGER)]
+ANSWER = [IsTidelineUser, HasRole.of(Role.CLIENT_VIEWER)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ContractViewSet(ScopedReadOnlyViewSet):
@@ -68,7 +81,13 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
     )
 
     def get_queryset(self):
-        return selectors.client_visible(super().get_queryset(), self.request.user)
+        qs = selectors.client_visible(super().get_queryset(), self.request.user)
+        if self.action == "list":  # lines, SLA results and credit notes are on the detail endpoint only
+            qs = qs.prefetch_related(None)
+        return qs
+
+    def get_serializer_class(self):
+        return s.InvoiceListSerializer if self.action == "list" else s.InvoiceSerializer
 
     def _done(self, invoice):
         return Response(self.get_serializer(self.get_queryset().get(pk=invoice.pk)).data)
@@ -110,6 +129,64 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
         note = services.credit_note_create(invoice=self.get_object(), actor=request.user, **data)
         return Response(s.CreditNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.PaymentInput, responses={201: s.PaymentSerializer})
+    @action(detail=True, methods=["post"], permission_classes=WRITE, url_path="payments")
+    def payment(self, request, pk=None):
+        """Record money received against an issued statement (partial allowed, never above what is open)."""
+        data = _valid(s.PaymentInput, request)
+        payment = statements.payment_record(invoice=self.get_object(), actor=request.user, **data)
+        return Response(s.PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.FapiaoInput, responses={201: s.FapiaoSerializer})
+    @action(detail=True, methods=["post"], permission_classes=WRITE, url_path="fapiao")
+    def fapiao(self, request, pk=None):
+        """Record an official fapiao issued on the tax platform against the statement."""
+        data = _valid(s.FapiaoInput, request)
+        fapiao = statements.fapiao_record(invoice=self.get_object(), actor=request.user, **data)
+        return Response(s.FapiaoSerializer(fapiao).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AnswerInput, responses={201: s.StatementResponseSerializer})
+    @action(detail=True, methods=["post"], permission_classes=ANSWER, url_path="confirmation")
+    def confirmation(self, request, pk=None):
+        """The brand confirms the issued statement or disputes it with a reason (client viewers)."""
+        data = _valid(s.AnswerInput, request)
+        response = statements.statement_answer(invoice=self.get_object(), actor=request.user, **data)
+        return Response(s.StatementResponseSerializer(response).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DisputeAnswerInput, responses={200: s.StatementResponseSerializer})
+    @action(detail=True, methods=["post"], permission_classes=WRITE, url_path="answer-dispute")
+    def answer_dispute(self, request, pk=None):
+        """Answer the brand's open dispute, optionally with a correction (credit note)."""
+        data = _valid(s.DisputeAnswerInput, request)
+        response = statements.dispute_answer(invoice=self.get_object(), actor=request.user, **data)
+        return Response(s.StatementResponseSerializer(response).data)
+
+    @extend_schema(responses={200: s.ReceivableSerializer(many=True)})
+    @action(detail=False, methods=["get"], url_path="receivables")
+    def receivables(self, request):
+        """Issued statements with what is open, overdue, age and bucket; ?file=xlsx|csv for the export."""
+        rows = receivables.receivables(invoices=self.filter_queryset(self.get_queryset()))
+        fmt = request.query_params.get("file")
+        if fmt == "xlsx":
+            response = HttpResponse(exports.receivables_xlsx(rows), content_type=XLSX)
+        elif fmt == "csv":
+            response = HttpResponse(exports.receivables_csv(rows), content_type="text/csv; charset=utf-8")
+        elif fmt:
+            raise DomainError("file must be csv or xlsx", field="file")
+        else:
+            return Response(s.ReceivableSerializer(rows, many=True).data)
+        response["Content-Disposition"] = f'attachment; filename="receivables.{fmt}"'
+        return response
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], permission_classes=WRITE, url_path="fapiao-batch")
+    def fapiao_batch(self, request):
+        """The e-fapiao batch sheet (XLSX) of the filtered issued statements, for the tax platform."""
+        invoices = [inv for inv in self.filter_queryset(self.get_queryset()) if inv.status in receivables.ISSUED]
+        response = HttpResponse(exports.fapiao_batch_xlsx(invoices), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="fapiao-batch.xlsx"'
+        return response
+
     @action(detail=False, methods=["get"], url_path="export")
     def export(self, request):
         fmt = request.query_params.get("file", "csv")
@@ -125,6 +202,34 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
             raise DomainError("file must be csv or xlsx", field="file")
         response["Content-Disposition"] = f'attachment; filename="invoices.{fmt}"'
         return response
+
+
+class FapiaoViewSet(ScopedReadOnlyViewSet):
+    """Official fapiao recorded against statements (record one with POST invoices/{id}/fapiao/)."""
+
+    serializer_class = s.FapiaoSerializer
+    queryset = Fapiao.objects.select_related("invoice")
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(invoice__in=selectors.client_visible(Invoice.objects.all(), self.request.user))
+        )
+
+
+class PaymentViewSet(ScopedReadOnlyViewSet):
+    """Payments received against statements (record one with POST invoices/{id}/payments/)."""
+
+    serializer_class = s.PaymentSerializer
+    queryset = Payment.objects.select_related("invoice")
+
+
+class StatementResponseViewSet(ScopedReadOnlyViewSet):
+    """The brands' confirmations and disputes of their statements, with the answers."""
+
+    serializer_class = s.StatementResponseSerializer
+    queryset = StatementResponse.objects.select_related("invoice", "correction")
 
 
 class CreditNoteViewSet(ScopedReadOnlyViewSet):
