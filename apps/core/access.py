@@ -88,6 +88,10 @@ RULES: dict[str, Rule] = {
     "login": PUBLIC,
     "logout": PUBLIC,
     "set_language": PUBLIC,
+    # probes and the Prometheus scrape carry no login (metrics checks its own bearer token)
+    "healthz": PUBLIC,
+    "readyz": PUBLIC,
+    "metrics": PUBLIC,
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,
     "core:home": Rule(read=ANY_ROLE),
@@ -113,9 +117,12 @@ RULES: dict[str, Rule] = {
     "qa:agents": Rule(read=STAFF),
     "qa:escalations": Rule(read=STAFF),
     "qa:coaching": Rule(read=STAFF),
+    "qa:review-next": Rule(read=roles(QA)),
+    "qa:review": Rule(read=roles(QA), write=roles(QA), model="qa.ReviewItem"),
     "workforce:schedule": Rule(read=roles(MANAGER, ACCOUNTS)),
     "workforce:replan": Rule(write=roles(MANAGER)),
     "workforce:what_if": Rule(write=roles(MANAGER)),
+    "workforce:forecast_make": Rule(write=roles(MANAGER)),
     "workforce:publish": Rule(write=roles(MANAGER), model="workforce.Roster"),
     "workforce:export": Rule(read=roles(MANAGER, ACCOUNTS), model="workforce.Roster"),
     # --- API: core and clients -------------------------------------------------------------------

@@ -238,12 +238,15 @@ def wape(actual: pd.Series, forecast: pd.Series) -> float | None:
 
 @dataclass(frozen=True)
 class AccuracyReport:
-    """WAPE of the model and of the seasonal-naive baseline (same interval one week earlier)."""
+    """WAPE of the model and of the seasonal-naive baseline (same interval one week earlier), over
+    ``days_with_actuals`` days of the held-out week: only days before ``through`` that have at least
+    one actual contact count (a day still to come, or not imported yet, has no actuals to compare)."""
 
     start: date
     days: int
     model_wape: float | None
     naive_wape: float | None
+    days_with_actuals: int = 0
 
     @property
     def beats_naive(self) -> bool | None:
@@ -253,15 +256,25 @@ class AccuracyReport:
 
 
 def accuracy_report(
-    history: pd.Series, *, start: date, days: int = 7, promos: list[Promo] | None = None
+    history: pd.Series,
+    *,
+    start: date,
+    days: int = 7,
+    promos: list[Promo] | None = None,
+    through: date | None = None,
 ) -> AccuracyReport:
-    """Fit on history before ``start``, forecast the held-out ``days`` and compare with what happened."""
-    held = history[
-        (history.index >= pd.Timestamp(start)) & (history.index < pd.Timestamp(start + timedelta(days=days)))
-    ]
+    """Fit on history before ``start``, forecast the held-out ``days`` and compare with what happened,
+    on the days with actuals only (see AccuracyReport)."""
+    end = start + timedelta(days=days)
+    if through is not None:
+        end = min(end, through)
+    held = history[(history.index >= pd.Timestamp(start)) & (history.index < pd.Timestamp(end))]
+    per_day = held.groupby(held.index.normalize()).sum()
+    actual_days = set(per_day[per_day > 0].index)
+    held = held[held.index.normalize().isin(actual_days)]
     model = fit_and_forecast(history, start=start, days=days, promos=promos).volume
     naive = history.shift(7 * SLOTS).reindex(held.index)
-    return AccuracyReport(start, days, wape(held, model), wape(held, naive.fillna(0)))
+    return AccuracyReport(start, days, wape(held, model), wape(held, naive.fillna(0)), len(actual_days))
 
 
 def apply_scenario(volume: pd.Series, *, volume_factor: float = 1.0, bot_resolution: float = 0.0) -> pd.Series:

@@ -310,6 +310,7 @@ def forecast_accuracy(*, client_id: int, week_start: date, channel: str = "chat"
     )
     if series[series.index >= datetime.combine(week_start, datetime.min.time())].sum() == 0:
         return None
+    through = min(week_start + timedelta(days=7), timezone.localdate())
     tz = timezone.get_default_timezone()
     promos = [
         forecasting.Promo(
@@ -322,4 +323,116 @@ def forecast_accuracy(*, client_id: int, week_start: date, channel: str = "chat"
         )
         for p in PromoEvent.objects.all()
     ]
-    return forecasting.accuracy_report(series, start=week_start, days=7, promos=promos)
+    return forecasting.accuracy_report(series, start=week_start, days=7, promos=promos, through=through)
+
+
+@dataclass(frozen=True)
+class StaffingGaps:
+    """What a client report needs beyond staffing_period_summary: the exact forecast of each day (not
+    rounded: the report rounds once, at display) and the 15-minute intervals whose published rosters
+    cover fewer agents than required, as (local start, required, scheduled), in time order."""
+
+    forecast_by_day: dict[date, Decimal]
+    short_intervals: list[tuple[datetime, int, int]]
+
+
+def staffing_gaps(*, client_id: int, start: date, end: date) -> StaffingGaps:
+    """Exact daily forecast and the intervals rostered under demand over the local dates [start, end)."""
+    from apps.workforce.models import Forecast, ForecastOverride, Roster, StaffingRequirement
+
+    lo, hi = period_bounds(start, end)
+    tz = timezone.get_default_timezone()
+    forecast: dict[datetime, Decimal] = {}
+    for at, volume in Forecast.objects.filter(
+        client_id=client_id, interval_start__gte=lo, interval_start__lt=hi
+    ).values_list("interval_start", "volume"):
+        forecast[at] = forecast.get(at, Decimal(0)) + volume
+    for at, volume in ForecastOverride.objects.filter(
+        client_id=client_id, interval_start__gte=lo, interval_start__lt=hi
+    ).values_list("interval_start", "volume"):
+        forecast[at] = volume
+    by_day: dict[date, Decimal] = defaultdict(Decimal)
+    for at, volume in forecast.items():
+        by_day[timezone.localtime(at, tz).date()] += volume
+    slots = int((hi - lo) / SLOT)
+    scheduled = [0] * slots
+    for roster in Roster.objects.filter(
+        client_id=client_id,
+        status=RosterStatus.PUBLISHED,
+        week_start__gte=start - timedelta(days=6),
+        week_start__lt=end,
+    ):
+        scheduled = [a + b for a, b in zip(scheduled, coverage_series(roster, start=lo, slots=slots), strict=True)]
+    short = []
+    for at, required in sorted(
+        StaffingRequirement.objects.filter(
+            client_id=client_id, interval_start__gte=lo, interval_start__lt=hi, scheduled__gt=0
+        ).values_list("interval_start", "scheduled")
+    ):
+        have = scheduled[int((at - lo) / SLOT)]
+        if have < required:
+            short.append((timezone.localtime(at, tz), required, have))
+    return StaffingGaps(forecast_by_day=dict(by_day), short_intervals=short)
+
+
+def draft_beside_published(*, client_id: int, week_start: date):
+    """(published, newest draft newer than it) of a week; either may be None."""
+    from apps.workforce.models import Roster
+
+    published = published_roster(client_id=client_id, week_start=week_start)
+    drafts = Roster.objects.filter(client_id=client_id, week_start=week_start, status=RosterStatus.DRAFT)
+    if published is not None:
+        drafts = drafts.filter(version__gt=published.version)
+    return published, drafts.order_by("-version").first()
+
+
+@dataclass(frozen=True)
+class RosterComparison:
+    """A draft beside the published roster: paid hours, short intervals (against ``required``) and
+    agents rostered of each, and how many agents' week changed (a shift added, removed or moved)."""
+
+    paid_published: Decimal
+    paid_draft: Decimal
+    short_published: int
+    short_draft: int
+    agents_published: int
+    agents_draft: int
+    agents_changed: int
+
+    @property
+    def paid_diff(self) -> Decimal:
+        return self.paid_draft - self.paid_published
+
+    @property
+    def short_diff(self) -> int:
+        return self.short_draft - self.short_published
+
+
+def compare_rosters(published, draft, *, required: list[int], start: datetime) -> RosterComparison:
+    def weeks(roster) -> dict[int, set]:
+        out: dict[int, set] = {}
+        for agent_id, s, e in roster.shifts.values_list("agent_id", "start", "end"):
+            out.setdefault(agent_id, set()).add((s, e))
+        return out
+
+    def short(roster) -> int:
+        cover = coverage_series(roster, start=start, slots=len(required))
+        return sum(1 for r, c in zip(required, cover, strict=True) if c < r)
+
+    a, b = weeks(published), weeks(draft)
+    changed = sum(1 for agent in set(a) | set(b) if a.get(agent) != b.get(agent))
+    return RosterComparison(
+        paid_published=sum_paid_hours(published),
+        paid_draft=sum_paid_hours(draft),
+        short_published=short(published),
+        short_draft=short(draft),
+        agents_published=len(a),
+        agents_draft=len(b),
+        agents_changed=changed,
+    )
+
+
+def has_forecast(*, client_id: int, start: datetime, end: datetime) -> bool:
+    from apps.workforce.models import Forecast
+
+    return Forecast.objects.filter(client_id=client_id, interval_start__gte=start, interval_start__lt=end).exists()

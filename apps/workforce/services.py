@@ -52,6 +52,7 @@ class PlanParams:
     patience_s: float = 180.0
     volume_factor: float = 1.0
     bot_resolution: float | None = None
+    aht_s: float | None = None  # None = the forecast's AHT
 
     @classmethod
     def from_dict(cls, data: dict | None) -> PlanParams:
@@ -66,6 +67,8 @@ class PlanParams:
             raise DomainError("the volume factor must not be negative", field="volume_factor")
         if params.bot_resolution is not None and not 0 <= params.bot_resolution <= 1:
             raise DomainError("the bot resolution rate must be within 0..1", field="bot_resolution")
+        if params.aht_s is not None and not 0 < params.aht_s <= 7200:
+            raise DomainError("the handle time must be within 1–7200 seconds", field="aht_s")
         if params.concurrency not in erlang.CHAT_CONCURRENCY_FACTOR:
             raise DomainError("concurrency must be 1..5 chats", field="concurrency")
         return params
@@ -233,7 +236,11 @@ def requirement_plan(*, client, week_start: date, params: PlanParams) -> list[In
             out.append(IntervalNeed(at, volume, human, closed))
             continue
         staffing = erlang.required_agents_interval(
-            volume=human, aht_s=aht, target=target, concurrency=params.concurrency, patience_s=params.patience_s
+            volume=human,
+            aht_s=params.aht_s or aht,
+            target=target,
+            concurrency=params.concurrency,
+            patience_s=params.patience_s,
         )
         out.append(IntervalNeed(at, volume, human, staffing))
     return out
@@ -666,7 +673,7 @@ def _reverse_at_peak(run: SolveRun, params: PlanParams, result) -> float | None:
     rev = erlang.reverse(
         agents=result.scheduled[slot] if slot < len(result.scheduled) else 0,
         volume=erlang.human_volume(volume=volume * params.volume_factor, bot_resolution=bot),
-        aht_s=aht,
+        aht_s=params.aht_s or aht,
         target_s=params.target_s,
         concurrency=params.concurrency,
         patience_s=params.patience_s,

@@ -1,4 +1,6 @@
-"""The manager's schedule page: coverage chart, roster grid, what-if, publish, re-plan, export."""
+"""The manager's schedule page: coverage chart, roster grid, the draft beside the published roster
+with the difference and a Publish button, what-if scenarios side by side (inputs in words), an
+offer to make a missing forecast, re-plan (a Celery task with progress), export."""
 
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from apps.workforce import selectors, services
 from apps.workforce.charts import coverage_svg
 from apps.workforce.choices import SolveKind
 from apps.workforce.exports import day_label, roster_xlsx
-from apps.workforce.models import Roster, StaffingRequirement
+from apps.workforce.models import Roster, SolveRun, StaffingRequirement
+from apps.workforce.services import PlanParams
 
 
 def _monday(d: date) -> date:
@@ -47,6 +50,58 @@ def _pick(request):
     return clients, client, week or _monday(timezone.localdate())
 
 
+def scenario_inputs(params: dict) -> list[str]:
+    """A scenario's inputs in words, in the user's language: volume +40 %, bot rate 60 %, AHT 200 s…"""
+    p = PlanParams.from_dict(params)
+    out = []
+    change = round((p.volume_factor - 1) * 100)
+    out.append(_("volume %(change)s") % {"change": f"{change:+d} %"} if change else _("volume as forecast"))
+    if p.bot_resolution is None:
+        out.append(_("bot rate from history"))
+    else:
+        out.append(_("bot rate %(pct)s %%") % {"pct": round(p.bot_resolution * 100)})
+    out.append(_("AHT %(s)s s") % {"s": round(p.aht_s)} if p.aht_s else _("AHT as forecast"))
+    out.append(_("SL %(sl)s %% within %(t)s s") % {"sl": round(p.sl * 100), "t": round(p.target_s)})
+    return out
+
+
+def _scenarios(client, week) -> list[dict]:
+    """The week's plan and its latest what-if scenarios, as columns of one comparison table."""
+    cols = []
+    plan = (
+        SolveRun.objects.filter(client=client, week_start=week, kind=SolveKind.PLAN, status="succeeded")
+        .order_by("-created_at")
+        .first()
+    )
+    if plan is not None:
+        cols.append(
+            {
+                "title": _("Current plan"),
+                "inputs": scenario_inputs(plan.params),
+                "required_hours": plan.demand_hours,
+                "paid_hours": plan.paid_hours,
+                "sl": None,
+                "short": len(plan.short_intervals or []),
+                "surge": plan.surge_needed,
+            }
+        )
+    runs = SolveRun.objects.filter(client=client, week_start=week, kind=SolveKind.WHAT_IF, status="succeeded")
+    for i, run in enumerate(runs.order_by("-created_at")[:4]):
+        sc = run.scenario or {}
+        cols.append(
+            {
+                "title": _("Scenario %(n)s") % {"n": i + 1},
+                "inputs": scenario_inputs(run.params),
+                "required_hours": sc.get("required_hours"),
+                "paid_hours": sc.get("paid_hours"),
+                "sl": sc.get("service_level_at_peak"),
+                "short": sc.get("short_intervals"),
+                "surge": sc.get("surge_needed"),
+            }
+        )
+    return cols
+
+
 def _back(client, week) -> str:
     return f"{reverse('workforce:schedule')}?client={client.pk}&week={week.isoformat()}"
 
@@ -68,8 +123,20 @@ def schedule(request):
     scheduled = selectors.coverage_series(roster, start=lo, slots=services.WEEK_SLOTS)
     labels = [day_label(week + timedelta(days=i)) for i in range(7)]
     short = sum(1 for r, s in zip(required, scheduled, strict=True) if s < r)
+    runs = list(selectors.solve_runs_for(client_id=client.pk, week_start=week))
+    for r in runs:
+        r.inputs_in_words = scenario_inputs(r.params) if r.kind == SolveKind.WHAT_IF else []
+    published, draft = selectors.draft_beside_published(client_id=client.pk, week_start=week)
+    comparison = None
+    if published is not None and draft is not None:
+        comparison = selectors.compare_rosters(published, draft, required=required, start=lo)
     context.update(
         {
+            "published": published,
+            "draft": draft,
+            "comparison": comparison,
+            "scenarios": _scenarios(client, week),
+            "needs_forecast": not selectors.has_forecast(client_id=client.pk, start=lo, end=hi),
             "roster": roster,
             "svg": coverage_svg(required, scheduled, day_labels=labels, title=_("Required vs scheduled agents")),
             "grid": selectors.roster_grid(roster),
@@ -77,7 +144,7 @@ def schedule(request):
             "required_hours": sum(required) / 4,
             "paid_hours": selectors.sum_paid_hours(roster),
             "short_intervals": short,
-            "runs": selectors.solve_runs_for(client_id=client.pk, week_start=week),
+            "runs": runs,
             "accuracy": selectors.forecast_accuracy(client_id=client.pk, week_start=week)
             if week < timezone.localdate()
             else None,
@@ -117,6 +184,8 @@ def what_if(request):
         }
         if request.POST.get("bot_pct"):
             params["bot_resolution"] = float(request.POST["bot_pct"]) / 100
+        if request.POST.get("aht_s"):
+            params["aht_s"] = float(request.POST["aht_s"])
         services.solve_run_create(
             client=client,
             week_start=week,
@@ -132,13 +201,36 @@ def what_if(request):
 
 
 @login_required
+@permission_required("workforce.add_solverun", raise_exception=True)
+@require_POST
+def forecast_make(request):
+    """Make the missing forecast of a week and its staffing requirement (the page offers it)."""
+    _clients, client, week = _pick(request)
+    try:
+        services.forecast_build(client=client, week_start=week, actor=request.user)
+        services.requirement_compute(client=client, week_start=week, actor=request.user)
+        messages.success(request, _("Forecast and staffing requirement made for this week."))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect(_back(client, week))
+
+
+@login_required
 @permission_required("workforce.change_roster", raise_exception=True)
 @require_POST
 def publish(request, pk: int):
     roster = get_object_or_404(scope_queryset(Roster.objects.all(), request.user), pk=pk)
+    previous = selectors.published_roster(client_id=roster.client_id, week_start=roster.week_start)
     try:
         services.roster_publish(roster=roster, actor=request.user)
-        messages.success(request, _("Roster published."))
+        if previous is not None:
+            messages.success(
+                request,
+                _("Draft v%(new)s is published; v%(old)s, published before, is superseded.")
+                % {"new": roster.version, "old": previous.version},
+            )
+        else:
+            messages.success(request, _("Draft v%(new)s is published.") % {"new": roster.version})
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect(_back(roster.client, roster.week_start))

@@ -87,3 +87,19 @@ def test_interval_series_counts_timestamps_on_the_grid():
     stamps = [datetime(2026, 11, 9, 0, 1), datetime(2026, 11, 9, 0, 14), datetime(2026, 11, 9, 0, 15)]
     series = fc.to_interval_series(stamps, start=datetime(2026, 11, 9), end=datetime(2026, 11, 9, 1))
     assert list(series) == [2.0, 1.0, 0.0, 0.0]
+
+
+def test_accuracy_counts_only_days_with_actuals():
+    import pandas as pd
+
+    from apps.workforce import forecasting as fc
+
+    idx = pd.date_range("2026-09-01", "2026-10-19", freq="15min", inclusive="left")
+    history = pd.Series(5.0, index=idx)
+    # the week of 12 Oct has actuals on Mon–Wed only (the rest is still to come: zeros)
+    history[history.index >= pd.Timestamp("2026-10-15")] = 0.0
+    report = fc.accuracy_report(history, start=date(2026, 10, 12), days=7, through=date(2026, 10, 15))
+    assert report.days_with_actuals == 3
+    assert report.model_wape is not None and report.model_wape < 0.05  # not ~133 % from future zeros
+    everything = fc.accuracy_report(history, start=date(2026, 10, 12), days=7)
+    assert everything.days_with_actuals == 3  # days without a single contact do not count either

@@ -139,3 +139,87 @@ def test_api_override_needs_a_reason(api, bpo_manager, brand_a):
     body = {"client": brand_a.pk, "interval_start": "2026-11-09T10:00:00+08:00", "volume": "5", "reason": " "}
     response = api(bpo_manager).post("/api/v1/workforce/forecast-overrides/", body, format="json")
     assert response.status_code == 400
+
+
+def _copy_as_draft(roster, *, drop: int = 1):
+    """A new draft version of ``roster`` with its first ``drop`` shifts left out."""
+    from apps.workforce.models import Roster, Shift
+
+    draft = Roster.objects.create(
+        client=roster.client, week_start=roster.week_start, version=roster.version + 1, status=RosterStatus.DRAFT
+    )
+    shifts = list(roster.shifts.order_by("start", "agent_id"))[drop:]
+    Shift.objects.bulk_create(
+        [
+            Shift(
+                roster=draft,
+                agent_id=s.agent_id,
+                start=s.start,
+                end=s.end,
+                meal_start=s.meal_start,
+                meal_end=s.meal_end,
+                breaks=s.breaks,
+                paid_hours=s.paid_hours,
+                night_hours=s.night_hours,
+                is_surge=s.is_surge,
+            )
+            for s in shifts
+        ]
+    )
+    return draft
+
+
+def test_the_draft_shows_beside_the_published_roster_with_the_difference_and_publishes(
+    client, bpo_manager, planned, brand_a
+):
+    from apps.workforce import services
+
+    published = services.roster_publish(roster=planned.roster)
+    dropped = published.shifts.order_by("start", "agent_id").first()
+    draft = _copy_as_draft(published)
+    client.force_login(bpo_manager)
+    html = client.get(reverse("workforce:schedule"), {"client": brand_a.pk, "week": WEEK.isoformat()}).content.decode()
+    assert "草稿与已发布排班对比" in html
+    assert f"-{dropped.paid_hours:.1f}" in html  # the paid-hours difference
+    assert "1 名客服的本周班次有变" in html
+    assert reverse("workforce:publish", args=[draft.pk]) in html
+    response = client.post(reverse("workforce:publish", args=[draft.pk]), follow=True)
+    assert f"草稿 v{draft.version} 已发布；此前发布的 v{published.version} 已被取代。" in response.content.decode()
+    published.refresh_from_db()
+    assert published.status == RosterStatus.SUPERSEDED
+
+
+def test_what_if_scenarios_read_in_words_side_by_side(client, bpo_manager, planned, brand_a):
+    from apps.workforce import services
+    from apps.workforce.choices import SolveKind
+
+    run = SolveRun.objects.create(
+        client=brand_a,
+        week_start=WEEK,
+        kind=SolveKind.WHAT_IF,
+        params={"volume_factor": 1.4, "bot_resolution": 0.6, "aht_s": 200},
+        time_limit_seconds=3,
+    )
+    services.solve_run_execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "succeeded", run.error
+    client.force_login(bpo_manager)
+    html = client.get(reverse("workforce:schedule"), {"client": brand_a.pk, "week": WEEK.isoformat()}).content.decode()
+    assert "情景并排对比" in html
+    assert "话务量 +40 %" in html and "机器人解决率 60 %" in html and "平均处理时长 200 秒" in html
+    assert "当前计划" in html and "高峰时段服务水平" in html
+    assert "volume_factor" not in html and "paid_hours=" not in html
+
+
+def test_a_week_without_forecast_offers_to_make_one(client, bpo_manager, planned, brand_a):
+    from datetime import timedelta
+
+    from apps.workforce.models import Forecast, StaffingRequirement
+
+    later = WEEK + timedelta(days=14)
+    client.force_login(bpo_manager)
+    html = client.get(reverse("workforce:schedule"), {"client": brand_a.pk, "week": later.isoformat()}).content.decode()
+    assert "本周还没有预测" in html and reverse("workforce:forecast_make") in html
+    client.post(reverse("workforce:forecast_make"), {"client": brand_a.pk, "week": later.isoformat()})
+    assert Forecast.objects.filter(client=brand_a, interval_start__date__gte=later).count() == 672
+    assert StaffingRequirement.objects.filter(client=brand_a, interval_start__date__gte=later).exists()

@@ -11,7 +11,15 @@ from apps.core.choices import RunStatus
 from apps.core.errors import DomainError
 from apps.workforce import services
 from apps.workforce.choices import RosterChangeKind, RosterStatus, SolveKind
-from apps.workforce.models import Forecast, Roster, RosterChange, Shift, SolveRun, StaffingRequirement
+from apps.workforce.models import (
+    AgentSkill,
+    Forecast,
+    Roster,
+    RosterChange,
+    Shift,
+    SolveRun,
+    StaffingRequirement,
+)
 from tests import factories
 from tests.workforce.conftest import WEEK
 from tests.workforce.factories import chat_history
@@ -132,20 +140,26 @@ def test_a_brand_without_skilled_agents_gets_a_shortfall(brand_b, django_capture
     assert SolveRun.objects.filter(pk=run.pk, roster__shifts__isnull=True).exists()
 
 
-def test_time_given_to_another_brand_is_not_offered_again(planned, brand_a, brand_b):
-    from apps.workforce.models import AgentSkill
+def test_time_given_to_another_brand_is_held_and_every_rule_counts_across_brands(planned, brand_a, brand_b):
+    from apps.workforce.checker import check_roster
+    from apps.workforce.site_solver import solve_site
 
     shift = planned.roster.shifts.select_related("agent").first()
     AgentSkill.objects.create(agent=shift.agent, client=brand_b, channel="chat")
     factories.make_store(client=brand_b, is_24h=True)
     problem, _ = services.build_problem(client=brand_b, week_start=WEEK, demand=[1] * 672)
     spec = next(a for a in problem.agents if a.id == shift.agent_id)
-    lo, _hi = services.week_bounds(WEEK)
-    first = int((shift.start - lo) / services.SLOT)
-    assert not (spec.available >> first) & 1
+    assert spec.skills == frozenset({brand_a.pk, brand_b.pk})
     given = planned.roster.shifts.filter(agent=shift.agent)
-    assert spec.weekly_max == int(shift.agent.weekly_hours_max * 4) - sum(int(s.paid_hours * 4) for s in given)
-    assert spec.max_days == shift.agent.max_days_per_week - given.count()
+    held = [f for f in problem.fixed if f.agent_id == shift.agent_id]
+    assert len(held) == given.count() and {f.brand for f in held} == {brand_a.pk}
+    result = solve_site(problem, time_limit_s=5, workers=1, exact=False)
+    # brand B's plan never gives the agent a second shift on a day it works for brand A, and the
+    # checker over both brands' shifts finds nothing
+    a_days = {f.start // 96 for f in held}
+    b_days = {a.start // 96 for a in result.assignments if a.agent_id == shift.agent_id and a.brand == brand_b.pk}
+    assert not a_days & b_days
+    assert check_roster(problem, problem.fixed + result.assignments) == []
 
 
 def test_no_requirement_while_every_store_is_closed(brand_b):
