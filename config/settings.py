@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,7 +153,7 @@ if not TIDELINE_PSEUDONYM_KEY:
 # --- REST framework ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.core.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.core.permissions.IsTidelineUser"],
@@ -171,7 +172,7 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "apps.core.renderers.OrjsonRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
@@ -257,19 +258,46 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# One queue per kind of work, so a long solve or a month of reports never delays a Double 11 import.
+# A worker started without -Q consumes every queue below (development, tests, a one-machine
+# install); production starts a worker per queue (deploy/): `celery -A config worker -Q imports`.
+TIDELINE_QUEUES = ("default", "imports", "qa", "solves", "billing", "reports")
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = {name: {"exchange": name, "routing_key": name} for name in TIDELINE_QUEUES}
+CELERY_TASK_ROUTES = {
+    "apps.conversations.*": {"queue": "imports"},
+    "apps.qa.*": {"queue": "qa"},
+    "apps.workforce.*": {"queue": "solves"},
+    "contracts.*": {"queue": "billing"},
+    "apps.contracts.*": {"queue": "billing"},
+    "apps.reports.*": {"queue": "reports"},
+}
 
 # --- E-mail: console in development --------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "reports@tideline.example")
 
+# LOG_FORMAT=json: one JSON object a line with the request id (apps.core.observability); deploy/ sets it.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "apps.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "apps.core.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
+
+# Bearer token for /metrics (Prometheus); without one, /metrics is closed in production.
+TIDELINE_METRICS_TOKEN = env_str("TIDELINE_METRICS_TOKEN", "")
 
 # Content-Security-Policy of every response (apps.core.middleware.ContentSecurityPolicyMiddleware):
 # no inline or foreign scripts; inline style attributes stay allowed (templates and admin use them).
