@@ -208,7 +208,7 @@ def differences(got, ref) -> list[tuple[str, str]]:
     if (got.subtotal, got.total) != (ref.subtotal, ref.total):
         out.append(("total", f"engine {got.subtotal}/{got.total} reference {ref.subtotal}/{ref.total}"))
     if (p.NO_USAGE in getattr(got, "problems", ())) != ref.no_usage:
-        out.append(("10 no usage", f"engine {got.problems} reference {ref.no_usage}"))
+        out.append(("10 no usage", f"engine {getattr(got, 'problems', ())} reference {ref.no_usage}"))
     return out
 
 
