@@ -24,6 +24,8 @@ def _api_user(request):
         found = TokenAuthentication().authenticate(request)
     except AuthenticationFailed:
         return None  # DRF answers 401 with its own message
+    if found:
+        request._tideline_token_auth = found  # CachedTokenAuthentication hands it to DRF
     return found[0] if found else None
 
 
