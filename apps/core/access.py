@@ -52,6 +52,8 @@ class Rule:
     open_in_development: public when TIDELINE_ENV=development (API schema and docs).
     admin: Django admin; its model permissions decide after this rule lets any role in.
     model: the model (`app.Model`) whose primary key the URL's `pk` takes, for the matrix test.
+    read_perm: a Django permission that also lets its holder read (granted to one user in admin,
+        e.g. a brand's viewer given its own conversations); the view still scopes the rows.
     """
 
     read: frozenset[str] = NOBODY
@@ -60,6 +62,7 @@ class Rule:
     open_in_development: bool = False
     admin: bool = False
     model: str = ""
+    read_perm: str = ""
 
     def allows(self, user, method: str) -> bool:
         if self.public or (self.open_in_development and settings.TIDELINE_ENV == "development"):
@@ -70,16 +73,17 @@ class Rule:
             return True
         from apps.core.roles import user_roles
 
-        wanted = self.read if method in READ_METHODS else self.write
-        return bool(user_roles(user) & wanted)
+        if method in READ_METHODS:
+            return bool(user_roles(user) & self.read) or bool(self.read_perm and user.has_perm(self.read_perm))
+        return bool(user_roles(user) & self.write)
 
 
 PUBLIC = Rule(public=True)
 ADMIN = Rule(read=ANY_ROLE, write=ANY_ROLE, admin=True)
 
 
-def api(read=NOBODY, write=NOBODY, model: str = "") -> Rule:
-    return Rule(read=frozenset(read), write=frozenset(write), model=model)
+def api(read=NOBODY, write=NOBODY, model: str = "", read_perm: str = "") -> Rule:
+    return Rule(read=frozenset(read), write=frozenset(write), model=model, read_perm=read_perm)
 
 
 # URL name (with namespace) -> Rule. Router URLs are named "<basename>-<action>".
@@ -135,10 +139,12 @@ RULES: dict[str, Rule] = {
     "site-list": api(read=STAFF, write=roles(ACCOUNTS)),
     "site-detail": api(read=STAFF, write=roles(ACCOUNTS)),
     # --- API: conversations ----------------------------------------------------------------------
-    "conversation-list": api(read=STAFF),
-    "conversation-detail": api(read=STAFF, model="conversations.Conversation"),
-    "import-run-list": api(read=STAFF, write=roles(MANAGER, ACCOUNTS)),
-    "import-run-detail": api(read=STAFF),
+    "conversation-list": api(read=STAFF, read_perm="conversations.view_conversation"),
+    "conversation-detail": api(
+        read=STAFF, model="conversations.Conversation", read_perm="conversations.view_conversation"
+    ),
+    "import-run-list": api(read=STAFF, write=roles(MANAGER, ACCOUNTS), read_perm="conversations.view_importrun"),
+    "import-run-detail": api(read=STAFF, read_perm="conversations.view_importrun"),
     # --- API: workforce --------------------------------------------------------------------------
     "workforce-forecast-list": api(read=roles(MANAGER, ACCOUNTS)),
     "workforce-forecast-detail": api(read=roles(MANAGER, ACCOUNTS)),
