@@ -31,6 +31,7 @@ from apps.qa.models import (
     QAResult,
     QARun,
     ReviewItem,
+    ReviewModel,
     Rule,
     Scorecard,
     ScorecardItem,
@@ -349,6 +350,7 @@ class ReviewItemAdmin(QAStyled, TranscriptMixin, ScopedAdmin):
         "status",
         "assigned_to",
         "started_at",
+        "likelihood_pct",
         "excerpt",
     ]  # the reason shows in the rule column: a sampled passing chat reads "(sample)"
     list_display_links = ["conversation"]
@@ -373,16 +375,54 @@ class ReviewItemAdmin(QAStyled, TranscriptMixin, ScopedAdmin):
         "assigned_to",
     ]
     date_hierarchy = "created_at"
-    fields = ["result", "hit", "reason", "severity", "status", "assigned_to", "comment", "reviewed_by", "reviewed_at"]
-    readonly_fields = ["result", "hit", "reason", "severity", "status", "reviewed_by", "reviewed_at"]
+    fields = [
+        "result",
+        "hit",
+        "reason",
+        "severity",
+        "status",
+        "likelihood",
+        "resembles_dismissed",
+        "rank_note",
+        "assigned_to",
+        "comment",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    readonly_fields = [
+        "result",
+        "hit",
+        "reason",
+        "severity",
+        "status",
+        "likelihood",
+        "resembles_dismissed",
+        "rank_note",
+        "reviewed_by",
+        "reviewed_at",
+    ]
     actions = ["confirm", "dismiss", "assign"]
 
     def get_ordering(self, request):
         # A queue: open items first, newest first within each group.
-        from django.db.models import Case, IntegerField, Value, When
+        from django.db.models import Case, F, IntegerField, Value, When
 
+        # A queue: open items first; among them critical, then the review model's likelihood, then
+        # the other flags, samples last (the order of the review screen, /qa/review/).
         open_first = Case(When(status=ReviewStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
-        return [open_first.asc(), "-created_at", "-id"]
+        group = Case(
+            When(severity=Severity.CRITICAL, then=Value(0)),
+            When(hit__isnull=False, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        return [open_first.asc(), group.asc(), F("likelihood").desc(nulls_last=True), "-created_at", "-id"]
+
+    @admin.display(description=_("likelihood of a true violation"), ordering="likelihood")
+    def likelihood_pct(self, obj):
+        if obj.likelihood is None:
+            return "—"
+        return f"{obj.likelihood:.0%}" + (" ⚠" if obj.resembles_dismissed else "")
 
     def transcript_result(self, obj):
         return obj.result
@@ -657,4 +697,28 @@ class QARunAdmin(QAStyled, ScopedAdmin):
     readonly_fields = [f.name for f in QARun._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReviewModel)
+class ReviewModelAdmin(QAStyled, ScopedAdmin):
+    """The brands' review-queue classifiers: what they were trained on and how precise they are."""
+
+    list_display = [
+        "client",
+        "rule_code",
+        "trained_at",
+        "decisions",
+        "held_out",
+        "precision_at_cutoff",
+        "baseline_precision",
+    ]
+    list_filter = [("client", admin.RelatedOnlyFieldListFilter)]
+    readonly_fields = list_display + ["cutoff"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

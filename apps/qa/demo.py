@@ -16,17 +16,20 @@ Safe to re-run: scoring skips what is scored; each worked-example step looks for
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Count
+from django.utils import timezone
 
 from apps.clients import demo as clients_demo
 from apps.clients.models import Client
 from apps.core.choices import Role
 from apps.core.demo import DEMO_PASSWORD, DemoContext
-from apps.qa import services
+from apps.qa import learning, selectors, services
 from apps.qa.choices import DisputeStatus, QARunKind, ResultStatus, ReviewReason, ReviewStatus
-from apps.qa.models import CalibrationSession, Dispute, QAHit, QAResult, QARun, ReviewItem
+from apps.qa.models import CalibrationSession, Dispute, QAHit, QAResult, QARun, ReviewItem, ReviewModel
 
 CONFIRM_NOTE = "演示：已核实，违规属实，已安排辅导"
 DISMISS_NOTE = "演示：误报，买家引用原话，非客服承诺"
@@ -65,11 +68,26 @@ def seed(ctx: DemoContext) -> None:
         f"{QAHit.objects.filter(result__in=results).count()} hits; "
         f"{QARun.objects.filter(kind=QARunKind.IMPORT).count()} runs after the imports, the sweep scored {sweep.scored}"
     )
+    for brand in brands:
+        queued, human = selectors.queue_share(brand)
+        ctx.say(
+            f"  review queue {brand.code}: {queued} of {human} human-handled conversations "
+            f"({100 * queued / max(human, 1):.1f} %, goal ≤ 15 %)"
+        )
     qa = _user("qa")
     manager = _user("manager")
     if qa is None or not brands:
         return
     _review_example(ctx, qa)
+    ranked = learning.retrain_and_rank()
+    models = ReviewModel.objects.filter(client__in=brands).order_by("client__code", "rule_code")
+    ctx.say(f"  review models: {ranked['models']} trained, {ranked['ranked']} open flags ranked")
+    for m in models:
+        if m.precision_at_cutoff is not None:
+            ctx.say(
+                f"    {m.client.code}/{m.rule_code}: precision at the cut-off {m.precision_at_cutoff:.2f} on "
+                f"{m.held_out} held-out decisions (arrival order {m.baseline_precision:.2f})"
+            )
     if manager is not None:
         for brand in brands:
             if _dispute_example(brand, manager, qa):
@@ -90,14 +108,22 @@ def _review_example(ctx: DemoContext, qa) -> None:
     )
     if not open_items:
         return
-    picked = sorted(rng.sample(open_items, min(40, len(open_items))))
+    picked = sorted(rng.sample(open_items, min(300, len(open_items))))
     items = list(ReviewItem.objects.filter(pk__in=picked).select_related("hit__rule").order_by("id"))
-    services.review_assign(items=items, assignee=qa, actor=qa)
-    # Quoted or negated wording is what reviewers dismiss; the rest they confirm.
-    confirm = [i for n, i in enumerate(items[:24]) if n % 4 != 3]
-    dismiss = [i for n, i in enumerate(items[:24]) if n % 4 == 3]
+    services.review_assign(items=items[:40], assignee=qa, actor=qa)
+    # Quoted, negated or questioning wording is what reviewers dismiss; the rest they confirm. The
+    # decisions are spread over the past four weeks, so the review models have a time-split hold-out.
+    decided = items[:240]
+    confirm = [i for i in decided if not any(w in i.hit.excerpt for w in _DISMISSED_WORDING)]
+    dismiss = [i for i in decided if any(w in i.hit.excerpt for w in _DISMISSED_WORDING)]
     services.review_decide(items=confirm, status=ReviewStatus.CONFIRMED, comment=CONFIRM_NOTE, actor=qa)
     services.review_decide(items=dismiss, status=ReviewStatus.DISMISSED, comment=DISMISS_NOTE, actor=qa)
+    now = timezone.now()
+    for n, item in enumerate(decided):
+        ReviewItem.objects.filter(pk=item.pk).update(reviewed_at=now - timedelta(days=28) + timedelta(hours=2 * n))
+
+
+_DISMISSED_WORDING = ("不", "没", "「", "“", "吗", "?", "？")
 
 
 def _dispute_example(brand: Client, manager, qa) -> bool:

@@ -432,3 +432,23 @@ def queue_share(client, *, start: date | None = None, end: date | None = None) -
         results = results.filter(started_at__date__lt=end)
     queued = results.filter(review_items__isnull=False).distinct().count()
     return queued, results.count()
+
+
+def review_queue(*, user, client_id: int | None = None) -> QuerySet[ReviewItem]:
+    """Open review items the user may see, in working order: critical flags first, then by the
+    review model's likelihood of a true violation (highest first; flags of rules without a model
+    after those with one), then the other flags by age, and the random samples last."""
+    from django.db.models import Case, F, IntegerField, Value, When
+
+    items = scope_queryset(ReviewItem.objects.filter(status=ReviewStatus.OPEN), user)
+    if client_id:
+        items = items.filter(result__scorecard__client_id=client_id)
+    group = Case(
+        When(severity=Severity.CRITICAL, then=Value(0)),
+        When(hit__isnull=False, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return items.annotate(queue_group=group).order_by(
+        "queue_group", F("likelihood").desc(nulls_last=True), "created_at", "id"
+    )

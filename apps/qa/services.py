@@ -484,7 +484,11 @@ def _queue_reviews(cur, card: Scorecard, outcomes, mine: dict[int, int], now) ->
     share = float(card.review_sample_share)
     passing = [(mine[res.key], (agent_id, started_at.date())) for res, agent_id, started_at in human if res.passed]
     picked = sorted(_sample_pick(passing, share, salt=f"card{card.pk}")) if share > 0 else []
-    sample_room = min(len(picked), max(math.ceil(budget * SAMPLE_SLOTS), budget - len(critical) - len(majors)))
+    sample_room = min(
+        len(picked),
+        max(0, budget - len(critical)),  # criticals first: they are never dropped
+        max(math.ceil(budget * SAMPLE_SLOTS), budget - len(critical) - len(majors)),
+    )
     major_room = max(0, budget - len(critical) - sample_room)
     models = {}
     if majors and len(majors) > major_room and ReviewModel.objects.filter(client_id=card.client_id).exists():
@@ -635,6 +639,37 @@ def review_decide(*, items: Iterable[ReviewItem], status: str, comment: str = ""
         )
     ReviewItem.objects.bulk_update(locked, ["status", "comment", "reviewed_by", "reviewed_at"])
     return len(locked)
+
+
+def manual_score(*, scorecard: Scorecard, rule_codes: Iterable[str]) -> tuple[int, bool, bool]:
+    """(score, passed, critical) of a conversation in which the ticked rules fired, computed as the
+    engine computes it (item caps, bonus caps, a critical item fails the conversation)."""
+    compiled, _ids = compiled_scorecard(scorecard)
+    return engine.score_from_fired(compiled, rule_codes)
+
+
+@transaction.atomic
+def review_sample_score(*, item: ReviewItem, rule_codes: Iterable[str], comment: str = "", actor=None) -> int:
+    """A supervisor scored a sampled conversation by hand: the ticked rules give the manual score
+    (as the engine computes it), which becomes the result's score; the item is confirmed when the
+    manual verdict (pass/fail) equals the engine's, else dismissed (the automatic verdict was wrong).
+    The comment records the ticked rules by name. Returns the manual score."""
+    item = ReviewItem.objects.select_for_update().select_related("result__scorecard").get(pk=item.pk)
+    result = item.result
+    codes = sorted(set(rule_codes))
+    known = dict(result.scorecard.rules.filter(code__in=codes).values_list("code", "name"))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise DomainError(gettext("Unknown rule: %(codes)s") % {"codes": ", ".join(unknown)}, field="rules")
+    score, passed, critical = manual_score(scorecard=result.scorecard, rule_codes=codes)
+    note = gettext("Manual score %(score)d") % {"score": score}
+    if codes:
+        note += "：" + "、".join(known[c] for c in codes)
+    full = f"{note}。{comment.strip()}" if comment.strip() else note
+    status = ReviewStatus.CONFIRMED if passed == bool(result.passed) else ReviewStatus.DISMISSED
+    QAResult.objects.filter(pk=result.pk).update(score=score, passed=passed, critical=critical)
+    review_decide(items=[item], status=status, comment=full, actor=actor)
+    return score
 
 
 @transaction.atomic

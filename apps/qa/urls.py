@@ -10,4 +10,6 @@ urlpatterns = [
     path("agents/", views.agents, name="agents"),
     path("escalations/", views.escalations, name="escalations"),
     path("coaching/", views.coaching, name="coaching"),
+    path("review/", views.review_next, name="review-next"),
+    path("review/<int:pk>/", views.review, name="review"),
 ]
