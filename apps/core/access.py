@@ -148,6 +148,7 @@ RULES: dict[str, Rule] = {
     # --- API: workforce --------------------------------------------------------------------------
     "workforce-forecast-list": api(read=roles(MANAGER, ACCOUNTS)),
     "workforce-forecast-detail": api(read=roles(MANAGER, ACCOUNTS)),
+    "workforce-forecast-build": api(write=roles(MANAGER)),
     "workforce-forecast-override-list": api(read=roles(MANAGER, ACCOUNTS), write=roles(MANAGER)),
     "workforce-forecast-override-detail": api(read=roles(MANAGER, ACCOUNTS), write=roles(MANAGER)),
     "workforce-requirement-list": api(read=roles(MANAGER, ACCOUNTS)),

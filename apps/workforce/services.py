@@ -122,11 +122,20 @@ def history_series(*, client_id: int, channel: str, start: date, end: date) -> p
     )
 
 
-@transaction.atomic
 def forecast_build(
     *, client, week_start: date, channel: str = "chat", history_days: int = 63, actor=None
 ) -> list[Forecast]:
     """Forecast the week from the history before it and store it (re-runs replace the same rows)."""
+    return forecast_build_with_phases(
+        client=client, week_start=week_start, channel=channel, history_days=history_days, actor=actor
+    )[0]
+
+
+@transaction.atomic
+def forecast_build_with_phases(
+    *, client, week_start: date, channel: str = "chat", history_days: int = 63, actor=None
+) -> tuple[list[Forecast], dict[str, float]]:
+    """``forecast_build``, also answering the learned uplift per promo phase (× own-year baseline)."""
     from apps.workforce.selectors import history_aht_seconds, history_bot_share
 
     week_bounds(week_start)
@@ -167,9 +176,14 @@ def forecast_build(
         action="workforce.forecast_build",
         target=client,
         client=client,
-        data={"week_start": week_start.isoformat(), "channel": channel, "total": round(float(result.volume.sum()), 1)},
+        data={
+            "week_start": week_start.isoformat(),
+            "channel": channel,
+            "total": round(float(result.volume.sum()), 1),
+            "phases": {k: round(v, 3) for k, v in result.phases.items()},
+        },
     )
-    return rows
+    return rows, dict(result.phases)
 
 
 @transaction.atomic

@@ -223,3 +223,16 @@ def test_a_week_without_forecast_offers_to_make_one(client, bpo_manager, planned
     client.post(reverse("workforce:forecast_make"), {"client": brand_a.pk, "week": later.isoformat()})
     assert Forecast.objects.filter(client=brand_a, interval_start__date__gte=later).count() == 672
     assert StaffingRequirement.objects.filter(client=brand_a, interval_start__date__gte=later).exists()
+
+
+def test_api_builds_a_missing_forecast_and_answers_the_learned_phases(api, bpo_manager, planned, brand_a):
+    from datetime import timedelta
+
+    later = WEEK + timedelta(days=7)
+    response = api(bpo_manager).post(
+        "/api/v1/workforce/forecasts/build/", {"client": brand_a.pk, "week_start": later.isoformat()}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["forecast_intervals"] == 672 and body["requirement_intervals"] == 672
+    assert isinstance(body["phases"], dict)

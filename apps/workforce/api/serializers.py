@@ -107,6 +107,11 @@ class SolveRunInputSerializer(serializers.Serializer):
     params = serializers.DictField(required=False, default=dict)
 
 
+class ForecastBuildInputSerializer(serializers.Serializer):
+    client = serializers.IntegerField()
+    week_start = serializers.DateField(help_text="Monday of the week to forecast")
+
+
 class ForecastOverrideSerializer(serializers.ModelSerializer):
     class Meta:
         model = ForecastOverride

@@ -23,6 +23,28 @@ class ForecastViewSet(ScopedReadOnlyViewSet):
     queryset = Forecast.objects.all()
     filterset_class = IntervalWeekFilter
 
+    def get_serializer_class(self):
+        return s.ForecastBuildInputSerializer if self.action == "build" else s.ForecastSerializer
+
+    @action(detail=False, methods=["post"])
+    def build(self, request):
+        """POST {client, week_start}: make (or remake) the week's forecast and staffing requirement.
+        Answers the intervals written and the learned uplift per promo phase (× own-year baseline)."""
+        data = s.ForecastBuildInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        client = get_object_or_404(scope_queryset(Client.objects.all(), request.user), pk=data.validated_data["client"])
+        week = data.validated_data["week_start"]
+        rows, phases = services.forecast_build_with_phases(client=client, week_start=week, actor=request.user)
+        intervals = services.requirement_compute(client=client, week_start=week, actor=request.user)
+        return Response(
+            {
+                "forecast_intervals": len(rows),
+                "requirement_intervals": intervals,
+                "phases": phases,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
 
 class ForecastOverrideViewSet(ScopedModelViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Managers' interval overrides. POST {client, interval_start, volume, reason, channel?} sets one
