@@ -739,6 +739,29 @@ def run(*, scale: float = 1.0, quick: bool = False) -> dict:
     for c in subset:
         baseline_matching(base, c)
     base_match_s = time.process_time() - t0
+    # The similarity stage alone (every similarity rule of the card on every conversation of the
+    # subset, after the context is built): with the per-card memory of texts, and with it off (every
+    # message encoded and compared with the examples), and the engine's rate with the memory off.
+    sim_rules = [c for c in card.compiled if c.similar is not None]
+    ctxs = [engine._Ctx(card, c) for c in subset]
+    t0 = time.process_time()
+    for ctx in ctxs:
+        for c in sim_rules:
+            ctx.similar(c)
+    sim_cached_s = time.process_time() - t0
+    card.similarity.use_cache = False
+    ctxs = [engine._Ctx(card, c) for c in subset]
+    t0 = time.process_time()
+    for ctx in ctxs:
+        for c in sim_rules:
+            ctx.similar(c)
+    sim_raw_s = time.process_time() - t0
+    t0 = time.process_time()
+    for c in subset:
+        card.score(c)
+    nocache_rate = n_base / (time.process_time() - t0)
+    card.similarity.use_cache = True
+    sim_msgs = sum(1 for c in subset for m in c.messages if m.role in card.similar_roles)
     # The most literal per-rule loop: one `re` per word of each list (small slice: it is slow).
     per_term = BaselineCard(spec, per_term=True)
     slice_ = subset[: max(10, n_base // 20)]
@@ -774,6 +797,11 @@ def run(*, scale: float = 1.0, quick: bool = False) -> dict:
             "ratio of the 100k rate to the baseline's rate (not paired)": round(rate / base_rate, 1),
             "baseline rules fired": fired_total,
             "matching stage only (normalise + automaton vs per-rule re), ratio": round(base_match_s / match_s, 1),
+            "similarity stage, per conversation (memory of texts on / off)": f"{1e6 * sim_cached_s / n_base:,.0f} µs / "
+            f"{1e6 * sim_raw_s / n_base:,.0f} µs ({1e6 * sim_raw_s / max(sim_msgs, 1):,.1f} µs per message encoded and "
+            f"compared with {len(card.similarity.examples)} examples of {len(sim_rules)} rules)",
+            "engine with the similarity memory off (every text encoded)": f"{nocache_rate:,.1f}/s "
+            f"({nocache_rate / base_rate:,.1f}x the baseline)",
             "per-term re loop (one re per word)": f"{len(slice_) / per_term_s:,.1f} conversations/s, "
             f"ratio {rate / (len(slice_) / per_term_s):,.0f}x, agrees on {len(slice_) - len(per_term_differ)}"
             f"/{len(slice_)}",
