@@ -125,6 +125,8 @@ def specimen_report(*, days: int = 30, table_rows: int = 200, seed: int = 11, la
         peak_start=datetime(2026, 11, 10, 12, tzinfo=UTC),
         peak_end=datetime(2026, 11, 10, 18, tzinfo=UTC),
         end_date=date(2026, 11, 13),
+        measured_start=date(2026, 11, 1),
+        measured_end=date(2026, 11, 13),
         window_conversations=sum(v.actual for v in volume_days[:13]),
         peak_day=date(2026, 11, 11),
         peak_day_conversations=volume_days[10].actual if days > 10 else 0,

@@ -73,8 +73,12 @@ class ReportRunAdmin(PdfDownloadMixin, ScopedAdmin):
     list_select_related = ["client"]
     search_fields = ["client__name", "client__code", "commentary"]
     date_hierarchy = "period_start"
-    actions = ["render_again", "issue_reports"]
+    actions = ["render_again", "review_commentary", "issue_reports"]
     readonly_fields = [
+        "commentary_by",
+        "commentary_at",
+        "commentary_reviewed_by",
+        "commentary_reviewed_at",
         "state",
         "status",
         "progress_done",
@@ -169,6 +173,17 @@ class ReportRunAdmin(PdfDownloadMixin, ScopedAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{run}: {exc}", messages.WARNING)
         self.message_user(request, _("%(n)d report(s) issued.") % {"n": done})
+
+    @admin.action(description=_("Mark the commentary of the selected drafts reviewed"), permissions=["change"])
+    def review_commentary(self, request, queryset):
+        done = 0
+        for run in queryset:
+            try:
+                services.report_run_review_commentary(run=run, actor=request.user)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{run}: {exc}", messages.WARNING)
+        self.message_user(request, _("%(n)d commentary reviews recorded.") % {"n": done})
 
 
 @admin.register(RenderedDocument)

@@ -5,7 +5,12 @@ Each section is behind an availability check: when the app that owns its data ha
 selector, or holds nothing for this brand and period, the section is None and its name goes into
 `left_out` — a report never shows invented figures. Figures are taken from the owners' selectors
 (conversation_metrics, qa_period_summary, staffing_period_summary, invoice_for_client_period), so
-the report agrees with billing, QA and workforce to the digit.
+the report agrees with billing, QA and workforce to the digit. Figures stay exact here and are
+rounded once, half up, where the template prints them.
+
+Words: every generated sentence is built from the figure it states (rose or fell, met or missed,
+how many reviewed and how many open) and says nothing that no row records. The account manager's
+commentary is that person's text, printed under their name and date and the reviewer's.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from apps.reports import documents as d
 from apps.reports import topics as topic_lexicon
-from apps.reports.templatetags.report_format import cny, num, one, pct, signed_pct
+from apps.reports.templatetags.report_format import cny, num, one, pct, signed_pct, whole
 
 ZERO = Decimal("0")
 
@@ -117,19 +122,18 @@ def daily_volume(*, client_id: int, start: date, end: date) -> dict[date, tuple[
     return {row["day"]: (row["total"], row["bot"], row["human"]) for row in rows}
 
 
-def volume_section(*, client_id: int, start: date, end: date, staffing) -> d.VolumeSection | None:
+def volume_section(*, client_id: int, start: date, end: date, staffing, gaps=None) -> d.VolumeSection | None:
+    """Volume and response KPIs. The daily forecast is workforce's exact one (`gaps`, from
+    staffing_gaps), summed exactly; a day without a forecast has none (not zero)."""
     from apps.conversations.metrics import conversation_metrics
 
     metrics = conversation_metrics(client_id=client_id, start=start, end=end)
     if not metrics.conversations:
         return None
     per_day = daily_volume(client_id=client_id, start=start, end=end)
-    forecast_by_day: dict[date, int] = {}
-    if staffing is not None:
-        for row in _get(staffing, "by_day", []) or []:
-            value = _dec(_get(row, "forecast_contacts"))
-            if value is not None and value > 0:  # workforce reports 0 for days it has no forecast for
-                forecast_by_day[_get(row, "date")] = int(round(value))
+    forecast_by_day: dict[date, Decimal] = {}
+    if staffing is not None and gaps is not None:
+        forecast_by_day = {day: value for day, value in gaps.forecast_by_day.items() if value > 0}
     days = [
         d.VolumeDay(day, *per_day.get(day, (0, 0, 0)), forecast=forecast_by_day.get(day)) for day in _days(start, end)
     ]
@@ -137,7 +141,7 @@ def volume_section(*, client_id: int, start: date, end: date, staffing) -> d.Vol
     today = timezone.localdate()
     while days and days[-1].day > today and not days[-1].actual and days[-1].forecast is None:
         days.pop()
-    forecast_total = sum(forecast_by_day.values()) if forecast_by_day else None
+    forecast_total = sum(forecast_by_day.values(), Decimal(0)) if forecast_by_day else None
     forecast_days_actual = sum(d.actual for d in days if d.forecast is not None) if forecast_by_day else None
     wape = _dec(_get(_get(staffing, "totals", {}) or {}, "forecast_wape")) if staffing is not None else None
     return d.VolumeSection(
@@ -157,6 +161,13 @@ def volume_section(*, client_id: int, start: date, end: date, staffing) -> d.Vol
         forecast_wape=wape,
         forecast_days=len(forecast_by_day),
         forecast_days_actual=forecast_days_actual,
+        first_response_measured=metrics.first_response_measured,
+        first_response_over_30s=metrics.first_response_over_30s,
+        response_avg_over_45s=metrics.response_avg_over_45s,
+        three_minute_missed=metrics.three_minute_missed,
+        waited_100s=metrics.waited_100s,
+        last_unanswered=metrics.last_unanswered,
+        transferred_unanswered=metrics.transferred_unanswered,
     )
 
 
@@ -190,13 +201,47 @@ def qa_action_text(action: str) -> str:
         elif head == "awaiting review":
             text = _("awaiting review")
         elif head == "alert sent to the shift lead":
-            text = _("alert sent to the shift lead")
+            # QA's fallback when no review item exists: no row records an alert being sent
+            text = _("no review item; on the shift lead's escalation list")
         elif head.startswith("dispute ") and head in DISPUTE_LABELS:
             text = _(DISPUTE_LABELS[head])
         else:
             text = head
         parts.append(text + (f"：{comment}" if sep and comment else ""))
     return "；".join(p for p in parts if p)
+
+
+def _ratio(numerator, denominator) -> Decimal | None:
+    return Decimal(numerator) / Decimal(denominator) if denominator else None
+
+
+def qa_exact(*, client_id: int, start: date, end: date) -> dict:
+    """QA's period figures unrounded, from apps.qa.selectors.period_results (the results the summary
+    reads): pass rate and average score overall and per day, and the review queue's decisions."""
+    results_of = optional_selector("apps.qa.selectors", "period_results")
+    if results_of is None:
+        return {}
+    from django.db.models import Sum
+
+    results = results_of(client_id=client_id, start=start, end=end).filter(status="scored")
+    total = results.aggregate(n=Count("id"), passed=Count("id", filter=Q(passed=True)), points=Sum("score"))
+    by_day = {
+        row["day"]: (_ratio(row["points"] or 0, row["n"]), _ratio(row["passed"], row["n"]))
+        for row in results.annotate(day=TruncDate("started_at", tzinfo=timezone.get_default_timezone()))
+        .values("day")
+        .annotate(n=Count("id"), passed=Count("id", filter=Q(passed=True)), points=Sum("score"))
+    }
+    reviews = results_of(client_id=client_id, start=start, end=end).aggregate(
+        confirmed=Count("review_items", filter=Q(review_items__status="confirmed")),
+        dismissed=Count("review_items", filter=Q(review_items__status="dismissed")),
+        open=Count("review_items", filter=Q(review_items__status="open")),
+    )
+    return {
+        "pass_rate": _ratio(total["passed"], total["n"]),
+        "average_score": _ratio(total["points"] or 0, total["n"]),
+        "by_day": by_day,
+        "reviews": reviews,
+    }
 
 
 def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
@@ -206,6 +251,9 @@ def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
     summary = summary_of(client_id=client_id, start=start, end=end)
     if not summary or not _get(summary, "scored"):
         return None
+    exact = qa_exact(client_id=client_id, start=start, end=end)
+    exact_days = exact.get("by_day", {})
+    reviews = exact.get("reviews", {})
     by_rule = sorted(_get(summary, "by_rule", []) or [], key=lambda r: (-int(_get(r, "hits", 0)), _get(r, "rule_code")))
     total_hits = sum(int(_get(r, "hits", 0)) for r in by_rule if str(_get(r, "severity", "")) in VIOLATION_SEVERITIES)
     violations = [
@@ -214,9 +262,7 @@ def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
             rule_name=str(_get(r, "rule_name", "")),
             severity=str(_get(r, "severity", "")),
             hits=int(_get(r, "hits", 0)),
-            share=(Decimal(int(_get(r, "hits", 0))) / Decimal(total_hits)).quantize(Decimal("0.0001"))
-            if total_hits
-            else None,
+            share=_ratio(int(_get(r, "hits", 0)), total_hits),
             severity_label=_(SEVERITY_LABELS.get(str(_get(r, "severity", "")), str(_get(r, "severity", "")))),
         )
         for r in by_rule
@@ -242,15 +288,15 @@ def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
         scored=int(_get(summary, "scored", 0)),
         unscorable=int(_get(summary, "unscorable", 0)),
         passed=int(_get(summary, "passed", 0)),
-        pass_rate=_dec(_get(summary, "pass_rate")),
-        average_score=_dec(_get(summary, "average_score")),
+        pass_rate=exact.get("pass_rate", _dec(_get(summary, "pass_rate"))),
+        average_score=exact.get("average_score", _dec(_get(summary, "average_score"))),
         critical_hits=int(_get(summary, "critical_hits", 0)),
         days=[
             d.QADay(
                 day=_get(row, "date"),
                 scored=int(_get(row, "scored", 0)),
-                average_score=_dec(_get(row, "average_score")),
-                pass_rate=_dec(_get(row, "pass_rate")),
+                average_score=exact_days.get(_get(row, "date"), (_dec(_get(row, "average_score")), None))[0],
+                pass_rate=exact_days.get(_get(row, "date"), (None, _dec(_get(row, "pass_rate"))))[1],
             )
             for row in (_get(summary, "by_day", []) or [])
         ],
@@ -266,6 +312,9 @@ def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
             )
             for c in (_get(summary, "coaching", []) or [])
         ],
+        reviews_confirmed=int(reviews.get("confirmed") or 0),
+        reviews_dismissed=int(reviews.get("dismissed") or 0),
+        reviews_open=int(reviews.get("open") or 0),
     )
 
 
@@ -283,9 +332,16 @@ def staffing_summary(*, client_id: int, start: date, end: date):
     return summary if has_plan else None
 
 
-def staffing_section(summary) -> d.StaffingSection | None:
+def staffing_gaps(*, client_id: int, start: date, end: date):
+    """Workforce's exact daily forecast and the intervals rostered under demand (None: not shipped)."""
+    gaps_of = optional_selector("apps.workforce.selectors", "staffing_gaps")
+    return None if gaps_of is None else gaps_of(client_id=client_id, start=start, end=end)
+
+
+def staffing_section(summary, gaps=None) -> d.StaffingSection | None:
     if summary is None:
         return None
+    exact_forecast = gaps.forecast_by_day if gaps is not None else {}
     totals = _get(summary, "totals", {}) or {}
     peak = dict(_get(summary, "interval_peak", {}) or {})
     if peak.get("at") is not None and hasattr(peak["at"], "astimezone"):
@@ -293,9 +349,7 @@ def staffing_section(summary) -> d.StaffingSection | None:
     days = [
         d.StaffingDay(
             day=_get(row, "date"),
-            forecast_contacts=None
-            if _get(row, "forecast_contacts") is None
-            else int(round(_dec(_get(row, "forecast_contacts")))),
+            forecast_contacts=exact_forecast.get(_get(row, "date"), _dec(_get(row, "forecast_contacts"))),
             actual_contacts=None if _get(row, "actual_contacts") is None else int(_get(row, "actual_contacts")),
             required_agent_hours=_dec(_get(row, "required_agent_hours")) or ZERO,
             scheduled_agent_hours=_dec(_get(row, "scheduled_agent_hours")) or ZERO,
@@ -310,13 +364,20 @@ def staffing_section(summary) -> d.StaffingSection | None:
         surge_seat_days=int(_get(totals, "surge_seat_days", 0) or 0),
         forecast_wape=_dec(_get(totals, "forecast_wape")),
         interval_peak=peak,
+        short_intervals=[
+            d.ShortInterval(start=at, required=required, scheduled=scheduled)
+            for at, required, scheduled in (gaps.short_intervals if gaps is not None else [])
+        ],
     )
 
 
 def promo_section(
     *, client_id: int, start: date, end: date, volume: d.VolumeSection | None, staffing: d.StaffingSection | None
 ) -> d.PromoSection | None:
-    """Recap of the promotion (presale to end) that overlaps the period most, from its conversations."""
+    """Recap of the promotion (presale to end) that overlaps the period most, over the days of the
+    promotion INSIDE the period (`measured_start` … `measured_end`, printed beside the figures): a
+    monthly report measures its own month, and the promotion's other days are in the other month's
+    report. The normal day is the average of the period's days outside the promotion."""
     from apps.conversations.metrics import conversation_metrics
     from apps.core.models import PromoEvent
 
@@ -337,10 +398,8 @@ def promo_section(
     if not metrics.conversations:
         return None
     peak = max(window, key=lambda v: (v.actual, -v.day.toordinal()), default=None)
-    baseline = (
-        (Decimal(sum(v.actual for v in outside)) / Decimal(len(outside))).quantize(Decimal("0.1")) if outside else None
-    )
-    uplift = (Decimal(peak.actual) / baseline).quantize(Decimal("0.1")) if peak and baseline else None
+    baseline = _ratio(sum(v.actual for v in outside), len(outside))
+    uplift = peak.actual / baseline if peak and baseline else None
     surge = None
     if staffing is not None:
         surge = sum(s.surge_seats for s in staffing.days if w_start <= s.day < w_end)
@@ -350,6 +409,8 @@ def promo_section(
         peak_start=timezone.localtime(event.peak_start, timezone.get_default_timezone()),
         peak_end=timezone.localtime(event.peak_end, timezone.get_default_timezone()),
         end_date=event.end_date,
+        measured_start=w_start,
+        measured_end=w_end - timedelta(days=1),
         window_conversations=metrics.conversations,
         peak_day=peak.day if peak else None,
         peak_day_conversations=peak.actual if peak else 0,
@@ -359,6 +420,7 @@ def promo_section(
         window_first_response_avg_s=metrics.first_response_avg_s,
         window_three_minute_rate=metrics.three_minute_rate,
         surge_seat_days=surge,
+        baseline_days=len(outside),
     )
 
 
@@ -387,7 +449,7 @@ def topics_section(*, client_id: int, start: date, end: date) -> d.TopicsSection
         d.TopicRow(
             topic=topic_lexicon.topic_label(c.code),
             conversations=c.conversations,
-            share=(Decimal(c.conversations) / Decimal(result.conversations_read)).quantize(Decimal("0.0001")),
+            share=Decimal(c.conversations) / Decimal(result.conversations_read),
             example=c.example,
         )
         for c in result.ranked()
@@ -396,9 +458,10 @@ def topics_section(*, client_id: int, start: date, end: date) -> d.TopicsSection
 
 
 def billing_sections(
-    *, client, start: date, end: date, language: str
+    *, client, start: date, end: date, language: str, exact: dict | None = None
 ) -> tuple[d.InvoiceDoc | None, d.SlaSection | None]:
-    """The period's invoice and the SLA results on it (apps.contracts), via apps.reports.invoices."""
+    """The period's invoice and the SLA results on it (apps.contracts), via apps.reports.invoices.
+    `exact`: the report's unrounded KPI figures by KPI code (see invoices.sla_section)."""
     invoice_of = optional_selector("apps.contracts.selectors", "invoice_for_client_period")
     if invoice_of is None:
         return None, None
@@ -407,7 +470,7 @@ def billing_sections(
     invoice = invoice_of(client_id=client.pk, start=start, end=end)
     if invoice is None:
         return None, None
-    return invoices.invoice_document(invoice, language=language), invoices.sla_section(invoice)
+    return invoices.invoice_document(invoice, language=language), invoices.sla_section(invoice, exact)
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -421,7 +484,111 @@ def vendor_party(invoice_doc: d.InvoiceDoc | None) -> d.Party:
     return d.Party(name=name)
 
 
-def _summary(report: d.ClientReport) -> tuple[list[d.Figure], list[str]]:
+def _change_words(previous, current, shown) -> str | None:
+    """'rose' / 'fell' / 'was unchanged' as the printed figures show it (equal when they print the
+    same), or None when there is nothing to compare with."""
+    if previous is None or current is None:
+        return None
+    if shown(previous) == shown(current):
+        return "same"
+    return "up" if current > previous else "down"
+
+
+def _volume_lines(v: d.VolumeSection, previous) -> list[str]:
+    lines = [
+        _("%(n)s conversations served this period; the bot handled %(share)s of them.")
+        % {"n": num(v.conversations), "share": pct(v.bot_share)}
+    ]
+    if previous is not None and previous.conversations:
+        change = Decimal(v.conversations) / Decimal(previous.conversations) - 1
+        words = _change_words(previous.conversations, v.conversations, num)
+        if words == "same":
+            lines.append(_("Conversations were unchanged from last month."))
+        else:
+            text = _("Conversations rose %(change)s from %(before)s last month.")
+            if words == "down":
+                text = _("Conversations fell %(change)s from %(before)s last month.")
+            lines.append(text % {"change": pct(abs(change)), "before": num(previous.conversations)})
+    if v.forecast_total:
+        lines.append(
+            _("Actual volume was %(variance)s against the forecast of %(forecast)s.")
+            % {"variance": signed_pct(v.forecast_variance), "forecast": whole(v.forecast_total)}
+        )
+    if v.first_response_measured:
+        text = _(
+            "Human agents' first response averaged %(avg)s s; %(over)s of %(n)s human chats waited more than "
+            "30 s for it."
+        ) % {
+            "avg": one(v.first_response_avg_s),
+            "over": num(v.first_response_over_30s),
+            "n": num(v.first_response_measured),
+        }
+        before = previous.first_response_avg_s if previous is not None else None
+        words = _change_words(before, v.first_response_avg_s, one)
+        if words == "same":
+            text += _(" The average was the same as last month.")
+        elif words == "up":
+            text += _(" The average rose from %(before)s s last month.") % {"before": one(before)}
+        elif words == "down":
+            text += _(" The average fell from %(before)s s last month.") % {"before": one(before)}
+        lines.append(text)
+    return lines
+
+
+def _qa_lines(q: d.QASection) -> list[str]:
+    lines = [
+        _("QA checked %(n)s conversations (%(coverage)s): average score %(score)s, %(critical)s critical hits.")
+        % {
+            "n": num(q.scored),
+            "coverage": pct(q.coverage),
+            "score": one(q.average_score),
+            "critical": num(q.critical_hits),
+        }
+    ]
+    decided = q.reviews_confirmed + q.reviews_dismissed
+    if decided or q.reviews_open:
+        lines.append(
+            _(
+                "Review queue: %(decided)s items decided (%(confirmed)s confirmed, %(dismissed)s dismissed), %(open)s awaiting review."
+            )
+            % {
+                "decided": num(decided),
+                "confirmed": num(q.reviews_confirmed),
+                "dismissed": num(q.reviews_dismissed),
+                "open": num(q.reviews_open),
+            }
+        )
+    return lines
+
+
+def _staffing_lines(s: d.StaffingSection) -> list[str]:
+    if not s.required_agent_hours:
+        return []
+    days = s.short_days
+    if not days:
+        return [_("No 15-minute interval was rostered below demand.")]
+    return [
+        _("%(n)s 15-minute intervals on %(days)s days were rostered below demand (listed in the staffing section).")
+        % {"n": num(len(s.short_intervals)), "days": num(len(days))}
+    ]
+
+
+def _sla_lines(sla: d.SlaSection) -> list[str]:
+    lines = [
+        _("%(met)s of %(total)s SLA KPIs met; SLA credit %(credit)s.")
+        % {"met": sla.met, "total": len(sla.rows), "credit": cny(sla.credit_total)}
+    ]
+    for row in sla.rows:
+        if row.met is False:
+            lines.append(
+                _("Missed: %(kpi)s, measured %(actual)s against a target of %(target)s.")
+                % {"kpi": row.kpi, "actual": row.actual, "target": row.target}
+            )
+    return lines
+
+
+def _summary(report: d.ClientReport, previous=None) -> tuple[list[d.Figure], list[str]]:
+    """The summary tiles and the highlights: each sentence is made from the figures it states."""
     figures: list[d.Figure] = []
     lines: list[str] = []
     v = report.volume
@@ -433,19 +600,13 @@ def _summary(report: d.ClientReport) -> tuple[list[d.Figure], list[str]]:
         )
         figures.append(d.Figure(_("First response, average"), _("%(s)s s") % {"s": one(v.first_response_avg_s)}))
         figures.append(d.Figure(_("3-minute response rate"), pct(v.three_minute_rate)))
-        lines.append(
-            _("%(n)s conversations served this period; the bot handled %(share)s of them.")
-            % {"n": num(v.conversations), "share": pct(v.bot_share)}
-        )
-        if v.forecast_total:
-            lines.append(
-                _("Actual volume was %(variance)s against the forecast of %(forecast)s.")
-                % {"variance": signed_pct(v.forecast_variance), "forecast": num(v.forecast_total)}
-            )
+        lines += _volume_lines(v, previous)
     if report.promo is not None and report.promo.peak_day is not None:
         p = report.promo
-        text = _("%(name)s: %(n)s conversations on the busiest day (%(day)s)") % {
+        text = _("%(name)s (%(first)s – %(last)s in this period): %(n)s conversations on the busiest day (%(day)s)") % {
             "name": p.name,
+            "first": p.measured_start.strftime("%m-%d"),
+            "last": p.measured_end.strftime("%m-%d"),
             "n": num(p.peak_day_conversations),
             "day": p.peak_day.strftime("%m-%d"),
         }
@@ -457,15 +618,7 @@ def _summary(report: d.ClientReport) -> tuple[list[d.Figure], list[str]]:
         figures.append(
             d.Figure(_("QA average score"), one(q.average_score), _("pass rate %(rate)s") % {"rate": pct(q.pass_rate)})
         )
-        lines.append(
-            _("QA checked %(n)s conversations (%(coverage)s): average score %(score)s, %(critical)s critical hits.")
-            % {
-                "n": num(q.scored),
-                "coverage": pct(q.coverage),
-                "score": one(q.average_score),
-                "critical": num(q.critical_hits),
-            }
-        )
+        lines += _qa_lines(q)
     s = report.staffing
     if s is not None:
         figures.append(
@@ -473,6 +626,7 @@ def _summary(report: d.ClientReport) -> tuple[list[d.Figure], list[str]]:
                 _("Scheduled agent-hours"), one(s.scheduled_agent_hours), _("coverage %(c)s") % {"c": pct(s.coverage)}
             )
         )
+        lines += _staffing_lines(s)
     if report.sla is not None and report.sla.rows:
         worst = "green"
         for row in report.sla.rows:
@@ -486,10 +640,7 @@ def _summary(report: d.ClientReport) -> tuple[list[d.Figure], list[str]]:
                 worst,
             )
         )
-        lines.append(
-            _("%(met)s of %(total)s SLA KPIs met; SLA credit %(credit)s.")
-            % {"met": report.sla.met, "total": len(report.sla.rows), "credit": cny(report.sla.credit_total)}
-        )
+        lines += _sla_lines(report.sla)
     if report.billing is not None:
         figures.append(d.Figure(_("Invoice total"), cny(report.billing.total), report.billing.number))
     if report.topics is not None and report.topics.rows:
@@ -516,7 +667,7 @@ def _daily_rows(report: d.ClientReport) -> list[list[str]]:
                 num(v.actual),
                 num(v.bot),
                 num(v.human),
-                num(v.forecast),
+                whole(v.forecast),
                 one(q.average_score) if q else "—",
                 one(s.scheduled_agent_hours) if s else "—",
             ]
@@ -532,25 +683,42 @@ def assemble_client_report(
     end: date,
     language: str = "zh-hans",
     commentary: str = "",
+    commentary_meta: dict | None = None,
     actions: list[str] | tuple[str, ...] = (),
     state: str = "draft",
     generated_on: date | None = None,
 ) -> d.ClientReport:
-    """Everything a brand's monthly report (or quarterly review) shows, in `language`."""
+    """Everything a brand's monthly report (or quarterly review) shows, in `language`.
+
+    `commentary_meta`: who wrote the commentary and who reviewed it, and when ({"by", "on",
+    "reviewed_by", "reviewed_on"}), printed with it."""
+    from apps.conversations.metrics import conversation_metrics
+
     with translation.override(language):
         left_out: list[str] = []
         staffing_raw = staffing_summary(client_id=client.pk, start=start, end=end)
-        volume = volume_section(client_id=client.pk, start=start, end=end, staffing=staffing_raw)
+        gaps = staffing_gaps(client_id=client.pk, start=start, end=end) if staffing_raw is not None else None
+        volume = volume_section(client_id=client.pk, start=start, end=end, staffing=staffing_raw, gaps=gaps)
         qa = qa_section(client_id=client.pk, start=start, end=end)
         if qa is not None and volume is not None:
             qa.human_conversations = volume.human_handled
-        staffing = staffing_section(staffing_raw)
+        staffing = staffing_section(staffing_raw, gaps)
         promo = promo_section(client_id=client.pk, start=start, end=end, volume=volume, staffing=staffing)
         topics = topics_section(client_id=client.pk, start=start, end=end) if volume is not None else None
         if kind == "quarterly":
             billing, sla = None, None
         else:
-            billing, sla = billing_sections(client=client, start=start, end=end, language=language)
+            exact = {}
+            if volume is not None:
+                exact.update(
+                    first_response_avg_s=volume.first_response_avg_s,
+                    first_response_within_30s_rate=volume.first_response_within_30s_rate,
+                    three_minute_rate=volume.three_minute_rate,
+                    response_avg_s=volume.response_avg_s,
+                )
+            if qa is not None:
+                exact.update(qa_pass_rate=qa.pass_rate, qa_average_score=qa.average_score)
+            billing, sla = billing_sections(client=client, start=start, end=end, language=language, exact=exact)
         for section, label in (
             (volume, _("conversation volume")),
             (qa, _("quality assurance")),
@@ -580,6 +748,10 @@ def assemble_client_report(
             billing=billing,
             topics=topics,
             commentary=commentary,
+            commentary_by=(commentary_meta or {}).get("by", ""),
+            commentary_on=(commentary_meta or {}).get("on"),
+            commentary_reviewed_by=(commentary_meta or {}).get("reviewed_by", ""),
+            commentary_reviewed_on=(commentary_meta or {}).get("reviewed_on"),
             actions=list(actions),
             left_out=left_out,
             status_label=_("Issued") if state == "issued" else _("Draft"),
@@ -587,7 +759,10 @@ def assemble_client_report(
         )
         if kind == "quarterly":
             report.months = quarter_months(client=client, start=start, end=end)
-        report.summary, report.highlights = _summary(report)
+        previous = None
+        if kind != "quarterly":
+            previous = conversation_metrics(client_id=client.pk, start=add_months(start, -1), end=start)
+        report.summary, report.highlights = _summary(report, previous)
         report.extra_rows = _daily_rows(report)
         return report
 

@@ -8,7 +8,10 @@ only when the figures it is made from changed (data hash); a printed invoice lik
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from apps.reports import assembly, services
 from apps.reports.choices import ReportKind, ReportLanguage, ReportState
@@ -16,18 +19,39 @@ from apps.reports.models import RenderedDocument, ReportRun
 
 MONTHS = (date(2026, 10, 1), date(2026, 11, 1))
 
-# What the demo account manager wrote for each month (a real one edits it before issuing).
+# What the demo account manager ("accounts") wrote for each month, reviewed by "admin" the same day.
+# It states plans and points to the sections; it claims no result or action that no row records (a
+# generated sentence says what the figures say; this is a person's note, printed as theirs).
 COMMENTARY = {
     date(2026, 10, 1): (
-        "10月服务整体平稳，双11预售自10月20日开始，咨询量逐日上升，已按预测提前安排临时坐席并完成新话术培训。",
+        "双11预售于10月20日开始：本报告的大促回顾只统计10月20日至31日，其余日期见11月报告。"
+        "排班与需求的逐日对比、低于需求的时段见“排班与大促”一节。",
         ["双11高峰前完成临时坐席上岗考核", "预售期间每日复盘首响超时会话", "退款类话术补充到账时间说明"],
     ),
     date(2026, 11, 1): (
-        "11月双11高峰顺利承接：高峰日会话量为平日数倍，机器人分流有效，人工首响保持稳定。"
-        "质检发现的违规承诺与站外引导已逐一复核并完成辅导。",
+        "本月含双11高峰日。以下行动项为12月的计划，执行情况将在12月报告中说明。",
         ["12月起夜班增加质检抽检", "针对高风险投诉会话建立当日回访机制", "双12前更新优惠券与保价话术"],
     ),
 }
+AUTHOR, REVIEWER = "accounts", "admin"
+
+
+def _commentary_fields(month: date, commentary: str, actions: list[str]) -> dict:
+    """The run's commentary as the account manager entered it on the 2nd of the next month at 10:00
+    and the reviewer approved it at 15:00 (fixed times: the demo is the same on every run)."""
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[AUTHOR, REVIEWER])}
+    written = timezone.make_aware(
+        datetime.combine(assembly.add_months(month, 1) + timedelta(days=1), datetime.min.time()).replace(hour=10),
+        timezone.get_default_timezone(),
+    )
+    return {
+        "commentary": commentary,
+        "actions": "\n".join(actions),
+        "commentary_by": users.get(AUTHOR),
+        "commentary_at": written,
+        "commentary_reviewed_by": users.get(REVIEWER),
+        "commentary_reviewed_at": written + timedelta(hours=5) if users.get(REVIEWER) else None,
+    }
 
 
 def seed(ctx) -> None:
@@ -43,8 +67,12 @@ def seed(ctx) -> None:
                 period_start=month,
                 period_end=end,
                 language=ReportLanguage.ZH_HANS,
-                defaults={"commentary": commentary, "actions": "\n".join(actions)},
+                defaults=_commentary_fields(month, commentary, actions),
             )
+            if not created and run.state == ReportState.DRAFT and run.commentary != commentary:
+                # a database seeded by an older demo: its commentary claimed what no row records
+                ReportRun.objects.filter(pk=run.pk).update(**_commentary_fields(month, commentary, actions))
+                run.refresh_from_db()
             made += created
             if run.state == ReportState.DRAFT:
                 before = run.sha256

@@ -2,8 +2,9 @@
 ORM) and what rendering consumes (to PDF). No ORM here, so rendering and the benchmark can build
 these by hand.
 
-Numbers stay numbers (int, Decimal; rates are Decimal fractions 0..1, money Decimal CNY); the
-templates format them. A section that is None is left out of the report: its data does not exist
+Numbers stay numbers (int, Decimal; rates are Decimal fractions 0..1, money Decimal CNY) and stay
+exact: a rate, an average or a forecast is never rounded here, only once where it is shown, half up
+(apps.reports.templatetags.report_format; DESIGN.md). The templates format them. A section that is None is left out of the report: its data does not exist
 for that brand and period, and a report never shows invented figures.
 """
 
@@ -13,7 +14,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 
@@ -45,7 +46,7 @@ class VolumeDay:
     actual: int
     bot: int
     human: int
-    forecast: int | None = None
+    forecast: Decimal | None = None  # exact (the workforce forecast of the day), rounded at display
 
 
 @dataclass
@@ -64,10 +65,19 @@ class VolumeSection:
     response_avg_s: Decimal | None
     three_minute_rate: Decimal | None
     unanswered_conversations: int
-    forecast_total: int | None = None
+    forecast_total: Decimal | None = None
     forecast_wape: Decimal | None = None
     forecast_days: int = 0  # days of the period that have a forecast
     forecast_days_actual: int | None = None  # actual conversations on those days
+    # Counts of human-handled chats, one per QA timing rule (apps.conversations.metrics), so the QA
+    # page's hits of that rule can be checked against them
+    first_response_measured: int = 0
+    first_response_over_30s: int = 0
+    response_avg_over_45s: int = 0
+    three_minute_missed: int = 0
+    waited_100s: int = 0
+    last_unanswered: int = 0
+    transferred_unanswered: int = 0
 
     @property
     def forecast_variance(self) -> Decimal | None:
@@ -75,7 +85,7 @@ class VolumeSection:
         if not self.forecast_total:
             return None
         actual = self.conversations if self.forecast_days_actual is None else self.forecast_days_actual
-        return (Decimal(actual) / Decimal(self.forecast_total) - 1).quantize(Decimal("0.0001"))
+        return Decimal(actual) / Decimal(self.forecast_total) - 1
 
     @property
     def peak_day(self) -> VolumeDay | None:
@@ -94,6 +104,7 @@ class SlaRow:
     weight: Decimal | None = None
     credit: Decimal | None = None
     measurement: str = ""
+    code: str = ""  # the KPI's code (first_response_avg_s …)
 
 
 @dataclass
@@ -160,6 +171,11 @@ class QASection:
     disputes: dict[str, int]
     coaching: list[CoachingRow]
     human_conversations: int | None = None  # QA checks the human-handled ones; bot-only chats are N/A
+    # review items of the period's results (apps.qa): how many a supervisor decided, how many wait
+    reviews_confirmed: int = 0
+    reviews_dismissed: int = 0
+    reviews_open: int = 0
+    violations_confirmed: int = 0  # violation hits on a result a supervisor confirmed
 
     @property
     def coverage(self) -> Decimal | None:
@@ -167,7 +183,7 @@ class QASection:
         base = self.human_conversations if self.human_conversations is not None else self.conversations
         if not base:
             return None
-        return min(Decimal(1), (Decimal(self.scored + self.unscorable) / Decimal(base))).quantize(Decimal("0.0001"))
+        return min(Decimal(1), Decimal(self.scored + self.unscorable) / Decimal(base))
 
     @property
     def total_hits(self) -> int:
@@ -177,11 +193,58 @@ class QASection:
 @dataclass(frozen=True)
 class StaffingDay:
     day: date
-    forecast_contacts: int | None
+    forecast_contacts: Decimal | None  # exact, rounded at display
     actual_contacts: int | None
     required_agent_hours: Decimal
     scheduled_agent_hours: Decimal
     surge_seats: int
+
+
+@dataclass(frozen=True)
+class ShortInterval:
+    """A 15-minute interval whose published rosters cover fewer agents than required."""
+
+    start: datetime  # local time
+    required: int
+    scheduled: int
+
+    @property
+    def short(self) -> int:
+        return self.required - self.scheduled
+
+
+@dataclass
+class ShortDay:
+    """One day's intervals under demand, merged into runs of consecutive intervals."""
+
+    day: date
+    intervals: int = 0
+    agent_slots_short: int = 0  # Σ (required − scheduled) over the intervals, in agent × 15 min
+    worst: int = 0
+    runs: list[list] = field(default_factory=list)  # [first start, last start, worst short]
+
+    def add(self, s: ShortInterval) -> None:
+        self.intervals += 1
+        self.agent_slots_short += s.short
+        self.worst = max(self.worst, s.short)
+        if self.runs and (s.start - self.runs[-1][1]).total_seconds() == 900:
+            self.runs[-1][1] = s.start
+            self.runs[-1][2] = max(self.runs[-1][2], s.short)
+        else:
+            self.runs.append([s.start, s.start, s.short])
+
+    @property
+    def agent_hours_short(self) -> Decimal:
+        return Decimal(self.agent_slots_short) / 4
+
+    @property
+    def run_labels(self) -> list[str]:
+        """'20:00–21:30' per run (its end is the end of the last interval), worst shortfall apart."""
+        out = []
+        for first, last, _worst in self.runs:
+            end = last + timedelta(minutes=15)
+            out.append(f"{first:%H:%M}–{'24:00' if end.date() != first.date() else f'{end:%H:%M}'}")
+        return out
 
 
 @dataclass
@@ -194,6 +257,16 @@ class StaffingSection:
     surge_seat_days: int
     forecast_wape: Decimal | None
     interval_peak: dict
+    short_intervals: list[ShortInterval] = field(default_factory=list)
+
+    @property
+    def short_days(self) -> list[ShortDay]:
+        """The days with intervals rostered under demand, each with its intervals merged into runs."""
+        days: dict[date, ShortDay] = {}
+        for s in self.short_intervals:
+            day = days.setdefault(s.start.date(), ShortDay(s.start.date()))
+            day.add(s)
+        return list(days.values())
 
     @property
     def required_agent_hours(self) -> Decimal:
@@ -204,7 +277,7 @@ class StaffingSection:
         required = self.required_agent_hours
         if not required:
             return None
-        return (self.scheduled_agent_hours / required).quantize(Decimal("0.0001"))
+        return self.scheduled_agent_hours / required
 
 
 @dataclass
@@ -216,17 +289,32 @@ class PromoSection:
     peak_start: datetime
     peak_end: datetime
     end_date: date
+    measured_start: date  # the part of the promotion inside the report's period, inclusive dates:
+    measured_end: date  # every figure of the recap covers these days only
     window_conversations: int
     peak_day: date | None
     peak_day_conversations: int
-    baseline_daily: Decimal | None
-    uplift: Decimal | None
+    baseline_daily: Decimal | None  # average conversations a day over `baseline_days` days
+    uplift: Decimal | None  # busiest day ÷ baseline_daily
     window_bot_share: Decimal | None
     window_first_response_avg_s: Decimal | None
     window_three_minute_rate: Decimal | None
     surge_seat_days: int | None = None
     peak_required: int | None = None
     peak_scheduled: int | None = None
+    baseline_days: int = 0  # the days of the period outside the promotion that make the baseline
+
+    @property
+    def measured_days(self) -> int:
+        return (self.measured_end - self.measured_start).days + 1
+
+    @property
+    def event_days(self) -> int:
+        return (self.end_date - self.presale_start).days + 1
+
+    @property
+    def whole_event(self) -> bool:
+        return self.measured_start == self.presale_start and self.measured_end == self.end_date
 
 
 @dataclass(frozen=True)
@@ -336,6 +424,10 @@ class ClientReport:
     topics: TopicsSection | None = None
     months: list[MonthRow] = field(default_factory=list)
     commentary: str = ""
+    commentary_by: str = ""  # who wrote it (the account manager's name) and when
+    commentary_on: date | None = None
+    commentary_reviewed_by: str = ""  # who reviewed it before issue, and when ('' = not yet)
+    commentary_reviewed_on: date | None = None
     actions: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
     status_label: str = ""

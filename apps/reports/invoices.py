@@ -199,8 +199,21 @@ def credit_note_document(note, *, language: str = "zh-hans") -> d.InvoiceDoc:
         )
 
 
-def sla_section(invoice) -> d.SlaSection | None:
-    """SLA attainment against the contract, from the invoice's SLA results (none: left out)."""
+def _shown_measurement(stored: Decimal | None, exact: Decimal | None) -> Decimal | None:
+    """Billing stores a measurement to four places (half even); printing that would round twice
+    (0.202496 -> 0.2025 -> 20.3 %). When the report's exact figure is the same measurement (it
+    rounds to the stored value), print the exact one, so the SLA row and the KPI page agree."""
+    if stored is None or exact is None:
+        return stored
+    return exact if exact.quantize(Decimal("0.0001")) == stored else stored
+
+
+def sla_section(invoice, exact: dict[str, Decimal | None] | None = None) -> d.SlaSection | None:
+    """SLA attainment against the contract, from the invoice's SLA results (none: left out).
+
+    `exact`: the report's unrounded figures by KPI code, printed instead of the stored four-place
+    measurement when they are the same measurement (see _shown_measurement)."""
+    exact = exact or {}
     results = sorted(invoice.sla_results.all(), key=lambda r: r.kpi)
     if not results:
         return None
@@ -217,11 +230,12 @@ def sla_section(invoice) -> d.SlaSection | None:
             d.SlaRow(
                 kpi=r.get_kpi_display(),
                 target=format_target(r.kpi, r.target, r.comparison),
-                actual=format_kpi_value(r.kpi, r.measured),
+                actual=format_kpi_value(r.kpi, _shown_measurement(r.measured, exact.get(r.kpi))),
                 met=r.met,
                 rag=rag if r.measured is not None else "",
                 credit=r.credit_amount or None,
                 measurement=measurement_basis(r.details),
+                code=r.kpi,
             )
         )
     credit_total = sum((r.credit_amount for r in results), Decimal("0.00"))

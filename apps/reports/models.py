@@ -41,6 +41,26 @@ class ReportRun(TrackedRun):
     )
     state = models.CharField(_("state"), max_length=8, choices=ReportState.choices, default=ReportState.DRAFT)
     commentary = models.TextField(_("account manager's commentary"), blank=True)
+    # The commentary is a person's words: the report prints who wrote it and who reviewed it before
+    # issue (a report with unreviewed commentary cannot be issued); an edit clears the review.
+    commentary_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commentary written by"),
+    )
+    commentary_at = models.DateTimeField(_("commentary written"), null=True, blank=True)
+    commentary_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commentary reviewed by"),
+    )
+    commentary_reviewed_at = models.DateTimeField(_("commentary reviewed"), null=True, blank=True)
     actions = models.TextField(_("actions"), blank=True, help_text=_("One action per line."))
     pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True)
     sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
@@ -79,6 +99,10 @@ class ReportRun(TrackedRun):
 
     def __str__(self) -> str:
         return f"{self.client} {self.get_kind_display()} {self.period_start:%Y-%m} ({self.language})"
+
+    @property
+    def commentary_reviewed(self) -> bool:
+        return self.commentary_reviewed_at is not None
 
     @property
     def action_list(self) -> list[str]:

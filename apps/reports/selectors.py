@@ -15,9 +15,12 @@ DOCUMENT_VIEW_PERMISSION = {
 
 
 def report_run_list(*, user) -> QuerySet[ReportRun]:
-    return scope_queryset(ReportRun.objects.select_related("client", "created_by", "issued_by"), user).filter(
-        **_client_visible(user)
-    )
+    return scope_queryset(
+        ReportRun.objects.select_related(
+            "client", "created_by", "issued_by", "commentary_by", "commentary_reviewed_by"
+        ),
+        user,
+    ).filter(**_client_visible(user))
 
 
 def client_visible_runs(qs: QuerySet[ReportRun], user) -> QuerySet[ReportRun]:

@@ -78,7 +78,23 @@ def _enqueue_render(run_id: int) -> None:
     transaction.on_commit(lambda: render_report_run_task.delay(run_id))
 
 
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _local_day(moment):
+    return None if moment is None else timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
 def report_run_assemble(run: ReportRun):
+    meta = {
+        "by": _person(run.commentary_by),
+        "on": _local_day(run.commentary_at),
+        "reviewed_by": _person(run.commentary_reviewed_by),
+        "reviewed_on": _local_day(run.commentary_reviewed_at),
+    }
     return assembly.assemble_client_report(
         client=run.client,
         kind=run.kind,
@@ -86,6 +102,7 @@ def report_run_assemble(run: ReportRun):
         end=run.period_end,
         language=run.language,
         commentary=run.commentary,
+        commentary_meta=meta,
         actions=run.action_list,
         state=run.state,
     )
@@ -94,7 +111,7 @@ def report_run_assemble(run: ReportRun):
 def report_run_render(*, run_id: int, force: bool = False) -> ReportRun:
     """Assemble the figures, render the PDF and store it. Skips the rendering when a PDF made from
     the same figures already exists (unless forced). Failures are recorded on the run."""
-    run = ReportRun.objects.select_related("client").get(pk=run_id)
+    run = ReportRun.objects.select_related("client", "commentary_by", "commentary_reviewed_by").get(pk=run_id)
     if run.state == ReportState.ISSUED:
         return run
     run_start(run, total=3)
@@ -135,7 +152,10 @@ def report_run_render(*, run_id: int, force: bool = False) -> ReportRun:
 
 @transaction.atomic
 def report_run_update_commentary(*, run: ReportRun, commentary: str, actions: str, actor) -> ReportRun:
-    """Edit the account manager's commentary and actions of a draft, then re-render it."""
+    """Edit the account manager's commentary and actions of a draft, then re-render it.
+
+    The editor becomes the commentary's author (printed with it); a changed commentary needs a new
+    review before the report can be issued."""
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if run.state != ReportState.DRAFT:
         raise DomainError("an issued report cannot be edited", field="state", code="issued")
@@ -145,12 +165,42 @@ def report_run_update_commentary(*, run: ReportRun, commentary: str, actions: st
     if len(lines) > 20:
         raise DomainError("at most 20 actions, one per line", field="actions")
     before = {"commentary": run.commentary, "actions": run.actions}
+    changed = commentary.strip() != run.commentary or "\n".join(lines) != run.actions
     run.commentary = commentary.strip()
     run.actions = "\n".join(lines)
-    ReportRun.objects.filter(pk=run.pk).update(
-        commentary=run.commentary, actions=run.actions, status=RunStatus.PENDING, error=""
-    )
+    fields = {"commentary": run.commentary, "actions": run.actions, "status": RunStatus.PENDING, "error": ""}
+    if changed:
+        fields.update(
+            commentary_by=actor,
+            commentary_at=timezone.now(),
+            commentary_reviewed_by=None,
+            commentary_reviewed_at=None,
+        )
+        for name, value in fields.items():
+            setattr(run, name, value)
+    ReportRun.objects.filter(pk=run.pk).update(**fields)
     audit_record(actor=actor, action="report.commentary_edited", target=run, client=run.client, data={"before": before})
+    _enqueue_render(run.pk)
+    return run
+
+
+@transaction.atomic
+def report_run_review_commentary(*, run: ReportRun, actor) -> ReportRun:
+    """Record that `actor` reviewed the draft's commentary and actions (someone other than their
+    author), then re-render it so the report names the reviewer. Required before issue."""
+    run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    if run.state != ReportState.DRAFT:
+        raise DomainError("an issued report cannot be edited", field="state", code="issued")
+    if not run.commentary and not run.actions:
+        raise DomainError("there is no commentary to review", field="commentary")
+    if run.commentary_by_id is not None and actor is not None and run.commentary_by_id == actor.pk:
+        raise DomainError("the commentary must be reviewed by someone other than its author", field="commentary")
+    now = timezone.now()
+    ReportRun.objects.filter(pk=run.pk).update(
+        commentary_reviewed_by=actor, commentary_reviewed_at=now, status=RunStatus.PENDING, error=""
+    )
+    run.commentary_reviewed_by, run.commentary_reviewed_at, run.status = actor, now, RunStatus.PENDING
+    audit_record(actor=actor, action="report.commentary_reviewed", target=run, client=run.client, data={})
     _enqueue_render(run.pk)
     return run
 
@@ -163,6 +213,10 @@ def report_run_issue(*, run: ReportRun, actor, reason: str = "") -> ReportRun:
         raise DomainError("this report has already been issued", field="state", code="issued")
     if run.status != RunStatus.SUCCEEDED or not run.pdf:
         raise DomainError("only a successfully rendered report can be issued", field="status")
+    if (run.commentary or run.actions) and run.commentary_reviewed_at is None:
+        raise DomainError(
+            "the account manager's commentary has not been reviewed; review it before issuing", field="commentary"
+        )
     recipients = list(
         BillingContact.objects.filter(client=run.client, receives_reports=True).values_list("email", flat=True)
     )

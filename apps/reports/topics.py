@@ -3,6 +3,11 @@
 Pure: text in, topics out. One Aho-Corasick automaton holds every keyword of every topic, so a
 month of messages is one pass. A conversation counts once per topic however often it names it,
 and may touch several topics. Text is normalised first (NFKC: full-width → half-width, lower case).
+
+Word boundaries inside longer phrases: matching is leftmost-longest and non-overlapping, and the
+automaton also holds PHRASES — longer phrases that contain a keyword of another topic, or of none,
+and claim their text for their own topic (什么时候到账 is a refund question, not a delivery one, though
+it contains 什么时候到; 订单号 is an order number, not a waybill 单号; 急坏了 is not a broken product).
 """
 
 from __future__ import annotations
@@ -73,6 +78,28 @@ LEXICON: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+# phrase -> the topics it belongs to (empty: none). Each holds a keyword of another topic inside it.
+PHRASES: dict[str, tuple[str, ...]] = {
+    "到账": ("refund",),
+    "什么时候到账": ("refund",),
+    "几天到账": ("refund",),
+    "多久到账": ("refund",),
+    "退款什么时候到": ("refund",),
+    "钱什么时候到": ("refund",),
+    "钱几天到": ("refund",),
+    "运单号": ("logistics",),
+    "快递单号": ("logistics",),
+    "物流单号": ("logistics",),
+    "订单号": (),
+    "急坏了": (),
+    "气坏了": (),
+    "饿坏了": (),
+    "发货地址": ("logistics",),
+    "券怎么用": ("price",),
+    "优惠券怎么用": ("price",),
+}
+
+
 def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
@@ -84,7 +111,10 @@ def _build() -> tuple[ahocorasick_rs.AhoCorasick, list[tuple[str, ...]]]:
         for word in words:
             key = normalise(word)
             topics[key] = (*topics.get(key, ()), code)
-    return ahocorasick_rs.AhoCorasick(list(topics)), list(topics.values())
+    for phrase, codes in PHRASES.items():
+        topics[normalise(phrase)] = codes  # the phrase decides, whatever a shorter word inside says
+    automaton = ahocorasick_rs.AhoCorasick(list(topics), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return automaton, list(topics.values())
 
 
 _AUTOMATON, _TOPICS = _build()
@@ -93,7 +123,7 @@ _AUTOMATON, _TOPICS = _build()
 def classify(text: str) -> set[str]:
     """The topic codes a text mentions."""
     found: set[str] = set()
-    for pattern, _start, _end in _AUTOMATON.find_matches_as_indexes(normalise(text), overlapping=True):
+    for pattern, _start, _end in _AUTOMATON.find_matches_as_indexes(normalise(text)):
         found.update(_TOPICS[pattern])
     return found
 

@@ -100,6 +100,20 @@ def run_edit(request, pk: int):
 
 @login_required
 @require_POST
+def run_review(request, pk: int):
+    if not request.user.has_perm("reports.change_reportrun"):
+        raise PermissionDenied
+    run = get_object_or_404(selectors.report_run_list(user=request.user), pk=pk)
+    try:
+        services.report_run_review_commentary(run=run, actor=request.user)
+        messages.success(request, _("Commentary marked as reviewed; the draft is being rendered again."))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("reports:run-list")
+
+
+@login_required
+@require_POST
 def run_issue(request, pk: int):
     if not request.user.has_perm("reports.change_reportrun"):
         raise PermissionDenied

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from apps.reports import assembly, rendering
@@ -24,15 +26,13 @@ def test_qa_figures_equal_qa_period_summary(scored_a):
     s = qa_selectors.qa_period_summary(client_id=scored_a.pk, start=NOV, end=DEC)
     qa = report.qa
     assert qa is not None and s.scored > 0
-    assert (qa.scored, qa.passed, qa.pass_rate, qa.average_score, qa.critical_hits) == (
-        s.scored,
-        s.passed,
-        s.pass_rate,
-        s.average_score,
-        s.critical_hits,
-    )
+    assert (qa.scored, qa.passed, qa.critical_hits) == (s.scored, s.passed, s.critical_hits)
+    # exact (rounded once, at display), and the summary's rounded figures are their roundings
+    assert qa.pass_rate == Decimal(s.passed) / Decimal(s.scored)
+    assert qa.pass_rate.quantize(Decimal("0.0001")) == s.pass_rate
+    assert qa.average_score.quantize(Decimal("0.01")) == s.average_score
     assert {v.rule_code: v.hits for v in qa.violations} == {r["rule_code"]: r["hits"] for r in s.by_rule if r["hits"]}
-    assert [d.average_score for d in qa.days] == [row["average_score"] for row in s.by_day]
+    assert [d.average_score.quantize(Decimal("0.01")) for d in qa.days] == [row["average_score"] for row in s.by_day]
     assert qa.disputes["filed"] == s.disputes.get("filed", 0)
     assert qa.coaching and [(c.agent_name, c.issues, c.critical, c.top_rule) for c in qa.coaching] == [
         (c["agent_name"], c["issues"], c["critical"], c["top_rule"]) for c in s.coaching
@@ -44,7 +44,7 @@ def test_qa_section_prints_in_the_pdf(scored_a, tmp_path):
     text = pdf_text(rendering.render_report(report).content, tmp_path)
     s = qa_selectors.qa_period_summary(client_id=scored_a.pk, start=NOV, end=DEC)
     assert "服务质量（全量质检）" in text
-    for figure in [num(s.scored), one(s.average_score), pct(s.pass_rate)]:
+    for figure in [num(s.scored), one(report.qa.average_score), pct(report.qa.pass_rate)]:
         assert figure in text, figure
     top = max(s.by_rule, key=lambda r: r["hits"])
     assert top["rule_name"] in text

@@ -189,3 +189,47 @@ def test_bpo_manager_may_view_but_not_request(run_a, api):
     assert api(bpo).get(f"/api/v1/report-runs/{run_a.pk}/").status_code == 200
     response = api(bpo).post("/api/v1/report-runs/", {"client": run_a.client_id, "period_start": "2026-11-01"})
     assert response.status_code == 403
+
+
+def test_commentary_prints_as_its_authors_and_needs_a_review_by_someone_else_before_issue(
+    run_a, account_manager, tmp_path, django_capture_on_commit_callbacks
+):
+    reviewer = factories.make_user(username="lead", role=Role.ACCOUNT_MANAGER)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_run_update_commentary(run=run_a, commentary="本月计划见下。", actions="", actor=account_manager)
+    run_a.refresh_from_db()
+    assert run_a.commentary_by == account_manager and run_a.commentary_reviewed_at is None
+    with pytest.raises(DomainError, match="not been reviewed"):
+        services.report_run_issue(run=run_a, actor=account_manager)
+    with pytest.raises(DomainError, match="other than its author"):
+        services.report_run_review_commentary(run=run_a, actor=account_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_run_review_commentary(run=run_a, actor=reviewer)
+    run_a.refresh_from_db()
+    text = pdf_text(run_a.pdf.read(), tmp_path)
+    assert f"客户经理 {account_manager.username} 撰写于" in text and "lead 于" in text and "审核" in text
+    # an edit clears the review
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_run_update_commentary(run=run_a, commentary="改过了。", actions="", actor=account_manager)
+    run_a.refresh_from_db()
+    assert run_a.commentary_reviewed_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_run_review_commentary(run=run_a, actor=reviewer)
+    run_a.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_run_issue(run=run_a, actor=account_manager)
+    run_a.refresh_from_db()
+    assert run_a.state == "issued"
+
+
+def test_review_commentary_from_the_api_and_the_page(run_a, account_manager, api, client):
+    reviewer = factories.make_user(username="lead2", role=Role.ACCOUNT_MANAGER)
+    services.report_run_update_commentary(run=run_a, commentary="计划。", actions="", actor=account_manager)
+    response = api(account_manager).post(f"/api/v1/report-runs/{run_a.pk}/review-commentary/")
+    assert response.status_code == 400 and "author" in response.content.decode()
+    response = api(reviewer).post(f"/api/v1/report-runs/{run_a.pk}/review-commentary/")
+    assert response.status_code == 200, response.content
+    assert response.json()["commentary_reviewed_by_name"] == "lead2"
+    client.force_login(account_manager)
+    page = client.get(reverse("reports:run-list")).content.decode()
+    assert "lead2" in page

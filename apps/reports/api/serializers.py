@@ -10,6 +10,8 @@ class ReportRunOutputSerializer(serializers.ModelSerializer):
     client_name = serializers.CharField(source="client.name", read_only=True)
     pdf_url = serializers.SerializerMethodField()
     progress_percent = serializers.IntegerField(read_only=True)
+    commentary_by_name = serializers.SerializerMethodField()
+    commentary_reviewed_by_name = serializers.SerializerMethodField()
 
     class Meta:
         model = ReportRun
@@ -30,6 +32,10 @@ class ReportRunOutputSerializer(serializers.ModelSerializer):
             "sections",
             "left_out",
             "commentary",
+            "commentary_by_name",
+            "commentary_at",
+            "commentary_reviewed_by_name",
+            "commentary_reviewed_at",
             "actions",
             "created_at",
             "rendered_at",
@@ -38,6 +44,14 @@ class ReportRunOutputSerializer(serializers.ModelSerializer):
             "pdf_url",
         ]
         read_only_fields = fields
+
+    def get_commentary_by_name(self, run: ReportRun) -> str:
+        user = run.commentary_by
+        return "" if user is None else user.get_full_name() or user.get_username()
+
+    def get_commentary_reviewed_by_name(self, run: ReportRun) -> str:
+        user = run.commentary_reviewed_by
+        return "" if user is None else user.get_full_name() or user.get_username()
 
     def get_pdf_url(self, run: ReportRun) -> str | None:
         if not run.pdf:

@@ -80,6 +80,15 @@ class ReportRunViewSet(
         run.refresh_from_db()
         return Response(self.get_serializer(run).data)
 
+    @extend_schema(request=None, responses=ReportRunOutputSerializer)
+    @action(detail=True, methods=["post"], url_path="review-commentary")
+    def review_commentary(self, request, pk=None):
+        """Record that the caller reviewed the draft's commentary (not its author); needed before issue."""
+        run = self.get_object()
+        run = services.report_run_review_commentary(run=run, actor=request.user)
+        run.refresh_from_db()
+        return Response(self.get_serializer(run).data)
+
     @extend_schema(request=ReportIssueSerializer, responses=ReportRunOutputSerializer)
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):

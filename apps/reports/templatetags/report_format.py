@@ -1,5 +1,6 @@
 """Number formats of the PDF reports: one place, so the tests can format a selector's figure the
-same way and find it in the PDF's text."""
+same way and find it in the PDF's text. Every figure is rounded here and only here, once, half up
+(DESIGN.md); the data behind it is exact."""
 
 from __future__ import annotations
 
@@ -26,6 +27,14 @@ def num(value) -> str:
     if d == d.to_integral_value():
         return f"{int(d):,}"
     return f"{d.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"
+
+
+@register.filter
+def whole(value) -> str:
+    """A count that may be fractional (a forecast) as a whole number, half up: 210.52 -> '211'."""
+    if value is None or value == "":
+        return DASH
+    return f"{int(_dec(value).quantize(Decimal('1'), rounding=ROUND_HALF_UP)):,}"
 
 
 @register.filter
