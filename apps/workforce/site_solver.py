@@ -356,6 +356,7 @@ def assign_site(site: SiteProblem, shifts: list[tuple[object, Variant]]) -> tupl
     types: dict[tuple, list[_State]] = defaultdict(list)
     for a in site.agents:
         types[a.type_key()].append(states[a.id])
+
     def static_key(spec: AgentSpec) -> tuple:
         # the best priority() an agent of this type could have: types are scanned in this order and
         # the scan stops once the best agent found ranks before every type still to come
@@ -583,6 +584,56 @@ def _new_shift_into(site, b: BrandDemand, t: int, assignments, skilled: list[_St
     return True
 
 
+def trim(site: SiteProblem, assignments: list[Assignment], states: dict, cover: dict) -> int:
+    """Shorten shifts whose first or last slot is over-covered (coverage stays ≥ demand there),
+    within the length grid and the meal window; rounding leaves such ends. Returns slots saved."""
+    rules = site.rules
+    demand = {b.key: b.demand for b in site.brands}
+    saved = 0
+    order = sorted(range(len(assignments)), key=lambda i: -states[assignments[i].agent_id].spec.cost)
+    for i in order:
+        a = assignments[i]
+        row, need = cover[a.brand], demand[a.brand]
+        start, length, meal = a.start, a.length, a.meal
+
+        def meal_ok(n: int, m: int | None) -> bool:
+            if n < rules.min_len or (n - rules.min_len) % rules.len_step:
+                return False
+            needs = n > rules.meal_required_over and rules.meal_len > 0
+            if m is None:
+                return not needs
+            return needs and rules.meal_earliest <= m and m + rules.meal_len <= n - rules.meal_latest_before_end
+
+        changed = True
+        while changed:
+            changed = False
+            end = start + length - 1  # the last slot
+            if end < len(row) and row[end] > need[end] and meal_ok(length - 1, meal):
+                row[end] -= 1
+                length -= 1
+                changed = True
+                continue
+            first = start
+            new_meal = None if meal is None else meal - 1
+            if (
+                first < len(row)
+                and row[first] > need[first]
+                and (first + 1) // SLOTS_PER_DAY == first // SLOTS_PER_DAY
+                and meal_ok(length - 1, new_meal)
+            ):
+                row[first] -= 1
+                start, length, meal = start + 1, length - 1, new_meal
+                changed = True
+        if (start, length) != (a.start, a.length):
+            st = states[a.agent_id]
+            old_paid, new_paid = rules.paid(a.length, a.meal), rules.paid(length, meal)
+            st.remove(a.start, old_paid)
+            st.add(start, start + length, new_paid, False)
+            saved += old_paid - new_paid
+            assignments[i] = replace(a, start=start, length=length, meal=meal)
+    return saved
+
+
 # ---------------------------------------------------------------- stage 5: breaks by coverage
 
 
@@ -703,6 +754,9 @@ def solve_site(
     cover = _cover_of(site, assignments)
     short_before = sum(1 for b in site.brands for t, d in enumerate(b.demand) if cover[b.key][t] < d)
     added, extended = repair(site, assignments, states, cover, deadline=started + time_limit_s * 1.1)
+    trimmed = trim(site, assignments, states, cover)
+    if trimmed:
+        notes.append(f"trimmed {trimmed / 4:.2f} over-covered paid hours at shift ends")
     report("repair", 0.9)
     assignments = place_breaks_by_coverage(site, assignments, cover)
     short = [
