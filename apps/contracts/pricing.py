@@ -80,7 +80,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import Decimal, Inexact, localcontext
 from fractions import Fraction
 
 from apps.core.money import round_money
@@ -606,16 +606,25 @@ class _Segment:
 
 
 def _segments(charge: ChargeSpec, items: list[UsageItem]) -> list[_Segment]:
+    """Usage of the charge per segment. Sums are exact Decimals (Inexact is trapped), then fractions."""
     windows = sorted(charge.peak_windows, key=lambda w: w.start)
     segments = [_Segment(None)] + [_Segment(i, w) for i, w in enumerate(windows)]
-    for item in items:
-        target = segments[0]
-        for segment in segments[1:]:
-            if segment.window.covers(item.day, item.hour):
-                target = segment
-                break
-        target.used += _f(item.quantity)
-        target.night += _f(item.night_quantity)
+    used = [ZERO] * len(segments)
+    night = [ZERO] * len(segments)
+    where: dict[tuple, int] = {}  # (day, hour) -> segment; most items share a few days
+    with localcontext() as ctx:
+        ctx.prec = 60
+        ctx.traps[Inexact] = True
+        for item in items:
+            key = (item.day, item.hour)
+            index = where.get(key)
+            if index is None:
+                index = next((i for i, w in enumerate(windows, start=1) if w.covers(item.day, item.hour)), 0)
+                where[key] = index
+            used[index] += item.quantity
+            night[index] += item.night_quantity
+    for segment, u, n in zip(segments, used, night, strict=True):
+        segment.used, segment.night = Fraction(u), Fraction(n)
     return segments
 
 
