@@ -346,6 +346,65 @@ def seed(ctx) -> None:
         services.credit_note_create(
             invoice=october, total=D("1060.00"), reason=CREDIT_REASON, actor=actor, at=_at(date(2026, 11, 25))
         )
+    _after_issue(contracts, actor=actor)
     issued = Invoice.objects.filter(contract__in=contracts).count()
     credits = Invoice.objects.filter(contract__in=contracts, lines__kind="sla_credit").count()
     ctx.say(f"  {len(contracts)} contracts, {issued} invoices, {credits} with an SLA credit")
+
+
+def _viewer(client: Client):
+    return get_user_model().objects.filter(client_membership__client=client).order_by("pk").first()
+
+
+def _after_issue(contracts: list[Contract], *, actor) -> None:
+    """What happens to statements after issue: finance records the official fapiao issued on the
+    tax platform for the first brand's October statement; the first brand confirms its November
+    statement and pays part of it; the second brand disputes its November statement and the account
+    manager answers. Each step is skipped when it was done before (re-runs change nothing)."""
+    from apps.contracts import receivables, statements
+    from apps.core.money import round_money
+
+    first = Invoice.objects.filter(contract=contracts[0], kind="periodic")
+    october, november = first.filter(period_start=OCTOBER).first(), first.filter(period_start=NOVEMBER).first()
+    if october is not None and october.status in receivables.ISSUED and not october.fapiaos.exists():
+        for n, (rate, amount) in enumerate(sorted(receivables.fapiao_room(october).items()), start=1):
+            statements.fapiao_record(
+                invoice=october,
+                number=f"2631200000{october.pk:06d}{n:04d}",
+                issued_on=date(2026, 11, 5),
+                amount=amount,
+                vat_rate=rate,
+                tax=round_money(amount * rate),
+                actor=actor,
+            )
+    if november is not None and november.status == InvoiceStatus.ISSUED:
+        viewer = _viewer(contracts[0].client)
+        if viewer is not None and receivables.confirmation_state(november) == "awaiting":
+            statements.statement_answer(invoice=november, answer="confirmed", actor=viewer)
+        if not november.payments.exists():
+            part = (november.total / 2).quantize(D("0.01"))
+            statements.payment_record(
+                invoice=november,
+                amount=part,
+                received_on=date(2026, 12, 1),
+                reference="CMB20261201-0087",
+                note="首期付款 50%",
+                actor=actor,
+            )
+    if len(contracts) > 1:
+        second = Invoice.objects.filter(contract=contracts[1], kind="periodic", period_start=NOVEMBER).first()
+        viewer = _viewer(contracts[1].client)
+        if second is not None and viewer is not None and second.status == InvoiceStatus.ISSUED:
+            if receivables.confirmation_state(second) == "awaiting":
+                statements.statement_answer(
+                    invoice=second,
+                    answer="disputed",
+                    reason="双11零点冲刺时段的会话数与我方后台统计不一致，请核对",
+                    actor=viewer,
+                )
+            if receivables.confirmation_state(second) == "disputed":
+                statements.dispute_answer(
+                    invoice=second,
+                    actor=actor,
+                    reply="已核对：冲刺时段按北京时间 00:00–02:00 计，会话明细已发送至贵方邮箱，金额无误",
+                )
