@@ -10,6 +10,7 @@ skills; goal ≤ 60 s, ≤ 0.5 % over the LP bound of the whole site, 0 hard bre
 from __future__ import annotations
 
 import math
+import os
 import random
 import time
 
@@ -74,9 +75,9 @@ def run(*, scale: float, quick: bool) -> dict:
     agents = make_agents(n_agents)
     rules = ShiftRules()
     problem = RosterProblem(demand=demand, open_mask=(1 << (horizon + 48)) - 1, agents=agents, rules=rules)
-    started = time.perf_counter()
+    started, cpu0 = time.perf_counter(), time.process_time()
     result = solve(problem, time_limit_s=4 if quick else 50)
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu0
     breaks = check_roster(problem, result.assignments)
     starts: dict[int, set[int]] = {}
     nights: dict[int, int] = {}
@@ -98,6 +99,8 @@ def run(*, scale: float, quick: bool) -> dict:
         "bound": round(result.lp_bound_hours, 2),
         "extra": {
             "wall_s": round(wall, 2),
+            "cpu_s": round(cpu, 2),
+            "load_avg_1min": round(os.getloadavg()[0], 1),
             "status": result.status,
             "demand_hours": round(result.demand_hours, 2),
             "cpsat_bound_hours": round(result.cpsat_bound_hours, 2),
@@ -249,9 +252,9 @@ def run_multi(*, scale: float, quick: bool) -> dict:
     peak = 60 if quick else max(10, round(1200 * scale))
     n_agents = 120 if quick else max(40, round(3600 * scale))
     site = multi_brand_site(peak=peak, n_agents=n_agents, days=range(1, 3) if quick else None)
-    started = time.perf_counter()
+    started, cpu0 = time.perf_counter(), time.process_time()
     result = solve_site(site, time_limit_s=8 if quick else 50, workers=2)
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu0
     breaks = check_roster(site, result.assignments)
     avoidable = avoidable_short(site, result.assignments)
     shared = {}
@@ -261,6 +264,8 @@ def run_multi(*, scale: float, quick: bool) -> dict:
     return {
         "multi_size": f"4 brands, peak {peak}, {n_agents} agents with 2-3 skills",
         "multi_wall_s": round(wall, 2),
+        "multi_cpu_s": round(cpu, 2),
+        "multi_load_avg_1min": round(os.getloadavg()[0], 1),
         "multi_stage_s": result.stage_s,
         "multi_status": result.status,
         "multi_paid_hours": round(result.paid_hours, 2),
