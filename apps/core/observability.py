@@ -78,7 +78,10 @@ class RequestIdMiddleware:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = REQUEST_ID.get()
+        # django.request logs a refused or failed request after the middleware has returned, with
+        # the request on the record: its id is still the request's own
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or REQUEST_ID.get()
         return True
 
 

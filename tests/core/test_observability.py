@@ -82,6 +82,17 @@ def test_json_log_lines_carry_level_logger_message_and_request_id():
 
 
 @pytest.mark.django_db
+def test_a_refused_request_is_logged_with_its_own_request_id(client, caplog, settings):
+    settings.TIDELINE_METRICS_TOKEN = "s3cret-token"
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/metrics", HTTP_X_REQUEST_ID="req-refused-1")
+    assert response.status_code == 403
+    record = next(r for r in caplog.records if r.name == "django.request")
+    RequestIdFilter().filter(record)
+    assert record.request_id == "req-refused-1"
+
+
+@pytest.mark.django_db
 def test_metrics_count_requests_and_runs(client):
     from apps.clients.models import Client  # noqa: F401 — the run tables exist with the apps
     from apps.core.runs import tracked_run_models
