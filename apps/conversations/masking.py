@@ -189,11 +189,32 @@ def _fold(ch: str) -> str:
     return folded
 
 
+_FOLD_TABLE: dict[int, str] = {}
+
+
+def _fold_table() -> dict[int, str]:
+    """str.translate table of every character `_fold` changes (BMP, math digits, enclosed digits).
+
+    Built once per process (a few tens of milliseconds); translating is then one C call per message."""
+    if not _FOLD_TABLE:
+        for block in (range(0x80, 0x10000), range(0x1D400, 0x1D800), range(0x1F100, 0x1F110)):
+            for cp in block:
+                ch = chr(cp)
+                folded = _fold(ch)
+                if folded != ch:
+                    _FOLD_TABLE[cp] = folded
+        _fold.cache_clear()
+    return _FOLD_TABLE
+
+
 def normalise(text: str) -> tuple[str, list[int] | None]:
     """(normalised text, origin) where origin[j] is the index in `text` of normalised character j
     (None when the two line up one to one)."""
     if text.isascii():
         return text, None
+    norm = text.translate(_fold_table())
+    if len(norm) == len(text):  # no fold is empty, so equal lengths mean every fold was one character
+        return norm, None
     parts = [_fold(ch) for ch in text]
     norm = "".join(parts)
     if len(norm) == len(text) and all(len(p) == 1 for p in parts):
