@@ -250,11 +250,42 @@ class TranscriptMixin:
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
 
+class RuleCodeFilter(admin.SimpleListFilter):
+    title = _("rule")
+    parameter_name = "rule"
+
+    def lookups(self, request, model_admin):
+        rules = Rule.objects.filter(severity__in=("critical", "major", "minor")).values_list("code", "name")
+        return sorted(set(rules))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(hit__rule__code=self.value())
+        return queryset
+
+
+class ResultRuleFilter(RuleCodeFilter):
+    """Results with a hit of the rule: one click from a rule row of the QA pages to its chats."""
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(hits__rule__code=self.value()).distinct()
+        return queryset
+
+
 @admin.register(QAResult)
 class QAResultAdmin(QAStyled, TranscriptMixin, ScopedAdmin):
     # the brand, not the scorecard: every brand's default card bears the same name
     list_display = ["conversation", "brand", "started", "agent_name", "status", "score", "passed", "hit_count"]
-    list_filter = ["status", "passed", "critical", "scorecard__client", "scorecard__version"]
+    list_filter = [
+        "status",
+        "passed",
+        "critical",
+        "scorecard__client",
+        "scorecard__version",
+        ("agent", admin.RelatedOnlyFieldListFilter),
+        ResultRuleFilter,
+    ]
     search_fields = ["conversation__platform_conversation_id", "agent__name", "reason"]
     list_select_related = ["conversation", "scorecard", "scorecard__client", "agent"]
     date_hierarchy = "started_at"
@@ -292,20 +323,6 @@ class QAResultAdmin(QAStyled, TranscriptMixin, ScopedAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-class RuleCodeFilter(admin.SimpleListFilter):
-    title = _("rule")
-    parameter_name = "rule"
-
-    def lookups(self, request, model_admin):
-        rules = Rule.objects.filter(severity__in=("critical", "major", "minor")).values_list("code", "name")
-        return sorted(set(rules))
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(hit__rule__code=self.value())
-        return queryset
 
 
 class StartedFilter(admin.SimpleListFilter):

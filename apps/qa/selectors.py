@@ -237,6 +237,7 @@ def coaching_rows(*, hits: QuerySet[QAHit], limit: int = 20) -> list[dict]:
         ranked = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))
         rows.append(
             {
+                "agent_id": agent,
                 "agent_name": names[agent],
                 "issues": sum(count[agent].values()),
                 "points": sum(weighted.values()),
@@ -452,3 +453,56 @@ def review_queue(*, user, client_id: int | None = None) -> QuerySet[ReviewItem]:
     return items.annotate(queue_group=group).order_by(
         "queue_group", F("likelihood").desc(nulls_last=True), "created_at", "id"
     )
+
+
+# --- retention and off-boarding (apps.clients.offboarding orchestrates) ------------------------------
+
+
+def qa_export_rows(*, client_id: int) -> tuple[list[dict], list[dict]]:
+    """The brand's QA results and their hits as plain dicts (scorecard and rule named), by id."""
+    results = list(
+        QAResult.objects.filter(conversation__store__client_id=client_id)
+        .order_by("id")
+        .values(
+            "id",
+            "conversation_id",
+            "conversation__platform_conversation_id",
+            "scorecard__name",
+            "started_at",
+            "agent_id",
+            "status",
+            "reason",
+            "auto_score",
+            "score",
+            "passed",
+            "critical",
+            "hit_count",
+            "scored_at",
+        )
+    )
+    hits = list(
+        QAHit.objects.filter(result__conversation__store__client_id=client_id)
+        .order_by("result_id", "id")
+        .values(
+            "id",
+            "result_id",
+            "rule__code",
+            "rule__name",
+            "severity",
+            "message_index",
+            "span_start",
+            "span_end",
+            "excerpt",
+            "note",
+        )
+    )
+    return results, hits
+
+
+def qa_excerpts_left(*, client_id: int, before=None) -> int:
+    """QA hit excerpts (masked shopper text) the brand still holds, optionally only of conversations
+    started before `before`."""
+    hits = QAHit.objects.filter(result__conversation__store__client_id=client_id).exclude(excerpt="")
+    if before is not None:
+        hits = hits.filter(result__conversation__started_at__lt=before)
+    return hits.count()
