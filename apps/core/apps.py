@@ -15,6 +15,14 @@ def _sync_roles(sender, **kwargs) -> None:
     roles_sync()
 
 
+def _permission_links():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model()
+    return [Group.permissions.through, user.groups.through, user.user_permissions.through]
+
+
 class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
@@ -22,6 +30,15 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, dispatch_uid="tideline_roles_sync")
+        self._forget_permissions_on_change()
         from apps.core.api.fields import install_date_bounds
 
         install_date_bounds()
+
+    def _forget_permissions_on_change(self) -> None:
+        from django.db.models.signals import m2m_changed
+
+        from apps.core.authentication import permissions_changed
+
+        for through in _permission_links():
+            m2m_changed.connect(permissions_changed, sender=through, dispatch_uid=f"tideline_perms_{through.__name__}")
