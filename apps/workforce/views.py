@@ -4,7 +4,7 @@ offer to make a missing forecast, re-plan (a Celery task with progress), export.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -102,6 +102,22 @@ def _scenarios(client, week) -> list[dict]:
     return cols
 
 
+def _still_short(runs) -> list[tuple]:
+    """(local start, agents short) of the newest finished plan: what no legal assignment could cover
+    after the repair stage, i.e. where the extra surge agents are needed."""
+    plan = next((r for r in runs if r.kind == SolveKind.PLAN and r.status == "succeeded"), None)
+    if plan is None:
+        return []
+    tz = services.local_tz()
+    out = []
+    for item in plan.short_intervals or []:
+        try:
+            out.append((datetime.fromisoformat(item["at"]).astimezone(tz), item["short"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
 def _back(client, week) -> str:
     return f"{reverse('workforce:schedule')}?client={client.pk}&week={week.isoformat()}"
 
@@ -136,6 +152,7 @@ def schedule(request):
             "draft": draft,
             "comparison": comparison,
             "scenarios": _scenarios(client, week),
+            "still_short": _still_short(runs),
             "needs_forecast": not selectors.has_forecast(client_id=client.pk, start=lo, end=hi),
             "roster": roster,
             "svg": coverage_svg(required, scheduled, day_labels=labels, title=_("Required vs scheduled agents")),

@@ -236,3 +236,25 @@ def test_api_builds_a_missing_forecast_and_answers_the_learned_phases(api, bpo_m
     body = response.json()
     assert body["forecast_intervals"] == 672 and body["requirement_intervals"] == 672
     assert isinstance(body["phases"], dict)
+
+
+def test_the_page_names_the_intervals_still_short_after_repair(client, bpo_manager, brand_b):
+    from datetime import timedelta
+
+    from apps.workforce import services
+    from tests import factories
+    from tests.workforce.factories import chat_history
+
+    store = factories.make_store(client=brand_b, is_24h=True)
+    chat_history(store, start=WEEK - timedelta(days=14), days=14, per_day=100, seed=5)
+    services.forecast_build(client=brand_b, week_start=WEEK)
+    services.requirement_compute(client=brand_b, week_start=WEEK)
+    run = SolveRun.objects.create(client=brand_b, week_start=WEEK, time_limit_seconds=3)
+    services.solve_run_execute(run.pk)  # no agent has the skill: every busy interval stays short
+    run.refresh_from_db()
+    first = run.short_intervals[0]
+    client.force_login(bpo_manager)
+    html = client.get(reverse("workforce:schedule"), {"client": brand_b.pk, "week": WEEK.isoformat()}).content.decode()
+    assert "修补后仍缺人的时段" in html
+    at = services.timezone.localtime(services.datetime.fromisoformat(first["at"]), services.local_tz())
+    assert f"{at:%m-%d %H:%M} · 缺 {first['short']} 人" in html
