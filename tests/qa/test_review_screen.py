@@ -81,3 +81,13 @@ def test_only_qa_supervisors_review(client, bpo_manager, queue):
     client.force_login(bpo_manager)
     item = ReviewItem.objects.first()
     assert client.get(reverse("qa:review", args=[item.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_dispute_is_filed_from_the_result_page_by_picking_the_hit(client, bpo_manager, queue):
+    results, convs = queue
+    result = results[convs[1].pk]
+    client.force_login(bpo_manager)
+    page = client.get(reverse("admin:qa_qaresult_change", args=[result.pk])).content.decode()
+    link = reverse("admin:qa_dispute_add") + f"?result={result.pk}&amp;reason="
+    assert link in page and "对此命中申诉" in page
