@@ -16,3 +16,9 @@ class ClientStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Paused")
     OFFBOARDED = "offboarded", _("Offboarded")
+
+
+class DataRunKind(models.TextChoices):
+    RETENTION = "retention", _("Retention purge")
+    EXPORT = "export", _("Data export")
+    OFFBOARDING = "offboarding", _("Off-boarding")

@@ -4,11 +4,13 @@ link that binds a client viewer to one brand."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.clients.choices import ClientStatus, Platform
+from apps.clients.choices import ClientStatus, DataRunKind, Platform
 from apps.clients.validators import validate_uscc
+from apps.core.models import TrackedRun
 
 
 class Client(models.Model):
@@ -24,6 +26,15 @@ class Client(models.Model):
     address = models.CharField(_("registered address"), max_length=255, blank=True)
     bank_name = models.CharField(_("bank"), max_length=128, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=64, blank=True)
+    message_retention_days = models.PositiveIntegerField(
+        _("message content retention (days)"),
+        default=180,
+        validators=[MinValueValidator(30)],
+        help_text=_(
+            "Message text, buyer pseudonyms and QA hit excerpts older than this are purged every night; "
+            "conversation timing, QA scores, usage, statements and reports are kept."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -117,3 +128,35 @@ class ClientMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.client}"
+
+
+def data_archive_upload_to(instance: DataRun, filename: str) -> str:
+    return f"data_exports/{instance.client.code}/{filename}"
+
+
+class DataRun(TrackedRun):
+    """One retention purge, data export or off-boarding of a brand (apps.clients.offboarding).
+
+    `counts` holds what was exported or purged per kind of row; `manifest` is the archive's manifest
+    (files with row counts and SHA-256); `kept` lists what stays after an off-boarding and why.
+    """
+
+    CLIENT_LOOKUP = "client"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="data_runs", verbose_name=_("client"))
+    kind = models.CharField(_("kind"), max_length=16, choices=DataRunKind.choices)
+    cutoff = models.DateTimeField(_("purged before"), null=True, blank=True)
+    archive = models.FileField(_("archive"), upload_to=data_archive_upload_to, blank=True)
+    archive_sha256 = models.CharField(_("archive SHA-256"), max_length=64, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    manifest = models.JSONField(_("manifest"), default=dict, blank=True)
+    kept = models.JSONField(_("kept and why"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["client", "kind", "-created_at"], name="datarun_client_kind_idx")]
+        verbose_name = _("data run")
+        verbose_name_plural = _("data runs")
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"

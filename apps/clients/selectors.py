@@ -16,3 +16,15 @@ def store_list(*, user) -> QuerySet[Store]:
 
 def site_list(*, user) -> QuerySet[Site]:
     return scope_queryset(Site.objects.all(), user)
+
+
+def data_run_list(*, user) -> QuerySet:
+    """Data runs the user may see: staff every brand's; a brand's viewer only its own exports."""
+    from apps.clients.choices import DataRunKind
+    from apps.clients.models import DataRun
+    from apps.core.roles import visible_client_ids
+
+    qs = scope_queryset(DataRun.objects.select_related("client", "created_by"), user)
+    if visible_client_ids(user) is not None:
+        qs = qs.filter(kind=DataRunKind.EXPORT)
+    return qs

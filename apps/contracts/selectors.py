@@ -503,3 +503,50 @@ def billing_month_summary(*, user, period_start: date) -> list[dict]:
 
 def open_statuses() -> tuple[str, ...]:
     return (InvoiceStatus.DRAFT, InvoiceStatus.APPROVED)
+
+
+# --- retention and off-boarding (apps.clients.offboarding orchestrates) ------------------------------
+
+
+def active_contract_codes(*, client_id: int) -> list[str]:
+    """Codes of the brand's contracts still marked active (off-boarding refuses while any is)."""
+    from apps.contracts.models import Contract
+
+    return list(
+        Contract.objects.filter(client_id=client_id, is_active=True).order_by("code").values_list("code", flat=True)
+    )
+
+
+def statement_export_rows(*, client_id: int, issued_only: bool) -> dict[str, list[dict]]:
+    """The brand's statements (invoices) with their lines, SLA results, credit notes, fapiao and
+    payments as plain dicts; `issued_only` leaves out drafts (what the brand itself may see)."""
+    from apps.contracts.models import Fapiao, Payment
+
+    invoices = Invoice.objects.filter(contract__client_id=client_id)
+    if issued_only:
+        invoices = invoices.filter(status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PAID])
+    ids = list(invoices.values_list("id", flat=True))
+    return {
+        "statements": list(invoices.order_by("id").values(*_concrete(Invoice), "contract__code")),
+        "statement_lines": list(
+            InvoiceLine.objects.filter(invoice_id__in=ids)
+            .order_by("invoice_id", "position")
+            .values(*_concrete(InvoiceLine))
+        ),
+        "sla_results": list(
+            SlaResult.objects.filter(invoice_id__in=ids).order_by("invoice_id", "kpi").values(*_concrete(SlaResult))
+        ),
+        "credit_notes": list(
+            CreditNote.objects.filter(invoice_id__in=ids).order_by("id").values(*_concrete(CreditNote))
+        ),
+        "fapiao": list(Fapiao.objects.filter(invoice_id__in=ids).order_by("id").values(*_concrete(Fapiao))),
+        "payments": list(Payment.objects.filter(invoice_id__in=ids).order_by("id").values(*_concrete(Payment))),
+    }
+
+
+def statement_count(*, client_id: int) -> int:
+    return Invoice.objects.filter(contract__client_id=client_id).count()
+
+
+def _concrete(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]

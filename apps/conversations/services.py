@@ -787,3 +787,68 @@ def conversation_timing_recompute(*, conversation_ids: list[int] | None = None, 
                 cur.executemany(f"UPDATE conversations_conversation SET {assignments} WHERE id = %s", updates)
             changed += len(updates)
     return changed
+
+
+# --- retention and off-boarding (apps.clients.offboarding orchestrates, in its transaction) ---------
+
+
+def conversation_content_purge_batch(*, client_id: int, before, batch_size: int = 500) -> tuple[list[int], int]:
+    """Blank the text of the messages and the buyer pseudonym of up to `batch_size` of the brand's
+    conversations that started before `before` and still hold either.
+
+    Returns (conversation ids purged, messages blanked). The message rows stay (sender, time and
+    type feed `recompute_timing`), as do the conversation's timing fields. Idempotent: a purged
+    conversation no longer matches, so a crashed run resumes where it stopped.
+    """
+    from django.db.models import Exists, OuterRef, Q
+
+    from apps.conversations.models import Conversation, Message
+
+    with_text = Message.objects.filter(conversation=OuterRef("pk")).exclude(content="")
+    ids = list(
+        Conversation.objects.filter(store__client_id=client_id, started_at__lt=before)
+        .filter(Q(Exists(with_text)) | ~Q(buyer_pseudonym=""))
+        .order_by("started_at", "id")
+        .values_list("id", flat=True)[:batch_size]
+    )
+    if not ids:
+        return [], 0
+    blanked = Message.objects.filter(conversation_id__in=ids).exclude(content="").update(content="")
+    Conversation.objects.filter(id__in=ids).update(buyer_pseudonym="")
+    return ids, blanked
+
+
+def conversation_shopper_data_delete_batch(*, client_id: int, batch_size: int = 500) -> tuple[list[int], int]:
+    """Off-boarding: delete the messages and blank the buyer pseudonym of up to `batch_size` of the
+    brand's conversations that still hold either. Returns (conversation ids, messages deleted).
+
+    The conversation rows stay with their timing and counts (the KPIs statements were priced on).
+    """
+    from django.db.models import Exists, OuterRef, Q
+
+    from apps.conversations.models import Conversation, Message
+
+    has_messages = Message.objects.filter(conversation=OuterRef("pk"))
+    ids = list(
+        Conversation.objects.filter(store__client_id=client_id)
+        .filter(Q(Exists(has_messages)) | ~Q(buyer_pseudonym=""))
+        .order_by("id")
+        .values_list("id", flat=True)[:batch_size]
+    )
+    if not ids:
+        return [], 0
+    deleted, _ = Message.objects.filter(conversation_id__in=ids).delete()
+    Conversation.objects.filter(id__in=ids).update(buyer_pseudonym="")
+    return ids, deleted
+
+
+def import_run_files_delete(*, client_id: int) -> int:
+    """Off-boarding: delete the stored raw upload files of the brand's import runs and the rejected
+    rows' error details (they may quote a row); the run rows stay with their counts and SHA-256."""
+    removed = 0
+    for run in ImportRun.objects.filter(client_id=client_id).exclude(file="", errors=[]):
+        if run.file:
+            run.file.delete(save=False)
+            removed += 1
+        ImportRun.objects.filter(pk=run.pk).update(file="", errors=[])
+    return removed

@@ -849,3 +849,17 @@ def calibration_close(*, session: CalibrationSession, actor=None) -> Calibration
         client=session.scorecard.client,
     )
     return session
+
+
+# --- retention and off-boarding (apps.clients.offboarding orchestrates, in its transaction) ---------
+
+
+def qa_hit_excerpts_purge(*, conversation_ids: list[int]) -> int:
+    """Blank the excerpt (the masked shopper text a rule fired on) of the hits of these
+    conversations' QA results; the hit rows, rules, severities, spans and scores stay."""
+    return QAHit.objects.filter(result__conversation_id__in=conversation_ids).exclude(excerpt="").update(excerpt="")
+
+
+def qa_hit_excerpts_purge_brand(*, client_id: int) -> int:
+    """Off-boarding: blank every excerpt left on the brand's QA hits."""
+    return QAHit.objects.filter(result__conversation__store__client_id=client_id).exclude(excerpt="").update(excerpt="")

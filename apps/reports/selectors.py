@@ -53,3 +53,14 @@ def monthly_runs_of(*, client_id: int, period_start) -> list[ReportRun]:
 def rendered_document_of(*, kind: str, object_id: int, language: str = "zh-hans") -> RenderedDocument | None:
     """The stored PDF of one statement or correction, if it has been printed."""
     return RenderedDocument.objects.filter(kind=kind, object_id=object_id, language=language).first()
+
+
+# --- retention and off-boarding (apps.clients.offboarding orchestrates) ------------------------------
+
+
+def report_runs_for_export(*, client_id: int, issued_only: bool) -> list[ReportRun]:
+    """The brand's report runs (with their PDFs) for its data export; `issued_only` leaves out drafts."""
+    qs = ReportRun.objects.filter(client_id=client_id).order_by("period_start", "kind", "id")
+    if issued_only:
+        qs = qs.filter(state=ReportState.ISSUED)
+    return list(qs)
