@@ -6,85 +6,94 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 HEADER = [
-    "invoice_number",
-    "status",
-    "kind",
-    "client",
-    "contract",
-    "period_start",
-    "period_end",
-    "issued_at",
-    "due_date",
-    "line",
-    "line_kind",
-    "description",
-    "quantity",
-    "unit_price",
-    "amount",
-    "vat_rate",
-    "invoice_subtotal",
-    "invoice_vat",
-    "invoice_total",
-    "currency",
+    "结算单号",
+    "状态",
+    "类型",
+    "品牌",
+    "合同",
+    "服务期间起",
+    "服务期间止",
+    "开具时间",
+    "到期日",
+    "行号",
+    "行类型",
+    "摘要",
+    "数量",
+    "单价",
+    "金额",
+    "税率",
+    "结算单小计（不含税）",
+    "结算单税额",
+    "结算单价税合计",
+    "币种",
 ]
+STATUS_ZH = {"draft": "草稿", "approved": "已审批", "issued": "已开具", "paid": "已付清"}
+KIND_ZH = {"periodic": "服务费结算单", "supplementary": "补充结算单"}
 
 
 def invoice_rows(invoices):
+    """One row per statement line; amounts and quantities as Decimals, times in local time."""
+    from django.utils import timezone
+
     for inv in invoices:
         for line in inv.lines.all():
             yield [
-                inv.number,
-                inv.status,
-                inv.kind,
+                inv.number or "（草稿）",
+                STATUS_ZH.get(inv.status, inv.status),
+                KIND_ZH.get(inv.kind, inv.kind),
                 inv.contract.client.name,
                 inv.contract.code,
-                inv.period_start.isoformat(),
-                inv.period_end.isoformat(),
-                inv.issued_at.isoformat() if inv.issued_at else "",
-                inv.due_date.isoformat() if inv.due_date else "",
+                inv.period_start,
+                inv.period_end - timedelta(days=1),
+                timezone.localtime(inv.issued_at).replace(tzinfo=None) if inv.issued_at else None,
+                inv.due_date,
                 line.position,
-                line.kind,
+                line.get_kind_display(),
                 line.description,
-                f"{line.quantity.normalize():f}",
-                "" if line.unit_price is None else f"{line.unit_price.normalize():f}",
-                str(line.amount),
-                str(line.vat_rate),
-                str(inv.subtotal),
-                str(inv.vat_amount),
-                str(inv.total),
+                line.quantity.normalize(),
+                None if line.unit_price is None else line.unit_price.normalize(),
+                line.amount,
+                line.vat_rate,
+                inv.subtotal,
+                inv.vat_amount,
+                inv.total,
                 inv.currency,
             ]
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if hasattr(value, "hour"):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return value
 
 
 def invoices_csv(invoices) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    writer.writerows(invoice_rows(invoices))
+    writer.writerows([_csv_cell(v) for v in row] for row in invoice_rows(invoices))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def invoices_xlsx(invoices) -> bytes:
-    from decimal import Decimal
-
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "invoices"
-    ws.append(HEADER)
-    money = {HEADER.index(n) for n in ("amount", "invoice_subtotal", "invoice_vat", "invoice_total")}
-    for row in invoice_rows(invoices):
-        ws.append([Decimal(v) if i in money else v for i, v in enumerate(row)])
-    for col in money:
-        for cell in ws.iter_cols(min_col=col + 1, max_col=col + 1, min_row=2):
-            for c in cell:
-                c.number_format = "#,##0.00"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return _xlsx(
+        "服务费结算单明细",
+        HEADER,
+        invoice_rows(invoices),
+        money={"金额", "结算单小计（不含税）", "结算单税额", "结算单价税合计"},
+        rates={"税率"},
+        dates={"服务期间起", "服务期间止", "到期日"},
+        times={"开具时间"},
+    )
 
 
 # --------------------------------------------------------------------------- e-fapiao batch and receivables
@@ -207,13 +216,7 @@ def receivables_csv(rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(RECEIVABLES_HEADER)
-    for row in receivable_rows(rows):
-        writer.writerow(
-            [
-                v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "hour") else v.isoformat() if hasattr(v, "isoformat") else v
-                for v in row
-            ]
-        )
+    writer.writerows([_csv_cell(v) for v in row] for row in receivable_rows(rows))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

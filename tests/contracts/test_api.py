@@ -160,7 +160,7 @@ def test_billing_page_and_exports(client, account_manager, contracts):
     first = Invoice.objects.filter(period_start=NOV).order_by("pk").first()
     assert f'<td class="num">{first.total:,.2f}</td>' in html
     csv_body = client.get(reverse("contracts:export") + "?month=2026-11&file=csv").content.decode("utf-8-sig")
-    assert csv_body.splitlines()[0].startswith("invoice_number,") and len(csv_body.splitlines()) == 4
+    assert csv_body.splitlines()[0].startswith("结算单号,") and len(csv_body.splitlines()) == 4
     xlsx = client.get(reverse("contracts:export") + "?month=2026-11&file=xlsx")
     from openpyxl import load_workbook
 
