@@ -57,8 +57,10 @@ def test_canonical_timing_of_the_transferred_chat(sample_stores):
     conv = Conversation.objects.get(platform_conversation_id="C20261111-0001")
     assert conv.handled_by == "human"
     assert conv.transferred_to_human
-    # first buyer message after the transfer notice (00:06:30) → next agent reply (00:07:45)
-    assert conv.first_response_seconds == 75
+    # docs/qa_rule_meanings.md: the wait starts at the hand-over moment, the transfer notice
+    # (00:05:41), and ends at the agent's first message (00:06:02); then 00:06:30 → 00:07:45
+    assert conv.first_response_seconds == 21
+    assert (conv.buyer_rounds, conv.rounds_answered, conv.response_seconds_total) == (2, 2, 21 + 75)
     assert conv.message_count == 9
     assert list(conv.messages.values_list("seq", flat=True)) == list(range(1, 10))
 
