@@ -436,3 +436,22 @@ def has_forecast(*, client_id: int, start: datetime, end: datetime) -> bool:
     from apps.workforce.models import Forecast
 
     return Forecast.objects.filter(client_id=client_id, interval_start__gte=start, interval_start__lt=end).exists()
+
+
+PHASE_ORDER = ("presale_start", "presale_2000", "rush_0000", "double11_day", "returns_week")
+
+
+def learned_phases(*, client_id: int, week_start: date) -> list[tuple[str, float]]:
+    """The learned uplift per promo phase (× the promo year's own baseline) of the week's newest
+    forecast build, from its audit record, in phase order; [] when none was learned."""
+    from apps.core.models import AuditEvent
+
+    event = (
+        AuditEvent.objects.filter(
+            action="workforce.forecast_build", client_id=client_id, data__week_start=week_start.isoformat()
+        )
+        .order_by("-at")
+        .first()
+    )
+    phases = (event.data or {}).get("phases", {}) if event else {}
+    return [(k, float(phases[k])) for k in PHASE_ORDER if k in phases]

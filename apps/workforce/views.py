@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.clients.models import Client
@@ -48,6 +49,15 @@ def _pick(request):
         latest = Roster.objects.filter(client=client).order_by("-week_start").first()
         week = latest.week_start if latest else _monday(timezone.localdate())
     return clients, client, week or _monday(timezone.localdate())
+
+
+PHASE_NAMES = {
+    "presale_start": gettext_lazy("presale start day"),
+    "presale_2000": gettext_lazy("20:00 presale start"),
+    "rush_0000": gettext_lazy("00:00 rush"),
+    "double11_day": gettext_lazy("11.11 day"),
+    "returns_week": gettext_lazy("returns week"),
+}
 
 
 def scenario_inputs(params: dict) -> list[str]:
@@ -153,6 +163,7 @@ def schedule(request):
             "comparison": comparison,
             "scenarios": _scenarios(client, week),
             "still_short": _still_short(runs),
+            "phases": [(PHASE_NAMES[k], v) for k, v in selectors.learned_phases(client_id=client.pk, week_start=week)],
             "needs_forecast": not selectors.has_forecast(client_id=client.pk, start=lo, end=hi),
             "roster": roster,
             "svg": coverage_svg(required, scheduled, day_labels=labels, title=_("Required vs scheduled agents")),

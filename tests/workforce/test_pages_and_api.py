@@ -258,3 +258,19 @@ def test_the_page_names_the_intervals_still_short_after_repair(client, bpo_manag
     assert "修补后仍缺人的时段" in html
     at = services.timezone.localtime(services.datetime.fromisoformat(first["at"]), services.local_tz())
     assert f"{at:%m-%d %H:%M} · 缺 {first['short']} 人" in html
+
+
+def test_the_page_shows_the_learned_uplift_per_promo_phase(client, bpo_manager, planned, brand_a):
+    from apps.core.audit import audit_record
+
+    audit_record(
+        actor=None,
+        action="workforce.forecast_build",
+        target=brand_a,
+        client=brand_a,
+        data={"week_start": WEEK.isoformat(), "phases": {"double11_day": 6.02, "rush_0000": 187.4}},
+    )
+    client.force_login(bpo_manager)
+    html = client.get(reverse("workforce:schedule"), {"client": brand_a.pk, "week": WEEK.isoformat()}).content.decode()
+    assert "学到的大促增幅" in html
+    assert "00:00 零点高峰 ×187.40 · 双11当天 ×6.02" in html
