@@ -162,7 +162,7 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
         return Response(s.StatementResponseSerializer(response).data)
 
     @extend_schema(responses={200: s.ReceivableSerializer(many=True)})
-    @action(detail=False, methods=["get"], url_path="receivables")
+    @action(detail=False, methods=["get"], url_path="receivables", pagination_class=None)
     def receivables(self, request):
         """Issued statements with what is open, overdue, age and bucket; ?file=xlsx|csv for the export."""
         rows = receivables.receivables(invoices=self.filter_queryset(self.get_queryset()))
