@@ -163,6 +163,29 @@ def _quantity(line) -> str:
     return f"{text} {UNITS.get(line.metric, '')}".strip()
 
 
+def _line_words(line) -> str:
+    """The line's description in the user's language: the engine names credits, true-ups and
+    surcharges in English words, so those take the translated line kind (with what they refer to)."""
+    details = line.details or {}
+    label = line.get_kind_display()
+    if line.kind == "sla_credit":
+        return label
+    if line.kind in ("minimum", "charge_minimum") and details.get("minimum"):
+        return _("%(label)s (minimum %(amount)s)") % {"label": label, "amount": format_cny(Decimal(details["minimum"]))}
+    if line.kind == "earn_back":
+        parts = line.description.split(" · ")
+        name = parts[1] if len(parts) > 2 else details.get("kpi", "")
+        return _("%(label)s · %(kpi)s · credit of %(month)s") % {
+            "label": label,
+            "kpi": name,
+            "month": details.get("month", ""),
+        }
+    if line.kind == "night" and " · night " in line.description:
+        charge, rate = line.description.split(" · night ", 1)
+        return f"{charge} · {label} {rate}"
+    return line.description
+
+
 def _line_rows(invoice) -> list[dict]:
     rows = []
     for line in invoice.lines.all():
@@ -179,7 +202,7 @@ def _line_rows(invoice) -> list[dict]:
             )
         rows.append(
             {
-                "description": line.description,
+                "description": _line_words(line),
                 "kind": line.get_kind_display(),
                 "quantity": _quantity(line),
                 "unit_price": _price(line.unit_price) if line.unit_price is not None and not line.tiers else "",
@@ -199,7 +222,7 @@ def _sla_rows(invoice) -> list[dict]:
     for line in invoice.lines.all():
         if line.kind == "earn_back":
             kpi = (line.details or {}).get("kpi", "")
-            earn_back[kpi] = earn_back.get(kpi, Decimal(0)) + line.amount
+            earn_back.setdefault(kpi, []).append((line.amount, (line.details or {}).get("month", "")))
     rows = []
     for r in sorted(invoice.sla_results.all(), key=lambda r: r.kpi):
         rows.append(
@@ -210,7 +233,7 @@ def _sla_rows(invoice) -> list[dict]:
                 "basis": measurement_basis(r.details),
                 "met": r.met,
                 "credit": r.credit_amount,
-                "earn_back": earn_back.pop(r.kpi, None),
+                "earn_back": earn_back.pop(r.kpi, []),
             }
         )
     return rows
