@@ -35,6 +35,7 @@ urlpatterns = [
     path("qa/", include("apps.qa.urls")),
     path("billing/", include("apps.contracts.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("clients/", include("apps.clients.urls")),
     path("", include("apps.core.urls")),
 ]
 

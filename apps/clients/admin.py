@@ -1,7 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from apps.clients.models import BillingContact, Client, ClientMembership, Site, Store
+from apps.clients import offboarding
+from apps.clients.models import BillingContact, Client, ClientMembership, DataRun, Site, Store
 from apps.core.admin import ScopedAdmin
+from apps.core.errors import DomainError
 
 
 class BillingContactInline(admin.TabularInline):
@@ -17,10 +23,45 @@ class StoreInline(admin.TabularInline):
 
 @admin.register(Client)
 class ClientAdmin(ScopedAdmin):
-    list_display = ["name", "code", "legal_name", "uscc", "status"]
+    list_display = ["name", "code", "legal_name", "uscc", "status", "message_retention_days"]
     list_filter = ["status"]
     search_fields = ["name", "code", "legal_name", "uscc"]
     inlines = [StoreInline, BillingContactInline]
+    actions = ["export_data", "offboard", "offboard_forced"]
+
+    @admin.action(description=gettext_lazy("Export the brand's data (ZIP)"), permissions=["change"])
+    def export_data(self, request, queryset):
+        for client in queryset:
+            offboarding.data_export_request(client=client, actor=request.user)
+        self.message_user(request, _("Exports are being written: see the data runs."), messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Off-board: export, then delete the shoppers' data"), permissions=["change"])
+    def offboard(self, request, queryset):
+        self._offboard(request, queryset, force=False)
+
+    @admin.action(description=gettext_lazy("Off-board even with an active contract (forced)"), permissions=["change"])
+    def offboard_forced(self, request, queryset):
+        self._offboard(request, queryset, force=True)
+
+    def _offboard(self, request, queryset, *, force: bool) -> None:
+        for client in queryset:
+            try:
+                run = offboarding.brand_offboard(client=client, actor=request.user, force=force)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                continue
+            kept = "；".join(f"{item['what']}（{item['why']}）" for item in run.kept)
+            self.message_user(
+                request,
+                _("%(brand)s off-boarded: %(messages)s messages deleted, archive SHA-256 %(sha)s. Kept: %(kept)s")
+                % {
+                    "brand": client.name,
+                    "messages": run.counts.get("messages_deleted", 0),
+                    "sha": run.archive_sha256[:12],
+                    "kept": kept,
+                },
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Store)
@@ -44,3 +85,24 @@ class ClientMembershipAdmin(ScopedAdmin):
     search_fields = ["user__username", "client__name"]
     list_select_related = ["user", "client"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(DataRun)
+class DataRunAdmin(ScopedAdmin):
+    list_display = ["created_at", "client", "kind", "status", "cutoff", "counts", "archive_link"]
+    list_filter = ["kind", "status", "client"]
+    list_select_related = ["client", "created_by"]
+    search_fields = ["client__name", "client__code", "archive_sha256"]
+    readonly_fields = [f.name for f in DataRun._meta.fields]
+
+    @admin.display(description=gettext_lazy("archive"))
+    def archive_link(self, obj):
+        if not obj.archive or obj.kind == "retention":
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("clients:export-download", args=[obj.pk]), _("Download ZIP"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -28,3 +28,21 @@ def data_run_list(*, user) -> QuerySet:
     if visible_client_ids(user) is not None:
         qs = qs.filter(kind=DataRunKind.EXPORT)
     return qs
+
+
+def export_client_for(*, user, requested: Client | None) -> Client:
+    """The brand a data export is for: a client viewer's own (another brand is refused), or the
+    one staff asked for."""
+    from django.utils.translation import gettext as _
+
+    from apps.core.errors import DomainError
+    from apps.core.roles import visible_client_ids
+
+    visible = visible_client_ids(user)
+    if visible is not None:
+        if requested is not None and requested.pk not in visible:
+            raise DomainError(_("You may export only your own brand's data."), field="client")
+        requested = requested or Client.objects.filter(pk__in=visible).order_by("pk").first()
+    if requested is None:
+        raise DomainError(_("Choose the brand to export."), field="client")
+    return requested

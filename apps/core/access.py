@@ -117,6 +117,9 @@ RULES: dict[str, Rule] = {
     "reports:run-edit": Rule(read=roles(ACCOUNTS), write=roles(ACCOUNTS), model="reports.ReportRun"),
     "reports:run-review": Rule(write=roles(ACCOUNTS), model="reports.ReportRun"),
     "reports:run-issue": Rule(write=roles(ACCOUNTS), model="reports.ReportRun"),
+    # a brand's data exports (docs/retention.md): a viewer its own brand's, scoped in the view
+    "clients:exports": Rule(read=roles(ACCOUNTS, VIEWER), write=roles(ACCOUNTS, VIEWER)),
+    "clients:export-download": Rule(read=roles(ACCOUNTS, VIEWER), model="clients.DataRun"),
     "qa:dashboard": Rule(read=STAFF),
     "qa:agents": Rule(read=STAFF),
     "qa:escalations": Rule(read=STAFF),
@@ -138,6 +141,9 @@ RULES: dict[str, Rule] = {
     "store-detail": api(read=ANY_ROLE, write=roles(ACCOUNTS)),
     "site-list": api(read=STAFF, write=roles(ACCOUNTS)),
     "site-detail": api(read=STAFF, write=roles(ACCOUNTS)),
+    "data-export-list": api(read=roles(ACCOUNTS, VIEWER), write=roles(ACCOUNTS, VIEWER)),
+    "data-export-detail": api(read=roles(ACCOUNTS, VIEWER), model="clients.DataRun"),
+    "data-export-download": api(read=roles(ACCOUNTS, VIEWER), model="clients.DataRun"),
     # --- API: conversations ----------------------------------------------------------------------
     "conversation-list": api(read=STAFF, read_perm="conversations.view_conversation"),
     "conversation-detail": api(

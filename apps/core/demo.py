@@ -28,6 +28,7 @@ STEPS = [
     "apps.workforce.demo",
     "apps.contracts.demo",
     "apps.reports.demo",
+    "apps.clients.demo_retention",
 ]
 
 

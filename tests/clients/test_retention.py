@@ -177,7 +177,7 @@ def test_offboard_command_needs_confirm_and_names_the_active_contract(media_root
         call_command("offboard_brand", brand.code, "--confirm")
 
 
-def test_a_viewer_downloads_only_its_own_brands_export(media_root, client):
+def test_a_viewer_downloads_only_its_own_brands_export(media_root, client, django_capture_on_commit_callbacks):
     # given two brands, each with a finished export, and brand A's viewer
     brand_a, _a_old, _a_new = _brand_with_history("exp-a")
     brand_b, _b_old, _b_new = _brand_with_history("exp-b")
@@ -185,10 +185,12 @@ def test_a_viewer_downloads_only_its_own_brands_export(media_root, client):
     client.force_login(viewer)
 
     # when the viewer asks for an export through the API (built eagerly in tests)
-    response = client.post("/api/v1/data-exports/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/data-exports/")
+        other = offboarding.data_export_request(client=brand_b, actor=None)
     assert response.status_code == 201, response.content
     own = DataRun.objects.get(pk=response.json()["id"])
-    other = offboarding.data_export_request(client=brand_b, actor=None)
+    assert client.post("/api/v1/data-exports/", {"client": brand_b.pk}).status_code == 400
 
     # then it downloads its own archive, audited, and gets 404 for brand B's
     download = client.get(f"/api/v1/data-exports/{own.pk}/download/")
@@ -197,7 +199,8 @@ def test_a_viewer_downloads_only_its_own_brands_export(media_root, client):
     assert json.loads(archive.read("manifest.json"))["brand"]["code"] == "exp-a"
     assert client.get(f"/api/v1/data-exports/{other.pk}/download/").status_code == 404
     assert client.get(f"/clients/exports/{other.pk}/download/").status_code == 404
-    assert [r["id"] for r in client.get("/api/v1/data-exports/").json()["results"]] == [own.pk]
+    listed = client.get("/api/v1/data-exports/").json()["results"]
+    assert own.pk in [r["id"] for r in listed] and {r["client_code"] for r in listed} == {"exp-a"}
     assert AuditEvent.objects.filter(action="client.data_export_downloaded", actor=viewer).count() == 1
     page = client.get("/clients/exports/")
     assert page.status_code == 200 and "exp-b" not in page.content.decode()

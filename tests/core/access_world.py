@@ -185,4 +185,9 @@ def build_world(brand, *, issued: bool = True) -> dict[str, int]:
     ]
     world = {obj._meta.label: obj.pk for obj in objects}
     world["contracts.ContractVersion"] = contract.versions.get().pk
+    from apps.clients.models import DataRun
+
+    world["clients.DataRun"] = DataRun.objects.create(
+        client=brand, kind="export", status="succeeded", archive=ContentFile(b"PK", name=f"{brand.code}.zip")
+    ).pk
     return world

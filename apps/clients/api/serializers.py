@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from apps.clients.models import BillingContact, Client, Site, Store
+from apps.clients.models import BillingContact, Client, DataRun, Site, Store
 
 
 class BillingContactSerializer(serializers.ModelSerializer):
@@ -55,3 +55,43 @@ class SiteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Site
         fields = ["id", "code", "name", "city", "seats"]
+
+
+class DataExportOutputSerializer(serializers.ModelSerializer):
+    """A brand's data export or off-boarding archive: its state, counts and manifest."""
+
+    client_code = serializers.CharField(source="client.code", read_only=True)
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    has_archive = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DataRun
+        fields = [
+            "id",
+            "client",
+            "client_code",
+            "client_name",
+            "kind",
+            "kind_display",
+            "status",
+            "status_display",
+            "created_at",
+            "finished_at",
+            "error",
+            "has_archive",
+            "archive_sha256",
+            "counts",
+            "manifest",
+        ]
+        read_only_fields = fields
+
+    def get_has_archive(self, obj) -> bool:
+        return bool(obj.archive)
+
+
+class DataExportRequestSerializer(serializers.Serializer):
+    """Which brand to export; a client viewer may leave it out (its own brand)."""
+
+    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.all(), required=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from apps.clients import offboarding
 from apps.clients.models import Client
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         if brand:
             client = Client.objects.filter(code=brand).first()
             if client is None:
-                raise CommandError(f"No brand with the code {brand}.")
+                raise CommandError(_("No brand with the code %(code)s.") % {"code": brand})
             runs = [offboarding.retention_purge(client=client)]
         else:
             runs = offboarding.retention_purge_all()
