@@ -193,6 +193,7 @@ SPECTACULAR_SETTINGS = {
         for path in [
             "apps.clients.choices.Platform",
             "apps.clients.choices.ClientStatus",
+            "apps.clients.choices.DataRunKind",
             "apps.contracts.choices.Metric",
             "apps.contracts.choices.ChargeKind",
             "apps.contracts.choices.ChargeModel",
