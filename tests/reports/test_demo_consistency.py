@@ -235,7 +235,7 @@ def test_demo_timing_rules_and_every_report_agree_across_pages_and_with_sql(demo
         number = re.search(r"TL\d{10}", summary)
         if number:
             (total,) = _rows("SELECT total FROM contracts_invoice WHERE number = %s", [number.group(0)])[0]
-            billing = _page_with(pages, "发票号码")
+            billing = _page_with(pages, "SLA 扣减与账单")
             assert cny(total) in summary and cny(total) in billing, where
         # the promotion recap says which days it measures, and its total is those days' conversations
         if "大促回顾" in "".join(pages):
