@@ -176,6 +176,20 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
+
+
+def _choice_sets() -> dict[str, str]:
+    """Every TextChoices class of apps/*/choices.py as {"<Class>Enum": import path}, read from the
+    source (nothing is imported while settings load), so a new choice set is named without a step."""
+    import re
+
+    found = {}
+    for path in sorted((BASE_DIR / "apps").glob("*/choices.py")):
+        for name in re.findall(r"^class (\w+)\(models\.TextChoices\)", path.read_text(encoding="utf-8"), re.M):
+            found[f"{name}Enum"] = f"apps.{path.parent.name}.choices.{name}"
+    return found
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tideline API",
     "DESCRIPTION": "Operations suite of a customer-service BPO: contracts and billing, workforce, QA, reports.",
@@ -188,52 +202,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # every choice set under its own class name (the same field name, e.g. "status", means different
     # sets in different components; without names drf-spectacular guesses and warns)
-    "ENUM_NAME_OVERRIDES": {
-        path.rsplit(".", 1)[1] + "Enum": path
-        for path in [
-            "apps.clients.choices.Platform",
-            "apps.clients.choices.ClientStatus",
-            "apps.clients.choices.DataRunKind",
-            "apps.contracts.choices.Metric",
-            "apps.contracts.choices.ChargeKind",
-            "apps.contracts.choices.ChargeModel",
-            "apps.contracts.choices.PackageRounding",
-            "apps.contracts.choices.InvoiceProblem",
-            "apps.contracts.choices.Comparison",
-            "apps.contracts.choices.Kpi",
-            "apps.contracts.choices.UsageSource",
-            "apps.contracts.choices.InvoiceKind",
-            "apps.contracts.choices.InvoiceStatus",
-            "apps.contracts.choices.LineKind",
-            "apps.conversations.choices.SenderRole",
-            "apps.conversations.choices.MessageType",
-            "apps.conversations.choices.HandledBy",
-            "apps.conversations.choices.Channel",
-            "apps.conversations.choices.ImportFormat",
-            "apps.core.choices.Role",
-            "apps.core.choices.RunStatus",
-            "apps.core.choices.PromoKind",
-            "apps.qa.choices.Severity",
-            "apps.qa.choices.RuleType",
-            "apps.qa.choices.RuleRole",
-            "apps.qa.choices.ResultStatus",
-            "apps.qa.choices.ReviewReason",
-            "apps.qa.choices.ReviewStatus",
-            "apps.qa.choices.DisputeStatus",
-            "apps.qa.choices.CalibrationStatus",
-            "apps.qa.choices.QARunKind",
-            "apps.reports.choices.ReportKind",
-            "apps.reports.choices.ReportState",
-            "apps.reports.choices.ReportLanguage",
-            "apps.reports.choices.DocumentKind",
-            "apps.workforce.choices.ContractType",
-            "apps.workforce.choices.Language",
-            "apps.workforce.choices.LeaveKind",
-            "apps.workforce.choices.RosterStatus",
-            "apps.workforce.choices.RosterChangeKind",
-            "apps.workforce.choices.SolveKind",
-        ]
-    },
+    "ENUM_NAME_OVERRIDES": _choice_sets(),
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.local_time_of_day",
