@@ -1222,16 +1222,20 @@ def credit_note_create(*, invoice: Invoice, total, reason: str, actor, at: datet
     _need_reason(reason)
     invoice = _locked(invoice)
     if invoice.status not in (InvoiceStatus.ISSUED, InvoiceStatus.PAID):
-        raise DomainError("only an issued or paid invoice can be credited", field="invoice")
+        raise DomainError(_("Only an issued or paid statement can be corrected."), field="invoice")
     try:
         total = to_decimal(total)
     except (TypeError, ValueError):
-        raise DomainError("the credit amount is not a number", field="total") from None
+        raise DomainError(_("The correction amount is not a number."), field="total") from None
     if total <= 0 or total != round_money(total):
-        raise DomainError("the credit amount must be positive with at most 2 decimals", field="total")
+        raise DomainError(_("The correction amount must be positive, with at most 2 decimals."), field="total")
     creditable = selectors.invoice_creditable(invoice)
     if total > creditable:
-        raise DomainError(f"only {creditable} of invoice {invoice.number} is left to credit", field="total")
+        raise DomainError(
+            _("Only %(left)s of statement %(number)s is left to correct.")
+            % {"left": creditable, "number": invoice.number},
+            field="total",
+        )
     rate = Decimal(invoice.vat_breakdown[0]["rate"]) if invoice.vat_breakdown else Decimal("0.06")
     subtotal = round_money(total / (1 + rate))
     at = at or timezone.now()

@@ -192,7 +192,7 @@ def test_admin_credit_note_form(client, account_manager, contracts):
     client.force_login(account_manager)
     url = reverse("admin:contracts_invoice_credit", args=[invoice.pk])
     too_much = client.post(url, {"total": "999999.00", "reason": "x"})
-    assert "left to credit" in too_much.content.decode()
+    assert "可冲减" in too_much.content.decode()  # in the user's language, naming what is left
     client.post(url, {"total": "10.60", "reason": "goodwill"})
     assert invoice.credit_notes.get().subtotal == Decimal("10.00")
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.clients import demo as clients_demo
 from apps.clients.models import Client
 from apps.contracts import demo
-from apps.contracts.models import Charge, Contract, CreditNote, Invoice, SlaResult
+from apps.contracts.models import Charge, Contract, CreditNote, Fapiao, Invoice, Payment, SlaResult, StatementResponse
 from apps.conversations.models import Conversation
 from apps.core.demo import DemoContext
 
@@ -76,3 +76,9 @@ def test_demo_bills_two_months_and_is_idempotent():
     before = _state()
     demo.seed(ctx)
     assert _state() == before and CreditNote.objects.count() == 1
+    # after issue: a fapiao, payments (October paid in full, half of one November), one confirmation,
+    # one dispute answered — each recorded once however often the demo runs
+    assert Fapiao.objects.count() >= 1 and Payment.objects.filter(invoice__period_start="2026-11-01").count() == 1
+    assert Payment.objects.filter(invoice__period_start="2026-10-01").count() == 6
+    answers = sorted((r.kind, r.resolved_at is not None) for r in StatementResponse.objects.all())
+    assert answers == [("confirmed", False), ("disputed", True)]
