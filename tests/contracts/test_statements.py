@@ -238,3 +238,23 @@ def test_issue_prints_the_pdf_on_commit(brand_a, account_manager, media_root):
     invoice = services.invoice_issue(invoice=invoice, actor=account_manager)
     document = report_selectors.rendered_document_of(kind="invoice", object_id=invoice.pk)
     assert document is not None and document.number == invoice.number and document.page_count >= 1
+
+
+@pytest.mark.django_db
+def test_correction_reprints_and_marks_the_issued_monthly_report_superseded(statement, account_manager, media_root):
+    from apps.core.models import AuditEvent
+    from apps.reports.models import ReportRun
+
+    run = ReportRun.objects.create(
+        client=statement.contract.client,
+        kind="monthly",
+        period_start=NOV,
+        period_end=date(2026, 12, 1),
+        state="issued",
+        issued_at=ISSUED_AT,
+        sha256="0" * 64,
+    )
+    note = services.credit_note_create(invoice=statement, total="10.60", reason="goodwill", actor=account_manager)
+    done = statements.documents_render(credit_note_id=note.pk)
+    assert done == [f"correction {note.number}", f"report {run.pk} superseded"]
+    assert AuditEvent.objects.filter(action="report.superseded", target_id=str(run.pk)).exists()
