@@ -46,20 +46,14 @@ class ClientAdmin(ScopedAdmin):
     def _offboard(self, request, queryset, *, force: bool) -> None:
         for client in queryset:
             try:
-                run = offboarding.brand_offboard(client=client, actor=request.user, force=force)
+                offboarding.brand_offboard_request(client=client, actor=request.user, force=force)
             except DomainError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
                 continue
-            kept = "；".join(f"{item['what']}（{item['why']}）" for item in run.kept)
             self.message_user(
                 request,
-                _("%(brand)s off-boarded: %(messages)s messages deleted, archive SHA-256 %(sha)s. Kept: %(kept)s")
-                % {
-                    "brand": client.name,
-                    "messages": run.counts.get("messages_deleted", 0),
-                    "sha": run.archive_sha256[:12],
-                    "kept": kept,
-                },
+                _("%(brand)s is being off-boarded: the data run shows the archive, the counts and what was kept.")
+                % {"brand": client.name},
                 messages.SUCCESS,
             )
 

@@ -202,10 +202,25 @@ def kept_after_offboarding() -> list[dict]:
 
 
 def brand_offboard(*, client: Client, actor=None, force: bool = False, batch_size: int = BATCH_SIZE) -> DataRun:
-    """Export everything of the brand, then delete its shoppers' data; see the module rules."""
+    """Off-board now (the command): check, then export and delete; see the module rules."""
+    run = _offboard_open(client=client, actor=actor, force=force)
+    return brand_offboard_execute(run_id=run.pk, batch_size=batch_size)
+
+
+def brand_offboard_request(*, client: Client, actor, force: bool = False) -> DataRun:
+    """Off-board in a worker (the admin action): refused at once with an active contract unless
+    forced; the export and deletion run in a task after commit."""
+    from apps.clients.tasks import brand_offboard_task
+
+    with transaction.atomic():
+        run = _offboard_open(client=client, actor=actor, force=force)
+        run_id = run.pk
+        transaction.on_commit(lambda: brand_offboard_task.delay(run_id))
+    return run
+
+
+def _offboard_open(*, client: Client, actor, force: bool) -> DataRun:
     from apps.contracts import selectors as contract_selectors
-    from apps.conversations import services as conversation_services
-    from apps.qa import services as qa_services
 
     active = contract_selectors.active_contract_codes(client_id=client.pk)
     if active and not force:
@@ -218,7 +233,22 @@ def brand_offboard(*, client: Client, actor=None, force: bool = False, batch_siz
             field="contract",
             code="active_contract",
         )
-    run = DataRun.objects.create(client=client, kind=DataRunKind.OFFBOARDING, created_by=actor)
+    return DataRun.objects.create(
+        client=client, kind=DataRunKind.OFFBOARDING, created_by=actor, counts={"forced_over_contracts": active}
+    )
+
+
+def brand_offboard_execute(*, run_id: int, batch_size: int = BATCH_SIZE) -> DataRun:
+    """Write the archive, delete the shoppers' data in batches, record what was kept and why.
+    A finished run is left as it is (a redelivered task does nothing)."""
+    from apps.conversations import services as conversation_services
+    from apps.qa import services as qa_services
+
+    run = DataRun.objects.select_related("client", "created_by").get(pk=run_id)
+    if run.status == "succeeded":
+        return run
+    client, actor = run.client, run.created_by
+    forced_over = run.counts.get("forced_over_contracts", [])
     run_start(run)
     kept = kept_after_offboarding()
     deleted = {"conversations": 0, "messages_deleted": 0, "qa_excerpts_blanked": 0, "import_files_deleted": 0}
@@ -241,16 +271,19 @@ def brand_offboard(*, client: Client, actor=None, force: bool = False, batch_siz
         run_fail(run, error=str(exc), kept=kept)
         raise
     left = shopper_data_left(client=client)
-    counts = {**run.counts, **deleted, "left": left}
+    counts = {**run.counts, **deleted, "forced_over_contracts": forced_over, "left": left}
     with transaction.atomic():
         Client.objects.filter(pk=client.pk).update(status=ClientStatus.OFFBOARDED)
-        client.status = ClientStatus.OFFBOARDED
         audit_record(
             actor=actor,
             action="client.offboarded",
             target=client,
             client=client,
-            reason=_("Forced while contracts were active: %(codes)s") % {"codes": ", ".join(active)} if active else "",
+            reason=(
+                _("Forced while contracts were active: %(codes)s") % {"codes": ", ".join(forced_over)}
+                if forced_over
+                else ""
+            ),
             data={"run": run.pk, "archive_sha256": run.archive_sha256, **deleted, "left": left},
         )
         run_succeed(run, counts=counts, kept=kept)

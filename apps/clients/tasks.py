@@ -18,3 +18,9 @@ def retention_purge_task() -> str:
 def data_export_build_task(run_id: int) -> str:
     run = offboarding.data_export_build(run_id=run_id)
     return f"{run.pk}: {run.status}"
+
+
+@shared_task(name="apps.clients.tasks.brand_offboard_task")
+def brand_offboard_task(run_id: int) -> str:
+    run = offboarding.brand_offboard_execute(run_id=run_id)
+    return f"{run.pk}: {run.status}"

@@ -105,7 +105,7 @@ def test_offboarding_refuses_while_a_contract_is_active(media_root):
     assert refused.value.code == "active_contract"
     assert brand.contracts.first().code in refused.value.message
     assert Message.objects.filter(conversation__store__client=brand).exists()
-    assert not DataRun.objects.filter(client=brand).exists()
+    assert not DataRun.objects.filter(client=brand, kind="offboarding").exists()
 
 
 def test_offboarding_exports_then_deletes_shoppers_data_and_keeps_statements(media_root):
@@ -204,3 +204,21 @@ def test_a_viewer_downloads_only_its_own_brands_export(media_root, client, djang
     assert AuditEvent.objects.filter(action="client.data_export_downloaded", actor=viewer).count() == 1
     page = client.get("/clients/exports/")
     assert page.status_code == 200 and "exp-b" not in page.content.decode()
+
+
+def test_admin_offboard_action_refuses_in_chinese_then_forced_runs_in_a_task(
+    media_root, client, django_capture_on_commit_callbacks
+):
+    brand, _old, _new = _brand_with_history("adm")
+    manager = factories.make_user(role=Role.ACCOUNT_MANAGER)
+    client.force_login(manager)
+    url = "/admin/clients/client/"
+    refused = client.post(url, {"action": "offboard", "_selected_action": [brand.pk]}, follow=True)
+    assert "仍有生效中的合同" in refused.content.decode()
+    assert not DataRun.objects.filter(client=brand, kind="offboarding").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "offboard_forced", "_selected_action": [brand.pk]})
+    run = DataRun.objects.get(client=brand, kind="offboarding")
+    assert run.status == "succeeded" and run.counts["forced_over_contracts"] == [brand.contracts.first().code]
+    assert offboarding.shopper_data_left(client=brand)["messages"] == 0
+    assert brand.contracts.first().code in AuditEvent.objects.get(action="client.offboarded", client=brand).reason
