@@ -258,3 +258,20 @@ def test_correction_reprints_and_marks_the_issued_monthly_report_superseded(stat
     done = statements.documents_render(credit_note_id=note.pk)
     assert done == [f"correction {note.number}", f"report {run.pk} superseded"]
     assert AuditEvent.objects.filter(action="report.superseded", target_id=str(run.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_draft_page_offers_approval_with_a_reason_when_flagged(client, brand_a, account_manager):
+    contract = make_contract(client=brand_a, base_fee="15000")
+    add_charge(contract, code="human", name="人工会话", metric="human_conversations", unit_price=Decimal("1.5"))
+    services.billing_run_now(period_start=NOV)
+    draft = Invoice.objects.get(contract=contract)
+    client.force_login(account_manager)
+    page = client.get(f"/billing/statements/{draft.pk}/").content.decode()
+    assert 'value="approve"' in page and 'name="confirm"' in page and "/pdf/" not in page
+    client.post(f"/billing/statements/{draft.pk}/act/", {"action": "approve", "confirm": "1", "reason": ""})
+    draft.refresh_from_db()
+    assert draft.status == "draft"  # flagged (no usage): a reason is required
+    client.post(f"/billing/statements/{draft.pk}/act/", {"action": "approve", "confirm": "1", "reason": "基础费按约定"})
+    draft.refresh_from_db()
+    assert draft.status == "approved"
