@@ -34,6 +34,21 @@ def run_b(november_b, account_manager, django_capture_on_commit_callbacks):
     return run
 
 
+@pytest.fixture
+def issued(run_a, run_b, account_manager, django_capture_on_commit_callbacks):
+    """Both brands' runs issued: a client viewer sees only issued reports, and only its brand's."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for run in (run_a, run_b):
+            services.report_run_issue(run=run, actor=account_manager)
+    run_a.refresh_from_db()
+    run_b.refresh_from_db()
+    return run_a, run_b
+
+
+def test_client_viewer_does_not_see_a_draft(run_a, viewer_a, api):
+    assert api(viewer_a).get("/api/v1/report-runs/").json()["results"] == []
+
+
 def test_request_renders_and_stores_the_pdf(run_a, media_root):
     assert run_a.status == "succeeded", run_a.error
     assert run_a.state == "draft"
@@ -82,7 +97,7 @@ def test_api_post_rejects_a_bad_period_naming_the_field(november_a, account_mana
     assert response.json()["field"] == "period_start"
 
 
-def test_client_viewer_lists_and_downloads_only_its_brand(run_a, run_b, viewer_a, api):
+def test_client_viewer_lists_and_downloads_only_its_brand(issued, run_a, run_b, viewer_a, api):
     client = api(viewer_a)
     listed = client.get("/api/v1/report-runs/").json()["results"]
     assert [r["id"] for r in listed] == [run_a.pk]
@@ -158,7 +173,7 @@ def test_beat_runs_monthly_reports_on_the_2nd_at_6():
     assert spec["name"].startswith("tideline:")
 
 
-def test_reports_page_lists_runs_per_brand_with_download(run_a, run_b, viewer_a, client):
+def test_reports_page_lists_runs_per_brand_with_download(issued, run_a, run_b, viewer_a, client):
     client.force_login(viewer_a)
     page = client.get(reverse("reports:run-list"))
     assert page.status_code == 200
@@ -177,7 +192,7 @@ def test_commentary_form_saves_a_draft(run_a, account_manager, client, django_ca
     assert run_a.commentary == "页面编辑"
 
 
-def test_admin_download_is_scoped(run_a, run_b, viewer_a, client):
+def test_admin_download_is_scoped(issued, run_a, run_b, viewer_a, client):
     client.force_login(viewer_a)
     own = client.get(reverse("admin:reports_reportrun_pdf", args=[run_a.pk]))
     assert own.status_code == 200
