@@ -251,7 +251,7 @@ def brand_offboard_execute(*, run_id: int, batch_size: int = BATCH_SIZE) -> Data
     forced_over = run.counts.get("forced_over_contracts", [])
     run_start(run)
     kept = kept_after_offboarding()
-    deleted = {"conversations": 0, "messages_deleted": 0, "qa_excerpts_blanked": 0, "import_files_deleted": 0}
+    deleted = {"conversations_cleared": 0, "messages_deleted": 0, "qa_excerpts_blanked": 0, "import_files_deleted": 0}
     try:
         _archive_write(run, issued_only=False, kept=kept)
         while True:
@@ -262,9 +262,9 @@ def brand_offboard_execute(*, run_id: int, batch_size: int = BATCH_SIZE) -> Data
                 if not ids:
                     break
                 deleted["qa_excerpts_blanked"] += qa_services.qa_hit_excerpts_purge(conversation_ids=ids)
-            deleted["conversations"] += len(ids)
+            deleted["conversations_cleared"] += len(ids)
             deleted["messages_deleted"] += removed
-            run_progress(run, done=deleted["conversations"])
+            run_progress(run, done=deleted["conversations_cleared"])
         deleted["import_files_deleted"] = conversation_services.import_run_files_delete(client_id=client.pk)
         deleted["qa_excerpts_blanked"] += qa_services.qa_hit_excerpts_purge_brand(client_id=client.pk)
     except Exception as exc:

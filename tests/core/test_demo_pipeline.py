@@ -35,6 +35,7 @@ def test_demo_runs_every_loop_and_is_safe_to_rerun(demo_ctx):
         "workforce.demo",
         "contracts.demo",
         "reports.demo",
+        "clients.demo_retention",
     ]
     conversations = Conversation.objects.count()
     assert conversations > 0
@@ -43,6 +44,9 @@ def test_demo_runs_every_loop_and_is_safe_to_rerun(demo_ctx):
     assert Roster.objects.filter(status="published").exists()
     assert Invoice.objects.filter(status__in=["issued", "paid"]).exists()
     assert ReportRun.objects.filter(status="succeeded").exists()
+    from apps.clients.models import DataRun
+
+    assert DataRun.objects.filter(kind="export", status="succeeded").exclude(archive="").exists()
     assert {role for role, _, _ in demo_ctx.logins} >= {"Superuser", "BPO manager", "Account manager", "QA supervisor"}
 
     counts = (Conversation.objects.count(), Message.objects.count(), Invoice.objects.count(), ReportRun.objects.count())
