@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from psycopg.copy import QueuedLibpqWriter
 
 from apps.clients.choices import Platform
@@ -98,12 +99,18 @@ def import_run_create(
     """
     if file_format not in ImportFormat.values:
         raise DomainError(
-            f"unknown format {file_format!r}; one of {', '.join(ImportFormat.values)}", field="file_format"
+            _("unknown format %(format)s; one of %(choices)s")
+            % {"format": repr(file_format), "choices": ", ".join(ImportFormat.values)},
+            field="file_format",
         )
     name = masked_file_name(file_name)
     limit = settings.TIDELINE_MAX_UPLOAD_BYTES
     if upload is not None and upload.size > limit:
-        raise DomainError(f"{name}: {upload.size} bytes is over the upload limit of {limit} bytes", field="file")
+        raise DomainError(
+            _("%(file)s: %(size)s bytes is over the upload limit of %(limit)s bytes")
+            % {"file": name, "size": upload.size, "limit": limit},
+            field="file",
+        )
     run = ImportRun(file_name=name, file_format=file_format, created_by=created_by, skip_bad_rows=skip_bad_rows)
     if upload is not None:
         run.file.save(name, upload, save=False)
@@ -155,7 +162,8 @@ def import_run_execute(*, run_id: int, path: Path | str | None = None, progress:
 def _execute(run: ImportRun, source: Path | None, progress: Callable | None) -> ImportRun:
     run_start(run)
     if source is None:
-        run_fail(run, error=f"{run.file_name}: no file to import", errors=[_err(None, "file", "no file to import")])
+        reason = _("no file to import")
+        run_fail(run, error=f"{run.file_name}: {reason}", errors=[_err(None, "file", reason)])
         return run
     importer = _Importer(run=run, path=source, progress=progress)
     try:
@@ -165,17 +173,25 @@ def _execute(run: ImportRun, source: Path | None, progress: Callable | None) -> 
     except Exception as exc:
         # Unexpected (database down, a bug): the write transaction rolled back. The message is masked and
         # the original exception dropped, so no log (ours or Celery's) can quote a raw value of the file.
-        detail = f"{run.file_name}: import failed: {type(exc).__name__}: {mask_text(str(exc))[:1000]}"
+        detail = _("%(file)s: import failed: %(error)s") % {
+            "file": run.file_name,
+            "error": f"{type(exc).__name__}: {mask_text(str(exc))[:1000]}",
+        }
         logger.error("import run %s crashed: %s", run.pk, detail)
         run_fail(run, error=detail)
         raise ImportCrashed(detail) from None
     if outcome is None:
         errors = importer.errors
-        first = errors[0] if errors else {"row": None, "field": None, "reason": "rejected"}
-        message = (
-            f"{run.file_name}: {importer.rejected} row(s) rejected, nothing imported; "
-            f"first: row {_fmt(first['row'])}, field {_fmt(first['field'])}: {first['reason']}"
-        )
+        first = errors[0] if errors else {"row": None, "field": None, "reason": _("the file was rejected")}
+        message = _(
+            "%(file)s: %(rejected)s row(s) rejected, nothing imported; first: row %(row)s, field %(field)s: %(reason)s"
+        ) % {
+            "file": run.file_name,
+            "rejected": importer.rejected,
+            "row": _fmt(first["row"]),
+            "field": _fmt(first["field"]),
+            "reason": first["reason"],
+        }
         logger.info("import run %s failed: %s row(s) rejected", run.pk, importer.rejected)
         run_fail(
             run,
@@ -247,7 +263,7 @@ def _enqueue_post_import_tasks(run_id: int) -> None:
 
 
 def _err(row, field_name, reason) -> dict:
-    return {"row": row, "field": field_name, "reason": reason}
+    return {"row": row, "field": field_name, "reason": str(reason)}
 
 
 def _fmt(value) -> str:
@@ -340,7 +356,7 @@ class _Importer:
         if self.rejected and not self.run.skip_bad_rows:
             raise _Rejected
         if not self.c_rows or not any(self.c_rows):
-            self.reject(None, None, "no message in the file could be imported")
+            self.reject(None, None, _("no message in the file could be imported"))
             raise _Rejected
         with transaction.atomic():
             with connection.cursor() as cur:
@@ -368,13 +384,16 @@ class _Importer:
         try:
             size = self.path.stat().st_size
         except OSError:
-            raise FileError(f"cannot read {self.path.name}", field="file") from None
+            raise FileError(_("cannot read %(file)s") % {"file": self.path.name}, field="file") from None
         if size > limit:
-            raise FileError(f"{size} bytes is over the upload limit of {limit} bytes", field="file")
+            raise FileError(
+                _("%(size)s bytes is over the upload limit of %(limit)s bytes") % {"size": size, "limit": limit},
+                field="file",
+            )
         data = self.path.read_bytes()
         self.sha256 = hashlib.sha256(data).hexdigest()
         if not data.strip():
-            raise FileError("the file is empty", row=1, field="file")
+            raise FileError(_("the file is empty"), row=1, field="file")
         adapter = get_adapter(self.run.file_format)
         text, self.encoding = decode(data)
         del data
@@ -402,11 +421,21 @@ class _Importer:
     def _check_platform(self, row: int, platform: str) -> bool:
         if self.platform is None:
             if platform not in _PLATFORMS:
-                self.reject(row, "platform", f"unknown platform {shown(platform)!r}; one of {', '.join(_PLATFORMS)}")
+                self.reject(
+                    row,
+                    "platform",
+                    _("unknown platform %(value)s; one of %(choices)s")
+                    % {"value": repr(shown(platform)), "choices": ", ".join(_PLATFORMS)},
+                )
                 return False
             self.platform = platform
             return True
-        self.reject(row, "platform", f"mixed platforms: the file is {self.platform}, this row is {shown(platform)!r}")
+        self.reject(
+            row,
+            "platform",
+            _("mixed platforms: the file is %(platform)s, this row is %(value)s")
+            % {"platform": self.platform, "value": repr(shown(platform))},
+        )
         return False
 
     def _accept_all(self, items, total: int) -> None:
@@ -445,25 +474,34 @@ class _Importer:
             if store_id == 0:
                 store_id = self._store_id(platform, shop)
             if store_id is None:
-                reject(row, "shop", f"unknown store {platform}/{shown(shop)}: create it under Clients first")
+                reject(
+                    row,
+                    "shop",
+                    _("unknown store %(store)s: create it under Clients first")
+                    % {"store": f"{platform}/{shown(shop)}"},
+                )
                 continue
             if role not in roles:
-                reject(row, "sender_role", f"unknown sender role {shown(role)!r}; one of buyer, agent, bot, system")
+                reject(
+                    row,
+                    "sender_role",
+                    _("unknown sender role %(value)s; one of buyer, agent, bot, system") % {"value": repr(shown(role))},
+                )
                 continue
             if msg_type not in types:
-                reject(row, "msg_type", f"unknown message type {shown(msg_type)!r}")
+                reject(row, "msg_type", _("unknown message type %(value)s") % {"value": repr(shown(msg_type))})
                 continue
             if not pcid or len(pcid) > 128:
-                reject(row, "conversation_id", "conversation id must be 1–128 characters")
+                reject(row, "conversation_id", _("conversation id must be 1–128 characters"))
                 continue
             if not message_id or len(message_id) > 128:
-                reject(row, "message_id", "message id must be 1–128 characters")
+                reject(row, "message_id", _("message id must be 1–128 characters"))
                 continue
             if agent and len(agent) > 64:
-                reject(row, "agent", "agent nick longer than 64 characters")
+                reject(row, "agent", _("agent nick longer than 64 characters"))
                 continue
             if len(content) > max_content_chars and len(content.encode("utf-8")) > max_content:
-                reject(row, "content", f"the message is over the limit of {max_content // 1024} KB")
+                reject(row, "content", _("the message is over the limit of %(kb)s KB") % {"kb": max_content // 1024})
                 continue
             if id_check(message_id) is not None:
                 message_id = _clean_id(message_id)
@@ -514,8 +552,12 @@ class _Importer:
                 self.reject(
                     rows[i],
                     "message_id",
-                    f"duplicate row: message {shown(ids[i])!r} of conversation "
-                    f"{shown(self.c_pcid[conv])!r} already at row {first}",
+                    _("duplicate row: message %(message)s of conversation %(conversation)s already at row %(first)s")
+                    % {
+                        "message": repr(shown(ids[i])),
+                        "conversation": repr(shown(self.c_pcid[conv])),
+                        "first": first,
+                    },
                 )
                 ids[i] = None  # marks the duplicate for removal
                 dropped = True
@@ -837,7 +879,7 @@ def conversation_shopper_data_delete_batch(*, client_id: int, batch_size: int = 
     )
     if not ids:
         return [], 0
-    deleted, _ = Message.objects.filter(conversation_id__in=ids).delete()
+    deleted = Message.objects.filter(conversation_id__in=ids).delete()[0]
     Conversation.objects.filter(id__in=ids).update(buyer_pseudonym="")
     return ids, deleted
 

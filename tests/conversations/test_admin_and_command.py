@@ -53,7 +53,7 @@ def test_admin_upload_form_refuses_big_files(sample_stores, admin_client_for, bp
         "/admin/conversations/importrun/upload/", {"file": upload, "file_format": "jd_csv"}
     )
     assert response.status_code == 200
-    assert "over the upload limit" in response.content.decode()
+    assert "超过上传上限" in response.content.decode()
     assert ImportRun.objects.count() == 0
 
 
@@ -77,12 +77,12 @@ def test_command_imports_and_summarises(sample_stores):
     call_command(
         "import_conversations", str(SAMPLES / "canonical.csv"), "--format", "canonical_csv", "--no-progress", stdout=out
     )
-    assert "21 messages imported" in out.getvalue()
+    assert "导入 3 个会话、21 条消息" in out.getvalue()
     out = io.StringIO()
     call_command(
         "import_conversations", str(SAMPLES / "canonical.csv"), "--format", "canonical_csv", "--no-progress", stdout=out
     )
-    assert "0 messages imported, 21 duplicates" in out.getvalue()
+    assert "0 条消息，重复 21 条" in out.getvalue()
 
 
 def test_command_fails_on_a_bad_file(sample_stores, tmp_path):
@@ -92,7 +92,7 @@ def test_command_fails_on_a_bad_file(sample_stores, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_conversations", str(bad), "--format", "canonical_csv", "--no-progress", stderr=err)
     assert "bad.csv" in err.getvalue()
-    assert "row 1, field shop" in err.getvalue()
+    assert "第 1 行，字段 shop：缺少列" in err.getvalue()
 
 
 def test_home_page_links_to_the_import_pages(admin_client_for, account_manager):
@@ -107,5 +107,5 @@ def test_command_shows_a_progress_bar(sample_stores):
     call_command(
         "import_conversations", str(SAMPLES / "qianniu_copy.txt"), "--format", "qianniu_text", stdout=out, stderr=err
     )
-    assert "21 messages imported" in out.getvalue()
+    assert "21 条消息" in out.getvalue()
     assert "qianniu_copy.txt" in err.getvalue()

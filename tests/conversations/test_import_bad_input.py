@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from apps.conversations.models import Conversation, Message
 from apps.conversations.services import import_file
@@ -26,14 +27,14 @@ def test_unknown_store(sample_stores, write_file):
     path = write_file("x.csv", HEADER + GOOD + GOOD.replace("yuefu-tmall-01", "nope").replace("M1", "M3"))
     run = import_file(path=path, file_format="canonical_csv")
     assert_rejected(run, row=3, field="shop")
-    assert "unknown store tmall/nope" in run.errors[0]["reason"]
+    assert "未知店铺 tmall/nope" in run.errors[0]["reason"]
 
 
 def test_mixed_platforms(sample_stores, write_file):
     path = write_file("x.csv", HEADER + GOOD + "jd,jd-10023456,C9,M9,2026-11-11T10:00:00+08:00,buyer,,b,text,hi\n")
     run = import_file(path=path, file_format="canonical_csv")
     assert_rejected(run, row=3, field="platform")
-    assert "mixed platforms" in run.errors[0]["reason"]
+    assert "平台混杂" in run.errors[0]["reason"]
 
 
 def test_wrong_encoding(sample_stores, write_file):
@@ -68,7 +69,7 @@ def test_naive_canonical_timestamp_is_refused(sample_stores, write_file):
 def test_duplicate_rows_inside_the_file(sample_stores, write_file):
     run = import_file(path=write_file("x.csv", HEADER + GOOD + GOOD2 + GOOD), file_format="canonical_csv")
     assert_rejected(run, row=4, field="message_id")
-    assert "already at row 2" in run.errors[0]["reason"]
+    assert "已在第 2 行出现" in run.errors[0]["reason"]
 
 
 def test_empty_file(sample_stores, write_file):
@@ -85,7 +86,7 @@ def test_file_over_the_size_limit(sample_stores, settings):
     settings.TIDELINE_MAX_UPLOAD_BYTES = 100
     run = import_file(path=SAMPLES / "canonical.csv", file_format="canonical_csv")
     assert_rejected(run, row=None, field="file")
-    assert "over the upload limit" in run.error
+    assert "超过上传上限" in run.error
 
 
 def test_unknown_sender_role(sample_stores, write_file):
@@ -174,3 +175,28 @@ def test_jsonl_errors(sample_stores, write_file, line, field):
     good = (SAMPLES / "canonical.jsonl").read_text(encoding="utf-8").splitlines()[0]
     run = import_file(path=write_file("x.jsonl", f"{good}\n{line}\n"), file_format="canonical_jsonl")
     assert_rejected(run, row=2, field=field)
+
+
+BAD_TIME = "tmall,yuefu-tmall-01,C1,M2,yesterday 10:00,agent,小美,tb_a,text,亲在的\n"
+
+
+def test_bad_timestamp_is_reported_in_chinese_by_default(sample_stores, write_file):
+    run = import_file(path=write_file("t.csv", HEADER + GOOD + BAD_TIME), file_format="canonical_csv")
+    assert_rejected(run, row=3, field="sent_at")
+    assert run.errors == [
+        {"row": 3, "field": "sent_at", "reason": "无法解析的时间戳 'yesterday 10:00'（应为带时区偏移的 ISO 8601）"}
+    ]
+    assert run.error == (
+        "t.csv：1 行被拒绝，未导入任何数据；第一处：第 3 行，字段 sent_at："
+        "无法解析的时间戳 'yesterday 10:00'（应为带时区偏移的 ISO 8601）"
+    )
+
+
+def test_bad_timestamp_is_reported_in_english_when_english_is_active(sample_stores, write_file):
+    with translation.override("en"):
+        run = import_file(path=write_file("t.csv", HEADER + GOOD + BAD_TIME), file_format="canonical_csv")
+    assert_rejected(run, row=3, field="sent_at")
+    assert run.errors == [
+        {"row": 3, "field": "sent_at", "reason": "unparseable timestamp 'yesterday 10:00' (ISO 8601 with offset)"}
+    ]
+    assert "row 3, field sent_at: unparseable timestamp" in run.error

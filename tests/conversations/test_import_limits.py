@@ -30,7 +30,7 @@ def test_an_unclosed_quote_fails_naming_its_row(sample_stores, write_file):
     text = HEADER + _row(1, "在吗") + _row(2, '"这个好用吗') + _row(3, "亲") + _row(4, "好的")
     run = import_file(path=write_file("q.csv", text), file_format="canonical_csv")
     assert_rejected(run, row=3, field="content")
-    assert "quote" in run.error
+    assert "引号没有闭合" in run.error
 
 
 def test_an_unclosed_quote_in_an_inner_column_fails_naming_that_column(sample_stores, write_file):
@@ -98,14 +98,14 @@ def test_deeply_nested_jsonl_is_a_row_error_not_a_recursion_error(sample_stores,
     assert run.status == RunStatus.FAILED
     errors = {(e["row"], e["field"]) for e in run.errors}
     assert errors == {(2, None), (3, "content")}, run.errors
-    assert "nested deeper" in run.errors[0]["reason"]
+    assert "嵌套超过 64 层" in run.errors[0]["reason"]
 
 
 def test_deeply_nested_taobao_json_names_the_line(sample_stores, write_file):
     text = '{"platform": "taobao",\n"shop_id": "shanye-tb-01",\n"conversations": ' + "[" * 5000 + "]" * 5000 + "}"
     run = import_file(path=write_file("deep.json", text), file_format="taobao_json")
     assert_rejected(run, row=3, field=None)
-    assert "nested deeper" in run.error
+    assert "嵌套超过 64 层" in run.error
 
 
 def test_a_json_object_where_taobao_text_belongs_is_a_field_error(sample_stores, write_file):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from django.utils.translation import gettext as _
+
 from apps.conversations.adapters.base import CANONICAL_FIELDS, FileError, Record, RowError, decode
 from apps.conversations.adapters.canonical import read_canonical_csv, read_canonical_jsonl
 from apps.conversations.adapters.douyin import read_douyin_csv
@@ -28,7 +30,11 @@ def get_adapter(file_format: str) -> Adapter:
     try:
         return ADAPTERS[file_format]
     except KeyError:
-        raise FileError(f"unknown format {file_format!r}; one of {', '.join(ADAPTERS)}", field="file_format") from None
+        raise FileError(
+            _("unknown format %(format)s; one of %(choices)s")
+            % {"format": repr(file_format), "choices": ", ".join(ADAPTERS)},
+            field="file_format",
+        ) from None
 
 
 __all__ = ["ADAPTERS", "CANONICAL_FIELDS", "FileError", "Record", "RowError", "decode", "get_adapter"]

@@ -4,6 +4,10 @@ An adapter turns the decoded text of one export into canonical records (one per 
 RowErrors for the rows it cannot read; it never touches the database and never masks — the
 importer masks every record's content before anything is kept. Values quoted in a RowError's
 reason must already be masked (use `shown`).
+
+Reasons are translated when they are built (`gettext`, named placeholders) into the active language —
+the importing request's, else LANGUAGE_CODE (zh-hans) for the command and Celery — and the ImportRun
+keeps that text: a run reads in the language it was imported in.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.conversations.masking import mask_text
 
@@ -84,7 +91,7 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise _encoding_error(data, exc.start + 3) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        raise FileError("the file is UTF-16 or binary; export it as UTF-8 or GBK", row=1, field="encoding")
+        raise FileError(_("the file is UTF-16 or binary; export it as UTF-8 or GBK"), row=1, field="encoding")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_exc:
@@ -100,7 +107,10 @@ def decode(data: bytes) -> tuple[str, str]:
 def _encoding_error(data: bytes, position: int) -> FileError:
     line = data.count(b"\n", 0, position) + 1
     return FileError(
-        f"byte {position} is neither UTF-8 nor GBK/GB18030; save the export as UTF-8 or GBK", row=line, field="encoding"
+        _("byte %(position)s is neither UTF-8 nor GBK/GB18030; save the export as UTF-8 or GBK")
+        % {"position": position},
+        row=line,
+        field="encoding",
     )
 
 
@@ -130,7 +140,7 @@ def parse_local(value: str) -> float:
 csv.field_size_limit(1 << 30)
 
 
-UNCLOSED_QUOTE = (
+UNCLOSED_QUOTE = gettext_lazy(
     "a quote opened in this row is never closed, so the rows after it were read as its text; "
     'close the quote, or write a quote inside a field as two ("")'
 )
@@ -182,15 +192,15 @@ def csv_rows(
     try:
         header = next(reader)
     except StopIteration:
-        raise FileError("the file is empty", row=1, field="header") from None
+        raise FileError(_("the file is empty"), row=1, field="header") from None
     except csv.Error as exc:
-        raise FileError(f"unreadable CSV header: {exc}", row=1, field="header") from None
+        raise FileError(_("unreadable CSV header: %(error)s") % {"error": exc}, row=1, field="header") from None
     columns = {name.strip().lstrip("\ufeff"): i for i, name in enumerate(header)}
     if not any(columns):
-        raise FileError("the file is empty", row=1, field="header")
+        raise FileError(_("the file is empty"), row=1, field="header")
     for name in required:
         if name not in columns:
-            raise FileError(f"missing column {name!r}", row=1, field=name)
+            raise FileError(_("missing column %(column)s") % {"column": repr(name)}, row=1, field=name)
     text_column = columns[free_text] if free_text is not None else len(header) - 1
     records = csv_records(
         text, first_line=reader.line_num + 1, width=len(header), header=header, text_column=text_column
@@ -261,13 +271,13 @@ def csv_records(
                 if not values or (len(values) == 1 and not values[0].strip()):
                     continue
                 if long_lines and any(line in long_lines for line in range(row, end + 1)):
-                    yield RowError(row, None, f"a line is longer than the limit of {limit // 1024} KB")
+                    yield RowError(row, None, _("a line is longer than the limit of %(kb)s KB") % {"kb": limit // 1024})
                     if end > row:
                         restart = row + 1
                         break
                     continue
                 if end > row and _swallowed(values, width, text_column):
-                    yield RowError(row, _column_with_break(values, header, text_column), UNCLOSED_QUOTE)
+                    yield RowError(row, _column_with_break(values, header, text_column), str(UNCLOSED_QUOTE))
                     restart = row + 1
                     break
                 yield row, values
@@ -277,9 +287,9 @@ def csv_records(
                 line = next(_lines_from(text, cursor.offset_of(row)), "")
                 column = len(next(csv.reader([line]), [""])) - 1
                 field = header[column].strip().lstrip("\ufeff") if 0 <= column < len(header) else None
-                yield RowError(row, field, UNCLOSED_QUOTE)
+                yield RowError(row, field, str(UNCLOSED_QUOTE))
             else:
-                yield RowError(row, None, f"unreadable CSV: {exc}")
+                yield RowError(row, None, _("unreadable CSV: %(error)s") % {"error": exc})
             restart = row + 1
         if restart is None:
             return

@@ -13,6 +13,7 @@ from datetime import datetime
 from operator import itemgetter
 
 import orjson
+from django.utils.translation import gettext as _
 
 from apps.conversations.adapters.base import (
     CANONICAL_FIELDS,
@@ -46,7 +47,7 @@ def read_canonical_csv(text: str) -> Iterator[Record | RowError]:
             continue
         line, values = item
         if len(values) < width:
-            yield RowError(line, widest, "too few columns")
+            yield RowError(line, widest, _("too few columns"))
             continue
         sent = values[i_sent]
         try:
@@ -54,7 +55,11 @@ def read_canonical_csv(text: str) -> Iterator[Record | RowError]:
             if dt.tzinfo is None:
                 raise ValueError("naive")
         except ValueError:
-            yield RowError(line, "sent_at", f"unparseable timestamp {shown(sent)!r} (ISO 8601 with offset)")
+            yield RowError(
+                line,
+                "sent_at",
+                _("unparseable timestamp %(value)s (ISO 8601 with offset)") % {"value": repr(shown(sent))},
+            )
             continue
         yield (
             line,
@@ -70,7 +75,7 @@ def read_canonical_csv(text: str) -> Iterator[Record | RowError]:
             values[i_content],
         )
     if not seen_any:
-        raise FileError("the file has a header but no messages", row=2, field=None)
+        raise FileError(_("the file has a header but no messages"), row=2, field=None)
 
 
 def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
@@ -93,7 +98,7 @@ def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
             continue
         seen_any = True
         if check_length and len(line) * 4 > limit and len(line.encode("utf-8")) > limit:
-            yield RowError(line_no, None, f"the line is longer than the limit of {limit // 1024} KB")
+            yield RowError(line_no, None, _("a line is longer than the limit of %(kb)s KB") % {"kb": limit // 1024})
             continue
         try:
             obj = fast(line)
@@ -103,19 +108,25 @@ def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
                 obj = decode(line)
                 exact = True
             except json.JSONDecodeError as exc:
-                yield RowError(line_no, None, f"not a JSON object: {exc.msg} at column {exc.colno}")
+                yield RowError(
+                    line_no,
+                    None,
+                    _("not a JSON object: %(error)s at column %(column)s") % {"error": exc.msg, "column": exc.colno},
+                )
                 continue
             except RecursionError:
-                yield RowError(line_no, None, f"JSON nested deeper than {JSON_DEPTH_LIMIT} levels")
+                yield RowError(
+                    line_no, None, _("JSON nested deeper than %(limit)s levels") % {"limit": JSON_DEPTH_LIMIT}
+                )
                 continue
         try:
             values = pick(obj)
         except (KeyError, TypeError):
             if not isinstance(obj, dict):
-                yield RowError(line_no, None, "not a JSON object")
+                yield RowError(line_no, None, _("not a JSON object"))
             else:
                 missing = next(name for name in CANONICAL_FIELDS if name not in obj)
-                yield RowError(line_no, missing, f"missing field {missing!r}")
+                yield RowError(line_no, missing, _("missing field %(field)s") % {"field": repr(missing)})
             continue
         try:
             join(values)  # every field a string, as in any real export: one C-level check for all ten
@@ -126,7 +137,7 @@ def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
                 (name for name, v in zip(CANONICAL_FIELDS, values, strict=True) if isinstance(v, dict | list)), None
             )
             if nested is not None:
-                yield RowError(line_no, nested, "must be text, not a JSON object or list")
+                yield RowError(line_no, nested, _("must be text, not a JSON object or list"))
                 continue
             values = tuple(v if type(v) is str else "" if v is None else str(v) for v in values)
         platform, shop, conversation_id, message_id, sent, role, agent, buyer, msg_type, content = values
@@ -135,7 +146,11 @@ def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
             if dt.tzinfo is None:
                 raise ValueError("naive")
         except ValueError:
-            yield RowError(line_no, "sent_at", f"unparseable timestamp {shown(sent)!r} (ISO 8601 with offset)")
+            yield RowError(
+                line_no,
+                "sent_at",
+                _("unparseable timestamp %(value)s (ISO 8601 with offset)") % {"value": repr(shown(sent))},
+            )
             continue
         yield (
             line_no,
@@ -151,4 +166,4 @@ def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
             content,
         )
     if not seen_any:
-        raise FileError("the file is empty", row=1, field=None)
+        raise FileError(_("the file is empty"), row=1, field=None)

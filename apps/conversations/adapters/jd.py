@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+
 from apps.conversations.adapters.base import FileError, Record, RowError, csv_rows, parse_local, shown
 
 COLUMNS = {
@@ -42,25 +44,37 @@ def read_platform_csv(
             continue
         line, values = item
         if len(values) < width:
-            yield RowError(line, None, "too few columns")
+            yield RowError(line, None, _("too few columns"))
             continue
         sent = values[idx["sent_at"]]
         try:
             epoch = parse_local(sent)
         except ValueError:
-            yield RowError(line, columns["sent_at"], f"unparseable time {shown(sent)!r} (YYYY-MM-DD HH:MM:SS)")
+            yield RowError(
+                line,
+                columns["sent_at"],
+                _("unparseable time %(value)s (YYYY-MM-DD HH:MM:SS)") % {"value": repr(shown(sent))},
+            )
             continue
         role_text = values[idx["sender_role"]].strip()
         role = roles.get(role_text)
         if role is None:
             yield RowError(
-                line, columns["sender_role"], f"unknown sender {shown(role_text)!r}; one of {', '.join(roles)}"
+                line,
+                columns["sender_role"],
+                _("unknown sender %(value)s; one of %(choices)s")
+                % {"value": repr(shown(role_text)), "choices": ", ".join(roles)},
             )
             continue
         type_text = values[idx["msg_type"]].strip()
         msg_type = types.get(type_text)
         if msg_type is None:
-            yield RowError(line, columns["msg_type"], f"unknown type {shown(type_text)!r}; one of {', '.join(types)}")
+            yield RowError(
+                line,
+                columns["msg_type"],
+                _("unknown type %(value)s; one of %(choices)s")
+                % {"value": repr(shown(type_text)), "choices": ", ".join(types)},
+            )
             continue
         yield Record(
             line,
@@ -76,7 +90,7 @@ def read_platform_csv(
             values[idx["content"]],
         )
     if not seen_any:
-        raise FileError("the file has a header but no messages", row=2, field=None)
+        raise FileError(_("the file has a header but no messages"), row=2, field=None)
 
 
 def read_jd_csv(text: str) -> Iterator[Record | RowError]:

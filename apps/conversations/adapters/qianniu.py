@@ -34,6 +34,8 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from apps.conversations.adapters.base import SHANGHAI, FileError, Record, RowError, parse_local
 from apps.conversations.adapters.taobao import agent_nick
 from apps.conversations.masking import mask_text
@@ -59,7 +61,7 @@ def _sha(text: str) -> str:
 def read_qianniu_text(text: str) -> Iterator[Record | RowError]:
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
-        raise FileError("the file is empty", row=1, field=None)
+        raise FileError(_("the file is empty"), row=1, field=None)
     meta: dict[str, str] = {}
     start = 0
     for i, raw in enumerate(lines):
@@ -75,7 +77,7 @@ def read_qianniu_text(text: str) -> Iterator[Record | RowError]:
         start = len(lines)
     for key, field in (("平台", "platform"), ("店铺", "shop")):
         if key not in meta:
-            raise FileError(f"missing header line '{key}：…'", row=1, field=field)
+            raise FileError(_("missing header line '%(key)s：…'") % {"key": key}, row=1, field=field)
     platform, shop = meta["平台"], meta["店铺"]
 
     buyer = ""
@@ -93,12 +95,12 @@ def read_qianniu_text(text: str) -> Iterator[Record | RowError]:
         if not body:
             return  # only noise after the header (e.g. a recalled message)
         if not buyer:
-            yield RowError(line_no, "buyer", "message before any '与 … 的聊天记录' line")
+            yield RowError(line_no, "buyer", _("message before any '与 … 的聊天记录' line"))
             return
         try:
             epoch = parse_local(ts)
         except ValueError:
-            yield RowError(line_no, "sent_at", "unparseable time (expected YYYY-M-D H:MM:SS)")
+            yield RowError(line_no, "sent_at", _("unparseable time (expected YYYY-M-D H:MM:SS)"))
             return
         if nick == buyer:
             role, agent = "buyer", ""
@@ -135,9 +137,9 @@ def read_qianniu_text(text: str) -> Iterator[Record | RowError]:
             pending, body = (i + 1, header.group("nick"), header.group("ts")), []
             continue
         if pending is None:
-            yield RowError(i + 1, "content", "text before any '<nick> YYYY-M-D H:MM:SS' line")
+            yield RowError(i + 1, "content", _("text before any '<nick> YYYY-M-D H:MM:SS' line"))
             continue
         body.append(line)
     yield from flush()
     if not produced and pending is None and not buyer:
-        raise FileError("the file has no messages", row=start + 1, field=None)
+        raise FileError(_("the file has no messages"), row=start + 1, field=None)

@@ -31,6 +31,8 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from apps.conversations.adapters.base import (
     JSON_DEPTH_LIMIT,
     SHANGHAI,
@@ -73,29 +75,31 @@ def agent_nick(value: str) -> str:
 
 def read_taobao_json(text: str) -> Iterator[Record | RowError]:
     if not text.strip():
-        raise FileError("the file is empty", row=1, field=None)
+        raise FileError(_("the file is empty"), row=1, field=None)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FileError(f"not JSON: {exc.msg}", row=exc.lineno, field=None) from None
+        raise FileError(_("not JSON: %(error)s") % {"error": exc.msg}, row=exc.lineno, field=None) from None
     except RecursionError:
         row = json_depth_error_line(text)
-        raise FileError(f"JSON nested deeper than {JSON_DEPTH_LIMIT} levels", row=row, field=None) from None
+        raise FileError(
+            _("JSON nested deeper than %(limit)s levels") % {"limit": JSON_DEPTH_LIMIT}, row=row, field=None
+        ) from None
     if not isinstance(doc, dict):
-        raise FileError("the top level must be an object with platform, shop_id and conversations", row=1)
+        raise FileError(_("the top level must be an object with platform, shop_id and conversations"), row=1)
     for key in ("platform", "shop_id", "conversations"):
         if key not in doc:
-            raise FileError(f"missing field {key!r} in the envelope", row=1, field=key)
+            raise FileError(_("missing field %(field)s in the envelope") % {"field": repr(key)}, row=1, field=key)
     platform, shop = str(doc["platform"]), str(doc["shop_id"])
     conversations = doc["conversations"]
     if not isinstance(conversations, list) or not conversations:
-        raise FileError("the file has no conversations", row=1, field="conversations")
+        raise FileError(_("the file has no conversations"), row=1, field="conversations")
     row = 0
     for ci, conv in enumerate(conversations):
         messages = conv.get("messages") if isinstance(conv, dict) else None
         if not isinstance(messages, list):
             row += 1
-            yield RowError(row, f"conversations[{ci}].messages", "missing list of messages")
+            yield RowError(row, f"conversations[{ci}].messages", _("missing list of messages"))
             continue
         buyer = str(conv.get("buyer_nick") or "")
         agent = agent_nick(str(conv.get("agent_nick") or ""))
@@ -112,22 +116,24 @@ def read_taobao_json(text: str) -> Iterator[Record | RowError]:
             row += 1
             where = f"conversations[{ci}].messages[{mi}]"
             if not isinstance(msg, dict):
-                yield RowError(row, where, "not an object")
+                yield RowError(row, where, _("not an object"))
                 continue
             for key in ("direction", "time", "content"):
                 if key not in msg:
-                    yield RowError(row, f"{where}.{key}", f"missing field {key!r}")
+                    yield RowError(row, f"{where}.{key}", _("missing field %(field)s") % {"field": repr(key)})
                     break
             else:
                 nested = next((k for k in _TEXT_KEYS if isinstance(msg.get(k), dict | list)), None)
                 if nested is not None or isinstance(conv.get("buyer_nick"), dict | list):
                     field_name = f"{where}.{nested}" if nested else f"conversations[{ci}].buyer_nick"
-                    yield RowError(row, field_name, "must be text, not a JSON object or list")
+                    yield RowError(row, field_name, _("must be text, not a JSON object or list"))
                     continue
                 try:
                     epoch = _time(msg["time"])
                 except (ValueError, TypeError, OverflowError):
-                    yield RowError(row, f"{where}.time", f"unparseable time {shown(msg['time'])!r}")
+                    yield RowError(
+                        row, f"{where}.time", _("unparseable time %(value)s") % {"value": repr(shown(msg["time"]))}
+                    )
                     continue
                 direction = msg["direction"]
                 raw_kind = str(msg.get("msg_type") or "text")
@@ -139,7 +145,11 @@ def read_taobao_json(text: str) -> Iterator[Record | RowError]:
                 elif direction in (1, "1"):
                     role = "bot" if msg.get("is_robot") else "agent"
                 else:
-                    yield RowError(row, f"{where}.direction", f"direction must be 0 or 1, got {shown(direction)!r}")
+                    yield RowError(
+                        row,
+                        f"{where}.direction",
+                        _("direction must be 0 or 1, got %(value)s") % {"value": repr(shown(direction))},
+                    )
                     continue
                 yield Record(
                     row,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from apps.conversations.choices import ImportFormat
@@ -47,19 +48,32 @@ class Command(BaseCommand):
             if run.status == RunStatus.SUCCEEDED:
                 self.stdout.write(
                     self.style.SUCCESS(
-                        f"{shown}: {run.rows_read} rows read, {run.conversations_imported} conversations and "
-                        f"{run.messages_imported} messages imported, {run.duplicates} duplicates, "
-                        f"{run.rejected} rejected (run {run.pk}, {run.encoding})"
+                        _(
+                            "%(file)s: %(rows)s rows read, %(conversations)s conversations and %(messages)s messages "
+                            "imported, %(duplicates)s duplicates, %(rejected)s rejected (run %(run)s, %(encoding)s)"
+                        )
+                        % {
+                            "file": shown,
+                            "rows": run.rows_read,
+                            "conversations": run.conversations_imported,
+                            "messages": run.messages_imported,
+                            "duplicates": run.duplicates,
+                            "rejected": run.rejected,
+                            "run": run.pk,
+                            "encoding": run.encoding,
+                        }
                     )
                 )
                 for error in run.errors[:20]:
-                    self.stdout.write(f"  rejected row {error['row']}, field {error['field']}: {error['reason']}")
+                    self.stdout.write("  " + _("rejected row %(row)s, field %(field)s: %(reason)s") % error)
             else:
                 failed += 1
-                self.stderr.write(self.style.ERROR(f"{run.error} (run {run.pk})"))
+                self.stderr.write(self.style.ERROR(_("%(error)s (run %(run)s)") % {"error": run.error, "run": run.pk}))
                 for error in run.errors[:20]:
-                    self.stderr.write(f"  row {error['row']}, field {error['field']}: {error['reason']}")
+                    self.stderr.write("  " + _("row %(row)s, field %(field)s: %(reason)s") % error)
                 if len(run.errors) > 20:
-                    self.stderr.write(f"  … and {len(run.errors) - 20} more (see the import run)")
+                    self.stderr.write(
+                        "  " + _("… and %(count)s more (see the import run)") % {"count": len(run.errors) - 20}
+                    )
         if failed:
-            raise CommandError(f"{failed} of {len(paths)} file(s) failed")
+            raise CommandError(_("%(failed)s of %(total)s file(s) failed") % {"failed": failed, "total": len(paths)})
