@@ -273,24 +273,12 @@ def documents_render(*, invoice_id: int | None = None, credit_note_id: int | Non
 
 
 def _report_refresh(invoice: Invoice) -> list[str]:
-    """The brand's monthly report of the period shows the statement: a draft is re-rendered with
-    the corrected amount; an issued one is frozen, so it is marked outdated in the audit trail and a
-    re-render is left to the account manager (reports own their state)."""
-    from apps.reports import selectors as report_selectors
+    """The brand's monthly report of the period shows the statement: the reports app re-renders a
+    draft with the corrected amount and marks an issued one superseded by a new run (reports own
+    their state; billing only asks)."""
     from apps.reports import services as reports
-    from apps.reports.choices import ReportState
 
-    out = []
     why = _("statement %(number)s was corrected") % {"number": invoice.number}
-    for run in report_selectors.monthly_runs_of(
-        client_id=invoice.contract.client_id, period_start=invoice.period_start
-    ):
-        if run.state == ReportState.ISSUED:
-            audit_record(actor=None, action="report.superseded", target=run, reason=why, client=run.client)
-            out.append(f"report {run.pk} superseded")
-            continue
-        reports.report_run_request(
-            client=run.client, kind=run.kind, period_start=run.period_start, language=run.language
-        )
-        out.append(f"report {run.pk} re-rendered")
-    return out
+    return reports.monthly_reports_refresh(
+        client_id=invoice.contract.client_id, period_start=invoice.period_start, reason=why
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ScopedAdmin
 from apps.core.errors import DomainError
+from apps.core.roles import visible_client_ids
 from apps.reports import selectors, services
 from apps.reports.api.views import pdf_response
 from apps.reports.choices import ReportState
@@ -68,7 +70,17 @@ class ReportRunForm(forms.ModelForm):
 @admin.register(ReportRun)
 class ReportRunAdmin(PdfDownloadMixin, ScopedAdmin):
     form = ReportRunForm
-    list_display = ["client", "kind", "period_start", "language", "state", "status", "page_count", "download"]
+    list_display = [
+        "client",
+        "kind",
+        "period_start",
+        "language",
+        "state",
+        "superseded_link",
+        "status",
+        "page_count",
+        "download",
+    ]
     list_filter = ["kind", "state", "status", "language", "client"]
     list_select_related = ["client"]
     search_fields = ["client__name", "client__code", "commentary"]
@@ -94,12 +106,32 @@ class ReportRunAdmin(PdfDownloadMixin, ScopedAdmin):
         "issued_at",
         "issued_by",
         "emailed_to",
+        "superseded_link",
+        "superseded_at",
+        "superseded_reason",
         "created_by",
         "created_at",
     ]
 
+    @admin.display(description=_("Superseded"))
+    def superseded_link(self, obj):
+        if obj.superseded_at is None:
+            return "—"
+        new = obj.superseded_by
+        label = _("Superseded by a correction")
+        if new is None or not getattr(obj, "replacement_visible", False):
+            return label
+        url = reverse("admin:reports_reportrun_change", args=[new.pk])
+        return format_html('{} → <a href="{}">{}</a>', label, url, new.get_state_display())
+
     def get_queryset(self, request):
-        return selectors.client_visible_runs(super().get_queryset(request), request.user)
+        qs = selectors.client_visible_runs(super().get_queryset(request), request.user)
+        # a brand's viewer follows the link to the replacement only once it has been issued to them
+        if visible_client_ids(request.user) is None:
+            visible = Value(True)
+        else:
+            visible = ExpressionWrapper(Q(superseded_by__state=ReportState.ISSUED), output_field=BooleanField())
+        return qs.select_related("superseded_by").annotate(replacement_visible=visible)
 
     def get_fields(self, request, obj=None):
         if obj is None:

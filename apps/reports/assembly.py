@@ -470,7 +470,9 @@ def billing_sections(
     invoice = invoice_of(client_id=client.pk, start=start, end=end)
     if invoice is None:
         return None, None
-    return invoices.invoice_document(invoice, language=language), invoices.sla_section(invoice, exact)
+    doc = invoices.invoice_document(invoice, language=language)
+    doc.corrections = invoices.corrections_of(invoice)
+    return doc, invoices.sla_section(invoice, exact)
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -642,7 +644,12 @@ def _summary(report: d.ClientReport, previous=None) -> tuple[list[d.Figure], lis
         )
         lines += _sla_lines(report.sla)
     if report.billing is not None:
-        figures.append(d.Figure(_("Invoice total"), cny(report.billing.total), report.billing.number))
+        if report.billing.corrected_total is not None:
+            figures.append(
+                d.Figure(_("Total after corrections"), cny(report.billing.corrected_total), report.billing.number)
+            )
+        else:
+            figures.append(d.Figure(_("Invoice total"), cny(report.billing.total), report.billing.number))
     if report.topics is not None and report.topics.rows:
         top = report.topics.rows[0]
         lines.append(

@@ -61,7 +61,7 @@ def seed(ctx) -> None:
         end = assembly.add_months(month, 1)
         commentary, actions = COMMENTARY[month]
         for client in services.monthly_report_clients(start=month, end=end):
-            run, created = ReportRun.objects.get_or_create(
+            run, created = ReportRun.objects.filter(superseded_at__isnull=True).get_or_create(
                 client=client,
                 kind=ReportKind.MONTHLY,
                 period_start=month,

@@ -339,9 +339,22 @@ class CreditDoc:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class CorrectionDoc:
+    """A correction (red-letter credit note) issued against an invoice, as the monthly report lists
+    it under the invoice: its number, issue date and the (negative) amount it takes back."""
+
+    number: str
+    issue_date: date | None
+    total: Decimal
+
+
 @dataclass
 class InvoiceDoc:
-    """An invoice (or, with kind='credit_note', a red-letter credit note) ready to print."""
+    """An invoice (or, with kind='credit_note', a red-letter credit note) ready to print.
+
+    `corrections` is filled only for the monthly report: the corrections issued against the
+    invoice so far; `corrected_total` is then the total the brand owes after them."""
 
     kind: str  # invoice | credit_note
     number: str
@@ -363,6 +376,13 @@ class InvoiceDoc:
     reason: str = ""
     payment_terms: str = ""
     language: str = "zh-hans"
+    corrections: list[CorrectionDoc] = field(default_factory=list)
+
+    @property
+    def corrected_total(self) -> Decimal | None:
+        if not self.corrections:
+            return None
+        return self.total + sum((c.total for c in self.corrections), Decimal("0.00"))
 
     @property
     def period_end_inclusive(self) -> date | None:

@@ -164,6 +164,13 @@ def _vat_rate(invoice) -> Decimal:
     return lines.pop() if len(lines) == 1 else Decimal("0.06")
 
 
+def corrections_of(invoice) -> list[d.CorrectionDoc]:
+    """The corrections issued against an invoice, oldest first (the monthly report prints them
+    under the invoice with the total after them)."""
+    notes = invoice.credit_notes.order_by("issued_at", "pk")
+    return [d.CorrectionDoc(number=n.number, issue_date=_local_date(n.issued_at), total=-n.total) for n in notes]
+
+
 def credit_note_document(note, *, language: str = "zh-hans") -> d.InvoiceDoc:
     """A red-letter credit note (红字发票): negative amounts against the invoice it corrects."""
     invoice = note.invoice

@@ -25,7 +25,8 @@ class ReportRun(TrackedRun):
 
     `status` (from TrackedRun) follows the rendering; `state` is editorial: a draft's commentary
     and actions may change and it is re-rendered; once issued it is frozen and e-mailed.
-    Business key: (client, kind, period_start, period_end, language).
+    Business key: (client, kind, period_start, period_end, language) among the runs not superseded;
+    an issued run whose figures changed is marked superseded and points at its replacement.
     """
 
     CLIENT_LOOKUP = "client"
@@ -81,12 +82,30 @@ class ReportRun(TrackedRun):
         verbose_name=_("issued by"),
     )
     emailed_to = models.JSONField(_("e-mailed to"), default=list, blank=True)
+    # An issued report whose figures changed afterwards (a statement of its month was corrected)
+    # stays issued — the brand has it — but is superseded by a new run of the same business key.
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("superseded by"),
+    )
+    superseded_reason = models.CharField(_("why superseded"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-period_start", "client__name", "kind", "language"]
         constraints = [
             models.UniqueConstraint(
-                fields=["client", "kind", "period_start", "period_end", "language"], name="reportrun_business_key"
+                fields=["client", "kind", "period_start", "period_end", "language"],
+                condition=Q(superseded_at__isnull=True),
+                name="reportrun_business_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(superseded_at__isnull=True) | Q(state=ReportState.ISSUED),
+                name="reportrun_only_issued_superseded",
             ),
             models.CheckConstraint(condition=Q(period_start__lt=F("period_end")), name="reportrun_period_order"),
             models.CheckConstraint(
@@ -99,6 +118,10 @@ class ReportRun(TrackedRun):
 
     def __str__(self) -> str:
         return f"{self.client} {self.get_kind_display()} {self.period_start:%Y-%m} ({self.language})"
+
+    @property
+    def superseded(self) -> bool:
+        return self.superseded_at is not None
 
     @property
     def commentary_reviewed(self) -> bool:

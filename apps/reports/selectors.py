@@ -17,7 +17,7 @@ DOCUMENT_VIEW_PERMISSION = {
 def report_run_list(*, user) -> QuerySet[ReportRun]:
     return scope_queryset(
         ReportRun.objects.select_related(
-            "client", "created_by", "issued_by", "commentary_by", "commentary_reviewed_by"
+            "client", "created_by", "issued_by", "commentary_by", "commentary_reviewed_by", "superseded_by"
         ),
         user,
     ).filter(**_client_visible(user))

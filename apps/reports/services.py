@@ -49,11 +49,12 @@ def report_run_request(
         )
     start, end = report_period_check(kind, period_start)
     key = {"client": client, "kind": kind, "period_start": start, "period_end": end, "language": language}
+    current = ReportRun.objects.filter(superseded_at__isnull=True)  # a superseded run has its replacement
     try:
         with transaction.atomic():
-            run, created = ReportRun.objects.get_or_create(**key, defaults={"created_by": actor})
+            run, created = current.get_or_create(**key, defaults={"created_by": actor})
     except IntegrityError:
-        run, created = ReportRun.objects.get(**key), False
+        run, created = current.get(**key), False
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if run.state == ReportState.ISSUED:
         raise DomainError("this report has been issued and can no longer be re-rendered", field="state", code="issued")
@@ -232,6 +233,73 @@ def report_run_issue(*, run: ReportRun, actor, reason: str = "") -> ReportRun:
         run_id = run.pk
         transaction.on_commit(lambda: report_run_email(run_id=run_id))
     return run
+
+
+@transaction.atomic
+def report_run_supersede(*, run: ReportRun, reason: str, actor=None) -> ReportRun:
+    """Mark an issued run superseded and request its replacement: a new draft of the same brand,
+    kind, period and language, rendered with today's figures (through `report_run_request`, so a
+    second call finds the queued one). Returns the new run.
+
+    The issued run keeps its PDF and stays visible to the brand (it was sent to them), marked
+    superseded with a link to the new run. The new draft carries over the commentary, actions and
+    their review: the words did not change, only the figures did. Superseding a superseded run
+    again is refused; a draft is never superseded (it is simply re-rendered)."""
+    run = ReportRun.objects.select_for_update().select_related("client").get(pk=run.pk)
+    if run.state != ReportState.ISSUED:
+        raise DomainError("only an issued report can be superseded; a draft is rendered again", field="state")
+    if run.superseded_at is not None:
+        raise DomainError("this report has already been superseded", field="state", code="superseded")
+    now = timezone.now()
+    reason = reason[:200]
+    ReportRun.objects.filter(pk=run.pk).update(superseded_at=now, superseded_reason=reason)
+    new = report_run_request(
+        client=run.client, kind=run.kind, period_start=run.period_start, language=run.language, actor=actor
+    )
+    carried = {
+        "commentary": run.commentary,
+        "actions": run.actions,
+        "commentary_by": run.commentary_by,
+        "commentary_at": run.commentary_at,
+        "commentary_reviewed_by": run.commentary_reviewed_by,
+        "commentary_reviewed_at": run.commentary_reviewed_at,
+    }
+    if not new.commentary and not new.actions:
+        ReportRun.objects.filter(pk=new.pk).update(**carried)
+        for name, value in carried.items():
+            setattr(new, name, value)
+    ReportRun.objects.filter(pk=run.pk).update(superseded_by=new)
+    run.superseded_at, run.superseded_by, run.superseded_reason = now, new, reason
+    audit_record(
+        actor=actor,
+        action="report.superseded",
+        target=run,
+        client=run.client,
+        reason=reason,
+        data={"superseded_by": new.pk},
+    )
+    return new
+
+
+def monthly_reports_refresh(*, client_id: int, period_start: date, reason: str, actor=None) -> list[str]:
+    """Billing changed what the brand's monthly report of the month starting `period_start` shows
+    (a correction or a supplementary statement): every language's current run is brought up to
+    date — a draft is rendered again, an issued one is superseded by a new draft. Returns what was
+    done, one line per run ("report <id> re-rendered" / "report <id> superseded by <new id>")."""
+    out = []
+    runs = ReportRun.objects.filter(
+        client_id=client_id, kind=ReportKind.MONTHLY, period_start=period_start, superseded_at__isnull=True
+    ).select_related("client")
+    for run in runs.order_by("language", "pk"):
+        if run.state == ReportState.ISSUED:
+            new = report_run_supersede(run=run, reason=reason, actor=actor)
+            out.append(f"report {run.pk} superseded by {new.pk}")
+            continue
+        report_run_request(
+            client=run.client, kind=run.kind, period_start=run.period_start, language=run.language, actor=actor
+        )
+        out.append(f"report {run.pk} re-rendered")
+    return out
 
 
 def report_run_email(*, run_id: int) -> int:

@@ -50,9 +50,14 @@ def run_list(request):
     _need_view(request.user)
     runs = selectors.report_run_list(user=request.user).order_by("client__name", "-period_start", "kind", "language")
     brands = [(client, list(items)) for client, items in groupby(runs, key=lambda r: r.client)]
+    # a superseded run links to its replacement only when the user may see it (a brand sees it once issued)
+    visible = {run.pk for _client, items in brands for run in items}
+    replacing = {run.superseded_by_id for _client, items in brands for run in items if run.superseded_by_id}
     can_request = request.user.has_perm("reports.add_reportrun")
     form = RequestForm(user=request.user) if can_request else None
-    return render(request, "reports/run_list.html", {"brands": brands, "form": form, "can_edit": can_request})
+    context = {"brands": brands, "form": form, "can_edit": can_request, "visible": visible}
+    context["replacing"] = replacing
+    return render(request, "reports/run_list.html", context)
 
 
 @login_required

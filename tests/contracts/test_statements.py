@@ -241,8 +241,9 @@ def test_issue_prints_the_pdf_on_commit(brand_a, account_manager, media_root):
 
 
 @pytest.mark.django_db
-def test_correction_reprints_and_marks_the_issued_monthly_report_superseded(statement, account_manager, media_root):
+def test_correction_reprints_and_supersedes_the_issued_monthly_report(statement, account_manager, media_root):
     from apps.core.models import AuditEvent
+    from apps.reports import services as report_services
     from apps.reports.models import ReportRun
 
     run = ReportRun.objects.create(
@@ -253,11 +254,30 @@ def test_correction_reprints_and_marks_the_issued_monthly_report_superseded(stat
         state="issued",
         issued_at=ISSUED_AT,
         sha256="0" * 64,
+        commentary="十一月稳定",
     )
     note = services.credit_note_create(invoice=statement, total="10.60", reason="goodwill", actor=account_manager)
     done = statements.documents_render(credit_note_id=note.pk)
-    assert done == [f"correction {note.number}", f"report {run.pk} superseded"]
+    run.refresh_from_db()
+    new = run.superseded_by
+    assert done == [f"correction {note.number}", f"report {run.pk} superseded by {new.pk}"]
+    assert run.state == "issued" and run.superseded_at is not None and "更正" in run.superseded_reason
+    assert new.state == "draft" and new.status == "pending" and new.commentary == "十一月稳定"
     assert AuditEvent.objects.filter(action="report.superseded", target_id=str(run.pk)).exists()
+    # the new run renders the corrected total: the statement's total less the correction
+    report = report_services.report_run_assemble(new)
+    assert report.billing.total == statement.total
+    assert report.billing.corrected_total == statement.total - Decimal("10.60")
+    assert [c.number for c in report.billing.corrections] == [note.number]
+    # a second correction re-renders the (draft) replacement; the superseded run is left alone
+    again = services.credit_note_create(invoice=statement, total="5.30", reason="more", actor=account_manager)
+    assert statements.documents_render(credit_note_id=again.pk) == [
+        f"correction {again.number}",
+        f"report {new.pk} re-rendered",
+    ]
+    assert ReportRun.objects.filter(client=run.client, period_start=NOV).count() == 2
+    total = report_services.report_run_assemble(new).billing.corrected_total
+    assert total == statement.total - Decimal("15.90")
 
 
 @pytest.mark.django_db

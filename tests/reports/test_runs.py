@@ -248,3 +248,41 @@ def test_review_commentary_from_the_api_and_the_page(run_a, account_manager, api
     client.force_login(account_manager)
     page = client.get(reverse("reports:run-list")).content.decode()
     assert "lead2" in page
+
+
+def test_superseded_issued_report_stays_visible_marked_with_a_link_to_its_replacement(
+    issued, run_a, run_b, viewer_a, account_manager, api, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        done = services.monthly_reports_refresh(client_id=run_a.client_id, period_start=NOV, reason="结算单已更正")
+    run_a.refresh_from_db()
+    new = run_a.superseded_by
+    assert done == [f"report {run_a.pk} superseded by {new.pk}"]
+    new.refresh_from_db()
+    assert new.state == "draft" and new.status == "succeeded" and new.pdf and new.pk != run_a.pk
+    assert run_a.state == "issued" and run_a.pdf  # the brand keeps what was sent to them
+    with pytest.raises(DomainError):
+        services.report_run_supersede(run=run_a, reason="again")
+    with pytest.raises(DomainError):
+        services.report_run_supersede(run=new, reason="a draft")
+    # the brand's viewer: the issued run marked superseded, no link to a draft it cannot see
+    viewer = api(viewer_a)
+    listed = viewer.get("/api/v1/report-runs/").json()["results"]
+    assert [(r["id"], r["superseded"], r["superseded_by_url"]) for r in listed] == [(run_a.pk, True, None)]
+    assert listed[0]["superseded_label"] == "已被更正取代"
+    client.force_login(viewer_a)
+    html = client.get(reverse("reports:run-list")).content.decode()
+    assert "已被更正取代" in html and f'href="#run-{new.pk}"' not in html
+    # once the replacement is issued the viewer sees both, the old one linking to the new one
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_run_issue(run=new, actor=account_manager)
+    listed = viewer.get("/api/v1/report-runs/").json()["results"]
+    assert sorted(r["id"] for r in listed) == sorted([run_a.pk, new.pk])
+    old = next(r for r in listed if r["id"] == run_a.pk)
+    assert old["superseded_by_url"].endswith(f"/api/v1/report-runs/{new.pk}/")
+    html = client.get(reverse("reports:run-list")).content.decode()
+    assert f'href="#run-{new.pk}"' in html and f'id="run-{new.pk}"' in html
+    # admin: the list shows the mark and links to the new run
+    client.force_login(account_manager)
+    changelist = client.get(reverse("admin:reports_reportrun_changelist")).content.decode()
+    assert "已被更正取代" in changelist and reverse("admin:reports_reportrun_change", args=[new.pk]) in changelist

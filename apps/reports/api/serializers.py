@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from apps.reports.choices import ReportKind, ReportLanguage
+from apps.core.roles import visible_client_ids
+from apps.reports.choices import ReportKind, ReportLanguage, ReportState
 from apps.reports.models import RenderedDocument, ReportRun
 
 
@@ -12,6 +14,9 @@ class ReportRunOutputSerializer(serializers.ModelSerializer):
     progress_percent = serializers.IntegerField(read_only=True)
     commentary_by_name = serializers.SerializerMethodField()
     commentary_reviewed_by_name = serializers.SerializerMethodField()
+    superseded = serializers.BooleanField(read_only=True, help_text="Issued, then superseded by a correction.")
+    superseded_label = serializers.SerializerMethodField()
+    superseded_by_url = serializers.SerializerMethodField()
 
     class Meta:
         model = ReportRun
@@ -41,6 +46,12 @@ class ReportRunOutputSerializer(serializers.ModelSerializer):
             "rendered_at",
             "issued_at",
             "emailed_to",
+            "superseded",
+            "superseded_at",
+            "superseded_by",
+            "superseded_reason",
+            "superseded_label",
+            "superseded_by_url",
             "pdf_url",
         ]
         read_only_fields = fields
@@ -52,6 +63,20 @@ class ReportRunOutputSerializer(serializers.ModelSerializer):
     def get_commentary_reviewed_by_name(self, run: ReportRun) -> str:
         user = run.commentary_reviewed_by
         return "" if user is None else user.get_full_name() or user.get_username()
+
+    def get_superseded_label(self, run: ReportRun) -> str:
+        return _("Superseded by a correction") if run.superseded_at else ""
+
+    def get_superseded_by_url(self, run: ReportRun) -> str | None:
+        """The new run; for a brand's viewer only once it has been issued to them."""
+        new = run.superseded_by
+        if new is None:
+            return None
+        request = self.context.get("request")
+        if request is not None and visible_client_ids(request.user) is not None and new.state != ReportState.ISSUED:
+            return None
+        path = f"/api/v1/report-runs/{new.pk}/"
+        return request.build_absolute_uri(path) if request else path
 
     def get_pdf_url(self, run: ReportRun) -> str | None:
         if not run.pdf:
