@@ -644,12 +644,10 @@ def _summary(report: d.ClientReport, previous=None) -> tuple[list[d.Figure], lis
         )
         lines += _sla_lines(report.sla)
     if report.billing is not None:
+        figures.append(d.Figure(_("Invoice total"), cny(report.billing.total), report.billing.number))
         if report.billing.corrected_total is not None:
-            figures.append(
-                d.Figure(_("Total after corrections"), cny(report.billing.corrected_total), report.billing.number)
-            )
-        else:
-            figures.append(d.Figure(_("Invoice total"), cny(report.billing.total), report.billing.number))
+            numbers = ", ".join(c.number for c in report.billing.corrections)
+            figures.append(d.Figure(_("Total after corrections"), cny(report.billing.corrected_total), numbers))
     if report.topics is not None and report.topics.rows:
         top = report.topics.rows[0]
         lines.append(
