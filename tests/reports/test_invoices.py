@@ -61,7 +61,7 @@ def test_invoice_pdf_prints_every_line_tier_party_and_total(invoice_a, media_roo
         entity.bank_account,
         client.legal_name,
         client.uscc,
-        "发票",
+        "服务费结算单",  # a statement, not the tax fapiao (issue #14)
         "价税合计",
         cny(invoice_a.total),
         money(invoice_a.subtotal),
