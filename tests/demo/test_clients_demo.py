@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
+from django.test import RequestFactory
 
 from apps.clients import demo as clients_demo
 from apps.clients.models import BillingContact, Client, ClientMembership, Site, Store
@@ -58,7 +59,8 @@ def test_users_for_every_role_with_printed_logins(make_ctx):
     assert len(usernames) == 4 + 6
     for _role, username, password in ctx.logins:
         assert password == DEMO_PASSWORD
-        user = authenticate(username=username, password=password)
+        # django-axes checks every login against its lockout, so authenticate needs the request
+        user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password=password)
         assert user is not None and user.is_staff
     users = get_user_model().objects
     assert users.get(username="admin").is_superuser
