@@ -75,3 +75,80 @@ def shopper_content_left(*, client_id: int, before=None) -> dict[str, int]:
         "buyer_pseudonyms": conversations.exclude(buyer_pseudonym="").count(),
         "import_files": ImportRun.objects.filter(client_id=client_id).exclude(file="").count(),
     }
+
+
+# --- sales attribution (apps.orders reads chats only through these) --------------------------------
+
+# A chat is AFTERSALE (about an order already placed or paid) when the buyer sent an order card in it
+# or wrote one of these words; every other chat is PRESALE. The words are the ones shoppers use for
+# returns, refunds, exchanges, missing or wrong goods and parcels already on their way; order cards
+# are what the platforms attach when a shopper asks about an order. Message types survive the
+# retention purge (texts do not), so a purged chat is classified by its order cards alone.
+AFTERSALE_KEYWORDS = (
+    "退款",
+    "退货",
+    "换货",
+    "售后",
+    "补发",
+    "漏发",
+    "少发",
+    "发错",
+    "物流",
+    "快递到哪",
+    "到哪了",
+    "还没到",
+    "签收",
+    "质量问题",
+    "订单号",
+)
+AFTERSALE_PATTERN = "|".join(AFTERSALE_KEYWORDS)
+
+
+def chat_is_aftersale(messages) -> bool:
+    """The Python form of the rule above: `messages` are (sender_role, msg_type, content) triples."""
+    for role, msg_type, content in messages:
+        if role != "buyer":
+            continue
+        if msg_type == "order":
+            return True
+        if any(word in (content or "") for word in AFTERSALE_KEYWORDS):
+            return True
+    return False
+
+
+def chat_touches_sql(*, store_ids: list[int] | None, started_from, started_to) -> tuple[str, list]:
+    """SQL (text, params) of a SELECT of the brand's chats that can earn presale credit, one row each:
+    (conversation_id, store_id, buyer_pseudonym, started_at, is_human, agent_id, aftersale).
+
+    Chats with started_at in [started_from, started_to) (either bound may be None) of `store_ids`
+    (None: every store), with a buyer pseudonym (purged chats have none and join nothing). `aftersale`
+    follows AFTERSALE_KEYWORDS / order cards; `is_human` is handled_by = human (a bot-only chat is
+    false). apps.orders embeds this in its set-based attribution; it names only conversations tables.
+    """
+    where = ["c.buyer_pseudonym <> ''"]
+    params: list = [AFTERSALE_PATTERN]
+    if store_ids is not None:
+        where.append("c.store_id = ANY(%s)")
+        params.append(list(store_ids))
+    if started_from is not None:
+        where.append("c.started_at >= %s")
+        params.append(started_from)
+    if started_to is not None:
+        where.append("c.started_at < %s")
+        params.append(started_to)
+    sql = (
+        "SELECT c.id AS conversation_id, c.store_id, c.buyer_pseudonym, c.started_at, "
+        "c.handled_by = 'human' AS is_human, c.agent_id, "
+        "EXISTS (SELECT 1 FROM conversations_message m WHERE m.conversation_id = c.id "
+        "AND m.sender_role = 'buyer' AND (m.msg_type = 'order' OR m.content ~ %s)) AS aftersale "
+        "FROM conversations_conversation c WHERE " + " AND ".join(where)
+    )
+    return sql, params
+
+
+def conversation_ids_by_platform_id(*, store_id: int, platform_ids: list[str]) -> dict[str, tuple[int, int | None]]:
+    """{platform conversation id: (conversation id, agent id)} of the store's chats with these ids."""
+    rows = Conversation.objects.filter(store_id=store_id, platform_conversation_id__in=platform_ids).values_list(
+        "platform_conversation_id", "id", "agent_id"
+    )
+    return {pcid: (pk, agent_id) for pcid, pk, agent_id in rows}
