@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import NamedTuple
+
 from django.db.models import QuerySet
 
 from apps.clients.models import Client, Site, Store
@@ -46,3 +49,16 @@ def export_client_for(*, user, requested: Client | None) -> Client:
     if requested is None:
         raise DomainError(_("Choose the brand to export."), field="client")
     return requested
+
+
+class StoreBrandPlatform(NamedTuple):
+    """A store's brand and platform (what QA needs to pick a scorecard and platform rules)."""
+
+    client_id: int
+    platform: str
+
+
+def store_brand_platforms(*, store_ids: Iterable[int]) -> dict[int, StoreBrandPlatform]:
+    """{store id: (client id, platform)} for these stores (an unknown id is absent)."""
+    rows = Store.objects.filter(pk__in=set(store_ids)).values_list("pk", "client_id", "platform")
+    return {pk: StoreBrandPlatform(client_id, platform) for pk, client_id, platform in rows}
