@@ -132,7 +132,7 @@ def chat_touches_sql(*, store_ids: list[int] | None, started_from, started_to) -
     false). apps.orders embeds this in its set-based attribution; it names only conversations tables.
     """
     where = ["c.buyer_pseudonym <> ''"]
-    params: list = [AFTERSALE_PATTERN]
+    params: list = []
     if store_ids is not None:
         where.append("c.store_id = ANY(%s)")
         params.append(list(store_ids))
@@ -142,14 +142,17 @@ def chat_touches_sql(*, store_ids: list[int] | None, started_from, started_to) -
     if started_to is not None:
         where.append("c.started_at < %s")
         params.append(started_to)
+    condition = " AND ".join(where)
+    # the aftersale chats are found in one pass over the buyers' messages (a hashed set), not per chat
     sql = (
         "SELECT c.id AS conversation_id, c.store_id, c.buyer_pseudonym, c.started_at, "
-        "c.handled_by = 'human' AS is_human, c.agent_id, "
-        "EXISTS (SELECT 1 FROM conversations_message m WHERE m.conversation_id = c.id "
-        "AND m.sender_role = 'buyer' AND (m.msg_type = 'order' OR m.content ~ %s)) AS aftersale "
-        "FROM conversations_conversation c WHERE " + " AND ".join(where)
+        "c.handled_by = 'human' AS is_human, c.agent_id, (a.conversation_id IS NOT NULL) AS aftersale "
+        "FROM conversations_conversation c LEFT JOIN (SELECT DISTINCT m.conversation_id "
+        "FROM conversations_message m JOIN conversations_conversation c ON c.id = m.conversation_id "
+        f"WHERE {condition} AND m.sender_role = 'buyer' AND (m.msg_type = 'order' OR m.content ~ %s)) a "
+        f"ON a.conversation_id = c.id WHERE {condition}"
     )
-    return sql, params
+    return sql, [*params, AFTERSALE_PATTERN, *params]
 
 
 def conversation_ids_by_platform_id(*, store_id: int, platform_ids: list[str]) -> dict[str, tuple[int, int | None]]:
