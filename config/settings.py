@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.qa",
     "apps.contracts",
     "apps.reports",
+    "apps.orders",
 ]
 
 MIDDLEWARE = [
