@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.contracts",
     "apps.reports",
     "apps.orders",
+    "apps.intraday",
 ]
 
 MIDDLEWARE = [

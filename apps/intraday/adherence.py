@@ -1,0 +1,187 @@
+"""Schedule adherence: each agent's actual state against its published shift, per agent and team.
+
+Pure: plain data in (POSIX seconds), dataclasses out. Units: seconds; adherence 0..1.
+
+Rules:
+- **States** (the event feed): ``logged_in`` (logged in, not taking chats), ``available``, ``busy``,
+  ``break``, ``offline``. On the floor = available or busy. An agent's state holds from its event
+  until the next one; before its first event the agent is offline. Events at the same second: the
+  later in the feed wins (the feed is ordered by time, then arrival).
+- **Scheduled state**: inside the shift [start, end) the agent should be on the floor, except in its
+  meal and its 15-minute short breaks, where it should be on a break (``break`` or ``offline``
+  both count as adherent there). Outside the shift nothing is scheduled and nothing is measured.
+- **Window**: [shift start, min(shift end, as_of)) — only the time that has happened.
+- **Adherence** = seconds in the scheduled state ÷ scheduled seconds in the window (1.0 when the
+  window is empty). Team adherence = Σ adherent seconds ÷ Σ scheduled seconds of its agents.
+- **Late**: the first moment on the floor comes more than ``grace_s`` (300 s) after the shift
+  start; late seconds = that delay (to as_of when the agent has not come at all).
+- **Early out**: the agent is not on the floor from some moment before the shift end until as_of
+  (or the shift end), that stretch starts with a change to ``offline``, it is longer than
+  ``grace_s``, and it is not a scheduled break: early-out seconds = end − that moment.
+- **Break out of plan**: seconds in ``break`` while the schedule says on the floor; flagged when
+  above ``grace_s`` in total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+ON_FLOOR = frozenset({"available", "busy"})
+AWAY_OK = frozenset({"break", "offline"})
+STATES = ("logged_in", "available", "busy", "break", "offline")
+GRACE_S = 300.0
+
+
+@dataclass(frozen=True)
+class ScheduledShift:
+    """One shift in POSIX seconds; ``breaks`` are (start, end) pairs, the meal included if any."""
+
+    agent_id: int
+    start: float
+    end: float
+    breaks: tuple[tuple[float, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class StateEvent:
+    agent_id: int
+    at: float
+    state: str
+
+
+@dataclass
+class AgentAdherence:
+    agent_id: int
+    scheduled_s: float = 0.0
+    adherent_s: float = 0.0
+    late_s: float = 0.0
+    early_out_s: float = 0.0
+    off_plan_break_s: float = 0.0
+    state_now: str = "offline"
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def adherence(self) -> float:
+        return self.adherent_s / self.scheduled_s if self.scheduled_s > 0 else 1.0
+
+
+@dataclass(frozen=True)
+class TeamAdherence:
+    agents: list[AgentAdherence]
+    scheduled_s: float
+    adherent_s: float
+
+    @property
+    def adherence(self) -> float:
+        return self.adherent_s / self.scheduled_s if self.scheduled_s > 0 else 1.0
+
+
+def _timeline(events: Sequence[StateEvent]) -> tuple[list[float], list[str]]:
+    ordered = sorted(range(len(events)), key=lambda i: (events[i].at, i))
+    times, states = [], []
+    for i in ordered:
+        e = events[i]
+        if times and times[-1] == e.at:
+            states[-1] = e.state
+        else:
+            times.append(e.at)
+            states.append(e.state)
+    return times, states
+
+
+def _state_at(times: list[float], states: list[str], t: float) -> str:
+    lo, hi = 0, len(times)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if times[mid] <= t:
+            lo = mid + 1
+        else:
+            hi = mid
+    return states[lo - 1] if lo else "offline"
+
+
+def agent_adherence(
+    shift: ScheduledShift, events: Sequence[StateEvent], *, as_of: float, grace_s: float = GRACE_S
+) -> AgentAdherence:
+    """Adherence of one agent's shift up to ``as_of`` (see the module rules)."""
+    times, states = _timeline(events)
+    out = AgentAdherence(agent_id=shift.agent_id, state_now=_state_at(times, states, as_of))
+    lo, hi = shift.start, min(shift.end, as_of)
+    if hi <= lo:
+        return out
+    breaks = sorted((max(lo, b0), min(hi, b1)) for b0, b1 in shift.breaks if b1 > lo and b0 < hi)
+    cuts = {lo, hi}
+    cuts.update(t for t in times if lo < t < hi)
+    for b0, b1 in breaks:
+        cuts.update((b0, b1))
+    points = sorted(cuts)
+    first_floor = None
+    for a, b in zip(points, points[1:], strict=False):
+        if b <= a:
+            continue
+        mid = (a + b) / 2
+        state = _state_at(times, states, mid)
+        on_break = any(b0 <= mid < b1 for b0, b1 in breaks)
+        length = b - a
+        out.scheduled_s += length
+        if on_break:
+            if state in AWAY_OK:
+                out.adherent_s += length
+        else:
+            if state in ON_FLOOR:
+                out.adherent_s += length
+                if first_floor is None:
+                    first_floor = a
+            elif state == "break":
+                out.off_plan_break_s += length
+    came = first_floor if first_floor is not None else hi
+    if came - lo > grace_s:
+        out.late_s = came - lo
+        out.flags.append("late")
+    # early out: offline from some moment before the end up to hi, after having been on the floor
+    if first_floor is not None:
+        last_on = max((t for t, s in zip(times, states, strict=True) if s in ON_FLOOR and t < hi), default=None)
+        off = [t for t, s in zip(times, states, strict=True) if s == "offline" and t < hi]
+        if last_on is not None and off:
+            went = max(off)
+            if went > last_on and _state_at(times, states, hi - 1e-6) == "offline" and went < shift.end:
+                in_break = any(b0 <= went < b1 for b0, b1 in shift.breaks) and hi <= max(
+                    b1 for b0, b1 in shift.breaks if b0 <= went < b1
+                )
+                if not in_break and hi - went > grace_s:
+                    out.early_out_s = shift.end - went
+                    out.flags.append("early_out")
+    if out.off_plan_break_s > grace_s:
+        out.flags.append("break_off_plan")
+    return out
+
+
+def team_adherence(
+    shifts: Iterable[ScheduledShift], events: Iterable[StateEvent], *, as_of: float, grace_s: float = GRACE_S
+) -> TeamAdherence:
+    """Every shift's adherence (one row per shift) and the team's; events grouped by agent here."""
+    by_agent: dict[int, list[StateEvent]] = {}
+    for e in events:
+        by_agent.setdefault(e.agent_id, []).append(e)
+    rows = [agent_adherence(s, by_agent.get(s.agent_id, []), as_of=as_of, grace_s=grace_s) for s in shifts]
+    return TeamAdherence(
+        agents=rows, scheduled_s=sum(r.scheduled_s for r in rows), adherent_s=sum(r.adherent_s for r in rows)
+    )
+
+
+def floor_counts(
+    agent_events: dict[int, Sequence[StateEvent]], slot_starts: Sequence[float], slot_s: float = 900.0
+) -> tuple[list[int], list[int]]:
+    """(logged in, on the floor) per slot, measured at each slot's midpoint."""
+    logged = [0] * len(slot_starts)
+    floor = [0] * len(slot_starts)
+    for events in agent_events.values():
+        times, states = _timeline(events)
+        for i, s in enumerate(slot_starts):
+            state = _state_at(times, states, s + slot_s / 2)
+            if state != "offline":
+                logged[i] += 1
+            if state in ON_FLOOR:
+                floor[i] += 1
+    return logged, floor

@@ -1,0 +1,181 @@
+"""Alert rules of the room and the webhook payloads (WeCom / DingTalk robot, plain JSON), signed.
+
+Pure: plain data in, dataclasses and bytes out. Units: fractions 0..1, agents, contacts.
+
+Rules (each alert has a kind and a key; the service stores one alert per key, so a re-run or a
+second tick raises nothing twice):
+- ``volume``: the reforecast of the rest of the day leaves the plan by ≥ ``volume_threshold``
+  (15 %) either way. Key: kind + hour of the tick (at most one an hour while it lasts).
+- ``understaffed``: in the next ``lookahead`` (8) intervals some interval's scheduled floor is
+  short of the Erlang A requirement by ≥ max(``min_gap`` (2), ``gap_share`` (10 %) of it).
+  Key: kind + hour. ``overstaffed``: every one of the next ``lookahead`` open intervals has the
+  floor ≥ requirement + max(3, 25 %). Key: kind + hour.
+- ``sl``: the last completed interval's achieved SL is below the target with at least
+  ``min_human`` (10) human-answered conversations in it. Key: kind + interval.
+- ``adherence``: team adherence so far below ``adherence_threshold`` (0.85) with ≥ 1 scheduled
+  hour measured. Key: kind + hour.
+- ``spike``: every 舆情 spike (apps.intraday.spikes). Key: kind + interval.
+
+Webhook signing: ``X-Tideline-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>``
+with ``X-Tideline-Timestamp``; the DingTalk robot's own scheme (``timestamp`` and ``sign`` query
+parameters, HMAC-SHA256 of ``timestamp\\nsecret``, base64, URL-encoded) is added to its URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import urllib.parse
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    volume_threshold: float = 0.15
+    lookahead: int = 8
+    min_gap: int = 2
+    gap_share: float = 0.10
+    over_min: int = 3
+    over_share: float = 0.25
+    sl_target: float = 0.8
+    min_human: int = 10
+    adherence_threshold: float = 0.85
+    min_adherence_s: float = 3600.0
+
+
+@dataclass(frozen=True)
+class TickFacts:
+    """What one brand's tick computed. ``now`` = index of the interval in progress."""
+
+    now: int
+    rest_deviation: float
+    required: Sequence[int]
+    floor_plan: Sequence[int]
+    sl_achieved: Sequence[float | None]
+    human_answered: Sequence[int]
+    team_adherence: float
+    adherence_scheduled_s: float
+    spikes: Sequence = ()
+    open_slots: Sequence[bool] = ()
+
+
+@dataclass
+class AlertDraft:
+    kind: str
+    key: str
+    interval: int
+    severity: str  # warning | critical
+    data: dict = field(default_factory=dict)
+
+
+def evaluate(facts: TickFacts, rules: AlertRules | None = None) -> list[AlertDraft]:
+    rules = rules or AlertRules()
+    out: list[AlertDraft] = []
+    hour = facts.now // 4
+    if abs(facts.rest_deviation) >= rules.volume_threshold:
+        out.append(
+            AlertDraft(
+                "volume",
+                f"volume:{hour}",
+                facts.now,
+                "critical" if abs(facts.rest_deviation) >= 2 * rules.volume_threshold else "warning",
+                {"deviation": round(facts.rest_deviation, 4)},
+            )
+        )
+    ahead = range(facts.now, min(len(facts.required), facts.now + rules.lookahead))
+    worst, worst_gap = None, 0
+    for t in ahead:
+        need, have = facts.required[t], facts.floor_plan[t]
+        gap = need - have
+        if gap >= max(rules.min_gap, rules.gap_share * need) and gap > worst_gap:
+            worst, worst_gap = t, gap
+    if worst is not None:
+        out.append(
+            AlertDraft(
+                "understaffed",
+                f"understaffed:{hour}",
+                worst,
+                "critical" if worst_gap >= 0.25 * max(1, facts.required[worst]) else "warning",
+                {"gap": worst_gap, "required": facts.required[worst], "scheduled": facts.floor_plan[worst]},
+            )
+        )
+    open_ahead = [t for t in ahead if not facts.open_slots or facts.open_slots[t]]
+    if open_ahead and all(
+        facts.floor_plan[t] - facts.required[t] >= max(rules.over_min, rules.over_share * facts.required[t])
+        for t in open_ahead
+    ):
+        spare = min(facts.floor_plan[t] - facts.required[t] for t in open_ahead)
+        out.append(AlertDraft("overstaffed", f"overstaffed:{hour}", facts.now, "warning", {"spare": spare}))
+    last = facts.now - 1
+    if 0 <= last < len(facts.sl_achieved):
+        sl = facts.sl_achieved[last]
+        if sl is not None and facts.human_answered[last] >= rules.min_human and sl < rules.sl_target:
+            out.append(
+                AlertDraft(
+                    "sl",
+                    f"sl:{last}",
+                    last,
+                    "critical" if sl < rules.sl_target - 0.2 else "warning",
+                    {"sl": round(sl, 4), "target": rules.sl_target},
+                )
+            )
+    if facts.adherence_scheduled_s >= rules.min_adherence_s and facts.team_adherence < rules.adherence_threshold:
+        out.append(
+            AlertDraft(
+                "adherence",
+                f"adherence:{hour}",
+                facts.now,
+                "warning",
+                {"adherence": round(facts.team_adherence, 4), "threshold": rules.adherence_threshold},
+            )
+        )
+    for spike in facts.spikes:
+        out.append(
+            AlertDraft(
+                "spike",
+                f"spike:{spike.index}",
+                spike.index,
+                "critical",
+                {
+                    "observed": spike.observed,
+                    "expected": round(spike.expected, 2),
+                    "topic": spike.topic,
+                    "keyword": spike.keyword,
+                    "excerpts": list(spike.excerpts),
+                },
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------- webhook payloads
+
+
+def payload(fmt: str, *, title: str, text: str, data: dict) -> dict:
+    """The body for one format: ``wecom`` (企业微信群机器人 markdown), ``dingtalk`` (钉钉机器人 markdown)
+    or ``json`` (the alert as data)."""
+    if fmt == "wecom":
+        return {"msgtype": "markdown", "markdown": {"content": f"**{title}**\n{text}"}}
+    if fmt == "dingtalk":
+        return {"msgtype": "markdown", "markdown": {"title": title, "text": f"### {title}\n{text}"}}
+    return {"title": title, "text": text, **data}
+
+
+def body_bytes(body: dict) -> bytes:
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def dingtalk_url(url: str, secret: str, timestamp_ms: str) -> str:
+    """DingTalk's signed-robot URL: timestamp (ms) and sign added as query parameters."""
+    mac = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
+    sign = urllib.parse.quote_plus(base64.b64encode(mac))
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}timestamp={timestamp_ms}&sign={sign}"
