@@ -36,9 +36,9 @@ from apps.clients import demo as clients_demo
 from apps.clients.demo import BRANDS, DemoBrand, DemoStore
 from apps.conversations import demo_dialogues
 from apps.conversations.demo_dialogues import make_dialogue
-from apps.conversations.metrics import period_bounds
 from apps.conversations.models import Conversation, ImportRun
 from apps.conversations.services import import_file
+from apps.core.calendar import day_range_bounds, days_between
 from apps.core.choices import RunStatus
 from apps.core.demo import DemoContext
 from apps.workforce import demo_agents
@@ -138,10 +138,6 @@ def brand_strain(brand_code: str, day: date) -> float:
     return factor if start <= day < end else 1.0
 
 
-def _days(ctx: DemoContext) -> list[date]:
-    return [ctx.start + timedelta(days=i) for i in range((ctx.end - ctx.start).days)]
-
-
 class _AgentPicker:
     """Chooses the agent of a human chat from the brand's own team, among those hired by that day;
     temporary surge agents work only the promo weeks."""
@@ -202,7 +198,7 @@ def store_lines(
     recent_buyers: list[str] = []
     text = encode_basestring  # a JSON string literal, UTF-8 kept as is (the C encoder of json.dumps)
     platform, shop = text(str(store.platform)), text(store.shop_id)
-    for day in _days(ctx):
+    for day in days_between(ctx.start, ctx.end):
         plan = day_plan(day)
         strain = brand_strain(brand.code, day)
         expected = expected_day_volume(store, day, ctx.scale) * rng.uniform(0.92, 1.08)
@@ -393,7 +389,7 @@ def seed(ctx: DemoContext) -> None:
 
 def summary_lines(ctx: DemoContext) -> list[str]:
     """Chats per brand and the Double 11 peak against a normal day, from the database."""
-    lo, hi = period_bounds(ctx.start, ctx.end)
+    lo, hi = day_range_bounds(ctx.start, ctx.end)
     chats = Conversation.objects.filter(
         started_at__gte=lo, started_at__lt=hi, store__client__code__in=[b.code for b in BRANDS]
     )

@@ -12,14 +12,14 @@ they are shown (DESIGN.md: round half up at display).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
 
 from apps.conversations import timing
 from apps.conversations.choices import HandledBy
+from apps.core.calendar import day_range_bounds
 
 
 @dataclass(frozen=True)
@@ -68,13 +68,8 @@ def _ratio(numerator: int, denominator: int) -> Decimal | None:
     return Decimal(numerator) / Decimal(denominator)
 
 
-def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """Local (Asia/Shanghai) dates [start, end) as aware datetimes."""
-    tz = timezone.get_default_timezone()
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz),
-        timezone.make_aware(datetime.combine(end, time.min), tz),
-    )
+# Kept only until qa and contracts call apps.core.calendar.day_range_bounds themselves.
+period_bounds = day_range_bounds
 
 
 def conversation_metrics(
@@ -83,7 +78,7 @@ def conversation_metrics(
     """Metrics of one client's conversations that started in [start, end) local time."""
     from apps.conversations.models import Conversation
 
-    lo, hi = period_bounds(start, end)
+    lo, hi = day_range_bounds(start, end)
     qs = Conversation.objects.filter(store__client_id=client_id, started_at__gte=lo, started_at__lt=hi)
     if store_ids:
         qs = qs.filter(store_id__in=store_ids)

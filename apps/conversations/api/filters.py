@@ -10,9 +10,9 @@ from rest_framework.exceptions import ValidationError
 
 from apps.clients.choices import Platform
 from apps.conversations.choices import HandledBy
-from apps.conversations.metrics import period_bounds
 from apps.conversations.models import Conversation
 from apps.core.api.filters import EARLIEST, LATEST, IdFilter, StrictFilterSet
+from apps.core.calendar import day_start
 
 
 def _instant(name: str, value: str):
@@ -27,7 +27,7 @@ def _instant(name: str, value: str):
     if day is None or not (EARLIEST <= day <= LATEST):
         raise ValidationError({name: [_("Enter an ISO date or date-time between 2000 and 2100.")]})
     if moment is None:
-        return period_bounds(day, day)[0]
+        return day_start(day)
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
