@@ -231,3 +231,78 @@ def conversation_ids_of_brand(*, client_id: int) -> list[int]:
 def conversation_ids_of_import(*, import_run_id: int) -> list[int]:
     """Ids of the conversations an import run brought in, ascending."""
     return list(Conversation.objects.filter(import_run_id=import_run_id).order_by("pk").values_list("pk", flat=True))
+
+
+# --- the intraday room (apps.intraday) ------------------------------------------------------------
+
+
+class IntervalActuals(NamedTuple):
+    """One brand's conversations that started in one 15-minute interval (``at`` UTC).
+
+    ``offered_to_human``: chats that reached the human side (a human answered, or the bot handed
+    over and nobody answered); ``in_target``: their first human response came within the target;
+    ``abandoned``: handed over or asked, never answered by a human; ``first_response_sum`` over the
+    ``answered`` ones (s); ``human_seconds``: summed length of the human-handled chats (s)."""
+
+    client_id: int
+    at: datetime
+    conversations: int
+    bot_only: int
+    human: int
+    human_seconds: float
+    offered_to_human: int
+    answered: int
+    in_target: int
+    abandoned: int
+    first_response_sum: int
+
+
+def interval_actuals(
+    *, client_ids: Sequence[int], start: datetime, end: datetime, target_s: int = 30
+) -> list[IntervalActuals]:
+    """Per brand and 15-minute interval of [start, end): counts from each conversation's own timing
+    (apps.conversations.timing: first response, rounds, hand-over). One query."""
+    sql = """
+        SELECT s.client_id,
+               date_bin('15 minutes', c.started_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS at,
+               count(*),
+               count(*) FILTER (WHERE c.handled_by = 'bot' AND NOT c.transferred_to_human),
+               count(*) FILTER (WHERE c.handled_by = 'human'),
+               coalesce(sum(extract(epoch FROM c.ended_at - c.started_at)) FILTER (WHERE c.handled_by = 'human'), 0),
+               count(*) FILTER (WHERE (c.handled_by = 'human' AND c.buyer_rounds > 0)
+                                   OR (c.handled_by = 'bot' AND c.transferred_to_human)),
+               count(*) FILTER (WHERE c.first_response_seconds IS NOT NULL),
+               count(*) FILTER (WHERE c.first_response_seconds <= %s),
+               count(*) FILTER (WHERE (c.handled_by = 'human' AND c.buyer_rounds > 0
+                                       AND c.first_response_seconds IS NULL)
+                                   OR (c.handled_by = 'bot' AND c.transferred_to_human)),
+               coalesce(sum(c.first_response_seconds), 0)
+          FROM conversations_conversation c
+          JOIN clients_store s ON s.id = c.store_id
+         WHERE s.client_id = ANY(%s) AND c.started_at >= %s AND c.started_at < %s
+         GROUP BY 1, 2
+         ORDER BY 1, 2
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, [target_s, list(client_ids), start, end])
+        return [IntervalActuals(r[0], r[1], *r[2:5], float(r[5]), *r[6:]) for r in cur.fetchall()]
+
+
+def buyer_texts(*, conversation_ids: Sequence[int], max_chars: int = 400) -> dict[int, str]:
+    """The (masked) buyer messages of each conversation joined by spaces, cut at ``max_chars``."""
+    out: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        Message.objects.filter(conversation_id__in=list(conversation_ids), sender_role="buyer")
+        .order_by("conversation_id", "seq")
+        .values_list("conversation_id", "content")
+    )
+    for conversation_id, content in rows:
+        out[conversation_id].append(content)
+    return {k: " ".join(v)[:max_chars] for k, v in out.items()}
+
+
+def conversations_between(*, client_ids: Sequence[int], start: datetime, end: datetime) -> int:
+    """How many conversations of these brands started in [start, end)."""
+    return Conversation.objects.filter(
+        store__client_id__in=list(client_ids), started_at__gte=start, started_at__lt=end
+    ).count()

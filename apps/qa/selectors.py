@@ -506,3 +506,38 @@ def qa_excerpts_left(*, client_id: int, before=None) -> int:
     if before is not None:
         hits = hits.filter(result__conversation__started_at__lt=before)
     return hits.count()
+
+
+# --- the intraday room (apps.intraday) ------------------------------------------------------------
+
+RISK_RULE_CODES = ("escalation_risk", "buyer_negative", "risk_and_negative")
+
+
+def risk_hits(*, client_ids, start, end, rule_codes=RISK_RULE_CODES) -> list[tuple[int, int, object, str]]:
+    """(brand id, conversation id, conversation start, masked excerpt) of every escalation-risk or
+    negative-sentiment hit on conversations that started in [start, end), oldest first."""
+    return list(
+        QAHit.objects.filter(
+            result__scorecard__client_id__in=list(client_ids),
+            result__started_at__gte=start,
+            result__started_at__lt=end,
+            rule__code__in=list(rule_codes),
+        )
+        .order_by("result__started_at", "result__conversation_id", "message_index")
+        .values_list("result__scorecard__client_id", "result__conversation_id", "result__started_at", "excerpt")
+    )
+
+
+def risk_conversation_count(*, client_id: int, start, end, rule_codes=RISK_RULE_CODES) -> int:
+    """Distinct conversations of a brand with a risk hit, started in [start, end) (the normal level)."""
+    return (
+        QAHit.objects.filter(
+            result__scorecard__client_id=client_id,
+            result__started_at__gte=start,
+            result__started_at__lt=end,
+            rule__code__in=list(rule_codes),
+        )
+        .values("result__conversation_id")
+        .distinct()
+        .count()
+    )
