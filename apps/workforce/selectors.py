@@ -12,52 +12,46 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
-from apps.conversations.choices import HandledBy
-from apps.conversations.metrics import period_bounds
+from apps.conversations import selectors as conversations
+from apps.core import calendar
+from apps.core.calendar import SLOT, day_range_bounds, local_day, local_naive
 from apps.core.roles import scope_queryset
 from apps.workforce.choices import RosterStatus
-
-SLOT = timedelta(minutes=15)
 
 
 def conversation_start_times(*, client_id: int, channel: str, start: date, end: date) -> list[datetime]:
     """Local naive start times of a brand's conversations in [start, end) (one per contact)."""
-    from apps.conversations.models import Conversation
-
-    lo, hi = period_bounds(start, end)
-    tz = timezone.get_default_timezone()
-    rows = Conversation.objects.filter(
-        store__client_id=client_id, channel=channel, started_at__gte=lo, started_at__lt=hi
-    ).values_list("started_at", flat=True)
-    return [timezone.localtime(t, tz).replace(tzinfo=None) for t in rows.iterator(chunk_size=5000)]
+    stamps = conversations.conversation_start_times(client_id=client_id, channel=channel, start=start, end=end)
+    return [local_naive(t) for t in stamps]
 
 
 def history_bot_share(*, client_id: int, start: date, end: date) -> float:
     """Share of conversations the bot resolved alone in [start, end) (0 when there is no history)."""
-    from apps.conversations.models import Conversation
-
-    lo, hi = period_bounds(start, end)
-    agg = Conversation.objects.filter(store__client_id=client_id, started_at__gte=lo, started_at__lt=hi).aggregate(
-        total=Count("id"), bot=Count("id", filter=Q(handled_by=HandledBy.BOT))
-    )
-    return agg["bot"] / agg["total"] if agg["total"] else 0.0
+    counts = conversations.handled_counts(client_id=client_id, start=start, end=end)
+    return counts.bot / counts.total if counts.total else 0.0
 
 
 def history_aht_seconds(*, client_id: int, start: date, end: date, default: int = 300) -> int:
     """Median length of human-handled conversations, bounded to 60–1,800 s (the chat's handle time)."""
-    from apps.conversations.models import Conversation
-
-    lo, hi = period_bounds(start, end)
-    qs = Conversation.objects.filter(
-        store__client_id=client_id, started_at__gte=lo, started_at__lt=hi, handled_by=HandledBy.HUMAN
-    ).annotate(length=F("ended_at") - F("started_at"))
-    lengths = sorted(d.total_seconds() for d in qs.values_list("length", flat=True)[:20000])
+    lengths = sorted(conversations.human_handle_seconds(client_id=client_id, start=start, end=end, limit=20000))
     if not lengths:
         return default
     return int(min(1800, max(60, lengths[len(lengths) // 2])))
+
+
+def forecast_promos() -> list:
+    """Every promo period as the forecast engine's Promo (naive local peak), in presale order."""
+    from apps.workforce import forecasting
+
+    return [
+        forecasting.Promo(
+            p.name, p.presale_start, p.peak_start_local, p.peak_end_local, p.end_date, float(p.expected_uplift)
+        )
+        for p in calendar.promo_periods()
+    ]
 
 
 def forecast_volumes(*, client_id: int, start: datetime, end: datetime) -> dict[datetime, tuple[float, int]]:
@@ -133,14 +127,10 @@ def rosters_for_user(user):
 def _published_shifts(client_id: int, start: date, end: date):
     from apps.workforce.models import Shift
 
-    lo, hi = period_bounds(start, end)
+    lo, hi = day_range_bounds(start, end)
     return Shift.objects.filter(
         roster__client_id=client_id, roster__status=RosterStatus.PUBLISHED, start__gte=lo, start__lt=hi
     )
-
-
-def _local_date(t: datetime) -> date:
-    return timezone.localtime(t, timezone.get_default_timezone()).date()
 
 
 def worked_hours_by_day(*, client_id: int, start: date, end: date) -> list[tuple[date, Decimal, Decimal]]:
@@ -150,7 +140,7 @@ def worked_hours_by_day(*, client_id: int, start: date, end: date) -> list[tuple
     for s_start, paid, night in _published_shifts(client_id, start, end).values_list(
         "start", "paid_hours", "night_hours"
     ):
-        day = hours[_local_date(s_start)]
+        day = hours[local_day(s_start)]
         day[0] += paid
         day[1] += night
     out = []
@@ -168,7 +158,7 @@ def surge_seats_by_day(*, client_id: int, start: date, end: date) -> list[tuple[
     for s_start, agent_id in (
         _published_shifts(client_id, start, end).filter(is_surge=True).values_list("start", "agent_id")
     ):
-        agents[_local_date(s_start)].add(agent_id)
+        agents[local_day(s_start)].add(agent_id)
     out = []
     d = start
     while d < end:
@@ -455,3 +445,136 @@ def learned_phases(*, client_id: int, week_start: date) -> list[tuple[str, float
     )
     phases = (event.data or {}).get("phases", {}) if event else {}
     return [(k, float(phases[k])) for k in PHASE_ORDER if k in phases]
+
+
+# ---------------------------------------------------------------- the intraday room (apps.intraday)
+
+
+@dataclass(frozen=True)
+class DayShift:
+    """A published shift touching a day: UTC times, the roster's brand, breaks as datetimes."""
+
+    shift_id: int
+    roster_id: int
+    client_id: int
+    agent_id: int
+    agent_name: str
+    site_id: int
+    start: datetime
+    end: datetime
+    meal_start: datetime | None
+    meal_end: datetime | None
+    breaks: tuple[datetime, ...]
+    is_surge: bool
+
+
+def published_shifts_between(*, start: datetime, end: datetime, client_ids=None) -> list[DayShift]:
+    """Shifts of published rosters overlapping [start, end), of these brands (None: all)."""
+    from apps.workforce.models import Shift
+
+    qs = Shift.objects.filter(roster__status=RosterStatus.PUBLISHED, start__lt=end, end__gt=start)
+    if client_ids is not None:
+        qs = qs.filter(roster__client_id__in=list(client_ids))
+    rows = qs.order_by("start", "agent_id").values_list(
+        "id", "roster_id", "roster__client_id", "agent_id", "agent__name", "agent__site_id",
+        "start", "end", "meal_start", "meal_end", "breaks", "is_surge",
+    )  # fmt: skip
+    return [DayShift(*r[:10], tuple(datetime.fromisoformat(b) for b in (r[10] or [])), r[11]) for r in rows]
+
+
+def requirement_between(*, client_id: int, start: datetime, end: datetime) -> dict[datetime, tuple[int, int]]:
+    """{interval start: (agents on the floor, scheduled)} of the stored staffing requirement."""
+    from apps.workforce.models import StaffingRequirement
+
+    return {
+        at: (agents, scheduled)
+        for at, agents, scheduled in StaffingRequirement.objects.filter(
+            client_id=client_id, interval_start__gte=start, interval_start__lt=end
+        ).values_list("interval_start", "agents", "scheduled")
+    }
+
+
+@dataclass(frozen=True)
+class AgentWeek:
+    """What the levers need to know of an agent this week: paid hours in published rosters (all
+    brands), the weekly maximum, its shifts' (start, end) this week and the surrounding days, its
+    skills (brand ids), site, name and whether it is a surge agent."""
+
+    agent_id: int
+    name: str
+    site_id: int
+    paid_hours: float
+    weekly_hours_max: float
+    shifts: tuple[tuple[datetime, datetime], ...]
+    skills: frozenset[int]
+    is_surge: bool
+
+
+def agent_weeks(*, site_ids, week_start: date) -> list[AgentWeek]:
+    """Every active agent of these sites with its week (see AgentWeek)."""
+    from apps.workforce.models import Agent, AgentSkill, Shift
+
+    tz = timezone.get_default_timezone()
+    lo = timezone.make_aware(datetime.combine(week_start, datetime.min.time()), tz)
+    hi = lo + timedelta(days=7)
+    agents = list(
+        Agent.objects.filter(site_id__in=list(site_ids), is_active=True).values_list(
+            "id", "name", "site_id", "weekly_hours_max", "contract_type"
+        )
+    )
+    ids = [a[0] for a in agents]
+    paid: dict[int, float] = defaultdict(float)
+    spans: dict[int, list] = defaultdict(list)
+    for agent_id, s, e, hours in Shift.objects.filter(
+        agent_id__in=ids, roster__status=RosterStatus.PUBLISHED, start__gte=lo - timedelta(days=1),
+        start__lt=hi + timedelta(days=1),
+    ).values_list("agent_id", "start", "end", "paid_hours"):  # fmt: skip
+        spans[agent_id].append((s, e))
+        if lo <= s < hi:
+            paid[agent_id] += float(hours)
+    skills: dict[int, set[int]] = defaultdict(set)
+    for agent_id, client_id in AgentSkill.objects.filter(agent_id__in=ids).values_list("agent_id", "client_id"):
+        skills[agent_id].add(client_id)
+    return [
+        AgentWeek(
+            agent_id=a_id,
+            name=name,
+            site_id=site_id,
+            paid_hours=paid[a_id],
+            weekly_hours_max=float(wmax),
+            shifts=tuple(sorted(spans[a_id])),
+            skills=frozenset(skills[a_id]),
+            is_surge=contract == "surge",
+        )
+        for a_id, name, site_id, wmax, contract in agents
+    ]
+
+
+def agent_ids_by_nick(nicks) -> dict[str, int]:
+    from apps.workforce.models import Agent
+
+    return dict(Agent.objects.filter(nick__in=list(nicks)).values_list("nick", "id"))
+
+
+def agent_ids_by_employee_no(numbers) -> dict[str, int]:
+    from apps.workforce.models import Agent
+
+    return dict(Agent.objects.filter(employee_no__in=list(numbers)).values_list("employee_no", "id"))
+
+
+def agent_names(ids) -> dict[int, str]:
+    from apps.workforce.models import Agent
+
+    return dict(Agent.objects.filter(pk__in=list(ids)).values_list("id", "name"))
+
+
+def brand_sites(client_ids) -> dict[int, set[int]]:
+    """{brand id: the sites whose agents have a skill for it}."""
+    from apps.workforce.models import AgentSkill
+
+    out: dict[int, set[int]] = defaultdict(set)
+    for client_id, site_id in (
+        AgentSkill.objects.filter(client_id__in=list(client_ids)).values_list("client_id", "agent__site_id").distinct()
+    ):
+        out[client_id].add(site_id)
+    return out
