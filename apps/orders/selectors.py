@@ -1,0 +1,235 @@
+"""Reads of the orders app: the set-based attribution (SQL), the commission readers billing calls
+(contract in /tmp/brief/interfaces/orders_commission.md, restated in docs/sales.md), and the
+querysets of pages and the API.
+
+The set-based path implements the rules of apps.orders.attribution in one statement: the chats come
+from apps.conversations.selectors.chat_touches_sql (the only SQL naming conversations tables);
+tests/orders/test_attribution_agreement.py checks both paths agree on random cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from apps.conversations.selectors import chat_touches_sql
+from apps.core.roles import scope_queryset
+from apps.orders.attribution import DEFAULT_WINDOW_DAYS, LOCAL
+from apps.orders.models import Attribution, Evaluation, Order, OrderImportRun
+
+__all__ = [
+    "DEFAULT_WINDOW_DAYS",
+    "ClawbackHour",
+    "CommissionHour",
+    "attribution_sql",
+    "commission_base_by_hour",
+    "commission_clawbacks",
+]
+
+
+def local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=LOCAL)
+
+
+def _client_store_ids(client_id: int) -> list[int]:
+    from apps.clients.models import Store  # the brand's shops, as the importers resolve them
+
+    return list(Store.objects.filter(client_id=client_id).order_by("id").values_list("id", flat=True))
+
+
+def attribution_sql(
+    *,
+    store_ids: list[int] | None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    paid_from: datetime | None = None,
+    paid_to: datetime | None = None,
+    order_ids: list[int] | None = None,
+) -> tuple[str, list]:
+    """SQL (text, params) of a SELECT (order_id, kind, conversation_id, agent_id, store_id, paid_at,
+    amount_paid, refunded_amount, created_at, buyer_pseudonym) — one row per order of `store_ids`
+    (None: all), optionally only orders paid in [paid_from, paid_to) or with these ids.
+
+    Rules: apps.orders.attribution. Chats are read from the earliest order's creation minus the window."""
+    if window_days < 1:
+        raise ValueError("window_days must be at least 1")
+    where, params = ["TRUE"], []
+    if store_ids is not None:
+        where.append("o.store_id = ANY(%s)")
+        params.append(list(store_ids))
+    if paid_from is not None:
+        where.append("o.paid_at >= %s")
+        params.append(paid_from)
+    if paid_to is not None:
+        where.append("o.paid_at < %s")
+        params.append(paid_to)
+    if order_ids is not None:
+        where.append("o.id = ANY(%s)")
+        params.append(list(order_ids))
+    condition = " AND ".join(where)
+    chats_from = None
+    if paid_from is not None or order_ids is not None:
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT min(o.created_at), max(o.created_at) FROM orders_order o WHERE {condition}", params)
+            low, high = cur.fetchone()
+        if low is None:
+            low = high = paid_from or local_midnight(date(2000, 1, 1))
+        chats_from = low - timedelta(days=window_days + 1)
+        chats_to = high
+    else:
+        chats_to = None
+    touches, touch_params = chat_touches_sql(store_ids=store_ids, started_from=chats_from, started_to=chats_to)
+    sql = (
+        f"WITH o AS MATERIALIZED (SELECT o.id, o.store_id, o.buyer_pseudonym, o.created_at, o.paid_at, o.amount_paid, "
+        f"o.refunded_amount FROM orders_order o WHERE {condition}), "
+        f"t AS ({touches}), "
+        "best AS (SELECT DISTINCT ON (o.id) o.id AS order_id, t.conversation_id, t.is_human, t.agent_id "
+        "FROM o JOIN t ON t.store_id = o.store_id AND t.buyer_pseudonym = o.buyer_pseudonym "
+        "AND t.started_at < o.created_at AND NOT t.aftersale "
+        "AND o.created_at < ((((t.started_at AT TIME ZONE 'Asia/Shanghai')::date + %s)::timestamp) "
+        "AT TIME ZONE 'Asia/Shanghai') "
+        "ORDER BY o.id, t.started_at DESC, t.conversation_id DESC) "
+        "SELECT o.id AS order_id, CASE WHEN b.order_id IS NULL THEN 'silent' WHEN b.is_human THEN 'human' "
+        "ELSE 'bot' END AS kind, b.conversation_id, CASE WHEN b.is_human THEN b.agent_id END AS agent_id, "
+        "o.store_id, o.paid_at, o.amount_paid, o.refunded_amount, o.created_at, o.buyer_pseudonym "
+        "FROM o LEFT JOIN best b ON b.order_id = o.id"
+    )
+    return sql, [*params, *touch_params, window_days]
+
+
+def attribution_rows(**kwargs) -> list[tuple]:
+    """The rows of attribution_sql (same keyword arguments), ordered by order id."""
+    sql, params = attribution_sql(**kwargs)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT * FROM ({sql}) a ORDER BY order_id", params)
+        return cur.fetchall()
+
+
+# --- commission readers (billing) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommissionHour:
+    hour: datetime  # aware, Asia/Shanghai, start of the local hour of the order's paid time
+    kind: str  # human | bot
+    orders: int
+    paid: Decimal
+    refunded: Decimal
+    net: Decimal
+
+
+@dataclass(frozen=True)
+class ClawbackHour:
+    hour: datetime  # aware, Asia/Shanghai, start of the ORIGINAL local paid hour
+    kind: str  # human | bot
+    orders: int
+    refunded: Decimal
+
+
+def commission_base_by_hour(
+    *,
+    client_id: int,
+    start: date,
+    end: date,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    refunds_as_of: datetime | None = None,
+) -> list[CommissionHour]:
+    """Attributed (human or bot) orders of the brand PAID in local dates [start, end), by local paid hour
+    and kind, sorted. Refunds: those recorded at or before `refunds_as_of` (all if None)."""
+    store_ids = _client_store_ids(client_id)
+    if not store_ids:
+        return []
+    sql, params = attribution_sql(
+        store_ids=store_ids, window_days=window_days, paid_from=local_midnight(start), paid_to=local_midnight(end)
+    )
+    if refunds_as_of is None:
+        refund = "a.refunded_amount"
+        refund_params: list = []
+    else:
+        refund = (
+            "COALESCE((SELECT sum(e.refund_delta) FROM orders_orderevent e WHERE e.order_id = a.order_id "
+            "AND e.recorded_at <= %s), 0)"
+        )
+        refund_params = [refunds_as_of]
+    query = (
+        "SELECT date_trunc('hour', a.paid_at AT TIME ZONE 'Asia/Shanghai') AS hour, a.kind, count(*), "
+        f"sum(a.amount_paid), sum(r.refunded) FROM ({sql}) a CROSS JOIN LATERAL (SELECT {refund} AS refunded) r "
+        "WHERE a.kind <> 'silent' GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    with connection.cursor() as cur:
+        cur.execute(query, [*params, *refund_params])
+        rows = cur.fetchall()
+    return [
+        CommissionHour(
+            hour=hour.replace(tzinfo=LOCAL),
+            kind=kind,
+            orders=count,
+            paid=paid,
+            refunded=refunded,
+            net=paid - refunded,
+        )
+        for hour, kind, count, paid, refunded in rows
+    ]
+
+
+def commission_clawbacks(
+    *,
+    client_id: int,
+    paid_before: date,
+    after: datetime,
+    until: datetime | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> list[ClawbackHour]:
+    """Refund increments recorded in (after, until] on attributed orders of the brand paid before local
+    date `paid_before`, by the original local paid hour and kind, sorted."""
+    store_ids = _client_store_ids(client_id)
+    if not store_ids:
+        return []
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT DISTINCT e.order_id FROM orders_orderevent e JOIN orders_order o ON o.id = e.order_id "
+            "WHERE o.store_id = ANY(%s) AND o.paid_at < %s AND e.recorded_at > %s "
+            "AND (%s::timestamptz IS NULL OR e.recorded_at <= %s) AND e.refund_delta <> 0",
+            [store_ids, local_midnight(paid_before), after, until, until],
+        )
+        order_ids = [row[0] for row in cur.fetchall()]
+        if not order_ids:
+            return []
+        sql, params = attribution_sql(store_ids=store_ids, window_days=window_days, order_ids=order_ids)
+        cur.execute(
+            "SELECT date_trunc('hour', a.paid_at AT TIME ZONE 'Asia/Shanghai') AS hour, a.kind, "
+            "count(DISTINCT a.order_id), sum(e.refund_delta) "
+            f"FROM ({sql}) a JOIN orders_orderevent e ON e.order_id = a.order_id "
+            "WHERE a.kind <> 'silent' AND e.recorded_at > %s AND (%s::timestamptz IS NULL OR e.recorded_at <= %s) "
+            "GROUP BY 1, 2 HAVING sum(e.refund_delta) <> 0 ORDER BY 1, 2",
+            [*params, after, until, until],
+        )
+        rows = cur.fetchall()
+    return [
+        ClawbackHour(hour=hour.replace(tzinfo=LOCAL), kind=kind, orders=count, refunded=refunded)
+        for hour, kind, count, refunded in rows
+    ]
+
+
+# --- querysets for pages, API and admin --------------------------------------------------------------
+
+
+def order_list(*, user) -> QuerySet[Order]:
+    return scope_queryset(
+        Order.objects.select_related("store", "store__client", "attribution", "attribution__agent"), user
+    )
+
+
+def order_import_run_list(*, user) -> QuerySet[OrderImportRun]:
+    return scope_queryset(OrderImportRun.objects.select_related("client", "created_by"), user)
+
+
+def evaluation_list(*, user) -> QuerySet[Evaluation]:
+    return scope_queryset(Evaluation.objects.select_related("store", "store__client", "agent"), user)
+
+
+def attribution_list(*, user) -> QuerySet[Attribution]:
+    return scope_queryset(Attribution.objects.select_related("order", "order__store", "agent"), user)

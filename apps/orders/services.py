@@ -1,0 +1,449 @@
+"""Writes of the orders app: order and evaluation imports, and the stored attribution.
+
+Order import: read → validate → pseudonymise (apps.conversations.services.buyer_pseudonym, the same
+keyed pseudonym as chats) → one transaction: COPY into a temporary table, then
+* `INSERT … ON CONFLICT (store, platform order id) DO NOTHING` creates the orders new to Tideline;
+* orders already stored whose status, payment or refund changed get an OrderEvent (the history, with
+  the refund increment) and are updated; unchanged rows are not touched.
+A re-import of the same file writes nothing. A file with a rejected row writes nothing unless the run
+skips bad rows. Receiver name, phone and address are never read (apps.orders.adapters).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.clients.models import Store
+from apps.conversations.adapters.base import FileError, RowError, decode, shown
+from apps.conversations.services import buyer_pseudonym, masked_file_name
+from apps.core.audit import audit_record
+from apps.core.choices import RunStatus
+from apps.core.errors import DomainError
+from apps.core.runs import run_fail, run_progress, run_start, run_succeed
+from apps.orders.adapters import LAYOUTS, OrderRecord, read_orders
+from apps.orders.attribution import DEFAULT_WINDOW_DAYS
+from apps.orders.choices import OrderImportFormat
+from apps.orders.evaluations import evaluations_write, read_evaluations
+from apps.orders.models import OrderImportRun
+
+logger = logging.getLogger(__name__)
+MAX_ERRORS_KEPT = 500
+PROGRESS_EVERY = 50_000
+COPY_CHUNK = 20_000
+
+
+class _Rejected(Exception):
+    pass
+
+
+# --- create / execute ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_import_run_create(
+    *,
+    file_name: str,
+    file_format: str,
+    shop: str = "",
+    created_by=None,
+    skip_bad_rows: bool = False,
+    upload: UploadedFile | None = None,
+) -> OrderImportRun:
+    """A PENDING OrderImportRun. With `upload` the file is stored with the run and the Celery task
+    `order_import_run_execute_task` is queued on commit (API and admin uploads)."""
+    if file_format not in OrderImportFormat.values:
+        raise DomainError(
+            _("unknown format %(format)s; one of %(choices)s")
+            % {"format": repr(file_format), "choices": ", ".join(OrderImportFormat.values)},
+            field="file_format",
+        )
+    name = masked_file_name(file_name)
+    limit = settings.TIDELINE_MAX_UPLOAD_BYTES
+    if upload is not None and upload.size > limit:
+        raise DomainError(
+            _("%(file)s: %(size)s bytes is over the upload limit of %(limit)s bytes")
+            % {"file": name, "size": upload.size, "limit": limit},
+            field="file",
+        )
+    run = OrderImportRun(
+        file_name=name, file_format=file_format, shop=shop.strip(), created_by=created_by, skip_bad_rows=skip_bad_rows
+    )
+    if upload is not None:
+        run.file.save(name, upload, save=False)
+    run.save()
+    audit_record(
+        actor=created_by,
+        action="orders.import_created",
+        target=run,
+        data={"format": file_format, "skip_bad_rows": skip_bad_rows},
+    )
+    if upload is not None:
+        from apps.orders.tasks import order_import_run_execute_task
+
+        transaction.on_commit(lambda: order_import_run_execute_task.delay(run.pk))
+    return run
+
+
+def order_import_file(
+    *,
+    path: Path | str,
+    file_format: str,
+    shop: str = "",
+    created_by=None,
+    skip_bad_rows: bool = False,
+    progress: Callable | None = None,
+    recorded_at: datetime | None = None,
+) -> OrderImportRun:
+    """Create and execute an import of a file on disk, synchronously. Check the run's `status`."""
+    path = Path(path)
+    run = order_import_run_create(
+        file_name=path.name, file_format=file_format, shop=shop, created_by=created_by, skip_bad_rows=skip_bad_rows
+    )
+    return order_import_run_execute(run_id=run.pk, path=path, progress=progress, recorded_at=recorded_at)
+
+
+def order_import_run_execute(
+    *,
+    run_id: int,
+    path: Path | str | None = None,
+    progress: Callable | None = None,
+    recorded_at: datetime | None = None,
+) -> OrderImportRun:
+    """Import the run's file (its stored upload, or `path`). Safe to call twice: a finished run is
+    returned as is. `recorded_at` dates the history rows (default: now); the demo backdates it."""
+    run = OrderImportRun.objects.get(pk=run_id)
+    if run.status == RunStatus.SUCCEEDED:
+        return run
+    source = Path(path) if path is not None else (Path(run.file.path) if run.file else None)
+    try:
+        return _execute(run, source, progress, recorded_at or timezone.now())
+    finally:
+        if path is None and run.file:
+            run.file.delete(save=False)
+            OrderImportRun.objects.filter(pk=run.pk).update(file="")
+
+
+def _execute(run: OrderImportRun, source: Path | None, progress, recorded_at: datetime) -> OrderImportRun:
+    run_start(run)
+    if source is None:
+        reason = _("no file to import")
+        run_fail(run, error=f"{run.file_name}: {reason}", errors=[{"row": None, "field": "file", "reason": reason}])
+        return run
+    importer = (
+        _EvaluationImporter(run=run, path=source, progress=progress)
+        if run.file_format == OrderImportFormat.EVALUATION_CSV
+        else _OrderImporter(run=run, path=source, progress=progress, recorded_at=recorded_at)
+    )
+    try:
+        counts = importer.execute()
+    except _Rejected:
+        errors = importer.errors
+        first = errors[0] if errors else {"row": None, "field": None, "reason": _("the file was rejected")}
+        message = _(
+            "%(file)s: %(rejected)s row(s) rejected, nothing imported; first: row %(row)s, field %(field)s: %(reason)s"
+        ) % {
+            "file": run.file_name,
+            "rejected": importer.rejected,
+            "row": "—" if first["row"] is None else first["row"],
+            "field": "—" if first["field"] is None else first["field"],
+            "reason": first["reason"],
+        }
+        run_fail(
+            run,
+            error=message,
+            errors=errors[:MAX_ERRORS_KEPT],
+            rejected=importer.rejected,
+            rows_read=importer.rows_read,
+            file_sha256=importer.sha256,
+            encoding=importer.encoding,
+        )
+        return run
+    created, updated, unchanged = counts
+    run_succeed(
+        run,
+        rows_read=importer.rows_read,
+        created_count=created,
+        updated_count=updated,
+        unchanged_count=unchanged,
+        rejected=importer.rejected,
+        errors=importer.errors[:MAX_ERRORS_KEPT],
+        file_sha256=importer.sha256,
+        encoding=importer.encoding,
+    )
+    audit_record(
+        actor=run.created_by,
+        action="orders.imported",
+        target=run,
+        client=run.client,
+        data={"created": created, "updated": updated, "unchanged": unchanged, "rejected": importer.rejected},
+    )
+    if run.file_format != OrderImportFormat.EVALUATION_CSV and (created or updated):
+        from apps.orders.tasks import attribution_refresh_task
+
+        store_ids = sorted(importer.store_ids)
+        transaction.on_commit(lambda: attribution_refresh_task.delay(store_ids))
+    return run
+
+
+class _BaseImporter:
+    def __init__(self, *, run: OrderImportRun, path: Path, progress):
+        self.run, self.path, self.progress = run, path, progress
+        self.errors: list[dict] = []
+        self.rejected = 0
+        self.rows_read = 0
+        self.sha256 = ""
+        self.encoding = ""
+        self.stores: dict[tuple[str, str], tuple[int, int, str] | None] = {}
+        self.store_ids: set[int] = set()
+
+    def reject(self, row, field_name, reason) -> None:
+        self.rejected += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append({"row": row, "field": field_name, "reason": str(reason)})
+
+    def text(self) -> str:
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            raise FileError(_("cannot read %(file)s") % {"file": self.path.name}, field="file") from None
+        if len(data) > settings.TIDELINE_MAX_UPLOAD_BYTES:
+            raise FileError(
+                _("%(size)s bytes is over the upload limit of %(limit)s bytes")
+                % {"size": len(data), "limit": settings.TIDELINE_MAX_UPLOAD_BYTES},
+                field="file",
+            )
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        if not data.strip():
+            raise FileError(_("the file is empty"), row=1, field="file")
+        text, self.encoding = decode(data)
+        return text
+
+    def store(self, platforms: tuple[str, ...], shop: str) -> tuple[int, int, str] | None:
+        """(store id, client id, platform) of the shop on one of `platforms`, cached."""
+        key = (",".join(platforms), shop)
+        if key not in self.stores:
+            row = (
+                Store.objects.filter(platform__in=platforms, shop_id=shop)
+                .order_by("id")
+                .values_list("id", "client_id", "platform")
+                .first()
+            )
+            self.stores[key] = row
+        return self.stores[key]
+
+    def tick(self, total: int) -> None:
+        if self.rows_read % PROGRESS_EVERY == 0:
+            run_progress(self.run, done=min(self.rows_read, total))
+            if self.progress is not None:
+                self.progress(min(self.rows_read, total), total)
+
+    def set_client(self, client_ids: set[int]) -> None:
+        if len(client_ids) == 1:
+            client_id = client_ids.pop()
+            OrderImportRun.objects.filter(pk=self.run.pk).update(client_id=client_id)
+            self.run.client_id = client_id
+
+
+class _OrderImporter(_BaseImporter):
+    def __init__(self, *, run, path, progress, recorded_at: datetime):
+        super().__init__(run=run, path=path, progress=progress)
+        self.recorded_at = recorded_at
+
+    def execute(self) -> tuple[int, int, int]:
+        try:
+            text = self.text()
+            total = text.count("\n") + 1
+            run_progress(self.run, done=0, total=total)
+            lines = self._read(read_orders(text, file_format=self.run.file_format, shop=self.run.shop), total)
+        except FileError as exc:
+            self.reject(exc.error.row, exc.error.field, exc.error.reason)
+            raise _Rejected from None
+        if self.rejected and not self.run.skip_bad_rows:
+            raise _Rejected
+        if not lines:
+            self.reject(None, None, _("no order in the file could be imported"))
+            raise _Rejected
+        if self.progress is not None:
+            self.progress(total, total)
+        with transaction.atomic():
+            return _write_orders(lines, run_id=self.run.pk, recorded_at=self.recorded_at)
+
+    def _read(self, items, total: int) -> list[str]:
+        layout = LAYOUTS.get(self.run.file_format) or LAYOUTS[OrderImportFormat.CANONICAL_CSV]
+        shop_column = layout.columns["shop"]
+        platforms_of_file = layout.platforms
+        seen: dict[tuple[int, str], int] = {}
+        lines: list[str] = []
+        clients: set[int] = set()
+        for item in items:
+            self.rows_read += 1
+            self.tick(total)
+            if type(item) is RowError:
+                self.reject(item.row, item.field, item.reason)
+                continue
+            rec: OrderRecord = item
+            platforms = platforms_of_file or (rec.platform,)
+            store = self.store(platforms, rec.shop)
+            if store is None:
+                self.reject(
+                    rec.row,
+                    shop_column,
+                    _("unknown shop %(shop)s on %(platform)s: add the store to the brand first")
+                    % {"shop": repr(shown(rec.shop)), "platform": "/".join(platforms)},
+                )
+                continue
+            store_id, client_id, platform = store
+            key = (store_id, rec.order_id)
+            if key in seen:
+                self.reject(
+                    rec.row,
+                    layout.columns["order_id"],
+                    _("order %(order)s is already on row %(row)s of this file")
+                    % {"order": shown(rec.order_id), "row": seen[key]},
+                )
+                continue
+            seen[key] = rec.row
+            clients.add(client_id)
+            self.store_ids.add(store_id)
+            paid = _ts(rec.paid_at) if rec.paid_at is not None else "\\N"
+            lines.append(
+                f"{store_id}\t{_copy_text(rec.order_id)}\t{buyer_pseudonym(platform, rec.buyer)}\t{_ts(rec.created_at)}\t"
+                f"{paid}\t{rec.amount_paid}\t{rec.refunded_amount}\t{rec.status}\t{rec.item_count}\n"
+            )
+        self.set_client(clients)
+        return lines
+
+
+def _ts(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat()
+
+
+def _copy_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _write_orders(lines: list[str], *, run_id: int, recorded_at: datetime) -> tuple[int, int, int]:
+    """The set-based write of one file's orders (module docstring). Returns (created, updated, unchanged)."""
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL synchronous_commit = off")
+        cur.execute("DROP TABLE IF EXISTS tl_order_in")
+        cur.execute(
+            "CREATE TEMP TABLE tl_order_in (store_id bigint, poid text, buyer text, created timestamptz, "
+            "paid timestamptz, amount numeric(12,2), refunded numeric(12,2), status text, items int) ON COMMIT DROP"
+        )
+        with cur.copy(
+            "COPY tl_order_in (store_id, poid, buyer, created, paid, amount, refunded, status, items) FROM STDIN"
+        ) as copy:
+            for start in range(0, len(lines), COPY_CHUNK):
+                copy.write("".join(lines[start : start + COPY_CHUNK]).encode("utf-8"))
+        cur.execute("ANALYZE tl_order_in")
+        cur.execute(
+            "WITH ins AS (INSERT INTO orders_order (store_id, platform_order_id, buyer_pseudonym, created_at, paid_at, "
+            "amount_paid, refunded_amount, status, item_count, import_run_id) "
+            "SELECT store_id, poid, buyer, created, paid, amount, refunded, status, items, %s FROM tl_order_in "
+            "ON CONFLICT (store_id, platform_order_id) DO NOTHING RETURNING id, refunded_amount, status), "
+            "ev AS (INSERT INTO orders_orderevent (order_id, recorded_at, status, refunded_amount, refund_delta, "
+            "import_run_id) SELECT id, %s, status, refunded_amount, refunded_amount, %s FROM ins "
+            "WHERE refunded_amount > 0) SELECT count(*) FROM ins",
+            [run_id, recorded_at, run_id],
+        )
+        created = cur.fetchone()[0]
+        # orders already stored whose export shows a change: history first (old values still there), then update
+        changed = (
+            "FROM tl_order_in t JOIN orders_order o ON o.store_id = t.store_id AND o.platform_order_id = t.poid "
+            "WHERE (o.import_run_id IS DISTINCT FROM %s) AND (o.status, o.refunded_amount, o.paid_at, o.amount_paid, "
+            "o.item_count) IS DISTINCT FROM (t.status, t.refunded, t.paid, t.amount, t.items)"
+        )
+        cur.execute(
+            "INSERT INTO orders_orderevent (order_id, recorded_at, status, refunded_amount, refund_delta, import_run_id) "
+            f"SELECT o.id, %s, t.status, t.refunded, t.refunded - o.refunded_amount, %s {changed} "
+            "AND (o.status, o.refunded_amount) IS DISTINCT FROM (t.status, t.refunded)",
+            [recorded_at, run_id, run_id],
+        )
+        cur.execute(
+            "UPDATE orders_order o SET status = t.status, refunded_amount = t.refunded, paid_at = t.paid, "
+            "amount_paid = t.amount, item_count = t.items "
+            "FROM tl_order_in t WHERE o.store_id = t.store_id AND o.platform_order_id = t.poid "
+            "AND o.import_run_id IS DISTINCT FROM %s AND (o.status, o.refunded_amount, o.paid_at, o.amount_paid, "
+            "o.item_count) IS DISTINCT FROM (t.status, t.refunded, t.paid, t.amount, t.items)",
+            [run_id],
+        )
+        updated = cur.rowcount
+    return created, updated, len(lines) - created - updated
+
+
+# --- evaluations -----------------------------------------------------------------------------------
+
+
+class _EvaluationImporter(_BaseImporter):
+    def execute(self) -> tuple[int, int, int]:
+        try:
+            text = self.text()
+            records = []
+            clients: set[int] = set()
+            for item in read_evaluations(text):
+                self.rows_read += 1
+                if type(item) is RowError:
+                    self.reject(item.row, item.field, item.reason)
+                    continue
+                store = self.store((item.platform,), item.shop)
+                if store is None:
+                    self.reject(
+                        item.row,
+                        "shop",
+                        _("unknown shop %(shop)s on %(platform)s: add the store to the brand first")
+                        % {"shop": repr(shown(item.shop)), "platform": item.platform},
+                    )
+                    continue
+                records.append((store[0], item))
+                self.store_ids.add(store[0])
+                clients.add(store[1])
+        except FileError as exc:
+            self.reject(exc.error.row, exc.error.field, exc.error.reason)
+            raise _Rejected from None
+        if self.rejected and not self.run.skip_bad_rows:
+            raise _Rejected
+        self.set_client(clients)
+        if not records:
+            self.reject(None, None, _("no evaluation in the file could be imported"))
+            raise _Rejected
+        with transaction.atomic():
+            return evaluations_write(records, run_id=self.run.pk)
+
+
+# --- attribution ------------------------------------------------------------------------------------
+
+
+def attribution_refresh(
+    *, store_ids: list[int] | None = None, window_days: int = DEFAULT_WINDOW_DAYS, actor=None
+) -> int:
+    """Recompute the stored attribution of the stores' orders (all stores if None) with the set-based
+    SQL path and write only the rows that change. Returns the rows written (0 on a re-run)."""
+    from apps.orders.selectors import attribution_sql
+
+    sql, params = attribution_sql(store_ids=store_ids, window_days=window_days)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL synchronous_commit = off")
+        cur.execute(
+            "INSERT INTO orders_attribution (order_id, kind, conversation_id, agent_id, window_days) "
+            f"SELECT order_id, kind, conversation_id, agent_id, %s FROM ({sql}) a "
+            "ON CONFLICT (order_id) DO UPDATE SET kind = EXCLUDED.kind, conversation_id = EXCLUDED.conversation_id, "
+            "agent_id = EXCLUDED.agent_id, window_days = EXCLUDED.window_days "
+            "WHERE (orders_attribution.kind, orders_attribution.conversation_id, orders_attribution.agent_id, "
+            "orders_attribution.window_days) IS DISTINCT FROM "
+            "(EXCLUDED.kind, EXCLUDED.conversation_id, EXCLUDED.agent_id, EXCLUDED.window_days)",
+            [window_days, *params],
+        )
+        written = cur.rowcount
+    logger.info("attribution refresh: %s rows written", written)
+    return written
