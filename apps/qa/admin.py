@@ -103,12 +103,8 @@ class ScorecardAdmin(ScopedAdmin):
 
     @admin.action(description=_("Re-score the brand's conversations under this version"))
     def rescore(self, request, queryset):
-        from django.db import transaction
-
-        from apps.qa.tasks import qa_rescore_scorecard_task
-
         for card in queryset:
-            transaction.on_commit(lambda pk=card.pk: qa_rescore_scorecard_task.delay(pk))
+            services.qa_rescore_request(scorecard=card, actor=request.user)
         self.message_user(request, _("Re-scoring queued; old results are kept."))
 
 

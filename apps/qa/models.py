@@ -162,6 +162,15 @@ class QARun(TrackedRun):
         verbose_name=_("import run"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=QARunKind.choices, default=QARunKind.IMPORT)
+    scorecard = models.ForeignKey(
+        "qa.Scorecard",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scorecard version"),
+        help_text=_("The version a re-score scores under (empty for imports and sweeps: each brand's active one)."),
+    )
     scored = models.PositiveIntegerField(_("scored"), default=0)
     unscorable = models.PositiveIntegerField(_("unscorable"), default=0)
     not_applicable = models.PositiveIntegerField(_("not applicable (bot only)"), default=0)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from apps.core.audit import audit_record
 from apps.core.choices import RunStatus
 from apps.core.errors import DomainError
-from apps.core.runs import current_task_id, run_fail, run_progress, run_start, run_succeed
+from apps.core.runs import run_fail, run_progress, run_start, run_succeed
 from apps.qa import engine
 from apps.qa.calibration import session_agreement
 from apps.qa.choices import (
@@ -303,21 +303,18 @@ def score_conversation_batch(
     """Score a batch of conversations (each with its client's active scorecard, or `scorecard`) and
     store results, hits and review-queue entries with bulk writes. Idempotent: a conversation that
     already has a result for that scorecard version is skipped (unique (conversation, scorecard))."""
-    from apps.clients.models import Store
-    from apps.conversations.models import Conversation, Message
+    from apps.clients.selectors import store_brand_platforms
+    from apps.conversations.selectors import conversations_for_scoring
 
     counts = dict.fromkeys(RUN_COUNTS, 0)
-    # = ANY(array) rather than the ORM's IN (…): one parameter instead of thousands to build and bind
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT c.id, s.client_id, s.platform, c.handled_by, c.transferred_to_human, c.agent_id, "
-            f"c.agent_nick, c.started_at FROM {Conversation._meta.db_table} c "
-            f"JOIN {Store._meta.db_table} s ON s.id = c.store_id WHERE c.id = ANY(%s::bigint[]) "
-            # the model's ordering: results get their ids in this order, and the review sample hashes them
-            "ORDER BY c.started_at DESC, c.id DESC",
-            [list(conversation_ids)],
-        )
-        convs = cur.fetchall()
+    found = conversations_for_scoring(conversation_ids=conversation_ids)
+    stores = store_brand_platforms(store_ids={c.store_id for c in found})
+    # (id, client, platform, handled_by, transferred, agent, agent nick, started_at), newest first: the
+    # model's ordering; results get their ids in this order, and the review sample hashes them
+    convs = [
+        (c.id, *stores[c.store_id], c.handled_by, c.transferred_to_human, c.agent_id, c.agent_nick, c.started_at)
+        for c in found
+    ]
     if not convs:
         return counts
     # an explicit scorecard version scores only its own brand's conversations
@@ -345,39 +342,25 @@ def score_conversation_batch(
         rows = [r for r in rows if r[0] not in done]
         if not rows:
             continue
-        _score_rows(card, rows, qa_run, counts, Message)
+        _score_rows(card, rows, qa_run, counts)
     return counts
 
 
-def _score_rows(card: Scorecard, rows: list, qa_run: QARun | None, counts: dict, Message) -> None:
+def _score_rows(card: Scorecard, rows: list, qa_run: QARun | None, counts: dict) -> None:
     """Score one batch and write it with set-based SQL: results by INSERT … SELECT unnest(…) ON
     CONFLICT DO NOTHING RETURNING (only rows this call inserted get hits, so a concurrent run that
     won a conflict keeps its own), hits by COPY, review entries by INSERT … SELECT."""
+    from apps.conversations.selectors import messages_for_scoring
+
     compiled, rule_ids = compiled_scorecard(card)
-    messages: dict[int, list] = defaultdict(list)
-    with transaction.atomic(), connection.cursor() as cur:
-        # One index probe per conversation (a LATERAL subquery with its own ORDER BY is planned as such):
-        # `conversation_id = ANY(ids)` or a plain join is estimated at a good part of the table right
-        # after a bulk import and planned as a scan of the whole table, once per batch. The estimate
-        # still crosses jit_above_cost, and JIT compilation (~90 ms with stale statistics) would cost
-        # more than the query; the ~4 MB of messages are sorted in memory rather than on disk.
-        cur.execute("SET LOCAL jit = off")
-        cur.execute("SET LOCAL work_mem = '32MB'")
-        cur.execute(
-            "SELECT m.conversation_id, m.sender_role, EXTRACT(EPOCH FROM m.sent_at)::float8, m.content, m.msg_type "
-            "FROM unnest(%s::bigint[]) AS b(id) CROSS JOIN LATERAL (SELECT x.conversation_id, x.seq, "
-            f"x.sender_role, x.sent_at, x.content, x.msg_type FROM {Message._meta.db_table} x "
-            "WHERE x.conversation_id = b.id ORDER BY x.seq) AS m ORDER BY m.conversation_id, m.seq",
-            [[r[0] for r in rows]],
-        )
-        for conv_id, role, sent_at, content, msg_type in cur.fetchall():
-            messages[conv_id].append(engine.MessageIn(role, sent_at, content, msg_type))
+    messages = messages_for_scoring(conversation_ids=[r[0] for r in rows])
+    MessageIn = engine.MessageIn
     outcomes = []
     for pk, _client_id, platform, handled_by, transferred, agent_id, agent_nick, started_at in rows:
         conv_in = engine.ConversationIn(
             key=pk,
             platform=platform,
-            messages=tuple(messages.pop(pk, ())),
+            messages=tuple(MessageIn(*m) for m in messages.pop(pk, ())),
             handled_by=handled_by,
             transferred_to_human=transferred,
             has_agent=bool(agent_id or agent_nick),
@@ -549,14 +532,14 @@ def _run_over(run: QARun, ids: list[int], scorecard: Scorecard | None = None) ->
 
 def qa_score_import_run(*, import_run_id: int) -> QARun:
     """Score every conversation of an import (batched; safe to run twice)."""
-    from apps.conversations.models import Conversation, ImportRun
+    from apps.conversations.models import ImportRun
+    from apps.conversations.selectors import conversation_ids_of_import
 
     import_run = ImportRun.objects.filter(pk=import_run_id).first()
     if import_run is None:
         raise DomainError(f"import run {import_run_id} does not exist", field="import_run_id")
     run = QARun.objects.create(kind=QARunKind.IMPORT, import_run=import_run, client_id=import_run.client_id)
-    ids = list(Conversation.objects.filter(import_run_id=import_run_id).order_by("pk").values_list("pk", flat=True))
-    return _run_over(run, ids)
+    return _run_over(run, conversation_ids_of_import(import_run_id=import_run_id))
 
 
 def unscored_conversation_ids(*, client_id: int | None = None) -> list[int]:
@@ -581,25 +564,63 @@ def qa_sweep_unscored(*, client_id: int | None = None) -> QARun:
     return _run_over(run, unscored_conversation_ids(client_id=client_id))
 
 
-def qa_rescore_scorecard(*, scorecard: Scorecard, actor=None) -> QARun:
-    """Score every conversation of the scorecard's client under this version (old results stay)."""
-    from apps.conversations.models import Conversation
+@transaction.atomic
+def qa_rescore_request(*, scorecard: Scorecard, actor=None) -> QARun:
+    """Queue a re-score of every conversation of the scorecard's brand under this version (old
+    results stay): opens a pending run recording the version and who asked, audits it, and enqueues
+    qa_rescore_run_task on commit. One re-score per brand at a time: while one is pending or running,
+    a second request gets that one. Admin, the page and the API call this."""
+    run, opened = _rescore_open(scorecard=scorecard, actor=actor)
+    if opened:
+        from apps.qa.tasks import qa_rescore_run_task
 
-    with transaction.atomic():  # one re-score per brand's scorecard at a time: a second gets the running one
-        Scorecard.objects.select_for_update().get(pk=scorecard.pk)
-        busy = QARun.objects.filter(
-            kind=QARunKind.RESCORE, client_id=scorecard.client_id, status__in=[RunStatus.PENDING, RunStatus.RUNNING]
-        ).first()
-        if busy is not None and not (busy.celery_task_id and busy.celery_task_id == current_task_id()):
-            return busy
-        # the same task delivered again (its worker died) takes its own run over from the start
-        run = busy or QARun.objects.create(
-            kind=QARunKind.RESCORE, client_id=scorecard.client_id, created_by=_user(actor)
-        )
-    ids = list(
-        Conversation.objects.filter(store__client_id=scorecard.client_id).order_by("pk").values_list("pk", flat=True)
+        transaction.on_commit(lambda: qa_rescore_run_task.delay(run.pk))
+    return run
+
+
+def qa_rescore_scorecard(*, scorecard: Scorecard, actor=None) -> QARun:
+    """The same re-score run here and now (commands, tests): a pending or running one of the brand is
+    returned as it is."""
+    run, opened = _rescore_open(scorecard=scorecard, actor=actor)
+    return qa_rescore_run(run_id=run.pk) if opened else run
+
+
+@transaction.atomic
+def _rescore_open(*, scorecard: Scorecard, actor) -> tuple[QARun, bool]:
+    Scorecard.objects.select_for_update().get(pk=scorecard.pk)  # one request per brand's scorecard at a time
+    busy = QARun.objects.filter(
+        kind=QARunKind.RESCORE, client_id=scorecard.client_id, status__in=[RunStatus.PENDING, RunStatus.RUNNING]
+    ).first()
+    if busy is not None:
+        return busy, False
+    run = QARun.objects.create(
+        kind=QARunKind.RESCORE, client_id=scorecard.client_id, scorecard=scorecard, created_by=_user(actor)
     )
-    return _run_over(run, ids, scorecard=scorecard)
+    audit_record(
+        actor=actor,
+        action="qa.rescore_requested",
+        target=run,
+        client=scorecard.client,
+        data={"scorecard": scorecard.code, "version": scorecard.version},
+    )
+    return run, True
+
+
+def qa_rescore_run(*, run_id: int) -> QARun:
+    """Carry out a queued re-score (the task's one call). Safe to run twice: a finished run is left
+    alone; a run whose worker died (still running, the task delivered again) starts over, and the
+    conversations it had scored are skipped as already scored."""
+    from apps.conversations.selectors import conversation_ids_of_brand
+
+    run = QARun.objects.select_related("scorecard").filter(pk=run_id, kind=QARunKind.RESCORE).first()
+    if run is None:
+        raise DomainError(f"re-score run {run_id} does not exist", field="run_id")
+    if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+        return run
+    if run.scorecard is None:  # its scorecard version was deleted after the request
+        run_fail(run, error=gettext("The scorecard version of this re-score no longer exists."))
+        return run
+    return _run_over(run, conversation_ids_of_brand(client_id=run.client_id), scorecard=run.scorecard)
 
 
 def _user(actor):

@@ -21,12 +21,12 @@ def qa_sweep_unscored_task(client_id: int | None = None) -> int:
     return qa_sweep_unscored(client_id=client_id).pk
 
 
-@shared_task(name="apps.qa.tasks.qa_rescore_scorecard_task")
-def qa_rescore_scorecard_task(scorecard_id: int) -> int:
-    from apps.qa.models import Scorecard
-    from apps.qa.services import qa_rescore_scorecard
+@shared_task(name="apps.qa.tasks.qa_rescore_run_task")
+def qa_rescore_run_task(run_id: int) -> int:
+    """Enqueued on commit by services.qa_rescore_request, which opened the run with its actor."""
+    from apps.qa.services import qa_rescore_run
 
-    return qa_rescore_scorecard(scorecard=Scorecard.objects.get(pk=scorecard_id)).pk
+    return qa_rescore_run(run_id=run_id).pk
 
 
 @shared_task(name="apps.qa.tasks.qa_retrain_review_models_task")

@@ -224,3 +224,25 @@ def test_explicit_scorecard_skips_other_brands(card, brand_a, brand_b):
     other = make_conversation(client=brand_b, messages=BAD)
     counts = services.score_conversation_batch(conversation_ids=[other.pk], scorecard=card)
     assert (counts["scored"], QAResult.objects.filter(conversation=other).count()) == (0, 0)
+
+
+def test_rescore_request_opens_a_run_with_the_actor_and_queues_it_on_commit(
+    card, brand_a, django_capture_on_commit_callbacks
+):
+    from apps.core.models import AuditEvent
+
+    actor = factories.make_user(role="qa_supervisor")
+    conv = make_conversation(client=brand_a, messages=CLEAN)
+    new = services.scorecard_new_version(scorecard=card)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        run = services.qa_rescore_request(scorecard=new, actor=actor)
+        again = services.qa_rescore_request(scorecard=new, actor=actor)
+    assert again == run and len(queued) == 1  # a second request gets the pending run, queued once
+    assert (run.status, run.created_by, run.scorecard) == ("pending", actor, new)
+    assert AuditEvent.objects.filter(action="qa.rescore_requested", actor=actor).count() == 1
+    queued[0]()  # the worker: loads the run by id
+    run.refresh_from_db()
+    assert (run.status, run.scored) == ("succeeded", 1)
+    assert QAResult.objects.filter(conversation=conv, scorecard=new).exists()
+    assert services.qa_rescore_run(run_id=run.pk) == run  # delivered twice: a finished run is left alone
+    assert QAResult.objects.filter(conversation=conv).count() == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -45,11 +44,9 @@ class ScorecardViewSet(ScopedReadOnlyViewSet):
 
     @action(detail=True, methods=["post"], permission_classes=[IsTidelineUser, HasRole.of(Role.QA_SUPERVISOR)])
     def rescore(self, request, pk=None):
-        from apps.qa.tasks import qa_rescore_scorecard_task
-
         card = self.get_object()
-        transaction.on_commit(lambda: qa_rescore_scorecard_task.delay(card.pk))
-        return Response({"scorecard": card.pk, "queued": True}, status=status.HTTP_202_ACCEPTED)
+        run = services.qa_rescore_request(scorecard=card, actor=request.user)
+        return Response({"scorecard": card.pk, "queued": True, "run": run.pk}, status=status.HTTP_202_ACCEPTED)
 
 
 class RuleViewSet(ScopedModelViewSetMixin, viewsets.ModelViewSet):
