@@ -23,10 +23,11 @@ Definitions:
   the bot's last message before the first agent message. Buyer messages before it belong to the bot.
 * **Needs an answer.** Every buyer message except a pure courtesy or acknowledgement: after NFKC,
   lower case and removing spaces, punctuation, symbols and emoji, the text is empty or a run of the
-  words in `COURTESY_WORDS` (好的, 谢谢, 嗯, 哦, ok, 收到, 行, 知道了 … a sticker "[表情]", or a mix:
-  "嗯嗯好的谢谢👍"). A message of question marks alone ("？？") is a nudge and needs an answer; an
-  image, product or order card ("[图片]", "[商品]") and an empty message (nothing shows it is
-  courtesy) need one too.
+  words in `COURTESY_WORDS` (好的, 谢谢, 嗯, 哦, ok, 收到, 行, 知道了, 么么哒 … or a mix:
+  "嗯嗯好的谢谢👍"), once stickers are removed: a sticker is a name in square brackets ("[表情]",
+  "[捂脸笑]", "[OK]") other than a card, attachment or mask (`NOT_STICKERS`). A message of question
+  marks alone ("？？") is a nudge and needs an answer; an image, product or order card ("[图片]",
+  "[商品]") and an empty message (nothing shows it is courtesy) need one too.
 * **Round.** On the human side a round opens at a buyer message that needs an answer when no round
   is open, and closes at the next agent message. In a handed-over chat the first round opens at the
   hand-over moment (the buyer has waited for a human since then) whatever the buyer writes after
@@ -113,6 +114,25 @@ COURTESY_WORDS = (
     "了",
     "表情",
     "动画表情",
+    # thanks and affection in chat slang: a buyer signing off fondly is not asking anything
+    "么么哒",
+    "么么",
+    "mua",
+    "比心",
+    "爱你",
+    "赞",
+    "点赞",
+    "棒",
+    "好嘞",
+    "嗯呢",
+    "谢啦",
+    "谢谢啦",
+    "蟹蟹",
+    "感恩",
+    "thx",
+    "thanks",
+    "thankyou",
+    "3q",
 )
 """Words a courtesy message is made of. "亲" counts only inside a run ("好的亲"): a message that is
 only 亲 (a buyer calling for attention) needs an answer, and so do greetings (你好, 在吗)."""
@@ -125,6 +145,29 @@ SYSTEM = "system"
 _NOISE = re.compile(r"[\W_]+")  # spaces, punctuation, symbols, emoji
 _COURTESY = re.compile("(?:" + "|".join(re.escape(w) for w in sorted(COURTESY_WORDS, key=len, reverse=True)) + ")*")
 _CALLS = frozenset({"亲", "亲亲"})
+# A sticker as the chat exports write it: its name in square brackets ([捂脸笑], [OK], [爱心]). The
+# bracketed names below are not stickers: cards and attachments the buyer sends ([图片], [商品], [订单]
+# …) and the masks the importer puts in place of shopper data ([手机号] …) carry content to answer.
+_STICKER = re.compile(r"\[([^\[\]\s]{1,8})\]")
+NOT_STICKERS = frozenset(
+    {
+        "图片",
+        "商品",
+        "订单",
+        "视频",
+        "语音",
+        "文件",
+        "链接",
+        "位置",
+        "卡片",
+        "优惠券",
+        "红包",
+        "手机号",
+        "身份证号",
+        "银行卡号",
+        "地址",
+    }
+)
 
 
 class TimedMessage(NamedTuple):
@@ -180,6 +223,10 @@ def in_service_hours(epoch_seconds: float) -> bool:
 def needs_answer(content: str) -> bool:
     """Does this buyer message need an answer? False only for pure courtesy (see the module doc)."""
     folded = unicodedata.normalize("NFKC", content or "").lower()
+    if "[" in folded:  # stickers read as courtesy (an emoji in another form); cards and masks do not
+        folded = _STICKER.sub(lambda m: "" if m.group(1) not in NOT_STICKERS else m.group(0), folded)
+        if not folded.strip():
+            return False
     text = _NOISE.sub("", folded)
     if not text:
         # "？？" nudges and an empty message is not known to be courtesy; an emoji alone is

@@ -231,3 +231,37 @@ def test_similarity_index_agrees_with_the_plain_cosine():
 def test_similar_parameter_is_validated(similar):
     with pytest.raises(RuleConfigError):
         engine.validate_rule(RuleSpec(code="r", name="r", type="keyword", params={"words": ["a"], "similar": similar}))
+
+
+# --- buyer messages that need no answer (stickers, affectionate thanks) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "needed"),
+    [
+        ("谢谢 么么哒", False),
+        ("[捂脸笑]", False),
+        ("好的[爱心][爱心]", False),
+        ("比心 thx", False),
+        ("么么哒，什么时候发货", True),
+        ("[疑问]怎么还没发货", True),
+        ("[图片]", True),
+        ("[商品]", True),
+        ("[手机号]", True),
+    ],
+)
+def test_stickers_and_affectionate_thanks_need_no_answer(text, needed):
+    from apps.conversations.timing import needs_answer
+
+    assert needs_answer(text) is needed
+
+
+def test_a_last_sticker_or_fond_thanks_leaves_nothing_unanswered(pack):
+    for last in ("谢谢 么么哒", "[捂脸笑]"):
+        got = fired(
+            pack,
+            ("buyer", 0, "你好，这个什么时候发货"),
+            ("agent", 5, "亲，您好，今天下午就发货哦，还有其他可以帮您的吗"),
+            ("buyer", 20, last),
+        )
+        assert not {"last_unanswered", "three_minute_miss"} & got
