@@ -25,6 +25,7 @@ STEPS = [
     "apps.qa.demo_scorecards",
     "apps.conversations.demo",
     "apps.qa.demo",
+    "apps.orders.demo",
     "apps.workforce.demo",
     "apps.contracts.demo",
     "apps.reports.demo",
