@@ -48,6 +48,8 @@ def attribution_sql(
     paid_from: datetime | None = None,
     paid_to: datetime | None = None,
     order_ids: list[int] | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
 ) -> tuple[str, list]:
     """SQL (text, params) of a SELECT (order_id, kind, conversation_id, agent_id, store_id, paid_at,
     amount_paid, refunded_amount, created_at, buyer_pseudonym) — one row per order of `store_ids`
@@ -69,9 +71,15 @@ def attribution_sql(
     if order_ids is not None:
         where.append("o.id = ANY(%s)")
         params.append(list(order_ids))
+    if created_from is not None:
+        where.append("o.created_at >= %s")
+        params.append(created_from)
+    if created_to is not None:
+        where.append("o.created_at < %s")
+        params.append(created_to)
     condition = " AND ".join(where)
     chats_from = None
-    if paid_from is not None or order_ids is not None:
+    if paid_from is not None or order_ids is not None or created_from is not None:
         with connection.cursor() as cur:
             cur.execute(f"SELECT min(o.created_at), max(o.created_at) FROM orders_order o WHERE {condition}", params)
             low, high = cur.fetchone()
@@ -233,3 +241,143 @@ def evaluation_list(*, user) -> QuerySet[Evaluation]:
 
 def attribution_list(*, user) -> QuerySet[Attribution]:
     return scope_queryset(Attribution.objects.select_related("order", "order__store", "agent"), user)
+
+
+# --- sales page, API and export ------------------------------------------------------------------------
+
+
+@dataclass
+class SalesReport:
+    """Everything the sales page, its API and its XLSX show for one brand and period."""
+
+    client_id: int
+    start: date
+    end: date
+    window_days: int
+    brand: object  # kpis.SalesKpi
+    by_day: dict
+    by_store: dict
+    by_agent: dict
+    store_names: dict
+    agent_names: dict
+    agent_qa: dict  # agent id -> average QA score (Decimal) or None
+    csat: dict  # "brand" -> (evaluations, satisfied), "days" -> {date: (n, sat)}, "agents" -> {id: (n, sat)}
+    dissatisfied: list  # dicts: conversation, store, agent, score, evaluated_at, qa_score, qa_passed
+    promos: list  # (name, first local date, last local date) overlapping the period
+
+
+def sales_report(*, client_id: int, start: date, end: date, window_days: int = DEFAULT_WINDOW_DAYS, user=None):
+    """The brand's sales KPIs over local dates [start, end): funnel, daily trend, per store, per agent
+    (with the QA average), silent share, satisfaction and the dissatisfied chats with their QA results."""
+    from apps.clients.models import Store
+    from apps.orders import kpis
+
+    stores = dict(Store.objects.filter(client_id=client_id).values_list("id", "name"))
+    store_ids = list(stores)
+    lo, hi = local_midnight(start), local_midnight(end)
+    chat_rows: list = []
+    order_rows: list = []
+    if store_ids:
+        sql, params = chat_touches_sql(store_ids=store_ids, started_from=lo, started_to=hi)
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT * FROM ({sql}) t WHERE NOT t.aftersale", params)
+            chat_rows = [kpis.ChatRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in cur.fetchall()]
+        for r in attribution_rows(
+            store_ids=store_ids,
+            window_days=window_days,
+            created_from=lo - timedelta(days=31),
+            created_to=hi + timedelta(days=window_days),
+        ):
+            order_id, kind, conv_id, agent_id, store_id, paid_at, amount, refunded = r[:8]
+            net = (amount - refunded) if paid_at is not None else Decimal("0")
+            order_rows.append(kpis.OrderRow(order_id, kind, conv_id, agent_id, store_id, paid_at, net))
+    period = (start, end)
+    brand = kpis.sales_kpis(chat_rows, order_rows, by="brand", period=period).get(None) or kpis.SalesKpi()
+    by_agent = kpis.sales_kpis(chat_rows, order_rows, by="agent", period=period)
+    agent_ids = [a for a in by_agent if a is not None]
+    agent_names, agent_qa = _agents(client_id=client_id, start=start, end=end, agent_ids=agent_ids, user=user)
+    csat, dissatisfied = _satisfaction(store_ids=store_ids, lo=lo, hi=hi, client_id=client_id, start=start, end=end)
+    return SalesReport(
+        client_id=client_id,
+        start=start,
+        end=end,
+        window_days=window_days,
+        brand=brand,
+        by_day=kpis.sales_kpis(chat_rows, order_rows, by="day", period=period),
+        by_store=kpis.sales_kpis(chat_rows, order_rows, by="store", period=period),
+        by_agent=by_agent,
+        store_names=stores,
+        agent_names=agent_names,
+        agent_qa=agent_qa,
+        csat=csat,
+        dissatisfied=dissatisfied,
+        promos=_promos(start, end),
+    )
+
+
+def _agents(*, client_id, start, end, agent_ids, user):
+    from apps.qa.selectors import agent_scores
+    from apps.workforce.models import Agent  # names only, as the conversations admin shows them
+
+    names = dict(Agent.objects.filter(id__in=agent_ids).values_list("id", "name"))
+    qa = {}
+    if user is not None:
+        qa = {
+            row["agent_id"]: row["average"]
+            for row in agent_scores(user=user, client_id=client_id, start=start, end=end)
+        }
+    return names, qa
+
+
+def _satisfaction(*, store_ids, lo, hi, client_id, start, end):
+    from apps.qa.selectors import period_results
+
+    evaluations = list(
+        Evaluation.objects.filter(store_id__in=store_ids, evaluated_at__gte=lo, evaluated_at__lt=hi)
+        .select_related("store", "agent", "conversation")
+        .order_by("evaluated_at")
+    )
+    days: dict = {}
+    agents: dict = {}
+    total = satisfied = 0
+    for e in evaluations:
+        ok = e.score >= 4
+        total += 1
+        satisfied += ok
+        day = e.evaluated_at.astimezone(LOCAL).date()
+        n, s = days.get(day, (0, 0))
+        days[day] = (n + 1, s + ok)
+        if e.agent_id is not None:
+            n, s = agents.get(e.agent_id, (0, 0))
+            agents[e.agent_id] = (n + 1, s + ok)
+    bad = [e for e in evaluations if e.score <= 2]
+    qa = {}
+    if bad:
+        results = period_results(client_id=client_id, start=start - timedelta(days=7), end=end).filter(
+            conversation_id__in=[e.conversation_id for e in bad if e.conversation_id]
+        )
+        qa = {r.conversation_id: (r.score, r.passed) for r in results}
+    dissatisfied = [
+        {
+            "evaluation": e.platform_evaluation_id,
+            "conversation_id": e.conversation_id,
+            "conversation": e.conversation.platform_conversation_id if e.conversation else "",
+            "store": e.store.name,
+            "agent": e.agent.name if e.agent else "",
+            "score": e.score,
+            "evaluated_at": e.evaluated_at,
+            "qa_score": qa.get(e.conversation_id, (None, None))[0],
+            "qa_passed": qa.get(e.conversation_id, (None, None))[1],
+        }
+        for e in bad
+    ]
+    return {"brand": (total, satisfied), "days": days, "agents": agents}, dissatisfied
+
+
+def _promos(start: date, end: date) -> list[tuple[str, date, date]]:
+    from apps.core.models import PromoEvent
+
+    return [
+        (str(p), max(p.presale_start, start), min(p.end_date, end - timedelta(days=1)))
+        for p in PromoEvent.objects.filter(presale_start__lt=end, end_date__gte=start).order_by("presale_start")
+    ]
