@@ -61,8 +61,11 @@ STATEMENT_KEEP_YEARS = 10
 # --------------------------------------------------------------------------- retention
 
 
-def retention_purge(*, client: Client, now=None, batch_size: int = BATCH_SIZE, actor=None) -> DataRun:
-    """Purge the brand's message content older than its retention; one DataRun, one audit row."""
+def retention_purge(
+    *, client: Client, now=None, batch_size: int = BATCH_SIZE, actor=None, partitions_dropped: list[str] | None = None
+) -> DataRun:
+    """Purge the brand's message content older than its retention; one DataRun, one audit row (which
+    also names the whole month partitions retention_purge_all dropped before, if any)."""
     from apps.conversations import services as conversation_services
     from apps.qa import services as qa_services
 
@@ -93,15 +96,35 @@ def retention_purge(*, client: Client, now=None, batch_size: int = BATCH_SIZE, a
             target=client,
             client=client,
             reason=_("Message content older than %(days)s days purged.") % {"days": client.message_retention_days},
-            data={"cutoff": cutoff.isoformat(), "run": run.pk, **counts},
+            data={
+                "cutoff": cutoff.isoformat(),
+                "run": run.pk,
+                **counts,
+                "month_partitions_dropped": partitions_dropped or [],
+            },
         )
         run_succeed(run, counts=counts)
     return run
 
 
 def retention_purge_all(*, now=None) -> list[DataRun]:
-    """The nightly task's body: every brand's purge, then archives past their keeping time."""
-    runs = [retention_purge(client=client, now=now) for client in Client.objects.order_by("pk")]
+    """The nightly task's body: whole expired months first, then every brand's purge, then archives
+    past their keeping time.
+
+    A month partition of the message table is dropped whole when it ends before the cutoff of the
+    brand that keeps messages longest: every message in it belongs to a conversation that started
+    before every brand's cutoff. Dropping deletes the message rows too (not just their text): the
+    conversations keep their timing fields and counts, and a month that old is past re-timing.
+    """
+    from apps.conversations.partitions import message_partitions_drop_expired
+
+    now = now or timezone.now()
+    clients = list(Client.objects.order_by("pk"))
+    dropped = []
+    if clients:
+        longest = max(client.message_retention_days for client in clients)
+        dropped = message_partitions_drop_expired(before=now - timedelta(days=longest))
+    runs = [retention_purge(client=client, now=now, partitions_dropped=dropped) for client in clients]
     data_archives_expire(now=now)
     return runs
 

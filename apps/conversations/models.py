@@ -95,11 +95,16 @@ class Conversation(models.Model):
 
 
 class Message(models.Model):
-    """One message of a conversation. `content` is masked before it is written: never raw PII."""
+    """One message of a conversation. `content` is masked before it is written: never raw PII.
+
+    The table is partitioned by local month of `sent_at` (migration 0008, apps.conversations.partitions):
+    in the database the primary key is (id, sent_at) and the business key (conversation, message_id,
+    sent_at), because Postgres requires the partition key in every unique index of a partitioned table.
+    """
 
     CLIENT_LOOKUP = "conversation__store__client"
 
-    # No separate index: the unique (conversation, message_id) index already leads with conversation_id.
+    # No separate index: the unique (conversation, message_id, sent_at) index already leads with conversation_id.
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages", db_index=False, verbose_name=_("conversation")
     )
@@ -112,7 +117,11 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["conversation", "seq"]
-        constraints = [models.UniqueConstraint(fields=["conversation", "message_id"], name="message_conv_msgid_uniq")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "message_id", "sent_at"], name="message_conv_msgid_sent_uniq"
+            )
+        ]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
 

@@ -4,8 +4,10 @@ One file is one ImportRun. Reading happens outside the write transaction (so pro
 all writes of a file happen in ONE transaction. Conversations go through COPY into a temporary table
 and `INSERT … SELECT … ON CONFLICT DO NOTHING` on (store, platform conversation id); the messages of
 conversations created by that statement cannot exist yet and are COPied straight into the table;
-messages of conversations that already existed go through a temporary table and `ON CONFLICT DO
-NOTHING` on (conversation, message id). Never check-then-insert: a re-import writes 0 rows and two
+messages of conversations that already existed lose the ids already stored, then go through a
+temporary table and `ON CONFLICT DO NOTHING` on (conversation, message id, sent_at) — the message
+table is partitioned by month of `sent_at` and Postgres wants the partition key in a unique key
+(apps.conversations.partitions). Never check-then-insert alone: a re-import writes 0 rows and two
 importers racing on the same file cannot double-write.
 
 A file with any rejected row imports nothing (the run FAILS with every error {row, field, reason});
@@ -41,6 +43,7 @@ from apps.conversations.choices import ImportFormat, MessageType, SenderRole
 from apps.conversations.masking import MASK_PRECHECK as _MASK_PRECHECK
 from apps.conversations.masking import mask_pii, mask_text
 from apps.conversations.models import ImportRun
+from apps.conversations.partitions import message_partitions_for_range
 from apps.conversations.pseudonyms import keyed_digest
 from apps.conversations.timing import timing_from_columns
 from apps.core.audit import audit_record
@@ -358,6 +361,7 @@ class _Importer:
         if not self.c_rows or not any(self.c_rows):
             self.reject(None, None, _("no message in the file could be imported"))
             raise _Rejected
+        self._ensure_partitions()
         with transaction.atomic():
             with connection.cursor() as cur:
                 # The import is idempotent and re-runnable: a crash right after COMMIT loses at most this
@@ -564,6 +568,16 @@ class _Importer:
             if dropped:
                 self.c_rows[conv] = [i for i in members if ids[i] is not None]
 
+    def _ensure_partitions(self) -> None:
+        """The monthly message partitions of the file's months exist before the write transaction
+        (creating one locks the table briefly; apps.conversations.partitions)."""
+        epochs = self.m_epoch
+        kept = [epochs[i] for members in self.c_rows for i in members]
+        message_partitions_for_range(
+            start=datetime.fromtimestamp(min(kept), UTC), end=datetime.fromtimestamp(max(kept), UTC)
+        )
+        self._lap("partitions")
+
     # -- phase 3: COPY into temp tables, INSERT … SELECT … ON CONFLICT DO NOTHING
     def _write(self) -> tuple[int, int]:
         from apps.workforce.models import Agent
@@ -689,7 +703,7 @@ class _Importer:
                 del known
                 cur.execute(
                     f"WITH ins AS (INSERT INTO conversations_message {columns} SELECT * FROM tl_import_msg "
-                    "ON CONFLICT (conversation_id, message_id) DO NOTHING RETURNING conversation_id) "
+                    "ON CONFLICT (conversation_id, message_id, sent_at) DO NOTHING RETURNING conversation_id) "
                     "SELECT conversation_id, count(*) FROM ins GROUP BY conversation_id"
                 )
                 inserted_by_conv = dict(cur.fetchall())

@@ -14,3 +14,14 @@ def import_run_execute_task(self, import_run_id: int) -> str:
     if self.request.id:
         ImportRun.objects.filter(pk=import_run_id).update(celery_task_id=self.request.id)
     return import_run_execute(run_id=import_run_id).status
+
+
+@shared_task(name="apps.conversations.tasks.message_partitions_ahead_task")
+def message_partitions_ahead_task() -> str:
+    """Daily: this month's and the next three months' message partitions exist (names created)."""
+    from django.utils import timezone
+
+    from apps.conversations.partitions import local_month, message_partitions_ahead
+
+    created = message_partitions_ahead(today=local_month(timezone.now()))
+    return ", ".join(created) or "none created"
