@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("apps.qa.api.urls")),
     path("", include("apps.contracts.api.urls")),
     path("", include("apps.reports.api.urls")),
+    path("", include("apps.orders.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns = [
     path("qa/", include("apps.qa.urls")),
     path("billing/", include("apps.contracts.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("sales/", include("apps.orders.urls")),
     path("clients/", include("apps.clients.urls")),
     path("", include("apps.core.urls")),
 ]

@@ -112,6 +112,10 @@ RULES: dict[str, Rule] = {
     "contracts:statement-act": Rule(write=roles(ACCOUNTS), model="contracts.Invoice"),
     "contracts:statement-answer": Rule(write=roles(VIEWER), model="contracts.Invoice"),
     "reports:run-list": Rule(read=ANY_ROLE),
+    # sales (issue #17): staff see every brand, a client viewer its own (the views scope)
+    "orders:sales": Rule(read=ANY_ROLE),
+    "orders:sales-brand": Rule(read=ANY_ROLE, model="clients.Client"),
+    "orders:sales-export": Rule(read=ANY_ROLE, model="clients.Client"),
     "reports:run-request": Rule(write=roles(ACCOUNTS)),
     "reports:run-pdf": Rule(read=ANY_ROLE, model="reports.ReportRun"),
     "reports:run-edit": Rule(read=roles(ACCOUNTS), write=roles(ACCOUNTS), model="reports.ReportRun"),
@@ -218,6 +222,12 @@ RULES: dict[str, Rule] = {
     "billingrun-detail": api(read=roles(ACCOUNTS)),
     "billingrun-preview": api(write=roles(ACCOUNTS)),
     "billingrun-run": api(write=roles(ACCOUNTS)),
+    # --- API: orders and sales (issue #17) --------------------------------------------------------
+    "order-list": api(read=ANY_ROLE),
+    "order-detail": api(read=ANY_ROLE),
+    "order-import-list": api(read=STAFF, write=roles(MANAGER, ACCOUNTS)),
+    "order-import-detail": api(read=STAFF),
+    "sales-summary": api(read=ANY_ROLE, model="clients.Client"),
     # --- API: reports (client viewers: their brand's issued reports) -----------------------------
     "report-run-list": api(read=ANY_ROLE, write=roles(ACCOUNTS)),
     "report-run-detail": api(read=ANY_ROLE),

@@ -25,6 +25,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "workforce": ALL,
         "core.promoevent": ALL,
         "conversations": ("add", "view"),
+        "orders": ("add", "view"),
         "clients": VIEW,
         "qa": VIEW,
         # BPO managers stand in for the agents' team leads, who file disputes
@@ -38,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "clients": ALL,
         "core.promoevent": VIEW,
         "conversations": ("add", "view"),
+        "orders": ("add", "view"),
         "qa": VIEW,
         "workforce": VIEW,
         "core.auditevent": VIEW,
@@ -47,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # review items are closed (confirmed / dismissed), never deleted: the queue is the audit trail
         "qa.reviewitem": ("add", "change", "view"),
         "conversations": VIEW,
+        "orders": VIEW,
         "clients": VIEW,
         "workforce.agent": VIEW,
         "reports": VIEW,
@@ -63,6 +66,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "contracts.statementresponse": VIEW,
         "clients.client": VIEW,
         "clients.store": VIEW,
+        "orders.order": VIEW,
+        "orders.attribution": VIEW,
+        "orders.evaluation": VIEW,
     },
 }
 

@@ -187,6 +187,15 @@ def build_world(brand, *, issued: bool = True) -> dict[str, int]:
     world["contracts.ContractVersion"] = contract.versions.get().pk
     from apps.clients.models import DataRun
 
+    from apps.orders.models import Order, OrderImportRun
+
+    world["orders.Order"] = Order.objects.create(
+        store=store, platform_order_id=f"W-{brand.code}", buyer_pseudonym="w", created_at=T0, amount_paid=0,
+        status="created",
+    ).pk
+    world["orders.OrderImportRun"] = OrderImportRun.objects.create(
+        client=brand, file_name="orders.csv", file_format="canonical_csv"
+    ).pk
     world["clients.DataRun"] = DataRun.objects.create(
         client=brand, kind="export", status="succeeded", archive=ContentFile(b"PK", name=f"{brand.code}.zip")
     ).pk
