@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("apps.contracts.api.urls")),
     path("", include("apps.reports.api.urls")),
     path("", include("apps.orders.api.urls")),
+    path("", include("apps.intraday.api.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("billing/", include("apps.contracts.urls")),
     path("reports/", include("apps.reports.urls")),
     path("sales/", include("apps.orders.urls")),
+    path("intraday/", include("apps.intraday.urls")),
     path("clients/", include("apps.clients.urls")),
     path("", include("apps.core.urls")),
 ]

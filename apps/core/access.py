@@ -238,6 +238,20 @@ RULES: dict[str, Rule] = {
     "rendered-document-list": api(read=roles(ACCOUNTS, VIEWER)),
     "rendered-document-detail": api(read=roles(ACCOUNTS, VIEWER)),
     "rendered-document-pdf": api(read=roles(ACCOUNTS, VIEWER)),
+    # --- intraday room (docs/intraday.md): managers and duty supervisors (QA) watch, managers act --
+    "intraday:room": Rule(read=roles(MANAGER, QA)),
+    "intraday:panel": Rule(read=roles(MANAGER, QA)),
+    "intraday:site": Rule(read=roles(MANAGER, QA), model="clients.Site"),
+    "intraday:lever-apply": Rule(write=roles(MANAGER)),
+    "intraday-message-list": api(write=roles(MANAGER, VIEWER)),  # the brands of the token's PushGrants only
+    "intraday-agent-state-list": api(write=roles(MANAGER)),
+    "intraday-agent-state-upload": api(write=roles(MANAGER)),
+    "intraday-room-list": api(read=roles(MANAGER, QA)),
+    "intraday-tick-list": api(write=roles(MANAGER)),
+    "intraday-lever-list": api(read=roles(MANAGER, QA)),
+    "intraday-lever-apply": api(write=roles(MANAGER)),
+    "intraday-alert-list": api(read=roles(MANAGER, QA)),
+    "intraday-alert-detail": api(read=roles(MANAGER, QA)),
 }
 
 

@@ -199,4 +199,10 @@ def build_world(brand, *, issued: bool = True) -> dict[str, int]:
     world["clients.DataRun"] = DataRun.objects.create(
         client=brand, kind="export", status="succeeded", archive=ContentFile(b"PK", name=f"{brand.code}.zip")
     ).pk
+    from apps.intraday.models import Alert
+
+    world["intraday.Alert"] = Alert.objects.create(
+        client=brand, day=date(2026, 11, 11), kind="volume", key="volume:10", interval_start=T0, severity="warning",
+        data={"deviation": 0.2}, raised_at=T0,
+    ).pk  # fmt: skip
     return world

@@ -1,0 +1,181 @@
+"""Reads of the intraday room: load one local day of brands (through the other apps' selectors)
+into the pure assembly of apps.intraday.room, and this app's own rows (alerts, levers, reforecasts)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.clients.models import Client
+from apps.conversations import selectors as conversations
+from apps.core.roles import scope_queryset
+from apps.intraday import adherence, levers, requirement, room, spikes
+from apps.intraday.models import AgentStateEvent, Alert, LeverApplication, Reforecast
+from apps.qa import selectors as qa
+from apps.workforce import selectors as workforce
+
+SLOT = timedelta(minutes=15)
+BASELINE_DAYS = 14
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[local 00:00, next local 00:00) of ``day`` as aware datetimes (Asia/Shanghai)."""
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()), tz)
+    return start, start + timedelta(days=1)
+
+
+def slot_of(day_start: datetime, t: datetime) -> int:
+    return int((t - day_start) // SLOT)
+
+
+def now_index(day: date, as_of: datetime) -> int:
+    start, _end = day_bounds(day)
+    return max(0, min(room.SLOTS, slot_of(start, as_of)))
+
+
+def room_clients(*, user) -> QuerySet[Client]:
+    return scope_queryset(Client.objects.order_by("name"), user)
+
+
+def _plan_shift(s: workforce.DayShift, day_start: datetime) -> levers.PlanShift:
+    meal = None
+    if s.meal_start and s.meal_end:
+        meal = (slot_of(day_start, s.meal_start), slot_of(day_start, s.meal_end))
+    return levers.PlanShift(
+        shift_id=s.shift_id,
+        agent_id=s.agent_id,
+        client_id=s.client_id,
+        start=slot_of(day_start, s.start),
+        end=slot_of(day_start, s.end),
+        meal=meal,
+        breaks=tuple(slot_of(day_start, b) for b in s.breaks),
+        is_surge=s.is_surge,
+    )
+
+
+def _scheduled(s: workforce.DayShift) -> adherence.ScheduledShift:
+    pauses = [(b.timestamp(), b.timestamp() + SLOT.total_seconds()) for b in s.breaks]
+    if s.meal_start and s.meal_end:
+        pauses.append((s.meal_start.timestamp(), s.meal_end.timestamp()))
+    return adherence.ScheduledShift(s.agent_id, s.start.timestamp(), s.end.timestamp(), tuple(sorted(pauses)))
+
+
+def state_events(*, agent_ids, start: datetime, end: datetime) -> list[adherence.StateEvent]:
+    return [
+        adherence.StateEvent(a, t.timestamp(), s)
+        for a, t, s in AgentStateEvent.objects.filter(agent_id__in=list(agent_ids), at__gte=start, at__lte=end)
+        .order_by("at", "id")
+        .values_list("agent_id", "at", "state")
+    ]
+
+
+def brand_days(*, client_ids, day: date, as_of: datetime, shifts=None) -> dict[int, room.BrandDay]:
+    """The loaded day of each brand up to ``as_of`` (only completed intervals count as actuals)."""
+    lo, hi = day_bounds(day)
+    now = now_index(day, as_of)
+    done = lo + now * SLOT
+    names = dict(Client.objects.filter(pk__in=list(client_ids)).values_list("id", "name"))
+    actual_rows = conversations.interval_actuals(client_ids=list(names), start=lo, end=done)
+    actual: dict[int, list[room.SlotActual]] = {c: [room.SlotActual() for _ in range(now)] for c in names}
+    for r in actual_rows:
+        actual[r.client_id][slot_of(lo, r.at)] = room.SlotActual(
+            r.conversations, r.bot_only, r.human, r.human_seconds, r.offered_to_human,
+            r.answered, r.in_target, r.abandoned, r.first_response_sum,
+        )  # fmt: skip
+    if shifts is None:
+        shifts = workforce.published_shifts_between(start=lo, end=hi, client_ids=list(names))
+    by_brand: dict[int, list] = defaultdict(list)
+    for s in shifts:
+        by_brand[s.client_id].append(s)
+    agent_ids = {s.agent_id for s in shifts}
+    events = state_events(agent_ids=agent_ids, start=lo - timedelta(hours=12), end=as_of)
+    agent_brand = {s.agent_id: s.client_id for s in shifts}
+    events_by_brand: dict[int, list] = defaultdict(list)
+    for e in events:
+        if e.agent_id in agent_brand:
+            events_by_brand[agent_brand[e.agent_id]].append(e)
+    hits = qa.risk_hits(client_ids=list(names), start=lo, end=done)
+    texts = conversations.buyer_texts(conversation_ids={h[1] for h in hits}) if hits else {}
+    risky: dict[int, dict[int, dict[int, list[str]]]] = defaultdict(lambda: defaultdict(dict))
+    for client_id, conv_id, started, excerpt in hits:
+        risky[client_id][slot_of(lo, started)].setdefault(conv_id, []).append(excerpt)
+    out = {}
+    for client_id, name in names.items():
+        fc = workforce.forecast_volumes(client_id=client_id, start=lo, end=hi)
+        forecast = [fc.get(lo + i * SLOT, (0.0, 300))[0] for i in range(room.SLOTS)]
+        weight = sum(forecast)
+        plan_aht = (
+            sum(fc.get(lo + i * SLOT, (0.0, 300))[1] * forecast[i] for i in range(room.SLOTS)) / weight
+            if weight
+            else 300
+        )
+        req = workforce.requirement_between(client_id=client_id, start=lo, end=hi)
+        plan_required = [req.get(lo + i * SLOT, (0, 0))[0] for i in range(room.SLOTS)]
+        base_lo = lo - timedelta(days=BASELINE_DAYS)
+        base_n = conversations.conversations_between(client_ids=[client_id], start=base_lo, end=lo)
+        base_risk = qa.risk_conversation_count(client_id=client_id, start=base_lo, end=lo)
+        previous = (
+            Reforecast.objects.filter(client_id=client_id, day=day, as_of__lt=as_of)
+            .order_by("-as_of")
+            .values_list("values", flat=True)
+            .first()
+        )
+        brand_shifts = by_brand.get(client_id, [])
+        out[client_id] = room.BrandDay(
+            client_id=client_id,
+            name=name,
+            day_start=lo.timestamp(),
+            now=now,
+            as_of=as_of.timestamp(),
+            forecast=forecast,
+            plan_required=plan_required,
+            actual=actual[client_id],
+            shifts=[_scheduled(s) for s in brand_shifts],
+            plan_shifts=[_plan_shift(s, lo) for s in brand_shifts],
+            events=events_by_brand.get(client_id, []),
+            risky={
+                slot: [
+                    spikes.RiskConversation(conv_id, tuple(ex), texts.get(conv_id, ""))
+                    for conv_id, ex in sorted(convs.items())
+                ]
+                for slot, convs in risky[client_id].items()
+            },
+            base_rate=base_risk / base_n if base_n else 0.0,
+            params=requirement.RequirementParams(
+                plan_bot_rate=workforce.history_bot_share(client_id=client_id, start=day - timedelta(days=28), end=day),
+                plan_aht_s=float(plan_aht),
+            ),
+            previous=previous,
+            agent_names={s.agent_id: s.agent_name for s in brand_shifts},
+            open_slots=[n > 0 for n in plan_required] if any(plan_required) else [],
+        )
+    return out
+
+
+def brand_rooms(*, client_ids, day: date, as_of: datetime) -> dict[int, room.BrandRoom]:
+    return {c: room.build(d) for c, d in brand_days(client_ids=client_ids, day=day, as_of=as_of).items()}
+
+
+def site_brand_ids(*, client_id: int) -> list[int]:
+    """Brands served at the same sites as this one (itself included)."""
+    sites = workforce.brand_sites([client_id]).get(client_id, set())
+    all_sites = workforce.brand_sites(list(Client.objects.values_list("pk", flat=True)))
+    return sorted(c for c, s in all_sites.items() if s & sites) or [client_id]
+
+
+def alerts_for(*, client_ids, day: date, limit: int = 50) -> list[Alert]:
+    return list(Alert.objects.filter(client_id__in=list(client_ids), day=day).select_related("client")[:limit])
+
+
+def levers_applied(*, client_ids, day: date) -> list[LeverApplication]:
+    return list(
+        LeverApplication.objects.filter(client_id__in=list(client_ids), day=day).select_related("client", "roster")
+    )
+
+
+def alert_list(*, user) -> QuerySet[Alert]:
+    return scope_queryset(Alert.objects.select_related("client"), user)
