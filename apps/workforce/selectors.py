@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from apps.conversations import selectors as conversations
 from apps.core import calendar
-from apps.core.calendar import SLOT, day_range_bounds, local_day, local_naive
+from apps.core.calendar import day_range_bounds, local_day, local_naive
 from apps.core.roles import scope_queryset
 from apps.workforce.choices import RosterStatus
 
@@ -98,7 +98,7 @@ def coverage_series(roster, *, start: datetime, slots: int) -> list[int]:
     diff = [0] * (slots + 1)
 
     def idx(t: datetime) -> int:
-        return max(0, min(slots, int((t - start) / SLOT)))
+        return max(0, min(slots, calendar.slot_index(start, t)))
 
     if roster is None:
         return [0] * slots
@@ -176,12 +176,11 @@ class StaffingPeriodSummary:
     totals: dict = field(default_factory=dict)
 
 
-def staffing_period_summary(*, client_id: int, start: date, end: date) -> StaffingPeriodSummary:
-    from apps.conversations.models import Conversation
-    from apps.workforce.models import Forecast, ForecastOverride, StaffingRequirement
+def _forecast_by_interval(*, client_id: int, lo: datetime, hi: datetime) -> dict[datetime, Decimal]:
+    """{interval start: contacts} over [lo, hi): the forecast summed over channels, where a manager's
+    override replaces the whole interval."""
+    from apps.workforce.models import Forecast, ForecastOverride
 
-    lo, hi = period_bounds(start, end)
-    tz = timezone.get_default_timezone()
     forecast: dict[datetime, Decimal] = {}
     for at, volume in Forecast.objects.filter(
         client_id=client_id, interval_start__gte=lo, interval_start__lt=hi
@@ -191,36 +190,64 @@ def staffing_period_summary(*, client_id: int, start: date, end: date) -> Staffi
         client_id=client_id, interval_start__gte=lo, interval_start__lt=hi
     ).values_list("interval_start", "volume"):
         forecast[at] = volume
-    actual: dict[datetime, int] = defaultdict(int)
-    for t in Conversation.objects.filter(store__client_id=client_id, started_at__gte=lo, started_at__lt=hi).values_list(
-        "started_at", flat=True
-    ):
-        local = timezone.localtime(t, tz)
-        actual[local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)] += 1
-    required = dict(
-        StaffingRequirement.objects.filter(
-            client_id=client_id, interval_start__gte=lo, interval_start__lt=hi
-        ).values_list("interval_start", "scheduled")
-    )
-    # coverage of the published rosters, slot by slot
-    slots = int((hi - lo) / SLOT)
-    scheduled = [0] * slots
+    return forecast
+
+
+def _published_coverage(*, client_id: int, start: date, end: date, lo: datetime, slots: int) -> list[int]:
+    """Agents on the floor per 15-minute slot from `lo`, summed over the published rosters of the
+    weeks that touch the local dates [start, end)."""
     from apps.workforce.models import Roster
 
+    scheduled = [0] * slots
     for roster in Roster.objects.filter(
         client_id=client_id,
         status=RosterStatus.PUBLISHED,
         week_start__gte=start - timedelta(days=6),
         week_start__lt=end,
     ):
-        cover = coverage_series(roster, start=lo, slots=slots)
-        scheduled = [a + b for a, b in zip(scheduled, cover, strict=True)]
+        scheduled = [a + b for a, b in zip(scheduled, coverage_series(roster, start=lo, slots=slots), strict=True)]
+    return scheduled
+
+
+def _actual_by_interval(*, client_id: int, start: date, end: date) -> dict[datetime, int]:
+    """{local interval start (aware): contacts} from the imported conversations."""
+    actual: dict[datetime, int] = defaultdict(int)
+    tz = calendar.local_tz()
+    for t in conversations.conversation_start_times(client_id=client_id, start=start, end=end):
+        local = timezone.localtime(t, tz)
+        actual[local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)] += 1
+    return actual
+
+
+def _peak_interval(required: dict[datetime, int], scheduled: list[int], lo: datetime) -> dict:
+    """The interval with the most agents required (the earliest on a tie) and who was scheduled then."""
+    peak_at, peak_required = None, 0
+    for at, value in required.items():
+        if value > peak_required or (value == peak_required and peak_at is not None and at < peak_at):
+            peak_at, peak_required = at, value
+    interval_peak = {"at": peak_at, "required": peak_required, "scheduled": 0}
+    if peak_at is not None:
+        interval_peak["scheduled"] = scheduled[calendar.slot_index(lo, peak_at)]
+    return interval_peak
+
+
+def staffing_period_summary(*, client_id: int, start: date, end: date) -> StaffingPeriodSummary:
+    from apps.workforce.models import StaffingRequirement
+
+    lo, hi = day_range_bounds(start, end)
+    forecast = _forecast_by_interval(client_id=client_id, lo=lo, hi=hi)
+    actual = _actual_by_interval(client_id=client_id, start=start, end=end)
+    required = dict(
+        StaffingRequirement.objects.filter(
+            client_id=client_id, interval_start__gte=lo, interval_start__lt=hi
+        ).values_list("interval_start", "scheduled")
+    )
+    scheduled = _published_coverage(client_id=client_id, start=start, end=end, lo=lo, slots=calendar.slot_index(lo, hi))
     worked = {d: (h, n) for d, h, n in worked_hours_by_day(client_id=client_id, start=start, end=end)}
     surge = dict(surge_seats_by_day(client_id=client_id, start=start, end=end))
     by_day = []
-    d = start
-    while d < end:
-        day_lo, day_hi = period_bounds(d, d + timedelta(days=1))
+    for d in calendar.days_between(start, end):
+        day_lo, day_hi = day_range_bounds(d, d + timedelta(days=1))
         f = sum((v for at, v in forecast.items() if day_lo <= at < day_hi), Decimal(0))
         a = sum(v for at, v in actual.items() if day_lo <= at < day_hi)
         req = sum(v for at, v in required.items() if day_lo <= at < day_hi)
@@ -234,14 +261,6 @@ def staffing_period_summary(*, client_id: int, start: date, end: date) -> Staffi
                 "surge_seats": surge[d],
             }
         )
-        d += timedelta(days=1)
-    peak_at, peak_required = None, 0
-    for at, value in required.items():
-        if value > peak_required or (value == peak_required and peak_at is not None and at < peak_at):
-            peak_at, peak_required = at, value
-    interval_peak = {"at": peak_at, "required": peak_required, "scheduled": 0}
-    if peak_at is not None:
-        interval_peak["scheduled"] = scheduled[int((peak_at - lo) / SLOT)]
     # WAPE over the intervals that have a forecast (aware datetimes compare as instants)
     abs_err = sum(abs(float(v) - actual.get(at, 0)) for at, v in forecast.items())
     actual_in_forecast = sum(actual.get(at, 0) for at in forecast)
@@ -252,7 +271,7 @@ def staffing_period_summary(*, client_id: int, start: date, end: date) -> Staffi
         "surge_seat_days": sum(surge.values()),
         "forecast_wape": wape,
     }
-    return StaffingPeriodSummary(by_day=by_day, interval_peak=interval_peak, totals=totals)
+    return StaffingPeriodSummary(by_day=by_day, interval_peak=_peak_interval(required, scheduled, lo), totals=totals)
 
 
 def solve_runs_for(*, client_id: int, week_start: date, limit: int = 10):
@@ -288,7 +307,6 @@ def sum_paid_hours(roster) -> Decimal:
 def forecast_accuracy(*, client_id: int, week_start: date, channel: str = "chat", history_days: int = 63):
     """WAPE of the forecast model vs the seasonal-naive baseline on the held-out week ``week_start``
     (fit on the history before it). None when the week has no actual contacts yet."""
-    from apps.core.models import PromoEvent
     from apps.workforce import forecasting
 
     first = week_start - timedelta(days=history_days)
@@ -301,19 +319,7 @@ def forecast_accuracy(*, client_id: int, week_start: date, channel: str = "chat"
     if series[series.index >= datetime.combine(week_start, datetime.min.time())].sum() == 0:
         return None
     through = min(week_start + timedelta(days=7), timezone.localdate())
-    tz = timezone.get_default_timezone()
-    promos = [
-        forecasting.Promo(
-            p.name,
-            p.presale_start,
-            timezone.localtime(p.peak_start, tz).replace(tzinfo=None),
-            timezone.localtime(p.peak_end, tz).replace(tzinfo=None),
-            p.end_date,
-            float(p.expected_uplift),
-        )
-        for p in PromoEvent.objects.all()
-    ]
-    return forecasting.accuracy_report(series, start=week_start, days=7, promos=promos, through=through)
+    return forecasting.accuracy_report(series, start=week_start, days=7, promos=forecast_promos(), through=through)
 
 
 @dataclass(frozen=True)
@@ -328,38 +334,21 @@ class StaffingGaps:
 
 def staffing_gaps(*, client_id: int, start: date, end: date) -> StaffingGaps:
     """Exact daily forecast and the intervals rostered under demand over the local dates [start, end)."""
-    from apps.workforce.models import Forecast, ForecastOverride, Roster, StaffingRequirement
+    from apps.workforce.models import StaffingRequirement
 
-    lo, hi = period_bounds(start, end)
-    tz = timezone.get_default_timezone()
-    forecast: dict[datetime, Decimal] = {}
-    for at, volume in Forecast.objects.filter(
-        client_id=client_id, interval_start__gte=lo, interval_start__lt=hi
-    ).values_list("interval_start", "volume"):
-        forecast[at] = forecast.get(at, Decimal(0)) + volume
-    for at, volume in ForecastOverride.objects.filter(
-        client_id=client_id, interval_start__gte=lo, interval_start__lt=hi
-    ).values_list("interval_start", "volume"):
-        forecast[at] = volume
+    lo, hi = day_range_bounds(start, end)
+    tz = calendar.local_tz()
     by_day: dict[date, Decimal] = defaultdict(Decimal)
-    for at, volume in forecast.items():
-        by_day[timezone.localtime(at, tz).date()] += volume
-    slots = int((hi - lo) / SLOT)
-    scheduled = [0] * slots
-    for roster in Roster.objects.filter(
-        client_id=client_id,
-        status=RosterStatus.PUBLISHED,
-        week_start__gte=start - timedelta(days=6),
-        week_start__lt=end,
-    ):
-        scheduled = [a + b for a, b in zip(scheduled, coverage_series(roster, start=lo, slots=slots), strict=True)]
+    for at, volume in _forecast_by_interval(client_id=client_id, lo=lo, hi=hi).items():
+        by_day[local_day(at)] += volume
+    scheduled = _published_coverage(client_id=client_id, start=start, end=end, lo=lo, slots=calendar.slot_index(lo, hi))
     short = []
     for at, required in sorted(
         StaffingRequirement.objects.filter(
             client_id=client_id, interval_start__gte=lo, interval_start__lt=hi, scheduled__gt=0
         ).values_list("interval_start", "scheduled")
     ):
-        have = scheduled[int((at - lo) / SLOT)]
+        have = scheduled[calendar.slot_index(lo, at)]
         if have < required:
             short.append((timezone.localtime(at, tz), required, have))
     return StaffingGaps(forecast_by_day=dict(by_day), short_intervals=short)
@@ -578,3 +567,10 @@ def brand_sites(client_ids) -> dict[int, set[int]]:
     ):
         out[client_id].add(site_id)
     return out
+
+
+def agent_nicks(ids) -> dict[int, str]:
+    """{agent id: chat nick} (what chat exports and state feeds name agents by)."""
+    from apps.workforce.models import Agent
+
+    return dict(Agent.objects.filter(pk__in=list(ids)).values_list("id", "nick"))
