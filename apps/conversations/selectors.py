@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
 
+from apps.conversations.choices import HandledBy, MessageType, SenderRole
 from apps.conversations.models import Conversation, ImportRun, Message
+from apps.core.calendar import day_range_bounds, local_tz
 from apps.core.roles import scope_queryset
 
 
@@ -22,6 +25,103 @@ def conversation_detail_queryset(*, user) -> QuerySet[Conversation]:
 
 def import_run_list(*, user) -> QuerySet[ImportRun]:
     return scope_queryset(ImportRun.objects.select_related("client", "created_by"), user)
+
+
+# --- period readers for workforce, reports and billing (local days, apps.core.calendar) -------------
+
+
+def _in_period(*, client_id: int | None, start: date, end: date) -> QuerySet[Conversation]:
+    lo, hi = day_range_bounds(start, end)
+    qs = Conversation.objects.filter(started_at__gte=lo, started_at__lt=hi)
+    return qs if client_id is None else qs.filter(store__client_id=client_id)
+
+
+def conversation_start_times(*, client_id: int, start: date, end: date, channel: str | None = None) -> list[datetime]:
+    """Aware start instants of a brand's conversations over the local dates [start, end), one per
+    contact, optionally of one channel; unordered."""
+    qs = _in_period(client_id=client_id, start=start, end=end)
+    if channel is not None:
+        qs = qs.filter(channel=channel)
+    return list(qs.values_list("started_at", flat=True).iterator(chunk_size=5000))
+
+
+class HandledCounts(NamedTuple):
+    """Conversations over a period: all, answered by the bot alone, by a human."""
+
+    total: int
+    bot: int
+    human: int
+
+
+def handled_counts(*, client_id: int, start: date, end: date) -> HandledCounts:
+    """How many of a brand's conversations over the local dates [start, end) the bot and humans handled."""
+    agg = _in_period(client_id=client_id, start=start, end=end).aggregate(
+        total=Count("id"),
+        bot=Count("id", filter=Q(handled_by=HandledBy.BOT)),
+        human=Count("id", filter=Q(handled_by=HandledBy.HUMAN)),
+    )
+    return HandledCounts(agg["total"], agg["bot"], agg["human"])
+
+
+def handled_counts_by_day(*, client_id: int, start: date, end: date) -> dict[date, HandledCounts]:
+    """handled_counts per local day of [start, end); days without conversations are absent."""
+    rows = (
+        _in_period(client_id=client_id, start=start, end=end)
+        .annotate(day=TruncDate("started_at", tzinfo=local_tz()))
+        .values("day")
+        .annotate(
+            total=Count("id"),
+            bot=Count("id", filter=Q(handled_by=HandledBy.BOT)),
+            human=Count("id", filter=Q(handled_by=HandledBy.HUMAN)),
+        )
+    )
+    return {row["day"]: HandledCounts(row["total"], row["bot"], row["human"]) for row in rows}
+
+
+def human_handle_seconds(*, client_id: int, start: date, end: date, limit: int = 20000) -> list[float]:
+    """Lengths in seconds (ended − started) of at most `limit` human-handled conversations over the
+    local dates [start, end), unordered."""
+    qs = (
+        _in_period(client_id=client_id, start=start, end=end)
+        .filter(handled_by=HandledBy.HUMAN)
+        .annotate(length=F("ended_at") - F("started_at"))
+    )
+    return [d.total_seconds() for d in qs.values_list("length", flat=True)[:limit]]
+
+
+def buyer_text_stream(*, client_id: int, start: date, end: date):
+    """(conversation id, masked content) of the buyers' text messages of conversations started over
+    the local dates [start, end), in conversation and message order, streamed."""
+    lo, hi = day_range_bounds(start, end)
+    return (
+        Message.objects.filter(
+            conversation__store__client_id=client_id,
+            conversation__started_at__gte=lo,
+            conversation__started_at__lt=hi,
+            sender_role=SenderRole.BUYER,
+            msg_type=MessageType.TEXT,
+        )
+        .order_by("conversation_id", "seq")
+        .values_list("conversation_id", "content")
+        .iterator(chunk_size=5000)
+    )
+
+
+def client_ids_with_conversations(*, start: date | None = None, end: date | None = None) -> QuerySet:
+    """Ids of the brands with conversations over the local dates [start, end) (ever, without dates),
+    as a subquery."""
+    qs = Conversation.objects.all() if start is None else _in_period(client_id=None, start=start, end=end)
+    return qs.values("store__client_id").distinct()
+
+
+def agent_chat_counts() -> list[dict]:
+    """Human-answered chats per (agent, brand, platform): dicts with agent_id, store__client_id,
+    store__platform and chats (the demo derives skills from them)."""
+    return list(
+        Conversation.objects.filter(agent__isnull=False)
+        .values("agent_id", "store__client_id", "store__platform")
+        .annotate(chats=Count("id"))
+    )
 
 
 # --- retention and off-boarding (apps.clients.offboarding orchestrates) ------------------------------
