@@ -5,12 +5,47 @@ from typing import NamedTuple
 
 from django.db.models import QuerySet
 
-from apps.clients.models import Client, Site, Store
+from apps.clients.models import BillingContact, Client, ClientMembership, Site, Store
 from apps.core.roles import scope_queryset
 
 
 def client_list(*, user) -> QuerySet[Client]:
     return scope_queryset(Client.objects.prefetch_related("billing_contacts"), user)
+
+
+def clients_visible(*, user) -> QuerySet[Client]:
+    """The brands `user` may see (every brand for staff, its own for a client viewer), unordered
+    beyond Client's default ordering and with nothing prefetched: for pickers and lookups by id."""
+    return scope_queryset(Client.objects.all(), user)
+
+
+def clients_by_ids(client_ids: Iterable[int]) -> QuerySet[Client]:
+    """These brands, in Client's default ordering."""
+    return Client.objects.filter(pk__in=client_ids)
+
+
+def sites_by_code(codes: Iterable[str]) -> dict[str, Site]:
+    """{site code: Site} of the sites with these codes (an unknown code is absent)."""
+    return {s.code: s for s in Site.objects.filter(code__in=list(codes))}
+
+
+def billing_contact_emails(*, client_id: int, receives_reports: bool = True) -> list[str]:
+    """E-mail addresses of the brand's billing contacts that receive reports."""
+    return list(
+        BillingContact.objects.filter(client_id=client_id, receives_reports=receives_reports).values_list(
+            "email", flat=True
+        )
+    )
+
+
+class ClientDirectory:
+    """apps.core.roles' view of the brands (see apps.core.roles.ClientDirectory)."""
+
+    def member_client_ids(self, user) -> list[int]:
+        return list(ClientMembership.objects.filter(user=user).values_list("client_id", flat=True))
+
+    def client_names(self, client_ids: Iterable[int]) -> list[str]:
+        return list(Client.objects.filter(pk__in=client_ids).values_list("name", flat=True))
 
 
 def store_list(*, user) -> QuerySet[Store]:

@@ -12,6 +12,9 @@ viewer sees only the client of its membership; anyone else sees nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol
+
 from django.db.models import QuerySet
 
 from apps.core.choices import Role
@@ -75,6 +78,36 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 STAFF_ROLES = frozenset({Role.BPO_MANAGER, Role.ACCOUNT_MANAGER, Role.QA_SUPERVISOR})
 
 
+class ClientDirectory(Protocol):
+    """What scoping needs to know of brands, answered by the clients app (which sits above core and
+    registers itself from its AppConfig.ready(), so no import runs up from core to clients)."""
+
+    def member_client_ids(self, user) -> Iterable[int]:
+        """Ids of the brands the user is a member of (a client viewer's own brand)."""
+
+    def client_names(self, client_ids: Iterable[int]) -> list[str]:
+        """The names of these brands, in name order."""
+
+
+_DIRECTORY: list[ClientDirectory] = []
+
+
+def client_directory_register(directory: ClientDirectory) -> None:
+    """Install the clients app's directory (called once, from apps.clients.apps.ClientsConfig.ready)."""
+    _DIRECTORY[:] = [directory]
+
+
+def _directory() -> ClientDirectory:
+    if not _DIRECTORY:
+        raise RuntimeError("apps.clients is not installed: no client directory for scoping")
+    return _DIRECTORY[0]
+
+
+def client_names(client_ids: Iterable[int]) -> list[str]:
+    """Names of these brands (for a page telling a client viewer which brand it sees)."""
+    return _directory().client_names(client_ids)
+
+
 def user_roles(user) -> frozenset[str]:
     """The roles of a user, read from its groups once per request (cached on the user object)."""
     if not getattr(user, "is_authenticated", False):
@@ -99,9 +132,7 @@ def visible_client_ids(user) -> frozenset[int] | None:
         return None
     cached = getattr(user, "_tideline_client_ids", None)
     if cached is None:
-        from apps.clients.models import ClientMembership
-
-        cached = frozenset(ClientMembership.objects.filter(user=user).values_list("client_id", flat=True))
+        cached = frozenset(_directory().member_client_ids(user))
         user._tideline_client_ids = cached
     return cached
 

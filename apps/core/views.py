@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 
 from apps.core.choices import Role
 from apps.core.navigation import NAVIGATION
-from apps.core.roles import user_roles, visible_client_ids
+from apps.core.roles import client_names, user_roles, visible_client_ids
 
 
 @login_required
@@ -21,10 +21,6 @@ def home(request):
                 continue
             sections.setdefault(str(entry.section), []).append({"title": entry.title, "url": url})
     client_ids = visible_client_ids(request.user)
-    clients = None
-    if client_ids is not None:
-        from apps.clients.models import Client
-
-        clients = Client.objects.filter(pk__in=client_ids)
+    clients = None if client_ids is None else client_names(client_ids)
     labels = [Role(role).label for role in sorted(roles)]
     return render(request, "core/home.html", {"sections": sections, "roles": labels, "clients": clients})
