@@ -60,7 +60,16 @@ def available() -> list[str]:
     return [name for name in NAMES if (here / f"{name}.py").exists()]
 
 
-def finish(name: str, result: dict, *, write: bool = True) -> dict:
+def preload(units: int) -> dict:
+    """Fill the bench database with `units` units of history (bench/preload.py) and say what it holds."""
+    from bench.preload import preload as fill
+
+    held = fill(units, out=lambda line: print(line, flush=True))
+    print(f"preload: the bench database holds {held}", flush=True)
+    return held
+
+
+def finish(name: str, result: dict, *, write: bool = True, preload: dict | None = None) -> dict:
     record = {
         "name": name,
         "size": result.get("size"),
@@ -77,9 +86,12 @@ def finish(name: str, result: dict, *, write: bool = True) -> dict:
     }
     if result.get("extra"):
         record["extra"] = result["extra"]
+    if preload is not None:  # timed with history already in the database: its own file per preload size
+        record["preload"] = preload
     if write:
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / f"{name}.json").write_text(
+        stem = name if preload is None else f"{name}.preload{preload['preload_units']}"
+        (RESULTS / f"{stem}.json").write_text(
             json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
         )
     return record
@@ -101,7 +113,9 @@ def print_table(records: list[dict], out=sys.stdout) -> None:
             out.write(f"{'':<12} {key}: {value}\n")
 
 
-def run_one(name: str, *, scale: float = 1.0, quick: bool = False, write: bool = True) -> dict:
+def run_one(
+    name: str, *, scale: float = 1.0, quick: bool = False, write: bool = True, preload: dict | None = None
+) -> dict:
     module = importlib.import_module(f"bench.{name}")
     result = module.run(scale=scale, quick=quick)
-    return finish(name, result, write=write and not quick)
+    return finish(name, result, write=write and not quick, preload=preload)
