@@ -27,6 +27,7 @@ STEPS = [
     "apps.qa.demo",
     "apps.orders.demo",
     "apps.workforce.demo",
+    "apps.intraday.demo",
     "apps.contracts.demo",
     "apps.reports.demo",
     "apps.clients.demo_retention",
