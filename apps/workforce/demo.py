@@ -17,7 +17,6 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count
 
 from apps.core.demo import DemoContext
 from apps.workforce import services
@@ -46,14 +45,10 @@ def _proficiency(chats: int) -> int:
 @transaction.atomic
 def seed_agents(ctx: DemoContext) -> int:
     """Skills from the chats each agent answered; contract hours, availability and a little leave."""
-    from apps.conversations.models import Conversation
+    from apps.conversations.selectors import agent_chat_counts
 
     rng = ctx.rng("workforce.demo")
-    rows = (
-        Conversation.objects.filter(agent__isnull=False)
-        .values("agent_id", "store__client_id", "store__platform")
-        .annotate(chats=Count("id"))
-    )
+    rows = agent_chat_counts()
     skills = [
         AgentSkill(
             agent_id=r["agent_id"],
@@ -153,11 +148,12 @@ def plan_week(client, week: date, *, time_limit: int, quick: bool = False) -> Ro
 
 
 def seed(ctx: DemoContext) -> None:
-    from apps.clients.models import Client
+    from apps.clients.selectors import clients_by_ids
+    from apps.conversations.selectors import client_ids_with_conversations
 
     made = seed_agents(ctx)
     ctx.say(f"  {made} agent skills from the imported chats")
-    clients = list(Client.objects.filter(stores__conversations__isnull=False).distinct().order_by("code"))
+    clients = list(clients_by_ids(client_ids_with_conversations()).order_by("code"))
     weeks = [DOUBLE_11_WEEK, *[w for w in OTHER_WEEKS if w < ctx.end]]
     for client in clients:
         for week in weeks:

@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from apps.clients import selectors as clients_selectors
 from apps.clients.demo import BRANDS, SITES
-from apps.clients.models import Site
 from apps.core.demo import DemoContext
 from apps.workforce.choices import ContractType
 from apps.workforce.models import Agent
@@ -153,7 +153,7 @@ def brand_teams(seed: int) -> dict[str, list[AgentSpec]]:
 
 @transaction.atomic
 def seed(ctx: DemoContext) -> None:
-    sites = {s.code: s for s in Site.objects.filter(code__in=[s.code for s in SITES])}
+    sites = clients_selectors.sites_by_code(s.code for s in SITES)
     missing = {s.code for s in SITES} - set(sites)
     if missing:
         raise RuntimeError(f"The sites {sorted(missing)} are missing: run the clients demo step first.")

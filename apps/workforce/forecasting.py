@@ -30,7 +30,9 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-SLOTS = 96
+from apps.core.calendar import SLOTS_PER_DAY
+
+SLOTS = SLOTS_PER_DAY
 FREQ = "15min"
 
 

@@ -13,7 +13,9 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.core import calendar
 from apps.core.audit import audit_record
+from apps.core.calendar import SLOT, SLOTS_PER_DAY, SLOTS_PER_WEEK, local_tz
 from apps.core.errors import DomainError
 from apps.core.runs import run_fail, run_progress, run_start, run_succeed
 from apps.workforce import erlang, forecasting
@@ -30,10 +32,9 @@ from apps.workforce.models import (
     SolveRun,
     StaffingRequirement,
 )
-from apps.workforce.solver import SLOTS_PER_DAY, AgentSpec, Assignment, ShiftRules
+from apps.workforce.solver import AgentSpec, Assignment, ShiftRules
 
-SLOT = timedelta(minutes=15)
-WEEK_SLOTS = 7 * SLOTS_PER_DAY
+WEEK_SLOTS = SLOTS_PER_WEEK
 SPILL_SLOTS = 48  # shifts may run 12 h into the next week
 NIGHT_FROM, NIGHT_TO = 22, 8  # night hours 22:00–08:00 Asia/Shanghai
 
@@ -77,39 +78,18 @@ class PlanParams:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
-def local_tz():
-    return timezone.get_default_timezone()
-
-
 def week_bounds(week_start: date) -> tuple[datetime, datetime]:
+    """The roster week's local bounds (apps.core.calendar.week_bounds); a roster week starts on a Monday."""
     if week_start.weekday() != 0:
         raise DomainError("a roster week starts on a Monday", field="week_start")
-    lo = timezone.make_aware(datetime.combine(week_start, time.min), local_tz())
-    return lo, lo + timedelta(days=7)
+    return calendar.week_bounds(week_start)
 
 
 def slot_time(week_start: date, slot: int) -> datetime:
-    return week_bounds(week_start)[0] + slot * SLOT
+    return calendar.slot_at(week_bounds(week_start)[0], slot)
 
 
 # ---------------------------------------------------------------- forecast
-
-
-def _promos() -> list[forecasting.Promo]:
-    from apps.core.models import PromoEvent
-
-    tz = local_tz()
-    return [
-        forecasting.Promo(
-            p.name,
-            p.presale_start,
-            timezone.localtime(p.peak_start, tz).replace(tzinfo=None),
-            timezone.localtime(p.peak_end, tz).replace(tzinfo=None),
-            p.end_date,
-            float(p.expected_uplift),
-        )
-        for p in PromoEvent.objects.all()
-    ]
 
 
 def history_series(*, client_id: int, channel: str, start: date, end: date) -> pd.Series:
@@ -136,10 +116,10 @@ def forecast_build_with_phases(
     *, client, week_start: date, channel: str = "chat", history_days: int = 63, actor=None
 ) -> tuple[list[Forecast], dict[str, float]]:
     """``forecast_build``, also answering the learned uplift per promo phase (× own-year baseline)."""
-    from apps.workforce.selectors import history_aht_seconds, history_bot_share
+    from apps.workforce.selectors import forecast_promos, history_aht_seconds, history_bot_share
 
     week_bounds(week_start)
-    promos = _promos()
+    promos = forecast_promos()
     first = week_start - timedelta(days=history_days)
     # last year's promo and the weeks before its presale (its own-year baseline) are read too
     for p in promos:
@@ -244,7 +224,7 @@ def requirement_plan(*, client, week_start: date, params: PlanParams) -> list[In
     out = []
     for at, (volume, aht) in sorted(volumes.items()):
         human = erlang.human_volume(volume=volume * params.volume_factor, bot_resolution=bot)
-        slot = int((at - lo) / SLOT)
+        slot = calendar.slot_index(lo, at)
         if not (open_mask >> slot) & 1:
             # the shop is closed: nobody is staffed; the chats wait for the opening (or the bot)
             out.append(IntervalNeed(at, volume, human, closed))
@@ -328,8 +308,8 @@ def _open_mask(client, horizon: int) -> int:
     for store in stores:
         if store.is_24h:
             return (1 << horizon) - 1
-        opens = store.opens_at.hour * 4 + store.opens_at.minute // 15
-        closes = store.closes_at.hour * 4 + store.closes_at.minute // 15 or SLOTS_PER_DAY
+        opens = calendar.slot_of_time(store.opens_at)
+        closes = calendar.slot_of_time(store.closes_at) or SLOTS_PER_DAY
         for day in range(horizon // SLOTS_PER_DAY + 1):
             for t in range(day * SLOTS_PER_DAY + opens, day * SLOTS_PER_DAY + closes):
                 if t < horizon:
@@ -348,8 +328,8 @@ def _availability_mask(agent: Agent, week_start: date, horizon: int) -> int:
             for w in windows:
                 if w.weekday != weekday:
                     continue
-                a = w.starts_at.hour * 4 + w.starts_at.minute // 15
-                b = w.ends_at.hour * 4 + w.ends_at.minute // 15 or SLOTS_PER_DAY
+                a = calendar.slot_of_time(w.starts_at)
+                b = calendar.slot_of_time(w.ends_at) or SLOTS_PER_DAY
                 for t in range(day * SLOTS_PER_DAY + a, min(horizon, day * SLOTS_PER_DAY + b)):
                     mask |= 1 << t
     for leave in agent.leaves.all():
@@ -365,7 +345,7 @@ def _demand(client, week_start: date, field: str = "scheduled") -> list[int]:
     rows = StaffingRequirement.objects.filter(client=client, interval_start__gte=lo, interval_start__lt=hi)
     demand = [0] * WEEK_SLOTS
     for r in rows.values_list("interval_start", field):
-        demand[int((r[0] - lo) / SLOT)] = r[1]
+        demand[calendar.slot_index(lo, r[0])] = r[1]
     return demand
 
 
@@ -416,7 +396,7 @@ def _previous_week_tail(agent_ids, week_start: date) -> dict[int, tuple[int | No
     ends: dict[int, int] = {}
     days: dict[int, set[date]] = {}
     for agent_id, start, end in rows:
-        ends[agent_id] = max(ends.get(agent_id, -(10**9)), int((end - lo) / SLOT))
+        ends[agent_id] = max(ends.get(agent_id, -(10**9)), calendar.slot_index(lo, end))
         days.setdefault(agent_id, set()).add(timezone.localtime(start, tz).date())
     out = {}
     for agent_id, worked in days.items():
@@ -429,13 +409,13 @@ def _previous_week_tail(agent_ids, week_start: date) -> dict[int, tuple[int | No
 
 def _assignment_of(shift: Shift, lo: datetime) -> Assignment:
     """A stored shift as the solver and checker see it (slots from the week's start ``lo``)."""
-    start = int((shift.start - lo) / SLOT)
-    meal = int((shift.meal_start - shift.start) / SLOT) if shift.meal_start else None
+    start = calendar.slot_index(lo, shift.start)
+    meal = calendar.slot_index(shift.start, shift.meal_start) if shift.meal_start else None
     breaks = tuple(
-        int((datetime.fromisoformat(b) - shift.start) / SLOT) for b in (shift.breaks or []) if isinstance(b, str)
+        calendar.slot_index(shift.start, datetime.fromisoformat(b)) for b in (shift.breaks or []) if isinstance(b, str)
     )
     return Assignment(
-        shift.agent_id, start, int((shift.end - shift.start) / SLOT), meal, breaks, shift.roster.client_id
+        shift.agent_id, start, calendar.slot_index(shift.start, shift.end), meal, breaks, shift.roster.client_id
     )
 
 
@@ -678,7 +658,7 @@ def _reverse_at_peak(run: SolveRun, params: PlanParams, result) -> float | None:
     if not volumes:
         return None
     at, (volume, aht) = max(volumes.items(), key=lambda kv: kv[1][0])
-    slot = int((at - lo) / SLOT)
+    slot = calendar.slot_index(lo, at)
     bot = params.bot_resolution
     if bot is None:
         from apps.workforce.selectors import history_bot_share

@@ -23,8 +23,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-SLOTS_PER_DAY = 96
-SLOT_MINUTES = 15
+from apps.core.calendar import SLOTS_PER_DAY
+
 CANDIDATES = 6  # agents of a type weighed per shift (same start time, preferred start)
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from apps.clients.models import Client
+from apps.clients import selectors as clients_selectors
+from apps.core import calendar
 from apps.core.errors import DomainError
 from apps.core.roles import scope_queryset
 from apps.workforce import selectors, services
@@ -32,7 +33,7 @@ def _monday(d: date) -> date:
 
 
 def _pick(request):
-    clients = scope_queryset(Client.objects.order_by("name"), request.user)
+    clients = clients_selectors.clients_visible(user=request.user).order_by("name")
     source = request.POST if request.method == "POST" else request.GET
     client = None
     if source.get("client"):
@@ -118,7 +119,7 @@ def _still_short(runs) -> list[tuple]:
     plan = next((r for r in runs if r.kind == SolveKind.PLAN and r.status == "succeeded"), None)
     if plan is None:
         return []
-    tz = services.local_tz()
+    tz = calendar.local_tz()
     out = []
     for item in plan.short_intervals or []:
         try:
@@ -141,12 +142,12 @@ def schedule(request):
         return render(request, "workforce/schedule.html", context)
     lo, hi = services.week_bounds(week)
     roster = selectors.latest_roster(client_id=client.pk, week_start=week)
-    required = [0] * services.WEEK_SLOTS
+    required = [0] * calendar.SLOTS_PER_WEEK
     for at, value in StaffingRequirement.objects.filter(
         client=client, interval_start__gte=lo, interval_start__lt=hi
     ).values_list("interval_start", "scheduled"):
-        required[int((at - lo) / services.SLOT)] = value
-    scheduled = selectors.coverage_series(roster, start=lo, slots=services.WEEK_SLOTS)
+        required[calendar.slot_index(lo, at)] = value
+    scheduled = selectors.coverage_series(roster, start=lo, slots=calendar.SLOTS_PER_WEEK)
     labels = [day_label(week + timedelta(days=i)) for i in range(7)]
     short = sum(1 for r, s in zip(required, scheduled, strict=True) if s < r)
     runs = list(selectors.solve_runs_for(client_id=client.pk, week_start=week))

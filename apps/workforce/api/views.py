@@ -7,9 +7,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.clients.models import Client
+from apps.clients import selectors as clients_selectors
 from apps.core.api import ScopedModelViewSetMixin, ScopedReadOnlyViewSet
-from apps.core.roles import scope_queryset
 from apps.workforce import services
 from apps.workforce.api import serializers as s
 from apps.workforce.api.filters import IntervalWeekFilter, RosterFilter
@@ -32,7 +31,9 @@ class ForecastViewSet(ScopedReadOnlyViewSet):
         Answers the intervals written and the learned uplift per promo phase (× own-year baseline)."""
         data = s.ForecastBuildInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        client = get_object_or_404(scope_queryset(Client.objects.all(), request.user), pk=data.validated_data["client"])
+        client = get_object_or_404(
+            clients_selectors.clients_visible(user=request.user), pk=data.validated_data["client"]
+        )
         week = data.validated_data["week_start"]
         rows, phases = services.forecast_build_with_phases(client=client, week_start=week, actor=request.user)
         intervals = services.requirement_compute(client=client, week_start=week, actor=request.user)
@@ -59,7 +60,7 @@ class ForecastOverrideViewSet(ScopedModelViewSetMixin, mixins.CreateModelMixin, 
         data = s.ForecastOverrideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        client = get_object_or_404(scope_queryset(Client.objects.all(), request.user), pk=v["client"])
+        client = get_object_or_404(clients_selectors.clients_visible(user=request.user), pk=v["client"])
         override = services.forecast_override_set(
             client=client,
             interval_start=v["interval_start"],
@@ -115,7 +116,7 @@ class SolveRunViewSet(ScopedModelViewSetMixin, mixins.CreateModelMixin, viewsets
         data = s.SolveRunInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        client = get_object_or_404(scope_queryset(Client.objects.all(), request.user), pk=v["client"])
+        client = get_object_or_404(clients_selectors.clients_visible(user=request.user), pk=v["client"])
         run = services.solve_run_create(
             client=client,
             week_start=v["week_start"],
