@@ -127,22 +127,34 @@ def agent_chat_counts() -> list[dict]:
 # --- retention and off-boarding (apps.clients.offboarding orchestrates) ------------------------------
 
 
-def conversation_export_rows(*, client_id: int, chunk_size: int = 500):
-    """Every conversation of the brand as a dict with its messages (list of dicts), by id, streamed."""
+def conversation_export_rows(*, client_id: int, chunk_size: int = 2000):
+    """Every conversation of the brand as a dict with its messages (list of dicts), by id, streamed.
+
+    Read as plain rows a chunk of conversations at a time (keyset on id) with one query for the
+    chunk's messages: building model instances for a brand's 200k messages cost a minute."""
     fields = [f.attname for f in Conversation._meta.concrete_fields]
     message_fields = ["message_id", "seq", "sent_at", "sender_role", "msg_type", "content"]
-    qs = (
+    base = (
         Conversation.objects.filter(store__client_id=client_id)
-        .select_related("store")
-        .prefetch_related(Prefetch("messages", queryset=Message.objects.order_by("seq")))
         .order_by("id")
+        .values(*fields, store_shop_id=F("store__shop_id"), platform=F("store__platform"))
     )
-    for conversation in qs.iterator(chunk_size=chunk_size):
-        row = {name: getattr(conversation, name) for name in fields}
-        row["store_shop_id"] = conversation.store.shop_id
-        row["platform"] = conversation.store.platform
-        row["messages"] = [{name: getattr(m, name) for name in message_fields} for m in conversation.messages.all()]
-        yield row
+    after = 0
+    while True:
+        chunk = list(base.filter(id__gt=after)[:chunk_size])
+        if not chunk:
+            return
+        after = chunk[-1]["id"]
+        messages: dict[int, list[dict]] = {row["id"]: [] for row in chunk}
+        for values in (
+            Message.objects.filter(conversation_id__in=list(messages))
+            .order_by("conversation_id", "seq")
+            .values_list("conversation_id", *message_fields)
+        ):
+            messages[values[0]].append(dict(zip(message_fields, values[1:], strict=True)))
+        for row in chunk:
+            row["messages"] = messages[row["id"]]
+            yield row
 
 
 def import_run_export_rows(*, client_id: int) -> list[dict]:
