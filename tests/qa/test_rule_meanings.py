@@ -265,3 +265,42 @@ def test_a_last_sticker_or_fond_thanks_leaves_nothing_unanswered(pack):
             ("buyer", 20, last),
         )
         assert not {"last_unanswered", "three_minute_miss"} & got
+
+
+# --- sentiment: mild cues over the chat, nested words once ----------------------------------------
+
+
+def _sentiment_card(**params):
+    rule = RuleSpec(
+        code="neg",
+        name="neg",
+        type="sentiment",
+        params={"words": {"快点": 1, "还要多久": 1, "算了": 1, "太差": 2, "差": 1}, "threshold": 2, **params},
+        severity="alert",
+        score_change=0,
+        role="buyer",
+        item="risk",
+    )
+    items = (engine.ItemSpec(code="risk", name="risk", weight=0),)
+    return engine.compile_scorecard(ScorecardSpec(rules=(rule,), items=items))
+
+
+def test_mild_cues_over_several_messages_add_up_with_a_chat_threshold():
+    pressing = (
+        ("buyer", 0, "我的货呢"),
+        ("agent", 5, "您好，我查一下"),
+        ("buyer", 10, "快点"),
+        ("buyer", 20, "还要多久"),
+        ("buyer", 30, "算了"),
+    )
+    assert "neg" not in _sentiment_card().score(chat(*pressing)).fired  # no message reaches 2 alone
+    assert "neg" in _sentiment_card(chat_threshold=3).score(chat(*pressing)).fired
+    assert "neg" not in _sentiment_card(chat_threshold=3).score(chat(*pressing[:3])).fired
+
+
+def test_a_word_inside_a_longer_listed_word_counts_once():
+    card = _sentiment_card(threshold=3)
+    assert (
+        "neg" not in card.score(chat(("buyer", 0, "质量太差"), ("agent", 5, "您好"))).fired
+    )  # 太差 (2), not 太差 + 差 (3)
+    assert "neg" in card.score(chat(("buyer", 0, "质量太差，服务也差"), ("agent", 5, "您好"))).fired

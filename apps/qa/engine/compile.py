@@ -311,7 +311,10 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         threshold = p.get("threshold", 2)
         if not isinstance(threshold, int | float) or threshold <= 0:
             raise RuleConfigError("threshold must be > 0", rule=r, field="threshold")
-        c.options = float(threshold)
+        chat_threshold = p.get("chat_threshold")
+        if chat_threshold is not None and (not isinstance(chat_threshold, int | float) or chat_threshold <= 0):
+            raise RuleConfigError("chat_threshold must be > 0", rule=r, field="chat_threshold")
+        c.options = (float(threshold), None if chat_threshold is None else float(chat_threshold))
     elif t == "pii":
         c.lists["tokens"] = _words(p, "tokens", r, required=False) or sorted(normalize(x) for x in PII_TOKENS)
         c.lists["secret"] = _words(p, "secret_words", r, required=False)

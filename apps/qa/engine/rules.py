@@ -335,7 +335,11 @@ def _rule_mandatory(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list
 def _rule_sentiment(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     """Per message of the role: the sum of its sentiment words' weights, each multiplied by the
     strongest degree word (非常, 太) in the three characters before it and dropped when a negation
-    word stands right before it; a message at or over the threshold is a hit at its heaviest word."""
+    word stands right before it; a word inside a longer listed word (差 in 太差) counts once, as the
+    longer; a message at or over the threshold is a hit at its heaviest word.
+    With `chat_threshold`, mild cues add up over the chat: a buyer who presses in several messages
+    (「我的货呢？三天了」, 「快点」, 「还要多久」, 「算了」), none over the threshold alone, is a hit at
+    the heaviest cue once their sum reaches it."""
     spec = c.spec
     raw = ctx.hits_of(spec.code, "words")
     similar = ctx.similar(c) if c.similar is not None else ()
@@ -351,7 +355,7 @@ def _rule_sentiment(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list
 
 def _sentiment_words(ctx: _Ctx, c: _Compiled, raw: list[tuple[int, int, int]]) -> list[Hit]:
     spec = c.spec
-    threshold = c.options
+    threshold, chat_threshold = c.options
     negation, degree, weights, role, roles, norms = c.negators, c.degree, c.weights, spec.role, ctx.roles, ctx.norms
     degrees = [d for d in ctx.hits_of(spec.code, "degree") if roles[d[0]] == role]
     per_msg: dict[int, list[tuple[float, int, int]]] = {}
@@ -377,6 +381,11 @@ def _sentiment_words(ctx: _Ctx, c: _Compiled, raw: list[tuple[int, int, int]]) -
             per_msg[mi] = [(weight, s, e)]
         else:
             recs.append((weight, s, e))
+    for recs in per_msg.values():  # a word inside a longer listed word counts once, as the longer
+        if len(recs) > 1:
+            recs[:] = [
+                r for r in recs if not any(o[1] <= r[1] and r[2] <= o[2] and o[2] - o[1] > r[2] - r[1] for o in recs)
+            ]
     hits = []
     for mi, recs in per_msg.items():
         if len(recs) == 1:
@@ -385,6 +394,15 @@ def _sentiment_words(ctx: _Ctx, c: _Compiled, raw: list[tuple[int, int, int]]) -
         elif sum([r[0] for r in recs]) >= threshold:
             best = max(recs)
             hits.append(ctx.make_hit(spec, mi, best[1], best[2]))
+    if not hits and chat_threshold is not None and len(per_msg) > 1:
+        total, best = 0.0, None
+        for mi, recs in per_msg.items():
+            for rec in recs:
+                total += rec[0]
+                if best is None or rec[0] > best[0][0]:
+                    best = (rec, mi)
+        if total >= chat_threshold:
+            hits.append(ctx.make_hit(spec, best[1], best[0][1], best[0][2]))
     return hits
 
 
