@@ -9,11 +9,12 @@ tests/orders/test_attribution_agreement.py checks both paths agree on random cas
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from apps.conversations.selectors import chat_touches_sql
@@ -29,6 +30,21 @@ __all__ = [
     "commission_base_by_hour",
     "commission_clawbacks",
 ]
+
+
+@contextmanager
+def analytic_cursor():
+    """A cursor for the set-based statements: hash joins only, and room to hash in memory.
+
+    Right after a bulk load the planner's statistics still say "a few rows" (autovacuum has not
+    analysed the tables yet), and nested loops or merge joins on one key chosen on that belief go
+    quadratic (a brand's page took minutes); these statements touch most of the rows they join, so
+    hashing is right."""
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_nestloop = off")
+        cur.execute("SET LOCAL enable_mergejoin = off")
+        cur.execute("SET LOCAL work_mem = '64MB'")
+        yield cur
 
 
 def local_midnight(day: date) -> datetime:
@@ -111,7 +127,7 @@ def attribution_sql(
 def attribution_rows(**kwargs) -> list[tuple]:
     """The rows of attribution_sql (same keyword arguments), ordered by order id."""
     sql, params = attribution_sql(**kwargs)
-    with connection.cursor() as cur:
+    with analytic_cursor() as cur:
         cur.execute(f"SELECT * FROM ({sql}) a ORDER BY order_id", params)
         return cur.fetchall()
 
@@ -167,7 +183,7 @@ def commission_base_by_hour(
         f"sum(a.amount_paid), sum(r.refunded) FROM ({sql}) a CROSS JOIN LATERAL (SELECT {refund} AS refunded) r "
         "WHERE a.kind <> 'silent' GROUP BY 1, 2 ORDER BY 1, 2"
     )
-    with connection.cursor() as cur:
+    with analytic_cursor() as cur:
         cur.execute(query, [*params, *refund_params])
         rows = cur.fetchall()
     return [
@@ -196,7 +212,7 @@ def commission_clawbacks(
     store_ids = _client_store_ids(client_id)
     if not store_ids:
         return []
-    with connection.cursor() as cur:
+    with analytic_cursor() as cur:
         cur.execute(
             "SELECT DISTINCT e.order_id FROM orders_orderevent e JOIN orders_order o ON o.id = e.order_id "
             "WHERE o.store_id = ANY(%s) AND o.paid_at < %s AND e.recorded_at > %s "
@@ -279,7 +295,7 @@ def sales_report(*, client_id: int, start: date, end: date, window_days: int = D
     order_rows: list = []
     if store_ids:
         sql, params = chat_touches_sql(store_ids=store_ids, started_from=lo, started_to=hi)
-        with connection.cursor() as cur:
+        with analytic_cursor() as cur:
             cur.execute(f"SELECT * FROM ({sql}) t WHERE NOT t.aftersale", params)
             chat_rows = [kpis.ChatRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in cur.fetchall()]
         for r in attribution_rows(

@@ -429,10 +429,10 @@ def attribution_refresh(
 ) -> int:
     """Recompute the stored attribution of the stores' orders (all stores if None) with the set-based
     SQL path and write only the rows that change. Returns the rows written (0 on a re-run)."""
-    from apps.orders.selectors import attribution_sql
+    from apps.orders.selectors import analytic_cursor, attribution_sql
 
     sql, params = attribution_sql(store_ids=store_ids, window_days=window_days)
-    with transaction.atomic(), connection.cursor() as cur:
+    with analytic_cursor() as cur:
         cur.execute("SET LOCAL synchronous_commit = off")
         cur.execute(
             "INSERT INTO orders_attribution (order_id, kind, conversation_id, agent_id, window_days) "
