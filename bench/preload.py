@@ -170,3 +170,38 @@ def preload(units: int, *, out=print) -> dict:
         "database_messages_estimate": messages,
         "database_gb": round(size / 1e9, 2),
     }
+
+
+def scaling_table(results=None, *, low: int = 1, high: int = 10) -> str:
+    """A Markdown table of each benchmark's rate with `low` and `high` units preloaded, side by side,
+    from bench/results/NAME.preloadN.json (`python -m bench.preload`)."""
+    import json
+    from pathlib import Path
+
+    results = Path(results or Path(__file__).resolve().parent / "results")
+    rows = [
+        "| benchmark | work | rate at 1x (2M messages held) | rate at 10x (20M messages held) | 10x / 1x |",
+        "|---|---|---|---|---|",
+    ]
+    names = sorted({p.name.split(".preload")[0] for p in results.glob("*.preload*.json")})
+    for name in names:
+        pair = []
+        for units in (low, high):
+            path = results / f"{name}.preload{units}.json"
+            pair.append(json.loads(path.read_text(encoding="utf-8")) if path.exists() else None)
+        a, b = pair
+
+        def cell(r):
+            if r is None:
+                return "not run"
+            load = (r.get("extra") or {}).get("load_average_1m", "")
+            return f"{r['value']:,} {r['unit']}" + (f" (load {load})" if load and len(load) < 12 else "")
+
+        ratio = f"{b['value'] / a['value']:.2f}" if a and b and a["value"] else ""
+        size = (a or b)["size"]
+        rows.append(f"| `{name}` | {size} | {cell(a)} | {cell(b)} | {ratio} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(scaling_table())

@@ -8,7 +8,8 @@ it: the beat task creates the coming months ahead, the importer makes sure the m
 exist before it writes, and retention drops whole months that every brand has let expire.
 
 Rules:
-- A month is [its first day 00:00 local, the next month's first day 00:00 local), half-open.
+- A month is [its first day 00:00 local, the next month's first day 00:00 local), half-open, as
+  apps.core.calendar defines months and local time.
 - Creating a month's partition moves that month's rows out of the DEFAULT partition in the same
   transaction (Postgres refuses to attach a range the DEFAULT partition still holds rows of).
   Creating a month that exists does nothing: safe to run twice and from two processes (an advisory
@@ -26,12 +27,12 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+
+from apps.core import calendar
 
 TABLE = "conversations_message"
 DEFAULT = f"{TABLE}_default"
@@ -51,30 +52,23 @@ class MessagePartition:
 
 def month_start(day: date) -> date:
     """The first day of `day`'s month."""
-    return day.replace(day=1)
-
-
-def add_months(month: date, n: int) -> date:
-    """The first day of the month `n` months after `month` (n may be negative)."""
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
+    return calendar.month_bounds(day)[0]
 
 
 def partition_for(month: date) -> MessagePartition:
     """The partition of a local month: its name and half-open bounds (00:00 Asia/Shanghai)."""
-    month = month_start(month)
-    tz = ZoneInfo(settings.TIME_ZONE)
+    first, following = calendar.month_bounds(month)
     return MessagePartition(
-        name=f"{TABLE}_y{month.year:04d}m{month.month:02d}",
-        month=month,
-        start=datetime.combine(month, time.min, tz),
-        end=datetime.combine(add_months(month, 1), time.min, tz),
+        name=f"{TABLE}_y{first.year:04d}m{first.month:02d}",
+        month=first,
+        start=calendar.day_start(first),
+        end=calendar.day_start(following),
     )
 
 
 def local_month(moment: datetime) -> date:
     """The local month (first day) of an aware instant."""
-    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date().replace(day=1)
+    return month_start(calendar.local_day(moment))
 
 
 def message_partitions() -> list[MessagePartition]:
@@ -112,7 +106,7 @@ def message_partitions_ensure(*, first: date, last: date) -> list[str]:
     month = month_start(first)
     while month <= month_start(last):
         months.append(month)
-        month = add_months(month, 1)
+        month = calendar.add_months(month, 1)
     existing = {p.month for p in message_partitions()}
     missing = [m for m in months if m not in existing]
     created = []
@@ -124,7 +118,7 @@ def message_partitions_ensure(*, first: date, last: date) -> list[str]:
 
 def message_partitions_ahead(*, today: date, months: int = MONTHS_AHEAD) -> list[str]:
     """The beat task's body: this month's and the next `months` months' partitions exist."""
-    return message_partitions_ensure(first=today, last=add_months(month_start(today), months))
+    return message_partitions_ensure(first=today, last=calendar.add_months(month_start(today), months))
 
 
 def message_partitions_for_range(*, start: datetime, end: datetime) -> list[str]:
@@ -132,8 +126,8 @@ def message_partitions_for_range(*, start: datetime, end: datetime) -> list[str]
     do not land in the DEFAULT partition. Months more than MONTHS_AHEAD ahead or more than 36 months
     before the file's last month are left to the DEFAULT partition (a mistyped year must not create
     dozens of tables); the next ensure of those months moves their rows out."""
-    last = min(local_month(end), add_months(local_month(timezone.now()), MONTHS_AHEAD))
-    first = max(local_month(start), add_months(last, -36))
+    last = min(local_month(end), calendar.add_months(local_month(timezone.now()), MONTHS_AHEAD))
+    first = max(local_month(start), calendar.add_months(last, -36))
     return message_partitions_ensure(first=first, last=last)
 
 
