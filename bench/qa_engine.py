@@ -45,7 +45,7 @@ import string
 import time
 import unicodedata
 
-from apps.conversations.timing import COURTESY_WORDS  # the data of "needs an answer", not its code
+from apps.conversations.timing import COURTESY_WORDS, NOT_STICKERS  # the data of "needs an answer", not its code
 from apps.qa.engine import PII_TOKENS, normalize  # pure Python, no Django needed
 from apps.qa.similarity import DEFAULT_ENCODER, cosine  # the feature definition and the one formula
 
@@ -486,21 +486,30 @@ class _Rule:
 
     def sentiment(self, conv) -> bool:
         threshold = float(self.p.get("threshold", 2))
+        chat_threshold = self.p.get("chat_threshold")
+        cues: list[float] = []  # every counted word's weight, over the chat
+        with_cues = 0  # messages holding one
         for m in conv.messages:
             if m.role != self.role:
                 continue
             text = _text(m)
+            kept = [r for r in self.lists["words"].find(text) if not _negated(text, r[0], self.negators, 2)]
+            # a word inside a longer counted word counts once, as the longer
+            kept = [
+                r for r in kept if not any(o[0] <= r[0] and r[1] <= o[1] and o[1] - o[0] > r[1] - r[0] for o in kept)
+            ]
             total = 0.0
             # added in the order the words end, longest first (the engine's order: same float sum)
-            for s, e in sorted(self.lists["words"].find(text), key=lambda r: (r[1], r[0])):
-                if _negated(text, s, self.negators, 2):
-                    continue
+            for s, e in sorted(kept, key=lambda r: (r[1], r[0])):
                 before = text[max(0, s - 3) : s]
                 mult = max((v for k, v in self.degree.items() if k in before), default=1.0)
-                total += self.weights.get(text[s:e], 1.0) * mult
+                weight = self.weights.get(text[s:e], 1.0) * mult
+                total += weight
+                cues.append(weight)
+            with_cues += bool(kept)
             if total >= threshold or (self.similar and text and self.means(text)):
                 return True
-        return False
+        return chat_threshold is not None and with_cues > 1 and sum(cues) >= float(chat_threshold)
 
     def pii(self, conv) -> bool:
         lists = self.lists
@@ -529,6 +538,7 @@ class _Rule:
         return False
 
 
+_STICKER = re.compile(r"\[([^\[\]\s]{1,8})\]")
 _COURTESY_RUN = re.compile("(?:" + "|".join(sorted(map(re.escape, COURTESY_WORDS), key=len, reverse=True)) + ")*")
 
 
@@ -536,6 +546,10 @@ def _courtesy(content: str) -> bool:
     """A buyer message that needs no answer: only courtesy words, emoji, punctuation (not "？？",
     not an empty message, not 亲 alone)."""
     raw = unicodedata.normalize("NFKC", content).lower()
+    if "[" in raw:  # a sticker ([捂脸笑]) is courtesy; a card or a mask ([图片], [手机号]) is not
+        raw = _STICKER.sub(lambda m: m.group(0) if m.group(1) in NOT_STICKERS else "", raw)
+        if not raw.strip():
+            return True
     bare = "".join(ch for ch in raw if ch.isalnum())
     if not bare:
         return bool(raw.strip()) and "?" not in raw
