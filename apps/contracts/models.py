@@ -14,6 +14,7 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -463,6 +464,10 @@ class UsageDaily(models.Model):
     delete of usage records adds to or subtracts from these sums in the same transaction, whatever
     path wrote them (ORM, raw SQL, COPY). `records` and `sum_record_id` let a re-run see that the
     usage of a contract did not change without reading the records.
+
+    `hour_quantity` and `hour_night` hold the same sums per local hour (element h = hour h, 24
+    elements; empty before the first record): a day that a peak window splits at 20:00 is priced
+    hour by hour from here, not from the records (migration 0011).
     """
 
     CLIENT_LOOKUP = "contract__client"
@@ -477,6 +482,12 @@ class UsageDaily(models.Model):
     night_quantity = models.DecimalField(_("of which at night"), max_digits=20, decimal_places=4, default=0)
     records = models.BigIntegerField(_("records"), default=0)
     sum_record_id = models.DecimalField(_("sum of record ids"), max_digits=38, decimal_places=0, default=0)
+    hour_quantity = ArrayField(
+        models.DecimalField(max_digits=20, decimal_places=4), size=24, default=list, verbose_name=_("quantity by hour")
+    )
+    hour_night = ArrayField(
+        models.DecimalField(max_digits=20, decimal_places=4), size=24, default=list, verbose_name=_("night by hour")
+    )
 
     class Meta:
         ordering = ["contract", "day", "metric"]

@@ -267,8 +267,8 @@ def usage_items_for(contract_ids, start: date, end: date, *, hourly=None) -> dic
     """Usage of [start, end) summed per contract, metric, day and dimensions (the daily rollup).
 
     `hourly` ({contract id: {(day, metric)}}) names the days a peak window of a charge of that metric
-    splits inside the day (20:00 on 10 Nov): those come per local hour, summed from the records
-    (index on contract and day), instead of from the rollup.
+    splits inside the day (20:00 on 10 Nov): those come per local hour, from the rollup's hourly
+    sums (one row per day, 24 hours in it), instead of as one daily item.
     Sums do not depend on row order or on how the contracts are batched, and each record is
     counted once (its business key is unique in the table; triggers keep the rollup in step).
     """
@@ -285,8 +285,8 @@ def usage_items_for(contract_ids, start: date, end: date, *, hourly=None) -> dic
                     source_key=f"{day.isoformat()}|{platform}|{store_id}|{channel}",
                     metric=metric,
                     day=day,
-                    quantity=Decimal(qty),
-                    night_quantity=Decimal(night),
+                    quantity=qty,
+                    night_quantity=night,
                     platform=platform,
                     store_id=store_id or None,
                     channel=channel,
@@ -303,8 +303,8 @@ def usage_items_for(contract_ids, start: date, end: date, *, hourly=None) -> dic
                         metric=metric,
                         day=day,
                         hour=hour,
-                        quantity=Decimal(qty),
-                        night_quantity=Decimal(night),
+                        quantity=qty,
+                        night_quantity=night,
                         platform=platform,
                         store_id=store_id or None,
                         channel=channel,
@@ -313,13 +313,14 @@ def usage_items_for(contract_ids, start: date, end: date, *, hourly=None) -> dic
     return out
 
 
+# The hours of the named (contract, day, metric) rollup rows that hold any usage; element h is hour h.
 USAGE_HOURLY_SQL = """
-SELECT r.contract_id, r.metric, r.day, EXTRACT(HOUR FROM r.occurred_at AT TIME ZONE 'Asia/Shanghai')::int AS hour,
-       r.platform, COALESCE(r.store_id, 0), r.channel, SUM(r.quantity), SUM(r.night_quantity)
-FROM contracts_usagerecord r
+SELECT d.contract_id, d.metric, d.day, (u.h - 1)::int, d.platform, d.store_id, d.channel, u.q, u.n
+FROM contracts_usagedaily d
 JOIN unnest(%s::bigint[], %s::date[], %s::text[]) AS want(contract_id, day, metric)
-  ON r.contract_id = want.contract_id AND r.day = want.day AND r.metric = want.metric
-GROUP BY 1, 2, 3, 4, 5, 6, 7
+  ON d.contract_id = want.contract_id AND d.day = want.day AND d.metric = want.metric
+CROSS JOIN LATERAL unnest(d.hour_quantity, d.hour_night) WITH ORDINALITY AS u(q, n, h)
+WHERE d.records > 0 AND (u.q <> 0 OR u.n <> 0)
 """
 
 
@@ -399,43 +400,64 @@ QA_KPIS = {Kpi.QA_PASS_RATE: "pass_rate", Kpi.QA_AVERAGE_SCORE: "average_score"}
 
 def sla_measurements(*, client_id: int, start: date, end: date, kpis) -> dict[str, pricing.SlaMeasurement]:
     """Measure the KPIs a contract names over [start, end) from conversations and QA results."""
-    kpis = set(kpis)
-    out: dict[str, pricing.SlaMeasurement] = {}
-    if kpis & set(CONVERSATION_KPIS):
-        from apps.conversations.metrics import conversation_metrics
+    return sla_measurements_many(kpis_by_client={client_id: set(kpis)}, start=start, end=end)[client_id]
 
-        m = conversation_metrics(client_id=client_id, start=start, end=end)
-        base = {
-            "source": "conversations",
-            "conversations": m.conversations,
-            "human_handled": m.human_handled,
-            "buyer_rounds": m.buyer_rounds,
-            "rounds_answered": m.rounds_answered,
-            "unanswered_conversations": m.unanswered_conversations,
-            "period": [start.isoformat(), end.isoformat()],
-        }
-        for kpi, attr in CONVERSATION_KPIS.items():
-            if kpi in kpis:
-                value = getattr(m, attr)
-                out[kpi] = pricing.SlaMeasurement(kpi=kpi, value=value, details={**base, "field": attr})
-    if kpis & set(QA_KPIS):
-        from apps.qa.selectors import qa_period_summary  # built by the QA app; imported only when needed
 
-        s = qa_period_summary(client_id=client_id, start=start, end=end)
-        base = {
-            "source": "qa",
-            "conversations": s.conversations,
-            "scored": s.scored,
-            "passed": s.passed,
-            "critical_hits": s.critical_hits,
-            "period": [start.isoformat(), end.isoformat()],
-        }
-        for kpi, attr in QA_KPIS.items():
-            if kpi in kpis:
-                value = getattr(s, attr)
-                out[kpi] = pricing.SlaMeasurement(
-                    kpi=kpi, value=None if value is None else Decimal(value), details={**base, "field": attr}
-                )
+def _conversation_measurements(metrics, kpis, start: date, end: date) -> dict[str, pricing.SlaMeasurement]:
+    base = {
+        "source": "conversations",
+        "conversations": metrics.conversations,
+        "human_handled": metrics.human_handled,
+        "buyer_rounds": metrics.buyer_rounds,
+        "rounds_answered": metrics.rounds_answered,
+        "unanswered_conversations": metrics.unanswered_conversations,
+        "period": [start.isoformat(), end.isoformat()],
+    }
+    return {
+        kpi: pricing.SlaMeasurement(kpi=kpi, value=getattr(metrics, attr), details={**base, "field": attr})
+        for kpi, attr in CONVERSATION_KPIS.items()
+        if kpi in kpis
+    }
+
+
+def _qa_measurements(client_id: int, kpis, start: date, end: date) -> dict[str, pricing.SlaMeasurement]:
+    from apps.qa.selectors import qa_period_summary  # looked up per call: tests replace the module
+
+    s = qa_period_summary(client_id=client_id, start=start, end=end)
+    base = {
+        "source": "qa",
+        "conversations": s.conversations,
+        "scored": s.scored,
+        "passed": s.passed,
+        "critical_hits": s.critical_hits,
+        "period": [start.isoformat(), end.isoformat()],
+    }
+    out = {}
+    for kpi, attr in QA_KPIS.items():
+        if kpi in kpis:
+            value = getattr(s, attr)
+            out[kpi] = pricing.SlaMeasurement(
+                kpi=kpi, value=None if value is None else Decimal(value), details={**base, "field": attr}
+            )
+    return out
+
+
+def sla_measurements_many(
+    *, kpis_by_client: dict[int, set[str]], start: date, end: date
+) -> dict[int, dict[str, pricing.SlaMeasurement]]:
+    """`sla_measurements` of many brands: the conversation KPIs of all of them in one grouped query
+    (conversations' reader), the QA KPIs per brand that names one."""
+    from apps.conversations.selectors import conversation_metrics_by_client
+
+    out: dict[int, dict[str, pricing.SlaMeasurement]] = {cid: {} for cid in kpis_by_client}
+    talking = [cid for cid, kpis in kpis_by_client.items() if set(kpis) & set(CONVERSATION_KPIS)]
+    if talking:
+        metrics = conversation_metrics_by_client(client_ids=talking, start=start, end=end)
+        for cid in talking:
+            out[cid].update(_conversation_measurements(metrics[cid], kpis_by_client[cid], start, end))
+    for cid, kpis in kpis_by_client.items():
+        if set(kpis) & set(QA_KPIS):
+            out[cid].update(_qa_measurements(cid, kpis, start, end))
     return out
 
 

@@ -514,15 +514,34 @@ def _prepare(*, contracts: list[Contract], period_start: date, period_end: date)
                         pricing.validate_tiers(charge.tiers, field=f"{charge.code}.tiers")
                     pricing.validate_windows(charge.peak_windows, field=f"{charge.code}.peak_windows")
             bill.prior_credits = tuple(prior.get(contract.pk, ()))
-            terms = bill.specs[-1].sla_terms
-            if terms:
-                bill.measurements = selectors.sla_measurements(
-                    client_id=contract.client_id, start=period_start, end=period_end, kpis=[t.kpi for t in terms]
-                )
-        except (DomainError, pricing.PricingError, ImportError, ArithmeticError, ValueError) as exc:
+        except (DomainError, pricing.PricingError, ArithmeticError, ValueError) as exc:
             bill.error = f"{type(exc).__name__}: {exc}"
         bills.append(bill)
+    _measure(bills, period_start=period_start, period_end=period_end)
     return bills
+
+
+def _measure(bills: list[ContractBill], *, period_start: date, period_end: date) -> None:
+    """The SLA KPIs of every bill's last version, measured for all the batch's brands at once."""
+    kpis_by_client: dict[int, set[str]] = {}
+    for bill in bills:
+        if not bill.error and bill.specs[-1].sla_terms:
+            kpis = kpis_by_client.setdefault(bill.contract.client_id, set())
+            kpis.update(t.kpi for t in bill.specs[-1].sla_terms)
+    if not kpis_by_client:
+        return
+    try:
+        measured = selectors.sla_measurements_many(kpis_by_client=kpis_by_client, start=period_start, end=period_end)
+    except (DomainError, ArithmeticError, ValueError) as exc:
+        for bill in bills:
+            if not bill.error and bill.contract.client_id in kpis_by_client:
+                bill.error = f"{type(exc).__name__}: {exc}"
+        return
+    for bill in bills:
+        if not bill.error and bill.specs[-1].sla_terms:
+            wanted = {t.kpi for t in bill.specs[-1].sla_terms}
+            got = measured[bill.contract.client_id]
+            bill.measurements = {kpi: m for kpi, m in got.items() if kpi in wanted}
 
 
 def _digest(bill: ContractBill, stats) -> str:
