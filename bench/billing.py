@@ -10,8 +10,9 @@ has a monthly minimum, every 100th starts mid-month (proration), another 100th c
 mid-month (two versions), and every 10th has an SLA term with earn-back, an October credit and
 November conversations fast enough to earn it back (one earn-back line each). Events fall over
 November 2026 at every local hour (00–08 counts as night) with the 10–12 Nov surge carrying about a
-third of them; the days a window splits are read per hour from the records. The business-key index is built after the load, and the
-daily rollup (kept by triggers in normal use; they are off during this bulk load) is rebuilt once.
+third of them; the days a window splits are read per hour from the rollup's hourly sums. The business-key index is built
+after the load, and the daily rollup with its hourly sums (kept by triggers in normal use; they are off during this bulk
+load) is rebuilt once.
 
 Measured: the run (one task per batch of contracts, executed in this process), the re-run (rows of
 the contracts tables written, counted by xmin), and the baseline: a naive per-contract ORM loop
