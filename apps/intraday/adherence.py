@@ -27,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 ON_FLOOR = frozenset({"available", "busy"})
 AWAY_OK = frozenset({"break", "offline"})
 STATES = ("logged_in", "available", "busy", "break", "offline")
@@ -117,12 +119,16 @@ def agent_adherence(
         cuts.update((b0, b1))
     points = sorted(cuts)
     first_floor = None
+    k = 0  # walks the timeline with the segments (both sorted): the state at a segment is the last event ≤ it
+    n_times = len(times)
     for a, b in zip(points, points[1:], strict=False):
         if b <= a:
             continue
         mid = (a + b) / 2
-        state = _state_at(times, states, mid)
-        on_break = any(b0 <= mid < b1 for b0, b1 in breaks)
+        while k < n_times and times[k] <= mid:
+            k += 1
+        state = states[k - 1] if k else "offline"
+        on_break = bool(breaks) and any(b0 <= mid < b1 for b0, b1 in breaks)
         length = b - a
         out.scheduled_s += length
         if on_break:
@@ -141,10 +147,15 @@ def agent_adherence(
         out.flags.append("late")
     # early out: offline from some moment before the end up to hi, after having been on the floor
     if first_floor is not None:
-        last_on = max((t for t, s in zip(times, states, strict=True) if s in ON_FLOOR and t < hi), default=None)
-        off = [t for t, s in zip(times, states, strict=True) if s == "offline" and t < hi]
-        if last_on is not None and off:
-            went = max(off)
+        last_on = went = None
+        for t, st in zip(times, states, strict=True):
+            if t >= hi:
+                break
+            if st in ON_FLOOR:
+                last_on = t
+            elif st == "offline":
+                went = t
+        if last_on is not None and went is not None:
             if went > last_on and _state_at(times, states, hi - 1e-6) == "offline" and went < shift.end:
                 in_break = any(b0 <= went < b1 for b0, b1 in shift.breaks) and hi <= max(
                     b1 for b0, b1 in shift.breaks if b0 <= went < b1
@@ -173,15 +184,31 @@ def team_adherence(
 def floor_counts(
     agent_events: dict[int, Sequence[StateEvent]], slot_starts: Sequence[float], slot_s: float = 900.0
 ) -> tuple[list[int], list[int]]:
-    """(logged in, on the floor) per slot, measured at each slot's midpoint."""
-    logged = [0] * len(slot_starts)
-    floor = [0] * len(slot_starts)
-    for events in agent_events.values():
+    """(logged in, on the floor) per slot, measured at each slot's midpoint; vectorised over all
+    agents at once (one sorted key array of agent × time, one searchsorted for every agent × slot)."""
+    n = len(slot_starts)
+    if not agent_events or not n:
+        return [0] * n, [0] * n
+    code = {state: i for i, state in enumerate(STATES)}
+    offline, floor_codes = code["offline"], [code["available"], code["busy"]]
+    keys, codes = [], []
+    base = float(slot_starts[0]) - 2 * 86400.0
+    span = 1e7  # seconds per agent in the key space: more than any feed's window
+    for a, events in enumerate(agent_events.values()):
         times, states = _timeline(events)
-        for i, s in enumerate(slot_starts):
-            state = _state_at(times, states, s + slot_s / 2)
-            if state != "offline":
-                logged[i] += 1
-            if state in ON_FLOOR:
-                floor[i] += 1
-    return logged, floor
+        keys.extend(a * span + (t - base) for t in times)
+        codes.extend(code.get(st, offline) for st in states)
+    if not keys:
+        return [0] * n, [0] * n
+    key_arr = np.asarray(keys)
+    code_arr = np.asarray(codes, dtype=np.int8)
+    agents = len(agent_events)
+    mids = np.asarray(slot_starts, dtype=float) + slot_s / 2 - base
+    query = (np.arange(agents, dtype=float)[:, None] * span + mids[None, :]).ravel()
+    idx = np.searchsorted(key_arr, query, side="right") - 1
+    owner = np.repeat(np.arange(agents), n)
+    valid = (idx >= 0) & (np.floor(key_arr[np.maximum(idx, 0)] / span) == owner)
+    state = np.where(valid, code_arr[np.maximum(idx, 0)], offline).reshape(agents, n)
+    logged = (state != offline).sum(axis=0)
+    on_floor = np.isin(state, floor_codes).sum(axis=0)
+    return [int(x) for x in logged], [int(x) for x in on_floor]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from apps.clients.models import Client
 from apps.conversations import selectors as conversations
 from apps.core.roles import scope_queryset
 from apps.intraday import adherence, levers, requirement, room, spikes
-from apps.intraday.models import AgentStateEvent, Alert, LeverApplication, Reforecast
+from apps.intraday.models import Alert, LeverApplication, Reforecast
 from apps.qa import selectors as qa
 from apps.workforce import selectors as workforce
 
@@ -65,12 +66,32 @@ def _scheduled(s: workforce.DayShift) -> adherence.ScheduledShift:
 
 
 def state_events(*, agent_ids, start: datetime, end: datetime) -> list[adherence.StateEvent]:
-    return [
-        adherence.StateEvent(a, t.timestamp(), s)
-        for a, t, s in AgentStateEvent.objects.filter(agent_id__in=list(agent_ids), at__gte=start, at__lte=end)
-        .order_by("at", "id")
-        .values_list("agent_id", "at", "state")
-    ]
+    """State events of these agents in [start, end], oldest first (POSIX seconds straight from SQL:
+    a tick reads tens of thousands of them)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT agent_id, extract(epoch FROM at)::float8, state FROM intraday_agentstateevent "
+            "WHERE agent_id = ANY(%s) AND at >= %s AND at <= %s ORDER BY at, id",
+            [list(agent_ids), start, end],
+        )
+        return [adherence.StateEvent(a, t, s) for a, t, s in cur.fetchall()]
+
+
+def _day_constants(client_id: int, day: date, lo: datetime) -> tuple[float, float]:
+    """(normal risk rate, plan bot rate) of a brand for a day: both read only days before it, so
+    they are computed once a day and kept in the cache (a tick runs 96 times a day)."""
+    key = f"tideline:intraday:constants:{client_id}:{day.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        base_lo = lo - timedelta(days=BASELINE_DAYS)
+        base_n = conversations.conversations_between(client_ids=[client_id], start=base_lo, end=lo)
+        base_risk = qa.risk_conversation_count(client_id=client_id, start=base_lo, end=lo)
+        bot = workforce.history_bot_share(client_id=client_id, start=day - timedelta(days=28), end=day)
+        found = (base_risk / base_n if base_n else 0.0, bot)
+        cache.set(key, found, 6 * 3600)
+    return found
 
 
 def brand_days(*, client_ids, day: date, as_of: datetime, shifts=None) -> dict[int, room.BrandDay]:
@@ -115,9 +136,7 @@ def brand_days(*, client_ids, day: date, as_of: datetime, shifts=None) -> dict[i
         )
         req = workforce.requirement_between(client_id=client_id, start=lo, end=hi)
         plan_required = [req.get(lo + i * SLOT, (0, 0))[0] for i in range(room.SLOTS)]
-        base_lo = lo - timedelta(days=BASELINE_DAYS)
-        base_n = conversations.conversations_between(client_ids=[client_id], start=base_lo, end=lo)
-        base_risk = qa.risk_conversation_count(client_id=client_id, start=base_lo, end=lo)
+        base_rate, plan_bot = _day_constants(client_id, day, lo)
         previous = (
             Reforecast.objects.filter(client_id=client_id, day=day, as_of__lt=as_of)
             .order_by("-as_of")
@@ -144,9 +163,9 @@ def brand_days(*, client_ids, day: date, as_of: datetime, shifts=None) -> dict[i
                 ]
                 for slot, convs in risky[client_id].items()
             },
-            base_rate=base_risk / base_n if base_n else 0.0,
+            base_rate=base_rate,
             params=requirement.RequirementParams(
-                plan_bot_rate=workforce.history_bot_share(client_id=client_id, start=day - timedelta(days=28), end=day),
+                plan_bot_rate=plan_bot,
                 plan_aht_s=float(plan_aht),
             ),
             previous=previous,

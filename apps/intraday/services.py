@@ -46,7 +46,7 @@ from apps.workforce import services as workforce_services
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 5000
+MAX_BATCH = 20_000
 FUTURE_TOLERANCE = timedelta(minutes=2)
 FIELD_LABELS = {
     "platform": gettext_lazy("platform"),

@@ -264,3 +264,21 @@ def test_the_webhook_signature_is_hmac_sha256_of_timestamp_and_body():
     assert alerting.signature("s3", "1700000000", body) == "sha256=" + expected
     assert alerting.payload("wecom", title="T", text="x", data={})["msgtype"] == "markdown"
     assert "&sign=" in alerting.dingtalk_url("https://oapi.dingtalk.com/robot/send?access_token=a", "k", "1")
+
+
+@given(
+    st.dictionaries(
+        st.integers(1, 6),
+        st.lists(st.tuples(st.floats(0, 4 * H), st.sampled_from(adherence.STATES)), max_size=12),
+        max_size=5,
+    )
+)
+@settings(max_examples=80, deadline=None)
+def test_vectorised_floor_counts_agree_with_reading_each_agent(feed):
+    events = {a: [adherence.StateEvent(a, t, s) for t, s in pairs] for a, pairs in feed.items()}
+    slots = [i * 900.0 for i in range(16)]
+    logged, floor = adherence.floor_counts(events, slots)
+    for i, start in enumerate(slots):
+        states = [adherence._state_at(*adherence._timeline(evs), start + 450) for evs in events.values()]
+        assert logged[i] == sum(s != "offline" for s in states)
+        assert floor[i] == sum(s in adherence.ON_FLOOR for s in states)
