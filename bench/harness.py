@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-NAMES = ["staffing", "qa_engine", "ingest", "qa_pipeline", "roster", "billing", "report", "api", "forecast"]
+NAMES = ["staffing", "qa_engine", "ingest", "qa_pipeline", "roster", "billing", "report", "api", "forecast", "intraday"]
 
 
 def _bench_database_url() -> str:
