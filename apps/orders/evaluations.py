@@ -136,6 +136,7 @@ def evaluations_write(records: list[tuple[int, EvaluationRecord]], *, run_id: in
             (store_id, rec.key, conv_id, agents.get(rec.agent) or conv_agent, rec.score, rec.evaluated_at, run_id)
         )
     with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS tl_eval_in")
         cur.execute(
             "CREATE TEMP TABLE tl_eval_in (store_id bigint, k text, conv bigint, agent bigint, score int, "
             "at timestamptz, run bigint) ON COMMIT DROP"
