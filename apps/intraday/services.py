@@ -430,6 +430,12 @@ def _post(url: str, body: bytes, headers: dict) -> int:
 
 def lever_proposals(*, client_id: int, day: date, as_of: datetime) -> tuple[room.BrandRoom, list[levers.Lever]]:
     """The levers that apply to a brand now, with their effect on SL (apps.intraday.levers)."""
+    mine, found, _day = lever_proposals_with_day(client_id=client_id, day=day, as_of=as_of)
+    return mine, found
+
+
+def lever_proposals_with_day(*, client_id: int, day: date, as_of: datetime):
+    """lever_proposals and the brand's loaded day (the room page shows both)."""
     brand_ids = selectors.site_brand_ids(client_id=client_id)
     if client_id not in brand_ids:
         brand_ids.append(client_id)
@@ -462,7 +468,7 @@ def lever_proposals(*, client_id: int, day: date, as_of: datetime) -> tuple[room
         others=others,
         sl_of=room.sl_function(mine, days[client_id].params),
     )
-    return mine, found
+    return mine, found, days[client_id]
 
 
 def _edit_dict(e: levers.ShiftEdit, day_start: datetime) -> dict:

@@ -51,7 +51,7 @@ def _label(day_start: datetime, index: int) -> str:
 def _context(request, client: Client) -> dict:
     day, as_of, replay = _when(request.GET)
     lo, _hi = selectors.day_bounds(day)
-    room, proposals = services.lever_proposals(client_id=client.pk, day=day, as_of=as_of)
+    room, proposals, loaded = services.lever_proposals_with_day(client_id=client.pk, day=day, as_of=as_of)
     full = request.GET.get("full") == "1"
     first = 0 if full else max(0, room.now - WINDOW_BEFORE)
     last = 96 if full else min(96, room.now + WINDOW_AFTER)
@@ -60,9 +60,7 @@ def _context(request, client: Client) -> dict:
         for r in room.rows[first:last]
     ]
     names = room_agent_names(room)
-    shifts = {
-        s.agent_id: s for s in selectors.brand_days(client_ids=[client.pk], day=day, as_of=as_of)[client.pk].shifts
-    }
+    shifts = {s.agent_id: s for s in loaded.shifts}
     adherence_rows = []
     for a in sorted(room.team.agents, key=lambda a: (a.adherence, a.agent_id)):
         if a.scheduled_s <= 0:
