@@ -13,10 +13,13 @@ Safe to re-run: a brand-week that already has a published roster is left as it i
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, time, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 
 from apps.core.demo import DemoContext
 from apps.workforce import services
@@ -147,19 +150,54 @@ def plan_week(client, week: date, *, time_limit: int, quick: bool = False) -> Ro
     return services.roster_publish(roster=run.roster)
 
 
-def seed(ctx: DemoContext) -> None:
+def _plan_brands(client_ids: list[int], weeks: list[date]) -> list[str]:
+    """Plan and publish every week of these brands in order; the lines to print."""
     from apps.clients.selectors import clients_by_ids
-    from apps.conversations.selectors import client_ids_with_conversations
 
-    made = seed_agents(ctx)
-    ctx.say(f"  {made} agent skills from the imported chats")
-    clients = list(clients_by_ids(client_ids_with_conversations()).order_by("code"))
-    weeks = [DOUBLE_11_WEEK, *[w for w in OTHER_WEEKS if w < ctx.end]]
-    for client in clients:
+    lines = []
+    for client in clients_by_ids(client_ids).order_by("code"):
         for week in weeks:
             # the Double 11 week gets the full CP-SAT solve; ordinary weeks a quick LP-rounded plan
             # (a manager re-plans any week from the schedule page with the full solver)
             peak = week == DOUBLE_11_WEEK
             roster = plan_week(client, week, time_limit=6 if peak else 3, quick=not peak)
             if roster is not None:
-                ctx.say(f"  {client.code} {week}: {roster.shifts.count()} shifts published")
+                lines.append(f"  {client.code} {week}: {roster.shifts.count()} shifts published")
+    return lines
+
+
+def planning_groups(client_ids: list[int]) -> tuple[list[int], list[list[int]]]:
+    """Brands served from several sites first (they share agents with every site), then one group
+    per site: after the multi-site brands hold their shifts, brands of different sites share no
+    agent (cross-training stays within a site), so the site groups can be planned side by side
+    and each gives the same rosters as when planned alone."""
+    from apps.workforce.selectors import brand_sites
+
+    sites = brand_sites(client_ids=client_ids)
+    shared = sorted(c for c in client_ids if len(sites.get(c, ())) > 1)
+    groups: dict[int, list[int]] = {}
+    for c in sorted(client_ids):
+        if c not in shared:
+            groups.setdefault(min(sites.get(c, {0})), []).append(c)
+    return shared, [groups[k] for k in sorted(groups)]
+
+
+def seed(ctx: DemoContext) -> None:
+    from apps.conversations.selectors import client_ids_with_conversations
+
+    made = seed_agents(ctx)
+    ctx.say(f"  {made} agent skills from the imported chats")
+    weeks = [DOUBLE_11_WEEK, *[w for w in OTHER_WEEKS if w < ctx.end]]
+    shared, groups = planning_groups([row["store__client_id"] for row in client_ids_with_conversations()])
+    for line in _plan_brands(shared, weeks):
+        ctx.say(line)
+    if len(groups) > 1 and not connection.in_atomic_block and (os.cpu_count() or 1) > 1:
+        # a process per site group (fork: Django is set up; each child opens its own connection)
+        connections.close_all()
+        with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_plan_brands, groups, [weeks] * len(groups)))
+    else:
+        results = [_plan_brands(group, weeks) for group in groups]
+    for lines in results:
+        for line in lines:
+            ctx.say(line)
