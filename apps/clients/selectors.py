@@ -97,3 +97,8 @@ def store_brand_platforms(*, store_ids: Iterable[int]) -> dict[int, StoreBrandPl
     """{store id: (client id, platform)} for these stores (an unknown id is absent)."""
     rows = Store.objects.filter(pk__in=set(store_ids)).values_list("pk", "client_id", "platform")
     return {pk: StoreBrandPlatform(client_id, platform) for pk, client_id, platform in rows}
+
+
+def store_platforms_of_client(*, client_id: int) -> dict[int, str]:
+    """{store id: platform} of every shop of the brand (billing derives usage per shop and platform)."""
+    return dict(Store.objects.filter(client_id=client_id).values_list("pk", "platform"))

@@ -506,3 +506,20 @@ def conversation_metrics_by_client(*, client_ids: Sequence[int], start: date, en
             transferred_unanswered=agg["transferred_unanswered"],
         )
     return out
+
+
+def conversation_usage_sql(
+    *, store_ids: Sequence[int], started_from: datetime, started_to: datetime
+) -> tuple[str, list]:
+    """SQL (text, params) of a SELECT of the chats of `store_ids` that started in [started_from,
+    started_to), one row each: (conversation_id, store_id, started_at, channel, is_human,
+    message_count). `is_human` is handled_by = human. apps.contracts embeds it in its set-based
+    INSERT of usage records (billable conversations and messages); it names only conversations tables.
+    """
+    sql = (
+        "SELECT c.id AS conversation_id, c.store_id, c.started_at, c.channel, "
+        "c.handled_by = 'human' AS is_human, c.message_count "
+        "FROM conversations_conversation c "
+        "WHERE c.store_id = ANY(%s) AND c.started_at >= %s AND c.started_at < %s"
+    )
+    return sql, [list(store_ids), started_from, started_to]
