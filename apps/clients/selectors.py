@@ -102,3 +102,8 @@ def store_brand_platforms(*, store_ids: Iterable[int]) -> dict[int, StoreBrandPl
 def store_platforms_of_client(*, client_id: int) -> dict[int, str]:
     """{store id: platform} of every shop of the brand (billing derives usage per shop and platform)."""
     return dict(Store.objects.filter(client_id=client_id).values_list("pk", "platform"))
+
+
+def clients_by_code(*, limit: int) -> list[Client]:
+    """The first `limit` brands in order of code (demo steps pick their brands this way)."""
+    return list(Client.objects.order_by("code")[:limit])
