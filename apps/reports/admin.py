@@ -131,7 +131,8 @@ class ReportRunAdmin(PdfDownloadMixin, ScopedAdmin):
             visible = Value(True)
         else:
             visible = ExpressionWrapper(Q(superseded_by__state=ReportState.ISSUED), output_field=BooleanField())
-        return qs.select_related("superseded_by").annotate(replacement_visible=visible)
+        # the changelist skips list_select_related once the queryset selects anything, so name both here
+        return qs.select_related("client", "superseded_by").annotate(replacement_visible=visible)
 
     def get_fields(self, request, obj=None):
         if obj is None:
