@@ -12,9 +12,12 @@ Rules (issue #17, "Attribution"; docs/sales.md):
      the `window_days`-th local day counted from the chat's local start day. `window_days` = 2 (the
      default) is "the day of the inquiry and the next day": a chat at 23:59 on 10 Nov covers orders
      until 11 Nov 24:00 local; a chat at 00:00 on 11 Nov covers the same span.
-2. LAST TOUCH: of the qualifying chats the one that started last wins (ties: the higher chat id).
+2. LAST TOUCH: of the qualifying chats the one that started last wins. Ties of equal start times
+   (rare: two chats of one buyer in the same second) go to the higher chat id, i.e. the one stored
+   last; the blind reference breaks them by end time first (docs/sales.md, "Decisions").
 3. The winner decides the kind:
-   * handled by a human → HUMAN, its agent is credited (agent may be unknown: None);
+   * handled by a human (Conversation.handled_by) → HUMAN, its agent is credited (None when the
+     agent nick matched no Agent: still HUMAN, never bot-assisted);
    * handled by the bot alone → BOT (bot-assisted; commissionable only if the contract says so).
      A bot-only chat that wins the last touch keeps the order bot-assisted even when an earlier
      human chat also qualified: last touch is about the last conversation, not the last human.
