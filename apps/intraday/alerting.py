@@ -5,7 +5,7 @@ Pure: plain data in, dataclasses and bytes out. Units: fractions 0..1, agents, c
 Rules (each alert has a kind and a key; the service stores one alert per key, so a re-run or a
 second tick raises nothing twice):
 - ``volume``: the reforecast of the rest of the day leaves the plan by ≥ ``volume_threshold``
-  (15 %) either way. Key: kind + hour of the tick (at most one an hour while it lasts).
+  (15 %) either way. Key: kind + hour of the tick + direction (at most one an hour each way).
 - ``understaffed``: in the next ``lookahead`` (8) intervals some interval's scheduled floor is
   short of the Erlang A requirement by ≥ max(``min_gap`` (2), ``gap_share`` (10 %) of it).
   Key: kind + hour. ``overstaffed``: every one of the next ``lookahead`` open intervals has the
@@ -79,7 +79,7 @@ def evaluate(facts: TickFacts, rules: AlertRules | None = None) -> list[AlertDra
         out.append(
             AlertDraft(
                 "volume",
-                f"volume:{hour}",
+                f"volume:{hour}:{'up' if facts.rest_deviation > 0 else 'down'}",
                 facts.now,
                 "critical" if abs(facts.rest_deviation) >= 2 * rules.volume_threshold else "warning",
                 {"deviation": round(facts.rest_deviation, 4)},

@@ -2,9 +2,9 @@
 
 On top of the recorded day the conversations step imported, this step adds (through the same
 services a live day uses):
-- a **deviation at 20:00**: from 20:00 to 22:00 萌宝乐 gets about 2.5× its forecast more chats, the
-  bot hands them all to humans and the agents answer slowly (SL falls, the requirement jumps);
-- a **舆情 spike**: at 20:15–20:30 twelve buyers of 萌宝乐 complain that the baby detergent leaked
+- a **deviation at 20:00**: from 20:00 to 22:00 the brand with most agents on shift then (else 萌宝乐) gets about 5× its forecast more chats
+  (at least 30 an interval), the bot hands them all to humans and the agents answer slowly (SL falls, the requirement jumps);
+- a **舆情 spike**: at 20:15–20:30 twelve buyers of that brand complain that a product leaked
   (漏液) in the parcel and threaten a complaint (投诉) — QA's escalation-risk rule marks them;
 - the **agent state feed** of the day for every published shift (logins, breaks, logouts; a few
   late, a few leaving early, a few breaks out of plan), so adherence is measured;
@@ -29,12 +29,20 @@ from apps.intraday.choices import StateSource
 from apps.workforce import selectors as workforce
 
 DAY = date(2026, 11, 11)
-BRAND = "mengbao"
+BRAND = "mengbao"  # used when no roster covers 20:00; otherwise the brand with most agents on shift then
+PRODUCTS = {
+    "yuefu": "精华液",
+    "mengbao": "婴儿洗衣液",
+    "koufu": "酱油",
+    "haijing": "面霜",
+    "lanju": "加湿器",
+    "shanye": "户外水壶",
+}
 SURGE = (time(20, 0), time(22, 0))
 SPIKE_AT = time(20, 15)
 TICKS = (time(19, 45), time(20, 0), time(20, 15), time(20, 30))
 QUESTIONS = ("宝宝的奶粉今天能发货吗？", "纸尿裤的满减券怎么用？", "下单后多久能到？", "这个辅食适合几个月的宝宝？")
-LEAK = "你们家的婴儿洗衣液漏液了，箱子全湿透了，太差了，我要投诉！"
+LEAK = "你们家的{product}漏液了，箱子全湿透了，太差了，我要投诉！"
 
 
 def _local(t: time, day: date = DAY) -> datetime:
@@ -66,7 +74,7 @@ def _surge_rows(ctx: DemoContext, client, nicks: list[str]) -> list[dict]:
     t = _local(SURGE[0])
     k = 0
     while t < _local(SURGE[1]):
-        extra = max(6, round(forecast.get(t, (0.0, 300))[0] * 2.5))
+        extra = max(30, round(forecast.get(t, (0.0, 300))[0] * 5))
         for _ in range(extra):
             k += 1
             start = t + timedelta(seconds=rng.randrange(0, 870))
@@ -77,7 +85,8 @@ def _surge_rows(ctx: DemoContext, client, nicks: list[str]) -> list[dict]:
     spike = _local(SPIKE_AT)
     for j in range(12):
         start = spike + timedelta(seconds=60 * j + rng.randrange(0, 50))
-        _chat(rows, rng, store=store, pcid=f"ID1111-L{j:03d}", start=start, buyer=f"leakbuyer{j}", question=LEAK,
+        _chat(rows, rng, store=store, pcid=f"ID1111-L{j:03d}", start=start, buyer=f"leakbuyer{j}",
+              question=LEAK.format(product=PRODUCTS.get(client.code, "洗衣液")),
               nick=rng.choice(nicks), wait=rng.randrange(20, 90), answer="非常抱歉给您带来不便，已为您申请补发")  # fmt: skip
     return rows
 
@@ -119,10 +128,25 @@ def _state_rows(ctx: DemoContext) -> list[dict]:
     return out
 
 
+def _brand():
+    """The brand of the deviation: the one with most agents on shift at 20:00 on 11.11 (so the room
+    shows its floor and adherence), 萌宝乐 when no roster covers that hour."""
+    lo, hi = selectors.day_bounds(DAY)
+    at = _local(SURGE[0])
+    counts: dict[int, int] = {}
+    for s in workforce.published_shifts_between(start=lo, end=hi):
+        if s.start <= at < s.end:
+            counts[s.client_id] = counts.get(s.client_id, 0) + 1
+    if counts:
+        best = min(counts, key=lambda c: (-counts[c], c))
+        return Client.objects.get(pk=best)
+    return Client.objects.filter(code=BRAND).first()
+
+
 def seed(ctx: DemoContext) -> None:
-    client = Client.objects.filter(code=BRAND).first()
+    client = _brand()
     if client is None:
-        ctx.say("  no 萌宝乐 brand: skipped")
+        ctx.say("  no brand for the intraday demo: skipped")
         return
     lo, hi = selectors.day_bounds(DAY)
     on_shift = [s.agent_id for s in workforce.published_shifts_between(start=lo, end=hi, client_ids=[client.pk])]

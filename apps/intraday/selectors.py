@@ -186,8 +186,13 @@ def site_brand_ids(*, client_id: int) -> list[int]:
     return sorted(c for c, s in all_sites.items() if s & sites) or [client_id]
 
 
-def alerts_for(*, client_ids, day: date, limit: int = 50) -> list[Alert]:
-    return list(Alert.objects.filter(client_id__in=list(client_ids), day=day).select_related("client")[:limit])
+def alerts_for(*, client_ids, day: date, until: datetime | None = None, limit: int = 50) -> list[Alert]:
+    """The day's alerts of these brands, newest interval first; with ``until`` only those raised by
+    then (a replay shows what the room had shown at that moment)."""
+    qs = Alert.objects.filter(client_id__in=list(client_ids), day=day)
+    if until is not None:
+        qs = qs.filter(raised_at__lte=until)
+    return list(qs.select_related("client")[:limit])
 
 
 def levers_applied(*, client_ids, day: date) -> list[LeverApplication]:

@@ -88,7 +88,7 @@ def _context(request, client: Client) -> dict:
             }
         )
     alerts = []
-    for alert in selectors.alerts_for(client_ids=[client.pk], day=day):
+    for alert in selectors.alerts_for(client_ids=[client.pk], day=day, until=as_of):
         title, text = services.alert_text(alert)
         alerts.append({"alert": alert, "time": _label(lo, selectors.slot_of(lo, alert.interval_start)), "text": text,
                        "excerpts": (alert.data or {}).get("excerpts", [])})  # fmt: skip
@@ -190,11 +190,11 @@ def site_room(request, pk: int):
                 "on_floor": cur.on_floor,
                 "sl": presenting.pct(last.sl) if last else "—",
                 "adherence": presenting.pct(r.team.adherence) if r.team.scheduled_s else "—",
-                "alerts": len(selectors.alerts_for(client_ids=[c.pk], day=day)),
+                "alerts": len(selectors.alerts_for(client_ids=[c.pk], day=day, until=as_of)),
             }
         )
     alerts = []
-    for alert in selectors.alerts_for(client_ids=list(clients.values_list("pk", flat=True)), day=day):
+    for alert in selectors.alerts_for(client_ids=list(clients.values_list("pk", flat=True)), day=day, until=as_of):
         title, text = services.alert_text(alert)
         alerts.append({"alert": alert, "time": _label(lo, selectors.slot_of(lo, alert.interval_start)), "text": text})
     return render(

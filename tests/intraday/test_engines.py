@@ -255,7 +255,7 @@ def test_alert_rules_and_their_keys():
     )
     kinds = {a.kind: a for a in alerting.evaluate(facts)}
     assert set(kinds) == {"volume", "understaffed", "sl", "adherence"}
-    assert kinds["volume"].key == "volume:20" and kinds["sl"].interval == 79
+    assert kinds["volume"].key == "volume:20:up" and kinds["sl"].interval == 79
 
 
 def test_the_webhook_signature_is_hmac_sha256_of_timestamp_and_body():
