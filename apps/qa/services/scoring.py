@@ -1,0 +1,394 @@
+"""Writes of the qa app, scoring: a batch of conversations scored and stored with set-based SQL
+(results, hits, the review queue's entries), and the runs that score imports, the nightly sweep
+and re-scores under a new version (queued with their actor, carried out by id)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from apps.core.audit import audit_record
+from apps.core.choices import RunStatus
+from apps.core.errors import DomainError
+from apps.core.runs import run_fail, run_progress, run_start, run_succeed
+from apps.qa import engine
+from apps.qa.choices import (
+    QARunKind,
+    ReviewReason,
+    ReviewStatus,
+    RuleType,
+)
+from apps.qa.models import (
+    QAHit,
+    QAResult,
+    QARun,
+    ReviewItem,
+    Rule,
+    Scorecard,
+)
+from apps.qa.services.scorecards import BATCH_SIZE, REVIEW_SEVERITIES, _user, compiled_scorecard
+
+# --------------------------------------------------------------------------------------------
+# Scoring
+# --------------------------------------------------------------------------------------------
+
+
+def _sample_pick(result_keys: list[tuple], share: float, salt: str) -> set:
+    """Stratified sample: in each stratum take round(n × share) (the fraction carried by a stable
+    hash), the lowest-hash members first, so the pick is deterministic and re-runs agree."""
+    strata: dict = defaultdict(list)
+    for key, stratum in result_keys:
+        h = int(hashlib.blake2b(f"{salt}:{key}".encode(), digest_size=8).hexdigest(), 16) / 2**64
+        strata[stratum].append((h, key))
+    picked = set()
+    for stratum, members in strata.items():
+        members.sort()
+        exact = len(members) * share
+        frac_h = int(hashlib.blake2b(f"{salt}:{stratum}".encode(), digest_size=8).hexdigest(), 16) / 2**64
+        k = math.floor(exact) + (1 if frac_h < exact - math.floor(exact) else 0)
+        picked.update(key for _h, key in members[:k])
+    return picked
+
+
+def _active_scorecards(client_ids: Iterable[int]) -> dict[int, Scorecard]:
+    cards = Scorecard.objects.filter(client_id__in=set(client_ids), is_active=True).order_by("client_id", "code")
+    out: dict[int, Scorecard] = {}
+    for card in cards:
+        out.setdefault(card.client_id, card)
+    return out
+
+
+# What a batch counts, and a QA run stores under the same names.
+RUN_COUNTS = ("scored", "unscorable", "not_applicable", "skipped", "no_scorecard", "hits")
+
+
+def score_conversation_batch(
+    *, conversation_ids: Sequence[int], scorecard: Scorecard | None = None, qa_run: QARun | None = None
+) -> dict[str, int]:
+    """Score a batch of conversations (each with its client's active scorecard, or `scorecard`) and
+    store results, hits and review-queue entries with bulk writes. Idempotent: a conversation that
+    already has a result for that scorecard version is skipped (unique (conversation, scorecard))."""
+    from apps.clients.selectors import store_brand_platforms
+    from apps.conversations.selectors import conversations_for_scoring
+
+    counts = dict.fromkeys(RUN_COUNTS, 0)
+    found = conversations_for_scoring(conversation_ids=conversation_ids)
+    stores = store_brand_platforms(store_ids={c.store_id for c in found})
+    # (id, client, platform, handled_by, transferred, agent, agent nick, started_at), newest first: the
+    # model's ordering; results get their ids in this order, and the review sample hashes them
+    convs = [
+        (c.id, *stores[c.store_id], c.handled_by, c.transferred_to_human, c.agent_id, c.agent_nick, c.started_at)
+        for c in found
+    ]
+    if not convs:
+        return counts
+    # an explicit scorecard version scores only its own brand's conversations
+    cards = {scorecard.client_id: scorecard} if scorecard else _active_scorecards(c[1] for c in convs)
+    by_card: dict[int, list] = defaultdict(list)
+    for c in convs:
+        card = cards.get(c[1])
+        if card is not None:
+            by_card[card.pk].append(c)
+        elif scorecard is None:  # its brand has no active scorecard: counted, never a silent pass
+            counts["no_scorecard"] += 1
+    card_objs = {card.pk: card for card in cards.values() if card is not None}
+    for card_id, rows in by_card.items():
+        card = card_objs[card_id]
+        with connection.cursor() as cur:
+            # one probe of the unique (conversation, scorecard) index per conversation, whatever the
+            # statistics say (the LIMIT keeps the subquery from being flattened into a join)
+            cur.execute(
+                "SELECT b.id FROM unnest(%s::bigint[]) AS b(id) CROSS JOIN LATERAL (SELECT 1 FROM "
+                f"{QAResult._meta.db_table} r WHERE r.conversation_id = b.id AND r.scorecard_id = %s LIMIT 1) AS r",
+                [[r[0] for r in rows], card_id],
+            )
+            done = {row[0] for row in cur.fetchall()}
+        counts["skipped"] += len(done)
+        rows = [r for r in rows if r[0] not in done]
+        if not rows:
+            continue
+        _score_rows(card, rows, qa_run, counts)
+    return counts
+
+
+def _score_rows(card: Scorecard, rows: list, qa_run: QARun | None, counts: dict) -> None:
+    """Score one batch and write it with set-based SQL: results by INSERT … SELECT unnest(…) ON
+    CONFLICT DO NOTHING RETURNING (only rows this call inserted get hits, so a concurrent run that
+    won a conflict keeps its own), hits by COPY, review entries by INSERT … SELECT."""
+    from apps.conversations.selectors import messages_for_scoring
+
+    compiled, rule_ids = compiled_scorecard(card)
+    messages = messages_for_scoring(conversation_ids=[r[0] for r in rows])
+    MessageIn = engine.MessageIn
+    outcomes = []
+    for pk, _client_id, platform, handled_by, transferred, agent_id, agent_nick, started_at in rows:
+        conv_in = engine.ConversationIn(
+            key=pk,
+            platform=platform,
+            messages=tuple(MessageIn(*m) for m in messages.pop(pk, ())),
+            handled_by=handled_by,
+            transferred_to_human=transferred,
+            has_agent=bool(agent_id or agent_nick),
+        )
+        outcomes.append((compiled.score(conv_in), agent_id, started_at))
+    now = timezone.now()
+    cols = list(
+        zip(
+            *[
+                (
+                    res.key,
+                    started_at,
+                    agent_id,
+                    res.status,
+                    res.reason[:255],
+                    res.score,
+                    res.passed,
+                    res.critical,
+                    len(res.hits),
+                )
+                for res, agent_id, started_at in outcomes
+            ],
+            strict=True,
+        )
+    )
+    result_table = QAResult._meta.db_table
+    with transaction.atomic(), connection.cursor() as cur:
+        # Scoring is idempotent and re-runnable (ON CONFLICT DO NOTHING; the nightly sweep scores what has
+        # no result), so the commit need not wait for the WAL flush: a server crash can lose the latest
+        # batches' results (never half a batch), and any later synchronous commit flushes them too.
+        cur.execute("SET LOCAL synchronous_commit = off")
+        cur.execute(
+            f"INSERT INTO {result_table} (conversation_id, scorecard_id, started_at, agent_id, status, reason, "
+            "auto_score, score, passed, critical, hit_count, scored_at, qa_run_id) "
+            "SELECT c, %s, st, ag, stat, rsn, sc, sc, pas, crit, hc, %s, %s FROM unnest("
+            "%s::bigint[], %s::timestamptz[], %s::bigint[], %s::text[], %s::text[], %s::int[], %s::bool[], "
+            "%s::bool[], %s::int[]) AS t(c, st, ag, stat, rsn, sc, pas, crit, hc) "
+            "ON CONFLICT (conversation_id, scorecard_id) DO NOTHING RETURNING conversation_id, id",
+            [card.pk, now, qa_run.pk if qa_run else None, *[list(col) for col in cols]],
+        )
+        mine = dict(cur.fetchall())
+        hit_rows = []
+        for res, _agent, _st in outcomes:
+            result_id = mine.get(res.key)
+            if result_id is None:
+                continue
+            counts[res.status] += 1
+            for h in res.hits:
+                hit_rows.append(
+                    (
+                        result_id,
+                        rule_ids[h.rule],
+                        h.severity,
+                        h.message_index,
+                        h.start,
+                        h.end,
+                        h.excerpt[:255],
+                        h.note[:255],
+                    )
+                )
+        raw = cur.cursor
+        with raw.copy(
+            f"COPY {QAHit._meta.db_table} (result_id, rule_id, severity, message_index, span_start, span_end, "
+            "excerpt, note) FROM STDIN"
+        ) as copy:
+            for row in hit_rows:
+                copy.write_row(row)
+        counts["hits"] += len(hit_rows)
+        _queue_reviews(cur, card, outcomes, mine, now)
+
+
+MAX_QUEUE_SHARE = 0.15  # of a batch's human-handled (scored) conversations
+SAMPLE_SLOTS = 0.2  # of that budget kept for the random sample of passing conversations
+
+
+def _queue_reviews(cur, card: Scorecard, outcomes, mine: dict[int, int], now) -> None:
+    """The review queue of a batch: at most MAX_QUEUE_SHARE of its human-handled conversations.
+
+    - Only hits a person can judge are queued. Timing rules are not: a wait of 100 s or an
+      unanswered last message is measured from the platform's timestamps, so there is nothing to
+      confirm or dismiss (they count in the score, the KPIs and the coaching list as they are).
+    - Every conversation with a critical hit is queued (never dropped, whatever the budget).
+    - Conversations whose worst hit is major fill the rest of the budget, the most likely true
+      violations first (the brand's review model for the rule, apps.qa.learning; without a model, the
+      conversations with more major rules first), then a stable hash; the others keep their hits,
+      score and coaching entry but wait for no one.
+    - The stratified sample of passing conversations (card.review_sample_share, by agent and day)
+      keeps at least SAMPLE_SLOTS of the budget, so sampled QA never stops on a bad day.
+    A queued conversation brings all its critical and major (judgeable) hits."""
+    from apps.qa import learning
+    from apps.qa.models import ReviewModel
+
+    table = ReviewItem._meta.db_table
+    timing = set(card.rules.filter(rule_type=RuleType.TIMING).values_list("code", flat=True))
+    scored = [(res, agent_id, started_at) for res, agent_id, started_at in outcomes if res.key in mine]
+    human = [x for x in scored if x[0].status == engine.STATUS_SCORED]
+    budget = math.ceil(len(human) * MAX_QUEUE_SHARE)  # a batch of one may queue its one conversation
+
+    def judgeable(res, severities):
+        return [h for h in res.hits if h.severity in severities and h.rule not in timing]
+
+    critical = [res.key for res, _a, _s in human if judgeable(res, ("critical",))]
+    majors = [res for res, _a, _s in human if res.key not in set(critical) and judgeable(res, ("major",))]
+    share = float(card.review_sample_share)
+    passing = [(mine[res.key], (agent_id, started_at.date())) for res, agent_id, started_at in human if res.passed]
+    picked = sorted(_sample_pick(passing, share, salt=f"card{card.pk}")) if share > 0 else []
+    sample_room = min(
+        len(picked),
+        max(0, budget - len(critical)),  # criticals first: they are never dropped
+        max(math.ceil(budget * SAMPLE_SLOTS), budget - len(critical) - len(majors)),
+    )
+    major_room = max(0, budget - len(critical) - sample_room)
+    models = {}
+    if majors and len(majors) > major_room and ReviewModel.objects.filter(client_id=card.client_id).exists():
+        for code in {h.rule for res in majors for h in judgeable(res, ("major",))}:
+            models[code] = learning.load_model(card.client_id, code)
+
+    def rank(res):
+        hits = judgeable(res, ("major",))
+        probs = [learning.likelihoods(models[h.rule], [h.excerpt])[0] for h in hits if models.get(h.rule)]
+        salt = hashlib.blake2b(f"card{card.pk}:{res.key}".encode(), digest_size=8).hexdigest()
+        return (-(max(probs) if probs else -1.0), -len({h.rule for h in hits}), salt)
+
+    chosen = critical + [res.key for res in sorted(majors, key=rank)[:major_room]]
+    if chosen:
+        cur.execute(
+            f"INSERT INTO {table} (result_id, hit_id, reason, severity, status, comment, created_at, "
+            "resembles_dismissed, rank_note) "
+            f"SELECT h.result_id, h.id, %s, h.severity, %s, '', %s, false, '' FROM {QAHit._meta.db_table} h "
+            f"JOIN {Rule._meta.db_table} r ON r.id = h.rule_id "
+            "WHERE h.result_id = ANY(%s) AND h.severity = ANY(%s) AND r.rule_type <> %s ON CONFLICT DO NOTHING",
+            [
+                ReviewReason.VIOLATION,
+                ReviewStatus.OPEN,
+                now,
+                [mine[key] for key in chosen],
+                list(REVIEW_SEVERITIES),
+                RuleType.TIMING,
+            ],
+        )
+    picked = picked[:sample_room]
+    if picked:
+        cur.execute(
+            f"INSERT INTO {table} (result_id, hit_id, reason, severity, status, comment, created_at, "
+            "resembles_dismissed, rank_note) "
+            "SELECT r, NULL, %s, '', %s, '', %s, false, '' FROM unnest(%s::bigint[]) AS t(r) ON CONFLICT DO NOTHING",
+            [ReviewReason.SAMPLE, ReviewStatus.OPEN, now, picked],
+        )
+    if models:
+        items = ReviewItem.objects.filter(result_id__in=[mine[key] for key in chosen], status=ReviewStatus.OPEN)
+        learning.rank_items(items.select_related("hit__rule", "result__scorecard"))
+
+
+def _run_over(run: QARun, ids: list[int], scorecard: Scorecard | None = None) -> QARun:
+    run_start(run, total=len(ids))
+    totals = dict.fromkeys(RUN_COUNTS, 0)
+    try:
+        for i in range(0, len(ids), BATCH_SIZE):
+            counts = score_conversation_batch(conversation_ids=ids[i : i + BATCH_SIZE], scorecard=scorecard, qa_run=run)
+            for k, v in counts.items():
+                totals[k] += v
+            run_progress(run, done=min(len(ids), i + BATCH_SIZE))
+    except Exception as exc:
+        run_fail(run, error=f"{type(exc).__name__}: {exc}", **totals)
+        raise
+    run_succeed(run, **totals)
+    return run
+
+
+def qa_score_import_run(*, import_run_id: int) -> QARun:
+    """Score every conversation of an import (batched; safe to run twice)."""
+    from apps.conversations.models import ImportRun
+    from apps.conversations.selectors import conversation_ids_of_import
+
+    import_run = ImportRun.objects.filter(pk=import_run_id).first()
+    if import_run is None:
+        raise DomainError(f"import run {import_run_id} does not exist", field="import_run_id")
+    run = QARun.objects.create(kind=QARunKind.IMPORT, import_run=import_run, client_id=import_run.client_id)
+    return _run_over(run, conversation_ids_of_import(import_run_id=import_run_id))
+
+
+def unscored_conversation_ids(*, client_id: int | None = None) -> list[int]:
+    """Conversations of clients with an active scorecard that have no result under it yet."""
+    from django.db.models import Exists, OuterRef
+
+    from apps.conversations.models import Conversation
+
+    active = Scorecard.objects.filter(is_active=True, client_id=OuterRef("store__client_id"))
+    scored = QAResult.objects.filter(
+        conversation_id=OuterRef("pk"), scorecard__is_active=True, scorecard__client_id=OuterRef("store__client_id")
+    )
+    qs = Conversation.objects.filter(Exists(active)).exclude(Exists(scored))
+    if client_id is not None:
+        qs = qs.filter(store__client_id=client_id)
+    return list(qs.order_by("pk").values_list("pk", flat=True))
+
+
+def qa_sweep_unscored(*, client_id: int | None = None) -> QARun:
+    """The nightly sweep: score anything that has no result under its client's active scorecard."""
+    run = QARun.objects.create(kind=QARunKind.SWEEP, client_id=client_id)
+    return _run_over(run, unscored_conversation_ids(client_id=client_id))
+
+
+@transaction.atomic
+def qa_rescore_request(*, scorecard: Scorecard, actor=None) -> QARun:
+    """Queue a re-score of every conversation of the scorecard's brand under this version (old
+    results stay): opens a pending run recording the version and who asked, audits it, and enqueues
+    qa_rescore_run_task on commit. One re-score per brand at a time: while one is pending or running,
+    a second request gets that one. Admin, the page and the API call this."""
+    run, opened = _rescore_open(scorecard=scorecard, actor=actor)
+    if opened:
+        from apps.qa.tasks import qa_rescore_run_task
+
+        transaction.on_commit(lambda: qa_rescore_run_task.delay(run.pk))
+    return run
+
+
+def qa_rescore_scorecard(*, scorecard: Scorecard, actor=None) -> QARun:
+    """The same re-score run here and now (commands, tests): a pending or running one of the brand is
+    returned as it is."""
+    run, opened = _rescore_open(scorecard=scorecard, actor=actor)
+    return qa_rescore_run(run_id=run.pk) if opened else run
+
+
+@transaction.atomic
+def _rescore_open(*, scorecard: Scorecard, actor) -> tuple[QARun, bool]:
+    Scorecard.objects.select_for_update().get(pk=scorecard.pk)  # one request per brand's scorecard at a time
+    busy = QARun.objects.filter(
+        kind=QARunKind.RESCORE, client_id=scorecard.client_id, status__in=[RunStatus.PENDING, RunStatus.RUNNING]
+    ).first()
+    if busy is not None:
+        return busy, False
+    run = QARun.objects.create(
+        kind=QARunKind.RESCORE, client_id=scorecard.client_id, scorecard=scorecard, created_by=_user(actor)
+    )
+    audit_record(
+        actor=actor,
+        action="qa.rescore_requested",
+        target=run,
+        client=scorecard.client,
+        data={"scorecard": scorecard.code, "version": scorecard.version},
+    )
+    return run, True
+
+
+def qa_rescore_run(*, run_id: int) -> QARun:
+    """Carry out a queued re-score (the task's one call). Safe to run twice: a finished run is left
+    alone; a run whose worker died (still running, the task delivered again) starts over, and the
+    conversations it had scored are skipped as already scored."""
+    from apps.conversations.selectors import conversation_ids_of_brand
+
+    run = QARun.objects.select_related("scorecard").filter(pk=run_id, kind=QARunKind.RESCORE).first()
+    if run is None:
+        raise DomainError(f"re-score run {run_id} does not exist", field="run_id")
+    if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+        return run
+    if run.scorecard is None:  # its scorecard version was deleted after the request
+        run_fail(run, error=gettext("The scorecard version of this re-score no longer exists."))
+        return run
+    return _run_over(run, conversation_ids_of_brand(client_id=run.client_id), scorecard=run.scorecard)
