@@ -19,7 +19,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-NAMES = ["staffing", "qa_engine", "ingest", "qa_pipeline", "roster", "billing", "report", "api", "forecast", "intraday"]
+NAMES = [
+    "staffing",
+    "qa_engine",
+    "ingest",
+    "qa_pipeline",
+    "roster",
+    "billing",
+    "report",
+    "api",
+    "forecast",
+    "intraday",
+    "attribution",
+]
 
 
 def _bench_database_url() -> str:
