@@ -58,7 +58,6 @@ class BrandDay:
     base_rate: float
     params: requirement.RequirementParams
     previous: list[float] | None = None
-    agent_names: dict[int, str] = field(default_factory=dict)
     open_slots: list[bool] = field(default_factory=list)
 
 

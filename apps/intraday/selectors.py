@@ -42,27 +42,27 @@ def room_clients(*, user) -> QuerySet[Client]:
     return scope_queryset(Client.objects.order_by("name"), user)
 
 
-def _plan_shift(s: workforce.DayShift, day_start: datetime) -> levers.PlanShift:
-    meal = None
-    if s.meal_start and s.meal_end:
-        meal = (slot_of(day_start, s.meal_start), slot_of(day_start, s.meal_end))
+def _plan_shift(s: workforce.ShiftSpan, day_start: float) -> levers.PlanShift:
+    def slot(t: float) -> int:
+        return int((t - day_start) // 900)
+
     return levers.PlanShift(
         shift_id=s.shift_id,
         agent_id=s.agent_id,
         client_id=s.client_id,
-        start=slot_of(day_start, s.start),
-        end=slot_of(day_start, s.end),
-        meal=meal,
-        breaks=tuple(slot_of(day_start, b) for b in s.breaks),
+        start=slot(s.start),
+        end=slot(s.end),
+        meal=(slot(s.meal_start), slot(s.meal_end)) if s.meal_start and s.meal_end else None,
+        breaks=tuple(slot(b) for b in s.breaks),
         is_surge=s.is_surge,
     )
 
 
-def _scheduled(s: workforce.DayShift) -> adherence.ScheduledShift:
-    pauses = [(b.timestamp(), b.timestamp() + SLOT.total_seconds()) for b in s.breaks]
+def _scheduled(s: workforce.ShiftSpan) -> adherence.ScheduledShift:
+    pauses = [(b, b + 900.0) for b in s.breaks]
     if s.meal_start and s.meal_end:
-        pauses.append((s.meal_start.timestamp(), s.meal_end.timestamp()))
-    return adherence.ScheduledShift(s.agent_id, s.start.timestamp(), s.end.timestamp(), tuple(sorted(pauses)))
+        pauses.append((s.meal_start, s.meal_end))
+    return adherence.ScheduledShift(s.agent_id, s.start, s.end, tuple(sorted(pauses)))
 
 
 def state_events(*, agent_ids, start: datetime, end: datetime) -> list[adherence.StateEvent]:
@@ -108,12 +108,15 @@ def brand_days(*, client_ids, day: date, as_of: datetime, shifts=None) -> dict[i
             r.answered, r.in_target, r.abandoned, r.first_response_sum,
         )  # fmt: skip
     if shifts is None:
-        shifts = workforce.published_shifts_between(start=lo, end=hi, client_ids=list(names))
+        shifts = workforce.published_shift_spans(start=lo, end=hi, client_ids=list(names))
     by_brand: dict[int, list] = defaultdict(list)
     for s in shifts:
         by_brand[s.client_id].append(s)
     agent_ids = {s.agent_id for s in shifts}
-    events = state_events(agent_ids=agent_ids, start=lo - timedelta(hours=12), end=as_of)
+    first_start = min((s.start for s in shifts), default=lo.timestamp())
+    events = state_events(
+        agent_ids=agent_ids, start=datetime.fromtimestamp(first_start, tz=lo.tzinfo) - timedelta(hours=2), end=as_of
+    )
     agent_brand = {s.agent_id: s.client_id for s in shifts}
     events_by_brand: dict[int, list] = defaultdict(list)
     for e in events:
@@ -154,7 +157,7 @@ def brand_days(*, client_ids, day: date, as_of: datetime, shifts=None) -> dict[i
             plan_required=plan_required,
             actual=actual[client_id],
             shifts=[_scheduled(s) for s in brand_shifts],
-            plan_shifts=[_plan_shift(s, lo) for s in brand_shifts],
+            plan_shifts=[_plan_shift(s, lo.timestamp()) for s in brand_shifts],
             events=events_by_brand.get(client_id, []),
             risky={
                 slot: [
@@ -169,7 +172,6 @@ def brand_days(*, client_ids, day: date, as_of: datetime, shifts=None) -> dict[i
                 plan_aht_s=float(plan_aht),
             ),
             previous=previous,
-            agent_names={s.agent_id: s.agent_name for s in brand_shifts},
             open_slots=[n > 0 for n in plan_required] if any(plan_required) else [],
         )
     return out
