@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.conversations.choices import ImportFormat
 from apps.conversations.models import Conversation, ImportRun, Message
-from apps.conversations.services import import_run_create
-from apps.conversations.tasks import import_run_execute_task
+from apps.conversations.services import import_run_submit
 from apps.core.admin import ScopedAdmin
 from apps.core.errors import DomainError
 
@@ -142,15 +140,12 @@ class ImportRunAdmin(ScopedAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                with transaction.atomic():
-                    run = import_run_create(
-                        file_name=upload.name,
-                        file_format=form.cleaned_data["file_format"],
-                        skip_bad_rows=form.cleaned_data["skip_bad_rows"],
-                        created_by=request.user,
-                        upload=upload,
-                    )
-                    transaction.on_commit(lambda: import_run_execute_task.delay(run.pk))
+                run = import_run_submit(
+                    upload=upload,
+                    file_format=form.cleaned_data["file_format"],
+                    skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+                    actor=request.user,
+                )
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:

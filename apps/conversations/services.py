@@ -30,7 +30,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from psycopg.copy import QueuedLibpqWriter
 
@@ -124,6 +123,24 @@ def import_run_create(
         target=run,
         data={"format": file_format, "skip_bad_rows": skip_bad_rows},
     )
+    return run
+
+
+@transaction.atomic
+def import_run_submit(*, upload: UploadedFile, file_format: str, actor, skip_bad_rows: bool = False) -> ImportRun:
+    """Queue the import of an uploaded export (admin, API): the PENDING run is created with the
+    actor as `created_by` and its task (which loads the run by id and calls import_run_execute) is
+    enqueued once the run is committed. Raises DomainError as import_run_create does."""
+    from apps.conversations.tasks import import_run_execute_task
+
+    run = import_run_create(
+        file_name=upload.name,
+        file_format=file_format,
+        skip_bad_rows=skip_bad_rows,
+        created_by=actor,
+        upload=upload,
+    )
+    transaction.on_commit(lambda: import_run_execute_task.delay(run.pk))
     return run
 
 
@@ -241,7 +258,7 @@ def _execute(run: ImportRun, source: Path | None, progress: Callable | None) -> 
             "pii_masked": outcome.pii_counts,
         },
     )
-    _enqueue_post_import_tasks(run.pk)
+    pipeline.post_import_enqueue(import_run_id=run.pk)
     return run
 
 
@@ -257,12 +274,6 @@ def import_file(
         file_name=path.name, file_format=file_format, created_by=created_by, skip_bad_rows=skip_bad_rows
     )
     return import_run_execute(run_id=run.pk, path=path, progress=progress)
-
-
-def _enqueue_post_import_tasks(run_id: int) -> None:
-    for dotted in pipeline.POST_IMPORT_TASKS:
-        task = import_string(dotted)
-        transaction.on_commit(lambda task=task: task.delay(run_id))
 
 
 def _err(row, field_name, reason) -> dict:

@@ -17,7 +17,9 @@ def _no_post_import_tasks(monkeypatch):
     register their own recording task."""
     from apps.conversations import pipeline
 
-    monkeypatch.setattr(pipeline, "POST_IMPORT_TASKS", [])
+    registered = list(pipeline.CONSUMERS)
+    monkeypatch.setattr(pipeline, "CONSUMERS", [])
+    return registered
 
 
 @pytest.fixture

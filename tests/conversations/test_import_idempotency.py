@@ -67,7 +67,7 @@ def test_post_import_tasks_are_enqueued_on_commit(sample_stores, monkeypatch, dj
     from tests.conversations import recording_task
 
     recording_task.CALLS.clear()
-    monkeypatch.setattr(pipeline, "POST_IMPORT_TASKS", ["tests.conversations.recording_task.record_import_task"])
+    monkeypatch.setattr(pipeline, "CONSUMERS", [recording_task.record_import_task])
     with django_capture_on_commit_callbacks(execute=True):
         run = import_file(path=SAMPLES / "canonical.csv", file_format="canonical_csv")
     assert recording_task.CALLS == [run.pk]
@@ -77,10 +77,27 @@ def test_failed_import_enqueues_nothing(sample_stores, monkeypatch, django_captu
     from tests.conversations import recording_task
 
     recording_task.CALLS.clear()
-    monkeypatch.setattr(pipeline, "POST_IMPORT_TASKS", ["tests.conversations.recording_task.record_import_task"])
+    monkeypatch.setattr(pipeline, "CONSUMERS", [recording_task.record_import_task])
     with django_capture_on_commit_callbacks(execute=True):
         import_file(path=write_file("x.csv", ""), file_format="canonical_csv")
     assert recording_task.CALLS == []
+
+
+def test_qa_registers_its_scoring_as_a_post_import_consumer(_no_post_import_tasks):
+    """The hand-over is a registration in QA's AppConfig.ready(), not a task name in a string
+    (the fixture hands back what was registered before it emptied the registry for these tests)."""
+    from apps.qa.tasks import qa_score_import_run_task
+
+    assert _no_post_import_tasks == [qa_score_import_run_task]
+
+
+def test_register_twice_is_a_no_op(monkeypatch):
+    from tests.conversations import recording_task
+
+    monkeypatch.setattr(pipeline, "CONSUMERS", [])
+    pipeline.post_import_register(recording_task.record_import_task)
+    pipeline.post_import_register(recording_task.record_import_task)
+    assert pipeline.CONSUMERS == [recording_task.record_import_task]
 
 
 def test_tabs_newlines_and_backslashes_survive_the_copy(sample_stores, write_file):

@@ -217,7 +217,7 @@ def test_a_demo_like_import_leaves_no_raw_pii_in_any_column(monkeypatch, setting
     settings.VAR_DIR = tmp_path / "var"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr(pipeline, "POST_IMPORT_TASKS", [])
+    monkeypatch.setattr(pipeline, "CONSUMERS", [])
     injected: list[str] = []
     original = demo_dialogues._pii_line
 

@@ -27,7 +27,7 @@ SCALE = 0.01
 @pytest.fixture(autouse=True)
 def _no_post_import_tasks(monkeypatch):
     """These tests are about the demo data; the QA loop scores imports in its own tests."""
-    monkeypatch.setattr(pipeline, "POST_IMPORT_TASKS", [])
+    monkeypatch.setattr(pipeline, "CONSUMERS", [])
 
 
 @pytest.fixture

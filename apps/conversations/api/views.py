@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -16,7 +15,6 @@ from apps.conversations.api.serializers import (
     ImportRunSerializer,
     ImportUploadSerializer,
 )
-from apps.conversations.tasks import import_run_execute_task
 from apps.core.permissions import IsTidelineUser, TidelineModelPermissions
 
 
@@ -51,13 +49,10 @@ class ImportRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = ImportUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        with transaction.atomic():
-            run = services.import_run_create(
-                file_name=upload.name,
-                file_format=data.validated_data["file_format"],
-                skip_bad_rows=data.validated_data["skip_bad_rows"],
-                created_by=request.user,
-                upload=upload,
-            )
-            transaction.on_commit(lambda: import_run_execute_task.delay(run.pk))
+        run = services.import_run_submit(
+            upload=upload,
+            file_format=data.validated_data["file_format"],
+            skip_bad_rows=data.validated_data["skip_bad_rows"],
+            actor=request.user,
+        )
         return Response(ImportRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
