@@ -8,8 +8,13 @@ class QaConfig(AppConfig):
     verbose_name = _("Quality assurance")
 
     def ready(self) -> None:
+        from apps.conversations.pipeline import post_import_register
         from apps.core.choices import Role
         from apps.core.navigation import NavEntry, register
+        from apps.qa.tasks import qa_score_import_run_task
+
+        # QA scores every committed import (the conversations app never names QA's task).
+        post_import_register(qa_score_import_run_task)
 
         staff = (Role.BPO_MANAGER, Role.ACCOUNT_MANAGER, Role.QA_SUPERVISOR)
         section = _("Quality assurance")
