@@ -146,3 +146,20 @@ def test_the_room_page_is_chinese_names_not_ids_and_closed_to_viewers(client, br
     assert panel.status_code == 200 and "<html" not in panel.content.decode()
     client.force_login(viewer_a)
     assert client.get(f"/intraday/?client={brand_a.pk}").status_code == 403
+
+
+def test_the_replay_command_prints_each_tick_and_its_alerts_without_writing(brand_a, store_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _day(brand_a, store_a)
+    out = StringIO()
+    call_command("intraday_replay", date="2026-11-11", brand=[brand_a.code], start="19:45", end="20:30", stdout=out)
+    lines = out.getvalue().splitlines()
+    ticks = [line for line in lines if line.startswith(("19:45", "20:00", "20:15", "20:30"))]
+    assert len(ticks) == 4 and all(brand_a.name in line for line in ticks)
+    assert "上一时段" in ticks[0]
+    assert any("话量偏离计划" in line for line in lines[lines.index(ticks[2]) :])  # the 20:00 surge, seen at 20:15
+    assert not any("话量偏离计划" in line for line in lines[: lines.index(ticks[2])])
+    assert Alert.objects.count() == 0 and Reforecast.objects.count() == 0
