@@ -14,15 +14,15 @@ invoices by (contract, month); the billing run skips unchanged contracts.
 
 from __future__ import annotations
 
-import importlib
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from apps.clients.models import Client
+from apps.clients.selectors import clients_by_code
 from apps.clients.validators import uscc_check_character
 from apps.contracts import services
 from apps.contracts.choices import InvoiceStatus
@@ -38,6 +38,9 @@ from apps.contracts.models import (
     Tier,
 )
 from apps.core.choices import Role
+
+if TYPE_CHECKING:
+    from apps.clients.models import Client
 
 D = Decimal
 OCTOBER = date(2026, 10, 1)
@@ -265,14 +268,6 @@ def _contract(client: Client, entity: BillingEntity, index: int, plan: dict) -> 
     return contract
 
 
-def _roster_available() -> bool:
-    try:
-        module = importlib.import_module("apps.workforce.selectors")
-    except ImportError:
-        return False
-    return hasattr(module, "worked_hours_by_day") and hasattr(module, "surge_seats_by_day")
-
-
 # The Double 11 surge the first brand ordered: temporary seats per day, 9–12 Nov.
 SURGE_ORDER = {date(2026, 11, 9): 4, date(2026, 11, 10): 10, date(2026, 11, 11): 16, date(2026, 11, 12): 8}
 
@@ -306,18 +301,14 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 def seed(ctx) -> None:
     entity = _entity()
-    clients = list(Client.objects.order_by("code")[: len(PLANS)])
+    clients = clients_by_code(limit=len(PLANS))
     if not clients:
         ctx.say("  no demo brands: run the clients step first")
         return
     contracts = [_contract(client, entity, i, PLANS[i]) for i, client in enumerate(clients)]
-    roster = _roster_available()
     for contract in contracts:
         services.usage_derive_from_conversations(contract=contract, start=OCTOBER, end=DECEMBER)
-        if roster:
-            services.usage_derive_from_roster(contract=contract, start=OCTOBER, end=DECEMBER)
-    if not roster:
-        ctx.say("  workforce selectors missing: agent-hours and surge seats not derived")
+        services.usage_derive_from_roster(contract=contract, start=OCTOBER, end=DECEMBER)
     _surge_order(contracts[0], actor=_actor())
     actor = _actor()
     for month, issue_at, paid_at in (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -22,26 +21,6 @@ from apps.contracts.models import (
     Tier,
 )
 from apps.core.roles import scope_queryset
-
-# --------------------------------------------------------------------------- periods
-
-
-def month_bounds(day: date) -> tuple[date, date]:
-    """The calendar month holding `day` as [first day, first day of the next month)."""
-    start = day.replace(day=1)
-    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    return start, end
-
-
-def previous_month(day: date) -> tuple[date, date]:
-    first = day.replace(day=1)
-    last_of_prev = date.fromordinal(first.toordinal() - 1)
-    return month_bounds(last_of_prev)
-
-
-def days_in_month(day: date) -> int:
-    return calendar.monthrange(day.year, day.month)[1]
-
 
 # --------------------------------------------------------------------------- terms
 
@@ -165,13 +144,43 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
             [vids],
         )
         terms = cur.fetchall()
+    tiers_by = _tier_specs_by(tiers)
+    charges_by = _charge_specs_by(charges, tiers_by, _window_specs_by(windows, tiers_by))
+    terms_by = _term_specs_by(terms, kpi_names)
+    out: dict[int, list[pricing.VersionSpec]] = defaultdict(list)
+    for vid, contract_id, vfrom, vto, minimum, vat, at_risk, cap, earn_back_months, *on in versions:
+        out[contract_id].append(
+            pricing.VersionSpec(
+                label=f"{contract_id}:{vfrom.isoformat()}",
+                start=vfrom,
+                end=vto or date(9999, 12, 31),
+                charges=tuple(charges_by.get(vid, ())),
+                monthly_minimum=minimum,
+                vat_rate=vat,
+                sla_terms=tuple(terms_by.get(vid, ())),
+                sla_at_risk_share=at_risk,
+                sla_cap=cap,
+                sla_applies_to=sla_applies_to(*on),
+                earn_back_months=earn_back_months,
+            )
+        )
+    return out
+
+
+def _tier_specs_by(rows) -> dict[tuple, list[pricing.TierSpec]]:
+    """{(charge id, window id or None): tier specs} of contracts_tier rows."""
     tiers_by: dict[tuple, list] = defaultdict(list)
-    for charge_id, window_id, lower, upper, price, flat in tiers:
+    for charge_id, window_id, lower, upper, price, flat in rows:
         tiers_by[(charge_id, window_id)].append(
             pricing.TierSpec(lower=lower, upper=upper, unit_price=price, flat_fee=flat)
         )
+    return tiers_by
+
+
+def _window_specs_by(rows, tiers_by) -> dict[int, list[pricing.PeakWindowSpec]]:
+    """{charge id: peak window specs} of contracts_peakwindow rows, each with its own tiers."""
     windows_by: dict[int, list] = defaultdict(list)
-    for wid, charge_id, name, wstart, wend, multiplier, price in windows:
+    for wid, charge_id, name, wstart, wend, multiplier, price in rows:
         windows_by[charge_id].append(
             pricing.PeakWindowSpec(
                 name=name,
@@ -182,8 +191,13 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
                 tiers=tuple(tiers_by.get((charge_id, wid), ())),
             )
         )
+    return windows_by
+
+
+def _charge_specs_by(rows, tiers_by, windows_by) -> dict[int, list[pricing.ChargeSpec]]:
+    """{version id: charge specs} of contracts_charge rows."""
     charges_by: dict[int, list] = defaultdict(list)
-    for row in charges:
+    for row in rows:
         (cid, vid, code, name, kind, amount, metric, model, price, psize, pprice, included) = row[:12]
         platforms, stores, channels, night, minimum, rounding, charge_vat = row[12:]
         charges_by[vid].append(
@@ -209,8 +223,13 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
                 vat_rate=charge_vat,
             )
         )
+    return charges_by
+
+
+def _term_specs_by(rows, kpi_names) -> dict[int, list[pricing.SlaTermSpec]]:
+    """{version id: SLA term specs} of contracts_slaterm rows (in KPI order)."""
     terms_by: dict[int, list] = defaultdict(list)
-    for vid, kpi, target, comparison, weight, cap, earn_back, earn_target in terms:
+    for vid, kpi, target, comparison, weight, cap, earn_back, earn_target in rows:
         terms_by[vid].append(
             pricing.SlaTermSpec(
                 kpi=kpi,
@@ -223,24 +242,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
                 earn_back_target=earn_target,
             )
         )
-    out: dict[int, list[pricing.VersionSpec]] = defaultdict(list)
-    for vid, contract_id, vfrom, vto, minimum, vat, at_risk, cap, earn_back_months, *on in versions:
-        out[contract_id].append(
-            pricing.VersionSpec(
-                label=f"{contract_id}:{vfrom.isoformat()}",
-                start=vfrom,
-                end=vto or date(9999, 12, 31),
-                charges=tuple(charges_by.get(vid, ())),
-                monthly_minimum=minimum,
-                vat_rate=vat,
-                sla_terms=tuple(terms_by.get(vid, ())),
-                sla_at_risk_share=at_risk,
-                sla_cap=cap,
-                sla_applies_to=sla_applies_to(*on),
-                earn_back_months=earn_back_months,
-            )
-        )
-    return out
+    return terms_by
 
 
 def _json_list(value) -> list:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from apps.contracts import exports, receivables, selectors, services, statements
 from apps.contracts.choices import InvoiceStatus, Metric
+from apps.core import calendar
 from apps.core.choices import Role
 from apps.core.errors import DomainError
 from apps.core.money import format_cny
@@ -39,7 +40,7 @@ def _period(request) -> date:
         year, month = (int(x) for x in raw.split("-"))
         return date(year, month, 1)
     except ValueError:
-        return selectors.previous_month(timezone.localdate())[0]
+        return calendar.previous_month(timezone.localdate())[0]
 
 
 def _is_client(user) -> bool:

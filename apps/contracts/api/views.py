@@ -89,6 +89,12 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
     def get_serializer_class(self):
         return s.InvoiceListSerializer if self.action == "list" else s.InvoiceSerializer
 
+    def _record(self, request, input_class, service, output_class):
+        """Validate the body, call the statement's service with it, answer 201 with what it recorded."""
+        data = _valid(input_class, request)
+        recorded = service(invoice=self.get_object(), actor=request.user, **data)
+        return Response(output_class(recorded).data, status=status.HTTP_201_CREATED)
+
     def _done(self, invoice):
         return Response(self.get_serializer(self.get_queryset().get(pk=invoice.pk)).data)
 
@@ -133,25 +139,19 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"], permission_classes=WRITE, url_path="payments")
     def payment(self, request, pk=None):
         """Record money received against an issued statement (partial allowed, never above what is open)."""
-        data = _valid(s.PaymentInput, request)
-        payment = statements.payment_record(invoice=self.get_object(), actor=request.user, **data)
-        return Response(s.PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+        return self._record(request, s.PaymentInput, statements.payment_record, s.PaymentSerializer)
 
     @extend_schema(request=s.FapiaoInput, responses={201: s.FapiaoSerializer})
     @action(detail=True, methods=["post"], permission_classes=WRITE, url_path="fapiao")
     def fapiao(self, request, pk=None):
         """Record an official fapiao issued on the tax platform against the statement."""
-        data = _valid(s.FapiaoInput, request)
-        fapiao = statements.fapiao_record(invoice=self.get_object(), actor=request.user, **data)
-        return Response(s.FapiaoSerializer(fapiao).data, status=status.HTTP_201_CREATED)
+        return self._record(request, s.FapiaoInput, statements.fapiao_record, s.FapiaoSerializer)
 
     @extend_schema(request=s.AnswerInput, responses={201: s.StatementResponseSerializer})
     @action(detail=True, methods=["post"], permission_classes=ANSWER, url_path="confirmation")
     def confirmation(self, request, pk=None):
         """The brand confirms the issued statement or disputes it with a reason (client viewers)."""
-        data = _valid(s.AnswerInput, request)
-        response = statements.statement_answer(invoice=self.get_object(), actor=request.user, **data)
-        return Response(s.StatementResponseSerializer(response).data, status=status.HTTP_201_CREATED)
+        return self._record(request, s.AnswerInput, statements.statement_answer, s.StatementResponseSerializer)
 
     @extend_schema(request=s.DisputeAnswerInput, responses={200: s.StatementResponseSerializer})
     @action(detail=True, methods=["post"], permission_classes=WRITE, url_path="answer-dispute")
@@ -167,16 +167,9 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
         """Issued statements with what is open, overdue, age and bucket; ?file=xlsx|csv for the export."""
         rows = receivables.receivables(invoices=self.filter_queryset(self.get_queryset()))
         fmt = request.query_params.get("file")
-        if fmt == "xlsx":
-            response = HttpResponse(exports.receivables_xlsx(rows), content_type=XLSX)
-        elif fmt == "csv":
-            response = HttpResponse(exports.receivables_csv(rows), content_type="text/csv; charset=utf-8")
-        elif fmt:
-            raise DomainError("file must be csv or xlsx", field="file")
-        else:
+        if not fmt:
             return Response(s.ReceivableSerializer(rows, many=True).data)
-        response["Content-Disposition"] = f'attachment; filename="receivables.{fmt}"'
-        return response
+        return _download(fmt, "receivables", rows, xlsx=exports.receivables_xlsx, csv=exports.receivables_csv)
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], permission_classes=WRITE, url_path="fapiao-batch")
@@ -191,17 +184,7 @@ class InvoiceViewSet(ScopedReadOnlyViewSet):
     def export(self, request):
         fmt = request.query_params.get("file", "csv")
         invoices = list(self.filter_queryset(self.get_queryset()))
-        if fmt == "xlsx":
-            body = exports.invoices_xlsx(invoices)
-            response = HttpResponse(
-                body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
-        elif fmt == "csv":
-            response = HttpResponse(exports.invoices_csv(invoices), content_type="text/csv; charset=utf-8")
-        else:
-            raise DomainError("file must be csv or xlsx", field="file")
-        response["Content-Disposition"] = f'attachment; filename="invoices.{fmt}"'
-        return response
+        return _download(fmt, "invoices", invoices, xlsx=exports.invoices_xlsx, csv=exports.invoices_csv)
 
 
 class FapiaoViewSet(ScopedReadOnlyViewSet):
@@ -259,6 +242,18 @@ class BillingRunViewSet(viewsets.ReadOnlyModelViewSet):
         )
         run.refresh_from_db()
         return Response(s.BillingRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+def _download(fmt: str, name: str, rows, *, xlsx, csv) -> HttpResponse:
+    """`rows` as an attachment `<name>.<fmt>` written by the exporter of that format (csv or xlsx)."""
+    if fmt == "xlsx":
+        response = HttpResponse(xlsx(rows), content_type=XLSX)
+    elif fmt == "csv":
+        response = HttpResponse(csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        raise DomainError("file must be csv or xlsx", field="file")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 def _valid(serializer_class, request) -> dict:
