@@ -187,7 +187,7 @@ def site_room(request, pk: int):
                 "rest_deviation": f"{r.rest_deviation * 100:+.0f}%",
                 "required": cur.required,
                 "scheduled": cur.scheduled,
-                "on_floor": cur.on_floor,
+                "on_floor": last.on_floor if last else None,
                 "sl": presenting.pct(last.sl) if last else "—",
                 "adherence": presenting.pct(r.team.adherence) if r.team.scheduled_s else "—",
                 "alerts": len(selectors.alerts_for(client_ids=[c.pk], day=day, until=as_of)),
@@ -199,7 +199,7 @@ def site_room(request, pk: int):
         alerts.append({"alert": alert, "time": _label(lo, selectors.slot_of(lo, alert.interval_start)), "text": text})
     return render(
         request,
-        "intraday/site.html",
+        "intraday/_site_panel.html" if request.GET.get("partial") == "1" else "intraday/site.html",
         {"site": site, "sites": Site.objects.order_by("name"), "summary": summary, "alerts": alerts[:30],
          "day": day, "as_of": timezone.localtime(as_of), "replay": replay, "query": request.GET.urlencode()},
     )  # fmt: skip
