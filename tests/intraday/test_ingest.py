@@ -112,3 +112,20 @@ def test_state_events_from_a_csv(api, bpo_manager):
     upload = SimpleUploadedFile("states.csv", data.encode("utf-8-sig"), content_type="text/csv")
     response = api(bpo_manager).post(STATES + "upload/", {"file": upload}, format="multipart")
     assert response.status_code == 201 and response.json()["created"] == 2
+
+
+def test_a_15_minute_chat_export_goes_through_the_importer(tmp_path, store_a):
+    from apps.core.errors import DomainError
+    from apps.intraday.services import chat_export_import
+
+    header = "platform,shop,conversation_id,message_id,sent_at,sender_role,agent,buyer,msg_type,content\n"
+    t = local(20, 3).isoformat()
+    good = tmp_path / "last-15-min.csv"
+    good.write_text(header + f"tmall,SHOP-A,e1,e1-1,{t},buyer,,b1,text,在吗\n", encoding="utf-8")
+    run = chat_export_import(path=good, file_format="canonical_csv")
+    assert run.messages_imported == 1 and Conversation.objects.filter(platform_conversation_id="e1").exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(header + "tmall,SHOP-A,e2,e2-1,yesterday,buyer,,b1,text,在吗\n", encoding="utf-8")
+    with pytest.raises(DomainError) as err:
+        chat_export_import(path=bad, file_format="canonical_csv")
+    assert err.value.field == "sent_at" and err.value.row == 2
