@@ -148,12 +148,12 @@ def test_skip_bad_rows_imports_the_good_rows(sample_stores, write_file):
 
 
 def test_a_crash_fails_the_run_with_a_masked_message(sample_stores, write_file, monkeypatch):
-    from apps.conversations import services
+    from apps.conversations import importer, services
 
     def explode(self):
         raise ValueError("cannot handle 13812345678")
 
-    monkeypatch.setattr(services._Importer, "_write", explode)
+    monkeypatch.setattr(importer.FileImporter, "_write", explode)
     with pytest.raises(services.ImportCrashed) as caught:
         import_file(path=write_file("x.csv", HEADER + GOOD), file_format="canonical_csv")
     assert "13812345678" not in str(caught.value)
