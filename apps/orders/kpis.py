@@ -1,8 +1,9 @@
 """Sales KPIs from chats and attributed orders. Pure: plain tuples/dataclasses in, SalesKpi out.
 
 Definitions (docs/sales.md):
-* consulting buyers: distinct (store, buyer) with a PRESALE chat in the group (per day: the chat's
-  local day; per agent: human presale chats of the agent);
+* consulting buyers: distinct buyers (pseudonyms) with a PRESALE chat in the group (per day: the
+  chat's local day; per agent: human presale chats of the agent); a buyer who asked two shops of the
+  brand counts once for the brand;
 * ordering buyers: consulting buyers with an order credited (human or bot) to one of those chats;
 * paying buyers: those whose credited order is paid;
 * 询单转化率 = paying ÷ consulting; 客单价 = Σ net of the credited paid orders ÷ paying buyers;
@@ -95,13 +96,13 @@ def sales_kpis(
             continue
         if by == "agent" and (not c.human or c.agent_id is None):
             continue
-        groups[chat_key(c)]._consulting.add((c.store_id, c.buyer))
+        groups[chat_key(c)]._consulting.add(c.buyer)
     for o in orders:
         chat = chat_by_id.get(o.conversation_id) if o.conversation_id is not None else None
         if chat is not None and start <= local_day(chat.started_at) < end:
             if not (by == "agent" and (not chat.human or chat.agent_id is None)):
                 g = groups[chat_key(chat)]
-                who = (chat.store_id, chat.buyer)
+                who = chat.buyer
                 g._ordering.add(who)
                 if o.paid_at is not None:
                     g._paying.add(who)
