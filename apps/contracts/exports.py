@@ -8,6 +8,8 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
+from apps.contracts.wording import line_description
+
 HEADER = [
     "结算单号",
     "状态",
@@ -52,7 +54,7 @@ def invoice_rows(invoices):
                 inv.due_date,
                 line.position,
                 line.get_kind_display(),
-                line.description,
+                line_description(line),
                 line.quantity.normalize(),
                 None if line.unit_price is None else line.unit_price.normalize(),
                 line.amount,

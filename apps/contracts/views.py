@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from apps.contracts import exports, receivables, selectors, services, statements
 from apps.contracts.choices import InvoiceStatus, Metric
+from apps.contracts.wording import line_description
 from apps.core import calendar
 from apps.core.choices import Role
 from apps.core.errors import DomainError
@@ -164,29 +165,6 @@ def _quantity(line) -> str:
     return f"{text} {UNITS.get(line.metric, '')}".strip()
 
 
-def _line_words(line) -> str:
-    """The line's description in the user's language: the engine names credits, true-ups and
-    surcharges in English words, so those take the translated line kind (with what they refer to)."""
-    details = line.details or {}
-    label = line.get_kind_display()
-    if line.kind == "sla_credit":
-        return label
-    if line.kind in ("minimum", "charge_minimum") and details.get("minimum"):
-        return _("%(label)s (minimum %(amount)s)") % {"label": label, "amount": format_cny(Decimal(details["minimum"]))}
-    if line.kind == "earn_back":
-        parts = line.description.split(" · ")
-        name = parts[1] if len(parts) > 2 else details.get("kpi", "")
-        return _("%(label)s · %(kpi)s · credit of %(month)s") % {
-            "label": label,
-            "kpi": name,
-            "month": details.get("month", ""),
-        }
-    if line.kind == "night" and " · night " in line.description:
-        charge, rate = line.description.split(" · night ", 1)
-        return f"{charge} · {label} {rate}"
-    return line.description
-
-
 def _line_rows(invoice) -> list[dict]:
     rows = []
     for line in invoice.lines.all():
@@ -203,7 +181,7 @@ def _line_rows(invoice) -> list[dict]:
             )
         rows.append(
             {
-                "description": _line_words(line),
+                "description": line_description(line),
                 "kind": line.get_kind_display(),
                 "quantity": _quantity(line),
                 "unit_price": _price(line.unit_price) if line.unit_price is not None and not line.tiers else "",
