@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.contracts.wording import line_description
 from apps.reports import documents as d
 from apps.reports.templatetags.report_format import num, one, pct
 
@@ -119,7 +120,7 @@ def invoice_document(invoice, *, language: str = "zh-hans") -> d.InvoiceDoc:
         ]
         lines = [
             d.InvoiceLineDoc(
-                description=line.description,
+                description=line_description(line),
                 quantity=line.quantity,
                 unit="",
                 unit_price=line.unit_price,
