@@ -208,7 +208,10 @@ def commission_clawbacks(
     window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> list[ClawbackHour]:
     """Refund increments recorded in (after, until] on attributed orders of the brand paid before local
-    date `paid_before`, by the original local paid hour and kind, sorted."""
+    date `paid_before`, by the original local paid hour and kind, sorted.
+
+    A refund that came with the order's FIRST import is not clawed back: an order first seen after the
+    statement was never billed, and one seen before it was billed net of that refund."""
     store_ids = _client_store_ids(client_id)
     if not store_ids:
         return []
@@ -216,7 +219,8 @@ def commission_clawbacks(
         cur.execute(
             "SELECT DISTINCT e.order_id FROM orders_orderevent e JOIN orders_order o ON o.id = e.order_id "
             "WHERE o.store_id = ANY(%s) AND o.paid_at < %s AND e.recorded_at > %s "
-            "AND (%s::timestamptz IS NULL OR e.recorded_at <= %s) AND e.refund_delta <> 0",
+            "AND (%s::timestamptz IS NULL OR e.recorded_at <= %s) AND e.refund_delta <> 0 "
+            "AND e.import_run_id IS DISTINCT FROM o.import_run_id",
             [store_ids, local_midnight(paid_before), after, until, until],
         )
         order_ids = [row[0] for row in cur.fetchall()]
@@ -227,7 +231,9 @@ def commission_clawbacks(
             "SELECT date_trunc('hour', a.paid_at AT TIME ZONE 'Asia/Shanghai') AS hour, a.kind, "
             "count(DISTINCT a.order_id), sum(e.refund_delta) "
             f"FROM ({sql}) a JOIN orders_orderevent e ON e.order_id = a.order_id "
+            "JOIN orders_order o ON o.id = a.order_id "
             "WHERE a.kind <> 'silent' AND e.recorded_at > %s AND (%s::timestamptz IS NULL OR e.recorded_at <= %s) "
+            "AND e.import_run_id IS DISTINCT FROM o.import_run_id "
             "GROUP BY 1, 2 HAVING sum(e.refund_delta) <> 0 ORDER BY 1, 2",
             [*params, after, until, until],
         )

@@ -148,3 +148,12 @@ def test_api_upload_queues_the_import(brand_a, account_manager, api, media_root,
     assert response.status_code == 202
     run = api(account_manager).get(f"/api/v1/order-imports/{response.json()['id']}/").json()
     assert run["status"] == "succeeded" and run["created_count"] == 3
+
+
+def test_an_order_first_seen_after_the_statement_is_not_clawed_back(shop, brand_a):
+    store = shop[0]
+    issued = at(5, 9)
+    late = [(store.id, "O9", "b1", at(0, 21), at(0, 21, 1), Decimal("70.00"), Decimal("70.00"), "closed", 1)]
+    order_rows_import(rows=late, file_name="late.csv", recorded_at=at(8, 10))
+    attribution_refresh(store_ids=[store.id])
+    assert commission_clawbacks(client_id=brand_a.pk, paid_before=DAY + timedelta(days=20), after=issued) == []
