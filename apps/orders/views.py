@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.roles import scope_queryset
@@ -26,8 +27,8 @@ def _period(request) -> tuple[date, date]:
     try:
         start = date.fromisoformat(request.GET.get("start", ""))
         end = date.fromisoformat(request.GET.get("end", ""))
-    except ValueError:
-        end = date(2026, 12, 1)
+    except ValueError:  # the last 90 local days up to yesterday
+        end = timezone.localdate()
         start = end - timedelta(days=90)
     if end <= start or (end - start).days > 370:
         end, start = start + timedelta(days=1), start

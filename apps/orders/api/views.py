@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -97,8 +98,8 @@ class SalesSummaryView(APIView):
         try:
             end = date.fromisoformat(request.query_params.get("end", ""))
             start = date.fromisoformat(request.query_params.get("start", ""))
-        except ValueError:
-            end = date(2026, 12, 1)
+        except ValueError:  # the last 30 local days up to yesterday
+            end = timezone.localdate()
             start = end - timedelta(days=30)
         if end <= start:
             raise DomainError("end must be after start", field="end")
