@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -102,7 +103,7 @@ class SalesSummaryView(APIView):
             end = timezone.localdate()
             start = end - timedelta(days=30)
         if end <= start:
-            raise DomainError("end must be after start", field="end")
+            raise DomainError(_("the end must be after the start"), field="end")
         report = selectors.sales_report(client_id=client.pk, start=start, end=end, user=request.user)
         total, satisfied = report.csat["brand"]
         data = {
