@@ -72,6 +72,73 @@ def _ratio(numerator: int, denominator: int) -> Decimal | None:
 period_bounds = day_range_bounds
 
 
+def metric_aggregates() -> dict:
+    """The aggregate expressions behind ConversationMetrics, over Conversation rows (one definition
+    for conversation_metrics and apps.conversations.selectors.conversation_metrics_by_client)."""
+    human = Q(handled_by=HandledBy.HUMAN)
+    first = human & Q(first_response_seconds__isnull=False)
+    return {
+        "conversations": Count("id"),
+        "bot": Count("id", filter=Q(handled_by=HandledBy.BOT)),
+        "human": Count("id", filter=human),
+        "transferred": Count("id", filter=Q(transferred_to_human=True)),
+        "transferred_unanswered": Count("id", filter=Q(transferred_to_human=True, handled_by=HandledBy.BOT)),
+        "messages": Sum("message_count"),
+        "rounds": Sum("buyer_rounds"),
+        "answered": Sum("rounds_answered"),
+        "response_total": Sum("response_seconds_total"),
+        "svc_rounds": Sum("rounds_in_service_hours"),
+        "within_180": Sum("rounds_answered_180s"),
+        "first_sum": Sum("first_response_seconds", filter=first),
+        "first_n": Count("id", filter=first),
+        "first_30": Count("id", filter=first & Q(first_response_seconds__lte=timing.FIRST_RESPONSE_TARGET_S)),
+        "unanswered": Count("id", filter=human & Q(buyer_rounds__gt=0, rounds_answered=0)),
+        "avg_over_45": Count(
+            "id",
+            filter=human
+            & Q(rounds_answered__gt=0)
+            & Q(response_seconds_total__gt=F("rounds_answered") * timing.AVERAGE_RESPONSE_TARGET_S),
+        ),
+        "three_minute_missed": Count("id", filter=human & Q(rounds_in_service_hours__gt=F("rounds_answered_180s"))),
+        "waited_100s": Count("id", filter=human & Q(max_wait_seconds__gte=timing.LONG_WAIT_S)),
+        "last_unanswered": Count("id", filter=human & Q(buyer_rounds__gt=F("rounds_answered"))),
+    }
+
+
+def metrics_from_aggregates(agg: dict) -> ConversationMetrics:
+    """ConversationMetrics from the values of metric_aggregates(); a missing or NULL value is 0
+    (no conversations), and a ratio with nothing to divide by is None."""
+
+    def n(key: str) -> int:
+        return agg.get(key) or 0
+
+    answered, first_n = n("answered"), n("first_n")
+    return ConversationMetrics(
+        conversations=n("conversations"),
+        bot_handled=n("bot"),
+        human_handled=n("human"),
+        transferred_to_human=n("transferred"),
+        messages=n("messages"),
+        buyer_rounds=n("rounds"),
+        rounds_answered=answered,
+        first_response_avg_s=_ratio(n("first_sum"), first_n),
+        first_response_within_30s_rate=_ratio(n("first_30"), first_n),
+        response_avg_s=_ratio(n("response_total"), answered),
+        three_minute_rate=_ratio(n("within_180"), n("svc_rounds")),
+        unanswered_conversations=n("unanswered"),
+        first_response_measured=first_n,
+        first_response_over_30s=first_n - n("first_30"),
+        response_seconds_total=n("response_total"),
+        rounds_in_service_hours=n("svc_rounds"),
+        rounds_answered_180s=n("within_180"),
+        response_avg_over_45s=n("avg_over_45"),
+        three_minute_missed=n("three_minute_missed"),
+        waited_100s=n("waited_100s"),
+        last_unanswered=n("last_unanswered"),
+        transferred_unanswered=n("transferred_unanswered"),
+    )
+
+
 def conversation_metrics(
     *, client_id: int, start: date, end: date, store_ids: list[int] | None = None
 ) -> ConversationMetrics:
@@ -82,57 +149,4 @@ def conversation_metrics(
     qs = Conversation.objects.filter(store__client_id=client_id, started_at__gte=lo, started_at__lt=hi)
     if store_ids:
         qs = qs.filter(store_id__in=store_ids)
-    human = Q(handled_by=HandledBy.HUMAN)
-    first = human & Q(first_response_seconds__isnull=False)
-    agg = qs.aggregate(
-        conversations=Count("id"),
-        bot=Count("id", filter=Q(handled_by=HandledBy.BOT)),
-        human=Count("id", filter=human),
-        transferred=Count("id", filter=Q(transferred_to_human=True)),
-        transferred_unanswered=Count("id", filter=Q(transferred_to_human=True, handled_by=HandledBy.BOT)),
-        messages=Sum("message_count"),
-        rounds=Sum("buyer_rounds"),
-        answered=Sum("rounds_answered"),
-        response_total=Sum("response_seconds_total"),
-        svc_rounds=Sum("rounds_in_service_hours"),
-        within_180=Sum("rounds_answered_180s"),
-        first_sum=Sum("first_response_seconds", filter=first),
-        first_n=Count("id", filter=first),
-        first_30=Count("id", filter=first & Q(first_response_seconds__lte=timing.FIRST_RESPONSE_TARGET_S)),
-        unanswered=Count("id", filter=human & Q(buyer_rounds__gt=0, rounds_answered=0)),
-        avg_over_45=Count(
-            "id",
-            filter=human
-            & Q(rounds_answered__gt=0)
-            & Q(response_seconds_total__gt=F("rounds_answered") * timing.AVERAGE_RESPONSE_TARGET_S),
-        ),
-        three_minute_missed=Count("id", filter=human & Q(rounds_in_service_hours__gt=F("rounds_answered_180s"))),
-        waited_100s=Count("id", filter=human & Q(max_wait_seconds__gte=timing.LONG_WAIT_S)),
-        last_unanswered=Count("id", filter=human & Q(buyer_rounds__gt=F("rounds_answered"))),
-    )
-    answered = agg["answered"] or 0
-    first_n = agg["first_n"]
-    return ConversationMetrics(
-        conversations=agg["conversations"],
-        bot_handled=agg["bot"],
-        human_handled=agg["human"],
-        transferred_to_human=agg["transferred"],
-        messages=agg["messages"] or 0,
-        buyer_rounds=agg["rounds"] or 0,
-        rounds_answered=answered,
-        first_response_avg_s=_ratio(agg["first_sum"] or 0, first_n),
-        first_response_within_30s_rate=_ratio(agg["first_30"], first_n),
-        response_avg_s=_ratio(agg["response_total"] or 0, answered),
-        three_minute_rate=_ratio(agg["within_180"] or 0, agg["svc_rounds"] or 0),
-        unanswered_conversations=agg["unanswered"],
-        first_response_measured=first_n,
-        first_response_over_30s=first_n - agg["first_30"],
-        response_seconds_total=agg["response_total"] or 0,
-        rounds_in_service_hours=agg["svc_rounds"] or 0,
-        rounds_answered_180s=agg["within_180"] or 0,
-        response_avg_over_45s=agg["avg_over_45"],
-        three_minute_missed=agg["three_minute_missed"],
-        waited_100s=agg["waited_100s"],
-        last_unanswered=agg["last_unanswered"],
-        transferred_unanswered=agg["transferred_unanswered"],
-    )
+    return metrics_from_aggregates(qs.aggregate(**metric_aggregates()))

@@ -433,79 +433,17 @@ def conversation_metrics_by_client(*, client_ids: Sequence[int], start: date, en
     brand (a brand with no conversations gets the empty metrics), so a billing run measures the SLA
     KPIs of thousands of contracts without one query each.
     """
-    from django.db.models import Sum
+    from apps.conversations.metrics import metric_aggregates, metrics_from_aggregates
 
-    from apps.conversations import timing
-    from apps.conversations.metrics import ConversationMetrics, _ratio
-
-    lo, hi = day_range_bounds(start, end)
-    human = Q(handled_by=HandledBy.HUMAN)
-    first = human & Q(first_response_seconds__isnull=False)
     rows = (
-        Conversation.objects.filter(store__client_id__in=list(client_ids), started_at__gte=lo, started_at__lt=hi)
+        _in_period(client_id=None, start=start, end=end)
+        .filter(store__client_id__in=list(client_ids))
         .values(client=F("store__client_id"))
-        .annotate(
-            conversations=Count("id"),
-            bot=Count("id", filter=Q(handled_by=HandledBy.BOT)),
-            human=Count("id", filter=human),
-            transferred=Count("id", filter=Q(transferred_to_human=True)),
-            transferred_unanswered=Count("id", filter=Q(transferred_to_human=True, handled_by=HandledBy.BOT)),
-            messages=Sum("message_count"),
-            rounds=Sum("buyer_rounds"),
-            answered=Sum("rounds_answered"),
-            response_total=Sum("response_seconds_total"),
-            svc_rounds=Sum("rounds_in_service_hours"),
-            within_180=Sum("rounds_answered_180s"),
-            first_sum=Sum("first_response_seconds", filter=first),
-            first_n=Count("id", filter=first),
-            first_30=Count("id", filter=first & Q(first_response_seconds__lte=timing.FIRST_RESPONSE_TARGET_S)),
-            unanswered=Count("id", filter=human & Q(buyer_rounds__gt=0, rounds_answered=0)),
-            avg_over_45=Count(
-                "id",
-                filter=human
-                & Q(rounds_answered__gt=0)
-                & Q(response_seconds_total__gt=F("rounds_answered") * timing.AVERAGE_RESPONSE_TARGET_S),
-            ),
-            three_minute_missed=Count("id", filter=human & Q(rounds_in_service_hours__gt=F("rounds_answered_180s"))),
-            waited_100s=Count("id", filter=human & Q(max_wait_seconds__gte=timing.LONG_WAIT_S)),
-            last_unanswered=Count("id", filter=human & Q(buyer_rounds__gt=F("rounds_answered"))),
-        )
+        .annotate(**metric_aggregates())
         .order_by()
     )
-    empty = dict.fromkeys(
-        ("conversations", "bot", "human", "transferred", "transferred_unanswered", "first_n", "first_30"), 0
-    )
     found = {row["client"]: row for row in rows}
-    out = {}
-    for client_id in client_ids:
-        agg = found.get(client_id, empty)
-        answered = agg.get("answered") or 0
-        first_n = agg["first_n"]
-        out[client_id] = ConversationMetrics(
-            conversations=agg["conversations"],
-            bot_handled=agg["bot"],
-            human_handled=agg["human"],
-            transferred_to_human=agg["transferred"],
-            messages=agg.get("messages") or 0,
-            buyer_rounds=agg.get("rounds") or 0,
-            rounds_answered=answered,
-            first_response_avg_s=_ratio(agg.get("first_sum") or 0, first_n),
-            first_response_within_30s_rate=_ratio(agg["first_30"], first_n),
-            response_avg_s=_ratio(agg.get("response_total") or 0, answered),
-            three_minute_rate=_ratio(agg.get("within_180") or 0, agg.get("svc_rounds") or 0),
-            unanswered_conversations=agg.get("unanswered") or 0,
-            first_response_measured=first_n,
-            first_response_over_30s=first_n - agg["first_30"],
-            response_seconds_total=agg.get("response_total") or 0,
-            rounds_in_service_hours=agg.get("svc_rounds") or 0,
-            rounds_answered_180s=agg.get("within_180") or 0,
-            response_avg_over_45s=agg.get("avg_over_45") or 0,
-            three_minute_missed=agg.get("three_minute_missed") or 0,
-            waited_100s=agg.get("waited_100s") or 0,
-            last_unanswered=agg.get("last_unanswered") or 0,
-            transferred_unanswered=agg["transferred_unanswered"],
-        )
-    return out
+    return {client_id: metrics_from_aggregates(found.get(client_id, {})) for client_id in client_ids}
 
 
 def conversation_usage_sql(
