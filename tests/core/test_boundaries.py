@@ -44,11 +44,11 @@ IMPORTLIB_REGISTRIES = {"core/demo.py", "core/management/commands/setup_periodic
 ALLOWED: dict[tuple[str, str, str], str] = {
     # Agent (people) lives in workforce, above conversations: the importer resolves agent nicks and the
     # demo creates agents. Moving Agent below conversations is issue #13 step 4 (not done yet).
-    ("models", "conversations/services.py", "workforce"): "Agent nick -> id at import (Agent move pending)",
-    ("layers", "conversations/services.py", "workforce"): "Agent nick -> id at import (Agent move pending)",
+    ("models", "conversations/importer.py", "workforce"): "Agent nick -> id at import (Agent move pending)",
+    ("layers", "conversations/importer.py", "workforce"): "Agent nick -> id at import (Agent move pending)",
     ("models", "conversations/demo.py", "workforce"): "demo agents (Agent move pending)",
     ("layers", "conversations/demo.py", "workforce"): "demo agents (Agent move pending)",
-    ("models", "conversations/services.py", "clients"): "the importer resolves and locks shops (Store) in bulk",
+    ("models", "conversations/importer.py", "clients"): "the importer resolves and locks shops (Store) in bulk",
     (
         "sql",
         "conversations/selectors.py",
@@ -67,16 +67,12 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     # Reports print invoices and credit notes; contracts selectors for them are requested (requests.md).
     ("models", "reports/services.py", "contracts"): "Invoice/CreditNote for printing (contracts selectors requested)",
     # Other teams' modules, being moved onto clients/conversations/workforce selectors this session.
-    ("models", "contracts/demo.py", "clients"): "billing: demo brands",
-    ("importlib", "contracts/demo.py", "importlib"): "billing: optional workforce selector shim (requested)",
-    ("sql", "contracts/services.py", "conversations"): "billing: usage SQL (being moved to conversations selectors)",
-    ("sql", "contracts/services.py", "clients"): "billing: usage SQL (being moved to conversations selectors)",
     ("models", "qa/demo.py", "clients"): "qa: demo brands",
     ("models", "qa/demo_scorecards.py", "clients"): "qa: demo scorecards per brand",
     ("models", "qa/learning.py", "clients"): "qa: brands to retrain",
     ("models", "qa/views.py", "clients"): "qa: brand picker",
     ("models", "qa/selectors.py", "conversations"): "qa: being moved to conversations selectors",
-    ("models", "qa/services.py", "conversations"): "qa: being moved to conversations selectors",
+    ("models", "qa/services/scoring.py", "conversations"): "qa: being moved to conversations selectors",
     ("models", "orders/api/views.py", "clients"): "orders: brand lookup",
     ("models", "orders/demo.py", "clients"): "orders: demo shops",
     ("models", "orders/evaluations.py", "workforce"): "orders: agent nick -> id, as the chat importer",
