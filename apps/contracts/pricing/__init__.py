@@ -72,9 +72,17 @@ blind reference (tests/contracts/blind, its README's D1–D17), which made the s
 - Usage given per day (no hour) on a day that a window splits inside the day is refused: the
   billing run reads such days per local hour from the records.
 
+Commission (issue #17 §3; `commission.py` states C1–C6 in full): a rate on the net attributed GMV
+(paid − refunded) of the period by local hour of payment; standard, graduated or volume tiers over
+GMV priced like units under rule 2; peak windows to the hour (rule 3's three kinds); one rounded
+line outside windows and one per window (rule 1); a minimum true-up or a cap line against the
+rounded lines; refunds recorded after issue clawed back on the next statement as one line per
+original month (the difference between the month as billed and re-priced with them deducted).
+
 The engine is split along its seams: `terms` (the dataclasses in and out, exact numbers, checks of
 tiers and windows), `charges` (one usage charge: models, windows, night, allowance, charge minimum),
-`sla` (credits and earn-back) and `period` (a month: versions, monthly minimum, VAT, differences).
+`sla` (credits and earn-back), `period` (a month: versions, monthly minimum, VAT, differences) and
+`commission` (sales commission).
 This package gathers their public names, so callers keep `from apps.contracts import pricing`.
 """
 
@@ -84,6 +92,13 @@ from apps.contracts.pricing.charges import (
     days_between,
     dedupe_usage,
     price_quantity,
+)
+from apps.contracts.pricing.commission import (
+    CommissionSpec,
+    GmvHour,
+    commission_clawback_line,
+    commission_lines,
+    validate_commission,
 )
 from apps.contracts.pricing.period import (
     assemble,
@@ -141,6 +156,11 @@ from apps.contracts.pricing.terms import (
 )
 
 __all__ = [
+    "CommissionSpec",
+    "GmvHour",
+    "commission_clawback_line",
+    "commission_lines",
+    "validate_commission",
     "ADJUSTMENT",
     "BASE",
     "CHARGE_MINIMUM",
