@@ -18,10 +18,11 @@ C5. Minimum and cap on the sum of the charge's rounded lines: below the minimum 
     makes it exactly the minimum; above the cap a negative line brings it down to exactly the cap.
     A cap below the minimum is refused.
 C6. Clawback. Refunds recorded after a period's statement was issued, on orders of that period,
-    never change that statement: the next statement carries one line per original period,
-    −(what the period's lines came to − what they come to with those refunds deducted), each side
-    priced by C1–C5 from its rounded lines, so no more than was billed is ever taken back; the line
-    names the original month.
+    never change that statement: the next statement carries one line per original period, (the
+    period re-priced by C1–C5 with all refunds known now) − (its lines as billed + the clawbacks
+    already billed for it), only when that is negative (a refund never raises a charge, even where
+    a lower GMV falls into a dearer volume tier), so no more than was billed is ever taken back;
+    the line names the original month.
 Conversion rate (询单转化率) and satisfaction (满意度) are SLA-pool KPIs like the others (rule 7):
 they reach the engine as measurements, with no rule of their own here.
 """
@@ -215,12 +216,15 @@ def commission_clawback_line(
     billed_hours: list[GmvHour],
     late_refunds: list[GmvHour],
     vat_rate: Decimal,
+    already_clawed_back: Decimal = ZERO,
 ) -> list[PricedLine]:
     """Rule C6: what refunds recorded after `month`'s statement take back, as one line naming `month`.
 
-    `billed_hours` are the hours the month was billed on; `late_refunds` the refund increments
-    recorded since, by original paid hour and kind (their `paid` is ignored). No line when nothing
-    changes. The amount is the difference of the two pricings' rounded totals (never below −billed).
+    `billed_hours` are the hours the month was billed on; `late_refunds` all the refund increments
+    recorded since its issue, by original paid hour and kind (their `paid` is ignored);
+    `already_clawed_back` the sum (≤ 0) of the clawback lines already billed for the month. The
+    amount is the re-priced total minus (the billed total + earlier clawbacks): a difference of
+    rounded totals, no new rounding; no line unless it is negative.
     """
     late: dict[tuple, list] = defaultdict(lambda: [0, ZERO])
     for r in late_refunds:
@@ -228,17 +232,24 @@ def commission_clawback_line(
             raise PricingError("a late refund cannot be negative", field="refunded")
         late[(r.hour, r.kind)][0] += r.orders
         late[(r.hour, r.kind)][1] += r.refunded
+    billed: dict[tuple, list] = defaultdict(lambda: [0, ZERO, ZERO])
+    for h in billed_hours:  # one row per hour and kind, however the caller split them
+        row = billed[(h.hour, h.kind)]
+        row[0] += h.orders
+        row[1] += h.paid
+        row[2] += h.refunded
     reduced = []
-    for h in billed_hours:
-        more = late.pop((h.hour, h.kind), [0, ZERO])[1]
-        reduced.append(GmvHour(h.hour, h.kind, h.orders, h.paid, min(h.paid, h.refunded + more)))
+    for (at, kind), (orders, paid, refunded) in billed.items():
+        more = late.pop((at, kind), [0, ZERO])[1]
+        reduced.append(GmvHour(at, kind, orders, paid, min(paid, refunded + more)))
     if late:
         hour, kind = next(iter(late))
         raise PricingError(f"a refund of {hour:%Y-%m-%d %H}:00 ({kind}) has no billed orders", field="late_refunds")
     before = sum((ln.amount for ln in commission_lines(spec, billed_hours, vat_rate=vat_rate)), ZERO)
+    before += already_clawed_back
     after = sum((ln.amount for ln in commission_lines(spec, reduced, vat_rate=vat_rate)), ZERO)
-    if after == before:
-        return []
+    if after >= before:
+        return []  # a refund never raises a charge (under volume tiers a lower GMV can cost more)
     counted = [r for r in late_refunds if r.kind != BOT or spec.include_bot]
     details = {
         "month": f"{month:%Y-%m}",
