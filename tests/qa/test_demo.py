@@ -26,7 +26,7 @@ class _Out:
 def seeded(settings, tmp_path, monkeypatch):
     settings.VAR_DIR = tmp_path / "var"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr(pipeline, "POST_IMPORT_TASKS", [])
+    monkeypatch.setattr(pipeline, "CONSUMERS", [])
     clients_demo.seed(DemoContext(out=_Out()))
     demo_agents.seed(DemoContext(out=_Out()))
     conv_demo.seed(DemoContext(scale=0.01, out=_Out()))

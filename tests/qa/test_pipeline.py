@@ -75,8 +75,9 @@ def test_qa_of_the_same_import_twice_adds_nothing(imported):
 
 def test_task_is_registered_in_the_import_pipeline():
     from apps.conversations import pipeline
+    from apps.qa.tasks import qa_score_import_run_task
 
-    assert "apps.qa.tasks.qa_score_import_run_task" in pipeline.POST_IMPORT_TASKS
+    assert qa_score_import_run_task in pipeline.CONSUMERS  # registered by QaConfig.ready()
 
 
 def test_an_import_for_a_brand_without_a_scorecard_says_so(
