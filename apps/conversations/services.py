@@ -157,28 +157,38 @@ def _execute(run: ImportRun, source: Path | None, progress: Callable | None) -> 
         run_fail(run, error=detail)
         raise ImportCrashed(detail) from None
     if outcome is None:
-        errors = importer.errors
-        first = errors[0] if errors else {"row": None, "field": None, "reason": _("the file was rejected")}
-        message = _(
-            "%(file)s: %(rejected)s row(s) rejected, nothing imported; first: row %(row)s, field %(field)s: %(reason)s"
-        ) % {
-            "file": run.file_name,
-            "rejected": importer.rejected,
-            "row": shown_or_dash(first["row"]),
-            "field": shown_or_dash(first["field"]),
-            "reason": first["reason"],
-        }
-        logger.info("import run %s failed: %s row(s) rejected", run.pk, importer.rejected)
-        run_fail(
-            run,
-            error=message,
-            errors=errors[:MAX_ERRORS_KEPT],
-            rejected=importer.rejected,
-            rows_read=importer.rows_read,
-            file_sha256=importer.sha256,
-            encoding=importer.encoding,
-        )
-        return run
+        return _fail_rejected(run, importer)
+    return _succeed(run, outcome)
+
+
+def _fail_rejected(run: ImportRun, importer: FileImporter) -> ImportRun:
+    """The file had a rejected row (and no skip_bad_rows): FAILED with every error, nothing imported."""
+    errors = importer.errors
+    first = errors[0] if errors else {"row": None, "field": None, "reason": _("the file was rejected")}
+    message = _(
+        "%(file)s: %(rejected)s row(s) rejected, nothing imported; first: row %(row)s, field %(field)s: %(reason)s"
+    ) % {
+        "file": run.file_name,
+        "rejected": importer.rejected,
+        "row": shown_or_dash(first["row"]),
+        "field": shown_or_dash(first["field"]),
+        "reason": first["reason"],
+    }
+    logger.info("import run %s failed: %s row(s) rejected", run.pk, importer.rejected)
+    run_fail(
+        run,
+        error=message,
+        errors=errors[:MAX_ERRORS_KEPT],
+        rejected=importer.rejected,
+        rows_read=importer.rows_read,
+        file_sha256=importer.sha256,
+        encoding=importer.encoding,
+    )
+    return run
+
+
+def _succeed(run: ImportRun, outcome) -> ImportRun:
+    """The file was imported: SUCCEEDED with its counts, audited, and the post-import consumers queued."""
     run_succeed(
         run,
         rows_read=outcome.rows_read,
