@@ -1,9 +1,8 @@
-"""Data assembly: read a brand's period from the other apps (ORM and their selectors) into the
-plain dataclasses of apps.reports.documents.
+"""Data assembly: read a brand's period through the other apps' selectors (each app is the only
+reader of its tables) into the plain dataclasses of apps.reports.documents.
 
-Each section is behind an availability check: when the app that owns its data has not shipped the
-selector, or holds nothing for this brand and period, the section is None and its name goes into
-`left_out` — a report never shows invented figures. Figures are taken from the owners' selectors
+When the app that owns a section's data holds nothing for this brand and period, the section is
+None and its name goes into `left_out` — a report never shows invented figures. Figures are taken from the owners' selectors
 (conversation_metrics, qa_period_summary, staffing_period_summary, invoice_for_client_period), so
 the report agrees with billing, QA and workforce to the digit. Figures stay exact here and are
 rounded once, half up, where the template prints them.
@@ -15,46 +14,30 @@ commentary is that person's text, printed under their name and date and the revi
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.contracts import selectors as contracts_selectors
+from apps.conversations import selectors as conversations_selectors
+from apps.conversations.metrics import conversation_metrics
+from apps.core import calendar
+from apps.qa import selectors as qa_selectors
 from apps.reports import documents as d
+from apps.reports import invoices
 from apps.reports import topics as topic_lexicon
 from apps.reports.templatetags.report_format import cny, num, one, pct, signed_pct, whole
+from apps.workforce import selectors as workforce_selectors
+from apps.workforce.selectors import StaffingGaps, StaffingPeriodSummary
 
 ZERO = Decimal("0")
 
 
-# --- periods -------------------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_period(year: int, month: int) -> tuple[date, date]:
-    start = date(year, month, 1)
-    return start, add_months(start, 1)
-
-
-def quarter_period(year: int, quarter: int) -> tuple[date, date]:
-    start = date(year, 3 * (quarter - 1) + 1, 1)
-    return start, add_months(start, 3)
-
-
-def period_for(kind: str, day: date) -> tuple[date, date]:
-    """The monthly or quarterly period that holds `day`."""
-    if kind == "quarterly":
-        return quarter_period(day.year, (day.month - 1) // 3 + 1)
-    return month_period(day.year, day.month)
+# --- periods (the periods themselves come from apps.core.calendar) --------------------------------
 
 
 def period_label(kind: str, start: date, language: str) -> str:
@@ -65,68 +48,18 @@ def period_label(kind: str, start: date, language: str) -> str:
     return f"{start.year}年{start.month}月" if zh else start.strftime("%B %Y")
 
 
-def _days(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=i) for i in range((end - start).days)]
-
-
-# --- availability --------------------------------------------------------------------------------
-
-
-def optional_selector(module: str, name: str) -> Callable | None:
-    """The function `module.name` if that app has shipped it, else None (the section is left out).
-
-    Only a missing module (or package) counts as absent; an import error inside an existing module
-    is a bug and is raised.
-    """
-    try:
-        loaded = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
-            return None
-        raise
-    return getattr(loaded, name, None)
-
-
-def _get(obj, key, default=None):
-    if isinstance(obj, dict):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
-
-
-def _dec(value) -> Decimal | None:
-    if value is None:
-        return None
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
 # --- sections ------------------------------------------------------------------------------------
 
 
 def daily_volume(*, client_id: int, start: date, end: date) -> dict[date, tuple[int, int, int]]:
     """(total, bot, human) conversations per local day, from the same rows conversation_metrics reads."""
-    from apps.conversations.choices import HandledBy
-    from apps.conversations.metrics import period_bounds
-    from apps.conversations.models import Conversation
-
-    lo, hi = period_bounds(start, end)
-    rows = (
-        Conversation.objects.filter(store__client_id=client_id, started_at__gte=lo, started_at__lt=hi)
-        .annotate(day=TruncDate("started_at", tzinfo=timezone.get_default_timezone()))
-        .values("day")
-        .annotate(
-            total=Count("id"),
-            bot=Count("id", filter=Q(handled_by=HandledBy.BOT)),
-            human=Count("id", filter=Q(handled_by=HandledBy.HUMAN)),
-        )
-    )
-    return {row["day"]: (row["total"], row["bot"], row["human"]) for row in rows}
+    by_day = conversations_selectors.handled_counts_by_day(client_id=client_id, start=start, end=end)
+    return {day: tuple(counts) for day, counts in by_day.items()}
 
 
 def volume_section(*, client_id: int, start: date, end: date, staffing, gaps=None) -> d.VolumeSection | None:
     """Volume and response KPIs. The daily forecast is workforce's exact one (`gaps`, from
     staffing_gaps), summed exactly; a day without a forecast has none (not zero)."""
-    from apps.conversations.metrics import conversation_metrics
-
     metrics = conversation_metrics(client_id=client_id, start=start, end=end)
     if not metrics.conversations:
         return None
@@ -135,7 +68,8 @@ def volume_section(*, client_id: int, start: date, end: date, staffing, gaps=Non
     if staffing is not None and gaps is not None:
         forecast_by_day = {day: value for day, value in gaps.forecast_by_day.items() if value > 0}
     days = [
-        d.VolumeDay(day, *per_day.get(day, (0, 0, 0)), forecast=forecast_by_day.get(day)) for day in _days(start, end)
+        d.VolumeDay(day, *per_day.get(day, (0, 0, 0)), forecast=forecast_by_day.get(day))
+        for day in calendar.days_between(start, end)
     ]
     # The empty days of a period still running (after today) are not drawn as zero volume.
     today = timezone.localdate()
@@ -143,7 +77,7 @@ def volume_section(*, client_id: int, start: date, end: date, staffing, gaps=Non
         days.pop()
     forecast_total = sum(forecast_by_day.values(), Decimal(0)) if forecast_by_day else None
     forecast_days_actual = sum(d.actual for d in days if d.forecast is not None) if forecast_by_day else None
-    wape = _dec(_get(_get(staffing, "totals", {}) or {}, "forecast_wape")) if staffing is not None else None
+    wape = staffing.totals.get("forecast_wape") if staffing is not None else None
     return d.VolumeSection(
         days=days,
         conversations=metrics.conversations,
@@ -218,20 +152,15 @@ def _ratio(numerator, denominator) -> Decimal | None:
 def qa_exact(*, client_id: int, start: date, end: date) -> dict:
     """QA's period figures unrounded, from apps.qa.selectors.period_results (the results the summary
     reads): pass rate and average score overall and per day, and the review queue's decisions."""
-    results_of = optional_selector("apps.qa.selectors", "period_results")
-    if results_of is None:
-        return {}
-    from django.db.models import Sum
-
-    results = results_of(client_id=client_id, start=start, end=end).filter(status="scored")
+    results = qa_selectors.period_results(client_id=client_id, start=start, end=end).filter(status="scored")
     total = results.aggregate(n=Count("id"), passed=Count("id", filter=Q(passed=True)), points=Sum("score"))
     by_day = {
         row["day"]: (_ratio(row["points"] or 0, row["n"]), _ratio(row["passed"], row["n"]))
-        for row in results.annotate(day=TruncDate("started_at", tzinfo=timezone.get_default_timezone()))
+        for row in results.annotate(day=TruncDate("started_at", tzinfo=calendar.local_tz()))
         .values("day")
         .annotate(n=Count("id"), passed=Count("id", filter=Q(passed=True)), points=Sum("score"))
     }
-    reviews = results_of(client_id=client_id, start=start, end=end).aggregate(
+    reviews = qa_selectors.period_results(client_id=client_id, start=start, end=end).aggregate(
         confirmed=Count("review_items", filter=Q(review_items__status="confirmed")),
         dismissed=Count("review_items", filter=Q(review_items__status="dismissed")),
         open=Count("review_items", filter=Q(review_items__status="open")),
@@ -244,73 +173,72 @@ def qa_exact(*, client_id: int, start: date, end: date) -> dict:
     }
 
 
-def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
-    summary_of = optional_selector("apps.qa.selectors", "qa_period_summary")
-    if summary_of is None:
-        return None
-    summary = summary_of(client_id=client_id, start=start, end=end)
-    if not summary or not _get(summary, "scored"):
-        return None
-    exact = qa_exact(client_id=client_id, start=start, end=end)
-    exact_days = exact.get("by_day", {})
-    reviews = exact.get("reviews", {})
-    by_rule = sorted(_get(summary, "by_rule", []) or [], key=lambda r: (-int(_get(r, "hits", 0)), _get(r, "rule_code")))
-    total_hits = sum(int(_get(r, "hits", 0)) for r in by_rule if str(_get(r, "severity", "")) in VIOLATION_SEVERITIES)
-    violations = [
+def _qa_violations(by_rule: list[dict]) -> list[d.RuleHits]:
+    """The rules that are violations (critical, major, minor) with hits, most hits first, each with
+    its share of all violation hits."""
+    by_rule = sorted(by_rule, key=lambda r: (-r["hits"], r["rule_code"]))
+    total_hits = sum(r["hits"] for r in by_rule if str(r["severity"]) in VIOLATION_SEVERITIES)
+    return [
         d.RuleHits(
-            rule_code=str(_get(r, "rule_code", "")),
-            rule_name=str(_get(r, "rule_name", "")),
-            severity=str(_get(r, "severity", "")),
-            hits=int(_get(r, "hits", 0)),
-            share=_ratio(int(_get(r, "hits", 0)), total_hits),
-            severity_label=_(SEVERITY_LABELS.get(str(_get(r, "severity", "")), str(_get(r, "severity", "")))),
+            rule_code=str(r["rule_code"]),
+            rule_name=str(r["rule_name"]),
+            severity=str(r["severity"]),
+            hits=r["hits"],
+            share=_ratio(r["hits"], total_hits),
+            severity_label=_(SEVERITY_LABELS.get(str(r["severity"]), str(r["severity"]))),
         )
         for r in by_rule
-        if int(_get(r, "hits", 0)) and str(_get(r, "severity", "")) in VIOLATION_SEVERITIES
+        if r["hits"] and str(r["severity"]) in VIOLATION_SEVERITIES
     ]
-    tz = timezone.get_default_timezone()
-    high_risk = [
+
+
+def _qa_high_risk(cases: list[dict]) -> list[d.HighRiskCase]:
+    return [
         d.HighRiskCase(
-            platform_conversation_id=str(_get(c, "platform_conversation_id", "")),
-            started_at=timezone.localtime(_get(c, "started_at"), tz) if _get(c, "started_at") else None,
-            rule_name=str(_get(c, "rule_name", "")),
-            excerpt=str(_get(c, "excerpt", "")),
-            review_status=_(REVIEW_LABELS.get(str(_get(c, "review_status", "")), str(_get(c, "review_status", "")))),
-            action=qa_action_text(str(_get(c, "action", "") or "")),
+            platform_conversation_id=str(c["platform_conversation_id"]),
+            started_at=timezone.localtime(c["started_at"], calendar.local_tz()) if c["started_at"] else None,
+            rule_name=str(c["rule_name"]),
+            excerpt=str(c["excerpt"]),
+            review_status=_(REVIEW_LABELS.get(str(c["review_status"]), str(c["review_status"]))),
+            action=qa_action_text(str(c["action"] or "")),
         )
-        for c in (_get(summary, "high_risk", []) or [])[:HIGH_RISK_SHOWN]
+        for c in cases[:HIGH_RISK_SHOWN]
     ]
-    disputes = {k: int(v or 0) for k, v in (_get(summary, "disputes", {}) or {}).items()}
+
+
+def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
+    summary = qa_selectors.qa_period_summary(client_id=client_id, start=start, end=end)
+    if not summary.scored:
+        return None
+    exact = qa_exact(client_id=client_id, start=start, end=end)
+    exact_days = exact["by_day"]
+    reviews = exact["reviews"]
+    disputes = {k: int(v or 0) for k, v in summary.disputes.items()}
     for key in ("filed", "accepted", "partly_accepted", "rejected", "open"):
         disputes.setdefault(key, 0)
     return d.QASection(
-        conversations=int(_get(summary, "conversations", 0)),
-        scored=int(_get(summary, "scored", 0)),
-        unscorable=int(_get(summary, "unscorable", 0)),
-        passed=int(_get(summary, "passed", 0)),
-        pass_rate=exact.get("pass_rate", _dec(_get(summary, "pass_rate"))),
-        average_score=exact.get("average_score", _dec(_get(summary, "average_score"))),
-        critical_hits=int(_get(summary, "critical_hits", 0)),
+        conversations=summary.conversations,
+        scored=summary.scored,
+        unscorable=summary.unscorable,
+        passed=summary.passed,
+        pass_rate=exact["pass_rate"],
+        average_score=exact["average_score"],
+        critical_hits=summary.critical_hits,
         days=[
             d.QADay(
-                day=_get(row, "date"),
-                scored=int(_get(row, "scored", 0)),
-                average_score=exact_days.get(_get(row, "date"), (_dec(_get(row, "average_score")), None))[0],
-                pass_rate=exact_days.get(_get(row, "date"), (None, _dec(_get(row, "pass_rate"))))[1],
+                day=row["date"],
+                scored=row["scored"],
+                average_score=exact_days.get(row["date"], (row["average_score"], None))[0],
+                pass_rate=exact_days.get(row["date"], (None, row["pass_rate"]))[1],
             )
-            for row in (_get(summary, "by_day", []) or [])
+            for row in summary.by_day
         ],
-        violations=violations,
-        high_risk=high_risk,
+        violations=_qa_violations(summary.by_rule),
+        high_risk=_qa_high_risk(summary.high_risk),
         disputes=disputes,
         coaching=[
-            d.CoachingRow(
-                str(_get(c, "agent_name", "")),
-                int(_get(c, "issues", 0)),
-                str(_get(c, "top_rule", "")),
-                int(_get(c, "critical", 0) or 0),
-            )
-            for c in (_get(summary, "coaching", []) or [])
+            d.CoachingRow(str(c["agent_name"]), int(c["issues"]), str(c["top_rule"]), int(c.get("critical") or 0))
+            for c in summary.coaching
         ],
         reviews_confirmed=int(reviews.get("confirmed") or 0),
         reviews_dismissed=int(reviews.get("dismissed") or 0),
@@ -318,51 +246,43 @@ def qa_section(*, client_id: int, start: date, end: date) -> d.QASection | None:
     )
 
 
-def staffing_summary(*, client_id: int, start: date, end: date):
+def staffing_summary(*, client_id: int, start: date, end: date) -> StaffingPeriodSummary | None:
     """The workforce selector's summary, or None when workforce has no plan for this brand/period."""
-    summary_of = optional_selector("apps.workforce.selectors", "staffing_period_summary")
-    if summary_of is None:
-        return None
-    summary = summary_of(client_id=client_id, start=start, end=end)
-    by_day = _get(summary, "by_day", []) or [] if summary else []
+    summary = workforce_selectors.staffing_period_summary(client_id=client_id, start=start, end=end)
     has_plan = any(
-        (_dec(_get(row, "scheduled_agent_hours")) or ZERO) > 0 or (_dec(_get(row, "required_agent_hours")) or ZERO) > 0
-        for row in by_day
+        (row["scheduled_agent_hours"] or ZERO) > 0 or (row["required_agent_hours"] or ZERO) > 0
+        for row in summary.by_day
     )
     return summary if has_plan else None
 
 
-def staffing_gaps(*, client_id: int, start: date, end: date):
-    """Workforce's exact daily forecast and the intervals rostered under demand (None: not shipped)."""
-    gaps_of = optional_selector("apps.workforce.selectors", "staffing_gaps")
-    return None if gaps_of is None else gaps_of(client_id=client_id, start=start, end=end)
-
-
-def staffing_section(summary, gaps=None) -> d.StaffingSection | None:
+def staffing_section(
+    summary: StaffingPeriodSummary | None, gaps: StaffingGaps | None = None
+) -> d.StaffingSection | None:
     if summary is None:
         return None
     exact_forecast = gaps.forecast_by_day if gaps is not None else {}
-    totals = _get(summary, "totals", {}) or {}
-    peak = dict(_get(summary, "interval_peak", {}) or {})
-    if peak.get("at") is not None and hasattr(peak["at"], "astimezone"):
-        peak["at"] = timezone.localtime(peak["at"], timezone.get_default_timezone()).strftime("%m-%d %H:%M")
+    totals = summary.totals
+    peak = dict(summary.interval_peak)
+    if peak.get("at") is not None:
+        peak["at"] = timezone.localtime(peak["at"], calendar.local_tz()).strftime("%m-%d %H:%M")
     days = [
         d.StaffingDay(
-            day=_get(row, "date"),
-            forecast_contacts=exact_forecast.get(_get(row, "date"), _dec(_get(row, "forecast_contacts"))),
-            actual_contacts=None if _get(row, "actual_contacts") is None else int(_get(row, "actual_contacts")),
-            required_agent_hours=_dec(_get(row, "required_agent_hours")) or ZERO,
-            scheduled_agent_hours=_dec(_get(row, "scheduled_agent_hours")) or ZERO,
-            surge_seats=int(_get(row, "surge_seats", 0) or 0),
+            day=row["date"],
+            forecast_contacts=exact_forecast.get(row["date"], row["forecast_contacts"]),
+            actual_contacts=row["actual_contacts"],
+            required_agent_hours=row["required_agent_hours"] or ZERO,
+            scheduled_agent_hours=row["scheduled_agent_hours"] or ZERO,
+            surge_seats=row["surge_seats"] or 0,
         )
-        for row in (_get(summary, "by_day", []) or [])
+        for row in summary.by_day
     ]
     return d.StaffingSection(
         days=days,
-        scheduled_agent_hours=_dec(_get(totals, "scheduled_agent_hours")) or ZERO,
-        night_agent_hours=_dec(_get(totals, "night_agent_hours")) or ZERO,
-        surge_seat_days=int(_get(totals, "surge_seat_days", 0) or 0),
-        forecast_wape=_dec(_get(totals, "forecast_wape")),
+        scheduled_agent_hours=totals["scheduled_agent_hours"] or ZERO,
+        night_agent_hours=totals["night_agent_hours"] or ZERO,
+        surge_seat_days=totals["surge_seat_days"] or 0,
+        forecast_wape=totals["forecast_wape"],
         interval_peak=peak,
         short_intervals=[
             d.ShortInterval(start=at, required=required, scheduled=scheduled)
@@ -378,19 +298,12 @@ def promo_section(
     promotion INSIDE the period (`measured_start` … `measured_end`, printed beside the figures): a
     monthly report measures its own month, and the promotion's other days are in the other month's
     report. The normal day is the average of the period's days outside the promotion."""
-    from apps.conversations.metrics import conversation_metrics
-    from apps.core.models import PromoEvent
-
     if volume is None:
         return None
-    events = list(PromoEvent.objects.filter(presale_start__lt=end, end_date__gte=start))
+    events = calendar.promo_periods(start=start, end=end)
     if not events:
         return None
-
-    def overlap(e) -> int:
-        return (min(e.end_date + timedelta(days=1), end) - max(e.presale_start, start)).days
-
-    event = max(events, key=lambda e: (overlap(e), e.peak_start))
+    event = max(events, key=lambda e: (e.overlap_days(start, end), e.peak_start))
     w_start, w_end = max(event.presale_start, start), min(event.end_date + timedelta(days=1), end)
     window = [v for v in volume.days if w_start <= v.day < w_end]
     outside = [v for v in volume.days if not (event.presale_start <= v.day <= event.end_date)]
@@ -406,8 +319,8 @@ def promo_section(
     return d.PromoSection(
         name=event.name,
         presale_start=event.presale_start,
-        peak_start=timezone.localtime(event.peak_start, timezone.get_default_timezone()),
-        peak_end=timezone.localtime(event.peak_end, timezone.get_default_timezone()),
+        peak_start=timezone.localtime(event.peak_start, calendar.local_tz()),
+        peak_end=timezone.localtime(event.peak_end, calendar.local_tz()),
         end_date=event.end_date,
         measured_start=w_start,
         measured_end=w_end - timedelta(days=1),
@@ -425,23 +338,7 @@ def promo_section(
 
 
 def topics_section(*, client_id: int, start: date, end: date) -> d.TopicsSection | None:
-    from apps.conversations.choices import MessageType, SenderRole
-    from apps.conversations.metrics import period_bounds
-    from apps.conversations.models import Message
-
-    lo, hi = period_bounds(start, end)
-    stream = (
-        Message.objects.filter(
-            conversation__store__client_id=client_id,
-            conversation__started_at__gte=lo,
-            conversation__started_at__lt=hi,
-            sender_role=SenderRole.BUYER,
-            msg_type=MessageType.TEXT,
-        )
-        .order_by("conversation_id", "seq")
-        .values_list("conversation_id", "content")
-        .iterator(chunk_size=5000)
-    )
+    stream = conversations_selectors.buyer_text_stream(client_id=client_id, start=start, end=end)
     result = topic_lexicon.tally(stream)
     if not result.conversations_read or not result.classified:
         return None
@@ -462,12 +359,7 @@ def billing_sections(
 ) -> tuple[d.InvoiceDoc | None, d.SlaSection | None]:
     """The period's invoice and the SLA results on it (apps.contracts), via apps.reports.invoices.
     `exact`: the report's unrounded KPI figures by KPI code (see invoices.sla_section)."""
-    invoice_of = optional_selector("apps.contracts.selectors", "invoice_for_client_period")
-    if invoice_of is None:
-        return None, None
-    from apps.reports import invoices
-
-    invoice = invoice_of(client_id=client.pk, start=start, end=end)
+    invoice = contracts_selectors.invoice_for_client_period(client_id=client.pk, start=start, end=end)
     if invoice is None:
         return None, None
     doc = invoices.invoice_document(invoice, language=language)
@@ -680,6 +572,34 @@ def _daily_rows(report: d.ClientReport) -> list[list[str]]:
     return rows
 
 
+def _sla_exact(volume: d.VolumeSection | None, qa: d.QASection | None) -> dict:
+    """The report's unrounded KPI figures by SLA KPI code, for invoices.sla_section."""
+    exact = {}
+    if volume is not None:
+        exact.update(
+            first_response_avg_s=volume.first_response_avg_s,
+            first_response_within_30s_rate=volume.first_response_within_30s_rate,
+            three_minute_rate=volume.three_minute_rate,
+            response_avg_s=volume.response_avg_s,
+        )
+    if qa is not None:
+        exact.update(qa_pass_rate=qa.pass_rate, qa_average_score=qa.average_score)
+    return exact
+
+
+def _left_out(*, volume, qa, staffing, billing, sla, topics) -> list[str]:
+    """The names of the sections the period has no data for, in the report's order."""
+    sections = (
+        (volume, _("conversation volume")),
+        (qa, _("quality assurance")),
+        (staffing, _("staffing vs demand")),
+        (billing, _("invoice")),
+        (sla, _("SLA attainment")),
+        (topics, _("shopper topics")),
+    )
+    return [label for section, label in sections if section is None]
+
+
 def assemble_client_report(
     *,
     client,
@@ -697,12 +617,13 @@ def assemble_client_report(
 
     `commentary_meta`: who wrote the commentary and who reviewed it, and when ({"by", "on",
     "reviewed_by", "reviewed_on"}), printed with it."""
-    from apps.conversations.metrics import conversation_metrics
-
     with translation.override(language):
-        left_out: list[str] = []
         staffing_raw = staffing_summary(client_id=client.pk, start=start, end=end)
-        gaps = staffing_gaps(client_id=client.pk, start=start, end=end) if staffing_raw is not None else None
+        gaps = (
+            workforce_selectors.staffing_gaps(client_id=client.pk, start=start, end=end)
+            if staffing_raw is not None
+            else None
+        )
         volume = volume_section(client_id=client.pk, start=start, end=end, staffing=staffing_raw, gaps=gaps)
         qa = qa_section(client_id=client.pk, start=start, end=end)
         if qa is not None and volume is not None:
@@ -713,27 +634,9 @@ def assemble_client_report(
         if kind == "quarterly":
             billing, sla = None, None
         else:
-            exact = {}
-            if volume is not None:
-                exact.update(
-                    first_response_avg_s=volume.first_response_avg_s,
-                    first_response_within_30s_rate=volume.first_response_within_30s_rate,
-                    three_minute_rate=volume.three_minute_rate,
-                    response_avg_s=volume.response_avg_s,
-                )
-            if qa is not None:
-                exact.update(qa_pass_rate=qa.pass_rate, qa_average_score=qa.average_score)
+            exact = _sla_exact(volume, qa)
             billing, sla = billing_sections(client=client, start=start, end=end, language=language, exact=exact)
-        for section, label in (
-            (volume, _("conversation volume")),
-            (qa, _("quality assurance")),
-            (staffing, _("staffing vs demand")),
-            (billing, _("invoice")),
-            (sla, _("SLA attainment")),
-            (topics, _("shopper topics")),
-        ):
-            if section is None:
-                left_out.append(label)
+        left_out = _left_out(volume=volume, qa=qa, staffing=staffing, billing=billing, sla=sla, topics=topics)
         title = _("Quarterly business review") if kind == "quarterly" else _("Monthly customer service report")
         report = d.ClientReport(
             kind=kind,
@@ -766,19 +669,17 @@ def assemble_client_report(
             report.months = quarter_months(client=client, start=start, end=end)
         previous = None
         if kind != "quarterly":
-            previous = conversation_metrics(client_id=client.pk, start=add_months(start, -1), end=start)
+            previous = conversation_metrics(client_id=client.pk, start=calendar.add_months(start, -1), end=start)
         report.summary, report.highlights = _summary(report, previous)
         report.extra_rows = _daily_rows(report)
         return report
 
 
 def quarter_months(*, client, start: date, end: date) -> list[d.MonthRow]:
-    from apps.conversations.metrics import conversation_metrics
-
     rows = []
     month = start
     while month < end:
-        nxt = add_months(month, 1)
+        nxt = calendar.add_months(month, 1)
         metrics = conversation_metrics(client_id=client.pk, start=month, end=nxt)
         qa = qa_section(client_id=client.pk, start=month, end=nxt)
         invoice, _sla = billing_sections(client=client, start=month, end=nxt, language=translation.get_language())

@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from apps.reports import assembly, services
+from apps.core import calendar
+from apps.reports import services
 from apps.reports.choices import ReportKind, ReportLanguage, ReportState
 from apps.reports.models import RenderedDocument, ReportRun
 
@@ -41,7 +42,7 @@ def _commentary_fields(month: date, commentary: str, actions: list[str]) -> dict
     and the reviewer approved it at 15:00 (fixed times: the demo is the same on every run)."""
     users = {u.username: u for u in get_user_model().objects.filter(username__in=[AUTHOR, REVIEWER])}
     written = timezone.make_aware(
-        datetime.combine(assembly.add_months(month, 1) + timedelta(days=1), datetime.min.time()).replace(hour=10),
+        datetime.combine(calendar.add_months(month, 1) + timedelta(days=1), datetime.min.time()).replace(hour=10),
         timezone.get_default_timezone(),
     )
     return {
@@ -58,7 +59,7 @@ def seed(ctx) -> None:
     started = time.perf_counter()
     made = rendered = 0
     for month in MONTHS:
-        end = assembly.add_months(month, 1)
+        end = calendar.add_months(month, 1)
         commentary, actions = COMMENTARY[month]
         for client in services.monthly_report_clients(start=month, end=end):
             run, created = ReportRun.objects.filter(superseded_at__isnull=True).get_or_create(
@@ -83,12 +84,7 @@ def seed(ctx) -> None:
                     f"  {client.name} {month:%Y-%m}: {run.page_count} pages, left out: {', '.join(run.left_out) or '—'}"
                 )
     printed = 0
-    try:
-        issued = services.issued_documents()
-    except ImportError:
-        issued = []
-        ctx.say("  billing not installed: no invoice PDFs")
-    for kind, object_id in issued:
+    for kind, object_id in services.issued_documents():
         before = (
             RenderedDocument.objects.filter(kind=kind, object_id=object_id).values_list("sha256", flat=True).first()
         )

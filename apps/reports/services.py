@@ -4,6 +4,7 @@ and credit notes to stored PDFs."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
@@ -11,8 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.clients.models import BillingContact, Client
-from apps.conversations.metrics import period_bounds
+from apps.clients import selectors as clients_selectors
+from apps.conversations import selectors as conversations_selectors
+from apps.core import calendar
 from apps.core.audit import audit_record
 from apps.core.choices import RunStatus
 from apps.core.errors import DomainError
@@ -22,11 +24,14 @@ from apps.reports.choices import DocumentKind, ReportKind, ReportLanguage, Repor
 from apps.reports.documents import data_sha256
 from apps.reports.models import RenderedDocument, ReportRun
 
+if TYPE_CHECKING:
+    from apps.clients.models import Client
+
 
 def report_period_check(kind: str, period_start: date) -> tuple[date, date]:
     if kind not in ReportKind.values:
         raise DomainError(f"unknown report kind {kind!r}; use one of {', '.join(ReportKind.values)}", field="kind")
-    start, end = assembly.period_for(kind, period_start)
+    start, end = calendar.period_for(kind, period_start)
     if start != period_start:
         what = "quarter" if kind == ReportKind.QUARTERLY else "month"
         raise DomainError(f"period_start {period_start} is not the first day of a {what}", field="period_start")
@@ -85,16 +90,12 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _local_day(moment):
-    return None if moment is None else timezone.localtime(moment, timezone.get_default_timezone()).date()
-
-
 def report_run_assemble(run: ReportRun):
     meta = {
         "by": _person(run.commentary_by),
-        "on": _local_day(run.commentary_at),
+        "on": calendar.local_day(run.commentary_at),
         "reviewed_by": _person(run.commentary_reviewed_by),
-        "reviewed_on": _local_day(run.commentary_reviewed_at),
+        "reviewed_on": calendar.local_day(run.commentary_reviewed_at),
     }
     return assembly.assemble_client_report(
         client=run.client,
@@ -218,9 +219,7 @@ def report_run_issue(*, run: ReportRun, actor, reason: str = "") -> ReportRun:
         raise DomainError(
             "the account manager's commentary has not been reviewed; review it before issuing", field="commentary"
         )
-    recipients = list(
-        BillingContact.objects.filter(client=run.client, receives_reports=True).values_list("email", flat=True)
-    )
+    recipients = clients_selectors.billing_contact_emails(client_id=run.client_id)
     now = timezone.now()
     ReportRun.objects.filter(pk=run.pk).update(
         state=ReportState.ISSUED, issued_at=now, issued_by=actor, emailed_to=recipients
@@ -398,7 +397,7 @@ def issued_documents(*, since: date | None = None) -> list[tuple[str, int]]:
     invoices = Invoice.objects.filter(status__in=["issued", "paid"]).exclude(number="")
     notes = CreditNote.objects.all()
     if since is not None:
-        lo, _hi = period_bounds(since, since)
+        lo = calendar.day_start(since)
         invoices, notes = invoices.filter(issued_at__gte=lo), notes.filter(issued_at__gte=lo)
     out = [(DocumentKind.INVOICE.value, pk) for pk in invoices.values_list("pk", flat=True)]
     out += [(DocumentKind.CREDIT_NOTE.value, pk) for pk in notes.values_list("pk", flat=True)]
@@ -407,8 +406,5 @@ def issued_documents(*, since: date | None = None) -> list[tuple[str, int]]:
 
 def monthly_report_clients(*, start: date, end: date) -> list[Client]:
     """Brands with conversations in [start, end): the ones that get a report for the period."""
-    from apps.conversations.models import Conversation
-
-    lo, hi = period_bounds(start, end)
-    ids = Conversation.objects.filter(started_at__gte=lo, started_at__lt=hi).values("store__client_id").distinct()
-    return list(Client.objects.filter(pk__in=ids).order_by("code"))
+    ids = conversations_selectors.client_ids_with_conversations(start=start, end=end)
+    return list(clients_selectors.clients_by_ids(ids).order_by("code"))

@@ -7,7 +7,8 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from apps.reports import assembly, services
+from apps.core import calendar
+from apps.reports import services
 from apps.reports.choices import ReportKind
 
 
@@ -22,14 +23,14 @@ def monthly_reports_task(period_start: str | None = None) -> int:
     """After the monthly billing run: the previous month's report for every brand that had
     conversations, plus the previous quarter's review when that month closed a quarter."""
     today = timezone.localdate()
-    start = date.fromisoformat(period_start) if period_start else assembly.add_months(today.replace(day=1), -1)
-    end = assembly.add_months(start, 1)
+    start = date.fromisoformat(period_start) if period_start else calendar.add_months(today.replace(day=1), -1)
+    end = calendar.add_months(start, 1)
     count = 0
     for client in services.monthly_report_clients(start=start, end=end):
         services.report_run_request(client=client, kind=ReportKind.MONTHLY, period_start=start)
         count += 1
         if end.month in (1, 4, 7, 10):
-            q_start, _q_end = assembly.period_for(ReportKind.QUARTERLY, start)
+            q_start, _q_end = calendar.period_for(ReportKind.QUARTERLY, start)
             services.report_run_request(client=client, kind=ReportKind.QUARTERLY, period_start=q_start)
             count += 1
     return count

@@ -12,23 +12,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from apps.clients.models import Client
+from apps.clients import selectors as clients_selectors
 from apps.core.errors import DomainError
-from apps.core.roles import scope_queryset
 from apps.reports import selectors, services
 from apps.reports.api.views import pdf_response
 from apps.reports.choices import ReportKind, ReportLanguage
 
 
 class RequestForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), label=_("Brand"))
+    client = forms.ModelChoiceField(queryset=clients_selectors.clients_by_ids(()), label=_("Brand"))
     kind = forms.ChoiceField(choices=ReportKind.choices, label=_("Kind"))
     period_start = forms.DateField(label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}))
     language = forms.ChoiceField(choices=ReportLanguage.choices, label=_("Language"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = scope_queryset(Client.objects.all(), user)
+        self.fields["client"].queryset = clients_selectors.clients_visible(user=user)
 
 
 class CommentaryForm(forms.Form):

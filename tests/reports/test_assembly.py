@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from apps.conversations.metrics import conversation_metrics
 from apps.conversations.models import Message
+from apps.core import calendar
 from apps.reports import assembly, rendering, topics
 from apps.reports.templatetags.report_format import num, one, pct
 from tests.reports.conftest import DEC, NOV, pdf_text
@@ -88,7 +89,7 @@ def test_english_report_uses_english_labels(november_a):
 
 
 def test_quarterly_review_has_one_row_per_month(november_a):
-    start, end = assembly.quarter_period(2026, 4)
+    start, end = calendar.quarter_period(2026, 4)
     report = assembly.assemble_client_report(client=november_a, kind="quarterly", start=start, end=end)
     assert [m.month for m in report.months] == [date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)]
     nov = report.months[1]
@@ -97,5 +98,5 @@ def test_quarterly_review_has_one_row_per_month(november_a):
 
 
 def test_periods_are_half_open_months_and_quarters():
-    assert assembly.period_for("monthly", date(2026, 12, 31)) == (date(2026, 12, 1), date(2027, 1, 1))
-    assert assembly.period_for("quarterly", date(2026, 11, 15)) == (date(2026, 10, 1), date(2027, 1, 1))
+    assert calendar.period_for("monthly", date(2026, 12, 31)) == (date(2026, 12, 1), date(2027, 1, 1))
+    assert calendar.period_for("quarterly", date(2026, 11, 15)) == (date(2026, 10, 1), date(2027, 1, 1))

@@ -7,10 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from apps.clients.models import Client
+from apps.clients import selectors as clients_selectors
 from apps.core.api import ScopedModelViewSetMixin
 from apps.core.permissions import IsTidelineUser
-from apps.core.roles import scope_queryset
 from apps.reports import selectors, services
 from apps.reports.api.filters import RenderedDocumentFilter, ReportRunFilter
 from apps.reports.api.serializers import (
@@ -51,7 +50,7 @@ class ReportRunViewSet(
     def create(self, request, *args, **kwargs):
         data = ReportRunRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        client = scope_queryset(Client.objects.all(), request.user).filter(pk=data.validated_data["client"]).first()
+        client = clients_selectors.clients_visible(user=request.user).filter(pk=data.validated_data["client"]).first()
         if client is None:
             raise Http404("no such client")
         run = services.report_run_request(
