@@ -1,4 +1,4 @@
-"""QA runs after an import (POST_IMPORT_TASKS, Celery eager in tests) and a re-import scores nothing twice."""
+"""QA runs after an import (a post-import consumer, Celery eager in tests) and a re-import scores nothing twice."""
 
 from __future__ import annotations
 
