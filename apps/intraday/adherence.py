@@ -20,6 +20,11 @@ Rules:
   ``grace_s``, and it is not a scheduled break: early-out seconds = end − that moment.
 - **Break out of plan**: seconds in ``break`` while the schedule says on the floor; flagged when
   above ``grace_s`` in total.
+- **One row per shift**: a shift is identified by its own start (and ``shift_id``); an agent with
+  yesterday's overnight shift and today's shift has two rows, each with its own times. A shift is
+  measured only on the events of its own span: the state it starts in (the last event before its
+  start) and the events inside [start, end); events after its end belong to a later shift. A shift
+  that has not started by ``as_of`` has nothing measured and is never late.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ class ScheduledShift:
     start: float
     end: float
     breaks: tuple[tuple[float, float], ...] = ()
+    shift_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,9 @@ class StateEvent:
 @dataclass
 class AgentAdherence:
     agent_id: int
+    shift_id: int = 0
+    start: float = 0.0  # the shift's own start and end (POSIX seconds)
+    end: float = 0.0
     scheduled_s: float = 0.0
     adherent_s: float = 0.0
     late_s: float = 0.0
@@ -103,12 +112,35 @@ def _state_at(times: list[float], states: list[str], t: float) -> str:
     return states[lo - 1] if lo else "offline"
 
 
+def _index_after(times: list[float], t: float) -> int:
+    """How many of the sorted ``times`` are ≤ t."""
+    lo, hi = 0, len(times)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if times[mid] <= t:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def agent_adherence(
     shift: ScheduledShift, events: Sequence[StateEvent], *, as_of: float, grace_s: float = GRACE_S
 ) -> AgentAdherence:
     """Adherence of one agent's shift up to ``as_of`` (see the module rules)."""
     times, states = _timeline(events)
-    out = AgentAdherence(agent_id=shift.agent_id, state_now=_state_at(times, states, as_of))
+    out = AgentAdherence(
+        agent_id=shift.agent_id,
+        shift_id=shift.shift_id,
+        start=shift.start,
+        end=shift.end,
+        state_now=_state_at(times, states, as_of),
+    )
+    # the shift's own events: the state it starts in and what happens inside it (a later shift's
+    # events, e.g. today's after yesterday's overnight shift, are not this shift's)
+    first = max(0, _index_after(times, shift.start) - 1)
+    last = _index_after(times, shift.end - 1e-6)
+    times, states = times[first:last], states[first:last]
     lo, hi = shift.start, min(shift.end, as_of)
     if hi <= lo:
         return out

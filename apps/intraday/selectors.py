@@ -62,7 +62,7 @@ def _scheduled(s: workforce.ShiftSpan) -> adherence.ScheduledShift:
     pauses = [(b, b + 900.0) for b in s.breaks]
     if s.meal_start and s.meal_end:
         pauses.append((s.meal_start, s.meal_end))
-    return adherence.ScheduledShift(s.agent_id, s.start, s.end, tuple(sorted(pauses)))
+    return adherence.ScheduledShift(s.agent_id, s.start, s.end, tuple(sorted(pauses)), shift_id=s.shift_id)
 
 
 def state_events(*, agent_ids, start: datetime, end: datetime) -> list[adherence.StateEvent]:

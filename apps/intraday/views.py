@@ -51,7 +51,7 @@ def _label(day_start: datetime, index: int) -> str:
 def _context(request, client: Client) -> dict:
     day, as_of, replay = _when(request.GET)
     lo, _hi = selectors.day_bounds(day)
-    room, proposals, loaded = services.lever_proposals_with_day(client_id=client.pk, day=day, as_of=as_of)
+    room, proposals, _loaded = services.lever_proposals_with_day(client_id=client.pk, day=day, as_of=as_of)
     full = request.GET.get("full") == "1"
     first = 0 if full else max(0, room.now - WINDOW_BEFORE)
     last = 96 if full else min(96, room.now + WINDOW_AFTER)
@@ -60,19 +60,17 @@ def _context(request, client: Client) -> dict:
         for r in room.rows[first:last]
     ]
     names = room_agent_names(room)
-    shifts = {s.agent_id: s for s in loaded.shifts}
+    tz = timezone.get_default_timezone()
     adherence_rows = []
-    for a in sorted(room.team.agents, key=lambda a: (a.adherence, a.agent_id)):
+    for a in sorted(room.team.agents, key=lambda a: (a.adherence, a.start, a.agent_id)):
         if a.scheduled_s <= 0:
             continue
-        s = shifts.get(a.agent_id)
+        start, end = datetime.fromtimestamp(a.start, tz=tz), datetime.fromtimestamp(a.end, tz=tz)
         adherence_rows.append(
             {
                 "name": names.get(a.agent_id, "—"),
-                "shift": f"{timezone.localtime(datetime.fromtimestamp(s.start, tz=timezone.get_default_timezone())):%H:%M}–"
-                f"{timezone.localtime(datetime.fromtimestamp(s.end, tz=timezone.get_default_timezone())):%H:%M}"
-                if s
-                else "",
+                # each row shows its own shift; one that started on another day says which day
+                "shift": (f"{start:%m-%d} " if start.date() != day else "") + f"{start:%H:%M}–{end:%H:%M}",
                 "adherence": presenting.pct(a.adherence),
                 "low": a.adherence < 0.85,
                 "flags": [

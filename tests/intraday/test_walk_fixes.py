@@ -1,0 +1,76 @@
+"""Fixes from the browser walk of the demo: one adherence row per shift with its own times and
+events, an SL under target alerts and moves the levers, the site page is styled."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from apps.intraday import adherence
+from apps.intraday.models import AgentStateEvent
+from apps.workforce.choices import RosterStatus
+from apps.workforce.models import AgentSkill, Roster, Shift
+from tests import factories
+from tests.intraday.conftest import DAY, WEEK, local
+
+H = 3600.0
+
+
+# ---------------------------------------------------------------- adherence: a shift is its own row
+
+
+def test_yesterdays_overnight_shift_and_todays_shift_are_two_rows_with_their_own_times():
+    yesterday = adherence.ScheduledShift(agent_id=7, start=-1.75 * H, end=4.5 * H, shift_id=1)  # 22:15–04:30
+    today = adherence.ScheduledShift(agent_id=7, start=19 * H, end=27.5 * H, shift_id=2)  # 19:00–03:30
+    events = [adherence.StateEvent(7, -1.75 * H, "available"), adherence.StateEvent(7, 4.5 * H, "offline")]
+    team = adherence.team_adherence([yesterday, today], events, as_of=16.85 * H)  # 16:51
+    rows = {r.shift_id: r for r in team.agents}
+    assert (rows[1].start, rows[1].end) == (-1.75 * H, 4.5 * H)
+    assert (rows[2].start, rows[2].end) == (19 * H, 27.5 * H)
+    assert rows[1].adherence == pytest.approx(1.0) and rows[1].flags == []
+    # today's shift has not started: nothing measured, not late
+    assert rows[2].scheduled_s == 0 and rows[2].late_s == 0 and rows[2].flags == []
+
+
+def test_a_shift_is_measured_on_its_own_events_only():
+    # on the floor through yesterday's shift, offline at its end, back on time today, then gone early
+    yesterday = adherence.ScheduledShift(agent_id=7, start=-1 * H, end=5.5 * H, shift_id=1)
+    today = adherence.ScheduledShift(agent_id=7, start=20 * H, end=29 * H, shift_id=2)
+    events = [
+        adherence.StateEvent(7, -1 * H, "available"),
+        adherence.StateEvent(7, 5.5 * H, "offline"),
+        adherence.StateEvent(7, 20 * H, "busy"),
+        adherence.StateEvent(7, 22 * H, "offline"),
+    ]
+    team = adherence.team_adherence([yesterday, today], events, as_of=23 * H)
+    rows = {r.shift_id: r for r in team.agents}
+    assert rows[1].flags == [] and rows[1].adherence == pytest.approx(1.0)
+    assert rows[2].flags == ["early_out"] and rows[2].early_out_s == pytest.approx(7 * H)
+    assert rows[2].late_s == 0
+
+
+@pytest.mark.django_db
+def test_the_room_shows_each_shift_with_its_own_times(client, brand_a, store_a, bpo_manager):
+    site = factories.make_site()
+    agent = factories.make_agent(site=site)
+    AgentSkill.objects.create(agent=agent, client=brand_a)
+    roster = Roster.objects.create(client=brand_a, week_start=WEEK, version=1, status=RosterStatus.PUBLISHED)
+    before = local(22, 15, day=DAY - timedelta(days=1))
+    Shift.objects.create(roster=roster, agent=agent, start=before, end=before + timedelta(hours=6.25),
+                         paid_hours=Decimal("6.25"))  # fmt: skip
+    Shift.objects.create(roster=roster, agent=agent, start=local(19), end=local(19) + timedelta(hours=8.5),
+                         paid_hours=Decimal("8.5"))  # fmt: skip
+    AgentStateEvent.objects.create(agent=agent, state="available", at=before)
+    AgentStateEvent.objects.create(agent=agent, state="offline", at=before + timedelta(hours=6.25))
+    AgentStateEvent.objects.create(agent=agent, state="available", at=local(19))
+    client.force_login(bpo_manager)
+    early = client.get(f"/intraday/?client={brand_a.pk}&date=2026-11-11&at=16:51", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = early.content.decode()
+    assert "11-10 22:15–04:30" in text
+    assert "19:00–03:30" not in text and "迟到" not in text  # today's shift has not started
+    late = client.get(f"/intraday/?client={brand_a.pk}&date=2026-11-11&at=20:30", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = late.content.decode()
+    assert "11-10 22:15–04:30" in text and "19:00–03:30" in text
+    assert "迟到" not in text
