@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 import threading
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -15,28 +13,30 @@ from django.utils import timezone
 
 from apps.core import calendar
 from apps.core.audit import audit_record
-from apps.core.calendar import SLOT, SLOTS_PER_DAY, SLOTS_PER_WEEK, local_tz
+from apps.core.calendar import SLOT, local_tz
 from apps.core.errors import DomainError
 from apps.core.runs import run_fail, run_progress, run_start, run_succeed
 from apps.workforce import erlang, forecasting
 from apps.workforce.choices import ContractType, RosterChangeKind, RosterStatus, SolveKind
 from apps.workforce.models import (
     Agent,
-    AgentSkill,
     Forecast,
     ForecastOverride,
     Roster,
     RosterChange,
     Shift,
-    ShiftRule,
     SolveRun,
     StaffingRequirement,
 )
-from apps.workforce.solver import AgentSpec, Assignment, ShiftRules
-
-WEEK_SLOTS = SLOTS_PER_WEEK
-SPILL_SLOTS = 48  # shifts may run 12 h into the next week
-NIGHT_FROM, NIGHT_TO = 22, 8  # night hours 22:00–08:00 Asia/Shanghai
+from apps.workforce.problem import (
+    NIGHT_FROM,
+    NIGHT_TO,
+    WEEK_SLOTS,
+    build_problem,
+    open_slots_mask,
+    slot_time,
+    week_bounds,
+)
 
 
 @dataclass(frozen=True)
@@ -76,17 +76,6 @@ class PlanParams:
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
-
-
-def week_bounds(week_start: date) -> tuple[datetime, datetime]:
-    """The roster week's local bounds (apps.core.calendar.week_bounds); a roster week starts on a Monday."""
-    if week_start.weekday() != 0:
-        raise DomainError("a roster week starts on a Monday", field="week_start")
-    return calendar.week_bounds(week_start)
-
-
-def slot_time(week_start: date, slot: int) -> datetime:
-    return calendar.slot_at(week_bounds(week_start)[0], slot)
 
 
 # ---------------------------------------------------------------- forecast
@@ -219,7 +208,7 @@ def requirement_plan(*, client, week_start: date, params: PlanParams) -> list[In
     target = erlang.StaffingTarget(
         sl=params.sl, target_s=params.target_s, max_occupancy=params.max_occupancy, shrinkage=params.shrinkage
     )
-    open_mask = _open_mask(client, WEEK_SLOTS)
+    open_mask = open_slots_mask(client, WEEK_SLOTS)
     closed = erlang.Staffing(load=0.0, agents=0, scheduled=0, service_level=0.0, asa_s=0.0, occupancy=0.0)
     out = []
     for at, (volume, aht) in sorted(volumes.items()):
@@ -275,261 +264,6 @@ def requirement_compute(*, client, week_start: date, params: PlanParams | None =
     return len(rows)
 
 
-# ---------------------------------------------------------------- solver problem from the database
-
-
-def shift_rules_for(client) -> ShiftRules:
-    rule = ShiftRule.objects.filter(client=client).first() or ShiftRule.objects.filter(client__isnull=True).first()
-    if rule is None:
-        return ShiftRules()
-
-    def q(minutes: int) -> int:
-        return max(1, math.ceil(minutes / 15))
-
-    return ShiftRules(
-        min_len=q(rule.min_length_minutes),
-        max_len=max(q(rule.min_length_minutes), rule.max_length_minutes // 15),
-        len_step=q(rule.length_step_minutes),
-        meal_required_over=rule.meal_required_over_minutes // 15,
-        meal_len=q(rule.meal_minutes),
-        meal_earliest=rule.meal_earliest_minutes // 15,
-        meal_latest_before_end=rule.meal_latest_before_end_minutes // 15,
-        break_every=q(rule.short_break_every_minutes),
-        min_rest=rule.min_rest_hours * 4,
-        max_days=rule.max_days_per_week,
-    )
-
-
-def _open_mask(client, horizon: int) -> int:
-    stores = list(client.stores.filter(is_active=True))
-    if not stores:
-        return 0
-    mask = 0
-    for store in stores:
-        if store.is_24h:
-            return (1 << horizon) - 1
-        opens = calendar.slot_of_time(store.opens_at)
-        closes = calendar.slot_of_time(store.closes_at) or SLOTS_PER_DAY
-        for day in range(horizon // SLOTS_PER_DAY + 1):
-            for t in range(day * SLOTS_PER_DAY + opens, day * SLOTS_PER_DAY + closes):
-                if t < horizon:
-                    mask |= 1 << t
-    return mask
-
-
-def _availability_mask(agent: Agent, week_start: date, horizon: int) -> int:
-    windows = list(agent.availability.all())
-    if not windows:
-        mask = (1 << horizon) - 1
-    else:
-        mask = 0
-        for day in range(horizon // SLOTS_PER_DAY + 1):
-            weekday = (week_start + timedelta(days=day)).weekday()
-            for w in windows:
-                if w.weekday != weekday:
-                    continue
-                a = calendar.slot_of_time(w.starts_at)
-                b = calendar.slot_of_time(w.ends_at) or SLOTS_PER_DAY
-                for t in range(day * SLOTS_PER_DAY + a, min(horizon, day * SLOTS_PER_DAY + b)):
-                    mask |= 1 << t
-    for leave in agent.leaves.all():
-        for day in range(horizon // SLOTS_PER_DAY + 1):
-            d = week_start + timedelta(days=day)
-            if leave.start <= d < leave.end:
-                mask &= ~(((1 << SLOTS_PER_DAY) - 1) << (day * SLOTS_PER_DAY))
-    return mask & ((1 << horizon) - 1)
-
-
-def _demand(client, week_start: date, field: str = "scheduled") -> list[int]:
-    lo, hi = week_bounds(week_start)
-    rows = StaffingRequirement.objects.filter(client=client, interval_start__gte=lo, interval_start__lt=hi)
-    demand = [0] * WEEK_SLOTS
-    for r in rows.values_list("interval_start", field):
-        demand[calendar.slot_index(lo, r[0])] = r[1]
-    return demand
-
-
-def _floor(client, week_start: date) -> list[int]:
-    """Agents required on the floor before shrinkage, per slot (where short breaks must not bite)."""
-    return _demand(client, week_start, "agents")
-
-
-def skilled_agents(client, *, channel: str | None = None):
-    qs = Agent.objects.filter(is_active=True, skills__client=client)
-    if channel:
-        qs = qs.filter(skills__channel=channel)
-    return qs.distinct().prefetch_related("availability", "leaves")
-
-
-def _week_shifts_of_other_brands(client, agent_ids, week_start: date) -> list[Shift]:
-    """Shifts other brands already hold for these agents this week: each other brand's published
-    roster of the week, or its newest draft when none is published."""
-    lo, hi = week_bounds(week_start)
-    rosters = (
-        Roster.objects.filter(week_start=week_start, status__in=[RosterStatus.DRAFT, RosterStatus.PUBLISHED])
-        .exclude(client=client)
-        .order_by("client_id", "-status", "-version")
-    )
-    chosen: dict[int, int] = {}
-    for r in rosters.values("pk", "client_id", "status"):
-        if r["client_id"] not in chosen or r["status"] == RosterStatus.PUBLISHED:
-            chosen.setdefault(r["client_id"], r["pk"])
-            if r["status"] == RosterStatus.PUBLISHED:
-                chosen[r["client_id"]] = r["pk"]
-    return list(
-        Shift.objects.filter(roster_id__in=list(chosen.values()), agent_id__in=agent_ids)
-        .filter(start__lt=hi + SPILL_SLOTS * SLOT, end__gt=lo)
-        .select_related("roster")
-    )
-
-
-def _previous_week_tail(agent_ids, week_start: date) -> dict[int, tuple[int | None, int]]:
-    """Per agent, from the previous week's published rosters of every brand: the end of the last
-    shift (slot relative to this week's start, ≤ 0 or a little after when it ran past midnight)
-    and the streak of consecutive days worked up to that Sunday."""
-    lo, _ = week_bounds(week_start)
-    prev_start = week_start - timedelta(days=7)
-    rows = Shift.objects.filter(
-        roster__week_start=prev_start, roster__status=RosterStatus.PUBLISHED, agent_id__in=agent_ids
-    ).values_list("agent_id", "start", "end")
-    tz = local_tz()
-    ends: dict[int, int] = {}
-    days: dict[int, set[date]] = {}
-    for agent_id, start, end in rows:
-        ends[agent_id] = max(ends.get(agent_id, -(10**9)), calendar.slot_index(lo, end))
-        days.setdefault(agent_id, set()).add(timezone.localtime(start, tz).date())
-    out = {}
-    for agent_id, worked in days.items():
-        streak, d = 0, week_start - timedelta(days=1)
-        while d in worked:
-            streak, d = streak + 1, d - timedelta(days=1)
-        out[agent_id] = (ends.get(agent_id), streak)
-    return out
-
-
-def _assignment_of(shift: Shift, lo: datetime) -> Assignment:
-    """A stored shift as the solver and checker see it (slots from the week's start ``lo``)."""
-    start = calendar.slot_index(lo, shift.start)
-    meal = calendar.slot_index(shift.start, shift.meal_start) if shift.meal_start else None
-    breaks = tuple(
-        calendar.slot_index(shift.start, datetime.fromisoformat(b)) for b in (shift.breaks or []) if isinstance(b, str)
-    )
-    return Assignment(
-        shift.agent_id, start, calendar.slot_index(shift.start, shift.end), meal, breaks, shift.roster.client_id
-    )
-
-
-def build_problem(*, client, week_start: date, demand: list[int] | None = None, floor: list[int] | None = None):
-    """The solver's view of a brand's week as a stage of its site: this brand's demand, open hours
-    and skilled agents; the shifts other brands already hold for those agents are fixed (so one
-    shift a day, rest, days, consecutive days and weekly hours are counted across brands), and
-    the previous published week's last shifts count for rest and consecutive days. Returns the
-    SiteProblem and {agent id: Agent}."""
-    from apps.workforce.site_solver import BrandDemand, SiteProblem
-
-    horizon = WEEK_SLOTS + SPILL_SLOTS
-    rules = shift_rules_for(client)
-    if demand is None:
-        demand, floor = _demand(client, week_start), _floor(client, week_start)
-    lo, _hi = week_bounds(week_start)
-    agents = {a.pk: a for a in skilled_agents(client)}
-    skills: dict[int, set] = {pk: {client.pk} for pk in agents}
-    for agent_id, other in (
-        Agent.objects.filter(pk__in=list(agents), skills__isnull=False)
-        .values_list("pk", "skills__client_id")
-        .distinct()
-    ):
-        skills[agent_id].add(other)
-    others = _week_shifts_of_other_brands(client, list(agents), week_start)
-    tails = _previous_week_tail(list(agents), week_start)
-    fixed = []
-    other_brands = {}
-    for s in others:
-        fixed.append(_assignment_of(s, lo))
-        skills[s.agent_id].add(s.roster.client_id)
-        other_brands.setdefault(s.roster.client_id, s.roster.client)
-    specs = []
-    for agent in agents.values():
-        pref = None
-        if agent.preferred_start:
-            pref = agent.preferred_start.hour * 4 + agent.preferred_start.minute // 15
-        prev_end, streak = tails.get(agent.pk, (None, 0))
-        specs.append(
-            AgentSpec(
-                id=agent.pk,
-                available=_availability_mask(agent, week_start, horizon),
-                weekly_max=int(agent.weekly_hours_max * 4),
-                weekly_min=int(agent.weekly_hours_min * 4),
-                max_days=agent.max_days_per_week,
-                cost=float(agent.hourly_cost),
-                surge=agent.contract_type == ContractType.SURGE,
-                nights_ok=agent.nights_ok,
-                preferred_start=pref,
-                skills=frozenset(skills[agent.pk]),
-                prev_end=prev_end,
-                prev_streak=streak,
-            )
-        )
-    brands = [BrandDemand(client.pk, demand, _open_mask(client, horizon), floor)]
-    for key, other in other_brands.items():
-        brands.append(BrandDemand(key, [0] * len(demand), _open_mask(other, horizon)))
-    problem = SiteProblem(
-        brands=brands,
-        agents=specs,
-        rules=rules,
-        night_from=NIGHT_FROM * 4,
-        night_to=NIGHT_TO * 4,
-        fixed=fixed,
-    )
-    return problem, agents
-
-
-def site_check(*, client_ids, week_start: date) -> list:
-    """The checker over a whole site week: every listed brand's current roster of the week
-    (published, else newest draft) checked together, with the previous week's tail."""
-    from apps.workforce.checker import check_roster
-    from apps.workforce.site_solver import BrandDemand, SiteProblem
-
-    lo, _ = week_bounds(week_start)
-    horizon = WEEK_SLOTS + SPILL_SLOTS
-    rosters = {}
-    for r in Roster.objects.filter(
-        client_id__in=client_ids, week_start=week_start, status__in=[RosterStatus.DRAFT, RosterStatus.PUBLISHED]
-    ).order_by("-version"):
-        current = rosters.get(r.client_id)
-        if current is None or (r.status == RosterStatus.PUBLISHED and current.status != RosterStatus.PUBLISHED):
-            rosters[r.client_id] = r
-    shifts = list(Shift.objects.filter(roster__in=list(rosters.values())).select_related("roster", "agent"))
-    agent_ids = {s.agent_id for s in shifts}
-    tails = _previous_week_tail(list(agent_ids), week_start)
-    first = next(iter(rosters.values()), None)
-    rules = shift_rules_for(first.client) if first else ShiftRules()
-    skills: dict[int, set] = defaultdict(set)
-    for agent_id, cid in AgentSkill.objects.filter(agent_id__in=agent_ids).values_list("agent_id", "client_id"):
-        skills[agent_id].add(cid)
-    specs = {}
-    assignments = []
-    for s in shifts:
-        a = s.agent
-        prev_end, streak = tails.get(a.pk, (None, 0))
-        specs[a.pk] = AgentSpec(
-            id=a.pk,
-            available=_availability_mask(a, week_start, horizon),
-            weekly_max=int(a.weekly_hours_max * 4),
-            max_days=a.max_days_per_week,
-            nights_ok=a.nights_ok,
-            skills=frozenset(skills[a.pk]),
-            prev_end=prev_end,
-            prev_streak=streak,
-        )
-        assignments.append(_assignment_of(s, lo))
-    brands = [BrandDemand(cid, [0] * WEEK_SLOTS, _open_mask(r.client, horizon)) for cid, r in rosters.items()]
-    site = SiteProblem(
-        brands=brands, agents=list(specs.values()), rules=rules, night_from=NIGHT_FROM * 4, night_to=NIGHT_TO * 4
-    )
-    return check_roster(site, assignments)
-
-
 # ---------------------------------------------------------------- solve runs
 
 
@@ -563,11 +297,71 @@ def solve_run_create(
     return run
 
 
+def _scenario_demand(run: SolveRun, params: PlanParams) -> tuple[list[int], list[int], dict]:
+    """A what-if's demand and floor per slot of the week (from its own requirement plan) and the
+    scenario's inputs and headline figures."""
+    needs = requirement_plan(client=run.client, week_start=run.week_start, params=params)
+    demand = [n.staffing.scheduled for n in needs][:WEEK_SLOTS]
+    demand += [0] * (WEEK_SLOTS - len(demand))
+    floor = [n.staffing.agents for n in needs][:WEEK_SLOTS]
+    floor += [0] * (WEEK_SLOTS - len(floor))
+    scenario = {
+        "params": params.as_dict(),
+        "human_contacts": round(sum(n.human_volume for n in needs), 1),
+        "required_hours": round(sum(demand) / 4, 2),
+        "peak_required": max(demand, default=0),
+    }
+    return demand, floor, scenario
+
+
+def _solve(run: SolveRun, problem):
+    """CP-SAT on the site problem with progress on the run (5–95 %), then the cross-brand check of
+    this brand's new shifts against the other brands' held ones. Returns (site result, result)."""
+    from apps.workforce import site_solver
+    from apps.workforce.checker import check_roster
+
+    home = threading.get_ident()
+
+    def progress(stage: str, fraction: float) -> None:
+        run_progress(run, done=max(run.progress_done, int(5 + 90 * fraction)))
+        if threading.get_ident() != home:
+            # CP-SAT calls back from its own thread: do not leave that thread's connection open
+            connection.close()
+
+    exact = not run.params.get("quick", False)
+    site_result = site_solver.solve_site(
+        problem, time_limit_s=run.time_limit_seconds, workers=2, on_progress=progress, exact=exact
+    )
+    result = site_solver.roster_result(site_result, run.client.pk)
+    # every hard rule is global: check this brand's new shifts with the other brands' held ones
+    breaks = check_roster(problem, problem.fixed + result.assignments)
+    if breaks:
+        raise DomainError(f"the plan breaks a hard rule across brands: {breaks[0]}", field="roster")
+    return site_result, result
+
+
+def _solve_figures(run: SolveRun, site_result, result) -> dict:
+    """The run row's figures: status, hours against the bounds, gap, efficiency, short intervals
+    (local start, agents short), surge and the solver's notes."""
+    short = [{"at": slot_time(run.week_start, t).isoformat(), "short": gap} for t, gap in result.short_slots]
+    return {
+        "solver_status": result.status,
+        "demand_hours": _dec(result.demand_hours),
+        "paid_hours": _dec(result.paid_hours),
+        "lp_bound_hours": _dec(result.lp_bound_hours),
+        "cpsat_bound_hours": _dec(result.cpsat_bound_hours),
+        "gap": Decimal(str(round(result.gap, 5))),
+        "efficiency": Decimal(str(round(result.efficiency, 4))),
+        "short_intervals": short,
+        "surge_needed": result.surge_needed,
+        "notes": result.notes
+        + [f"repair: {site_result.repaired_shifts} new, {site_result.extended_shifts} extended shifts"],
+    }
+
+
 def solve_run_execute(run_id: int) -> SolveRun:
     """Run a queued solve: requirement (scenario or stored), CP-SAT, then a draft roster (plans) or
     a scenario summary (what-if, the published roster is never touched)."""
-    from apps.workforce import site_solver
-
     run = SolveRun.objects.select_related("client").get(pk=run_id)
     run_start(run, total=100)
     try:
@@ -575,58 +369,16 @@ def solve_run_execute(run_id: int) -> SolveRun:
         demand = floor = None
         scenario: dict = {}
         if run.kind == SolveKind.WHAT_IF:
-            needs = requirement_plan(client=run.client, week_start=run.week_start, params=params)
-            demand = [n.staffing.scheduled for n in needs][:WEEK_SLOTS]
-            demand += [0] * (WEEK_SLOTS - len(demand))
-            floor = [n.staffing.agents for n in needs][:WEEK_SLOTS]
-            floor += [0] * (WEEK_SLOTS - len(floor))
-            scenario = {
-                "params": params.as_dict(),
-                "human_contacts": round(sum(n.human_volume for n in needs), 1),
-                "required_hours": round(sum(demand) / 4, 2),
-                "peak_required": max(demand, default=0),
-            }
+            demand, floor, scenario = _scenario_demand(run, params)
         problem, _agents = build_problem(client=run.client, week_start=run.week_start, demand=demand, floor=floor)
         run_progress(run, done=5)
-
-        home = threading.get_ident()
-
-        def progress(stage: str, fraction: float) -> None:
-            run_progress(run, done=max(run.progress_done, int(5 + 90 * fraction)))
-            if threading.get_ident() != home:
-                # CP-SAT calls back from its own thread: do not leave that thread's connection open
-                connection.close()
-
-        exact = not run.params.get("quick", False)
-        site_result = site_solver.solve_site(
-            problem, time_limit_s=run.time_limit_seconds, workers=2, on_progress=progress, exact=exact
-        )
-        result = site_solver.roster_result(site_result, run.client.pk)
-        # every hard rule is global: check this brand's new shifts with the other brands' held ones
-        from apps.workforce.checker import check_roster
-
-        breaks = check_roster(problem, problem.fixed + result.assignments)
-        if breaks:
-            raise DomainError(f"the plan breaks a hard rule across brands: {breaks[0]}", field="roster")
-        short = [{"at": slot_time(run.week_start, t).isoformat(), "short": gap} for t, gap in result.short_slots]
-        figures = {
-            "solver_status": result.status,
-            "demand_hours": _dec(result.demand_hours),
-            "paid_hours": _dec(result.paid_hours),
-            "lp_bound_hours": _dec(result.lp_bound_hours),
-            "cpsat_bound_hours": _dec(result.cpsat_bound_hours),
-            "gap": Decimal(str(round(result.gap, 5))),
-            "efficiency": Decimal(str(round(result.efficiency, 4))),
-            "short_intervals": short,
-            "surge_needed": result.surge_needed,
-            "notes": result.notes
-            + [f"repair: {site_result.repaired_shifts} new, {site_result.extended_shifts} extended shifts"],
-        }
+        site_result, result = _solve(run, problem)
+        figures = _solve_figures(run, site_result, result)
         if run.kind == SolveKind.WHAT_IF:
             scenario.update(
                 {
                     "paid_hours": round(result.paid_hours, 2),
-                    "short_intervals": len(short),
+                    "short_intervals": len(figures["short_intervals"]),
                     "surge_needed": result.surge_needed,
                     "agents_rostered": len({a.agent_id for a in result.assignments}),
                     "service_level_at_peak": _reverse_at_peak(run, params, result),

@@ -44,13 +44,13 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
+from apps.workforce.site_problem import BrandDemand, ShortInterval, SiteProblem, SiteResult
 from apps.workforce.solver import (
     SLOTS_PER_DAY,
     AgentSpec,
     Assignment,
-    RosterProblem,
     RosterResult,
     ShiftRules,
     Variant,
@@ -61,89 +61,6 @@ from apps.workforce.solver import (
     dive,
     solve_counts,
 )
-
-
-@dataclass(frozen=True)
-class BrandDemand:
-    """One brand's week: ``demand[t]`` scheduled agents required (shrinkage included), ``open_mask``
-    bit t set when its store is open, ``floor[t]`` agents required on the floor before shrinkage
-    (None = no floor figure; breaks are then only spread)."""
-
-    key: object
-    demand: list[int]
-    open_mask: int
-    floor: list[int] | None = None
-
-
-@dataclass
-class SiteProblem:
-    brands: list[BrandDemand]
-    agents: list[AgentSpec]
-    rules: ShiftRules = field(default_factory=ShiftRules)
-    under_weight: int = 1000
-    night_from: int = 88
-    night_to: int = 32
-    fixed: list[Assignment] = field(default_factory=list)  # shifts already held (other brands' stages)
-
-    def __post_init__(self) -> None:
-        keys = [b.key for b in self.brands]
-        if len(set(keys)) != len(keys):
-            raise ValueError("each brand may appear once in a site problem")
-        for b in self.brands:
-            for t, d in enumerate(b.demand):
-                if d < 0:
-                    raise ValueError(f"demand must not be negative (brand {b.key}, slot {t} has {d})")
-
-    def brand(self, key) -> BrandDemand:
-        return next(b for b in self.brands if b.key == key)
-
-    def view(self, b: BrandDemand) -> RosterProblem:
-        """The one-brand problem of ``b``: its demand, its open hours, the agents with its skill."""
-        return RosterProblem(
-            demand=list(b.demand),
-            open_mask=b.open_mask,
-            agents=[a for a in self.agents if b.key in a.skills],
-            rules=self.rules,
-            under_weight=self.under_weight,
-            night_from=self.night_from,
-            night_to=self.night_to,
-        )
-
-
-@dataclass(frozen=True)
-class ShortInterval:
-    brand: object
-    slot: int
-    short: int  # agents missing
-
-
-@dataclass
-class SiteResult:
-    """Every figure of a site solve. Hours are agent-hours; ``cover`` is scheduled agents per brand
-    per slot (meals excluded)."""
-
-    assignments: list[Assignment]
-    counts: dict
-    demand_hours: float
-    paid_hours: float
-    stage1_paid_hours: float
-    lp_bound_hours: float
-    cpsat_bound_hours: float
-    gap: float
-    short: list[ShortInterval]
-    short_before_repair: int
-    repaired_shifts: int
-    extended_shifts: int
-    surge_needed: int
-    surge_intervals: list[ShortInterval]
-    status: str
-    wall_s: float
-    cover: dict
-    unassigned: list = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    stage_s: dict = field(default_factory=dict)
-    brand_notes: dict = field(default_factory=dict)  # brand key → notes in plain English (msgids)
-
 
 # ---------------------------------------------------------------- stage 1: the LP of the whole site
 

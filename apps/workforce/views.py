@@ -20,7 +20,7 @@ from apps.clients import selectors as clients_selectors
 from apps.core import calendar
 from apps.core.errors import DomainError
 from apps.core.roles import scope_queryset
-from apps.workforce import selectors, services
+from apps.workforce import problem, selectors, services
 from apps.workforce.charts import coverage_svg
 from apps.workforce.choices import SolveKind
 from apps.workforce.exports import day_label, roster_xlsx
@@ -140,7 +140,7 @@ def schedule(request):
     context = {"clients": clients, "client": client, "week": week, "weeks": []}
     if client is None:
         return render(request, "workforce/schedule.html", context)
-    lo, hi = services.week_bounds(week)
+    lo, hi = problem.week_bounds(week)
     roster = selectors.latest_roster(client_id=client.pk, week_start=week)
     required = [0] * calendar.SLOTS_PER_WEEK
     for at, value in StaffingRequirement.objects.filter(

@@ -43,7 +43,7 @@ def test_plan_week_publishes_once_and_a_rerun_keeps_it(brand_a):
 
 
 def test_double_11_week_brands_share_cross_trained_agents_and_the_site_breaks_no_rule(brand_a, brand_b):
-    from apps.workforce import services
+    from apps.workforce import problem
     from apps.workforce.models import Shift
 
     site = factories.make_site()
@@ -63,7 +63,7 @@ def test_double_11_week_brands_share_cross_trained_agents_and_the_site_breaks_no
     assert cross  # about a third are cross-trained on the other brand of their site
     for client in (brand_a, brand_b):
         assert demo.plan_week(client, demo.DOUBLE_11_WEEK, time_limit=3, quick=True) is not None
-    assert services.site_check(client_ids=[brand_a.pk, brand_b.pk], week_start=demo.DOUBLE_11_WEEK) == []
+    assert problem.site_check(client_ids=[brand_a.pk, brand_b.pk], week_start=demo.DOUBLE_11_WEEK) == []
     worked = {}
     for agent_id, client_id in Shift.objects.filter(roster__week_start=demo.DOUBLE_11_WEEK).values_list(
         "agent_id", "roster__client_id"

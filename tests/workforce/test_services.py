@@ -9,6 +9,7 @@ import pytest
 
 from apps.core.choices import RunStatus
 from apps.core.errors import DomainError
+from apps.workforce import problem as wf_problem
 from apps.workforce import services
 from apps.workforce.choices import RosterChangeKind, RosterStatus, SolveKind
 from apps.workforce.models import (
@@ -147,7 +148,7 @@ def test_time_given_to_another_brand_is_held_and_every_rule_counts_across_brands
     shift = planned.roster.shifts.select_related("agent").first()
     AgentSkill.objects.create(agent=shift.agent, client=brand_b, channel="chat")
     factories.make_store(client=brand_b, is_24h=True)
-    problem, _ = services.build_problem(client=brand_b, week_start=WEEK, demand=[1] * 672)
+    problem, _ = wf_problem.build_problem(client=brand_b, week_start=WEEK, demand=[1] * 672)
     spec = next(a for a in problem.agents if a.id == shift.agent_id)
     assert spec.skills == frozenset({brand_a.pk, brand_b.pk})
     given = planned.roster.shifts.filter(agent=shift.agent)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apps.core.api.filters import BoundedDateFilter, IdFilter, StrictFilterSet
-from apps.workforce import services
+from apps.workforce import problem
 from apps.workforce.models import Roster
 
 
@@ -14,7 +14,7 @@ class IntervalWeekFilter(StrictFilterSet):
     week = BoundedDateFilter(method="_week", label="a Monday (YYYY-MM-DD)")
 
     def _week(self, qs, name, value):
-        lo, hi = services.week_bounds(value)
+        lo, hi = problem.week_bounds(value)
         return qs.filter(interval_start__gte=lo, interval_start__lt=hi)
 
 
