@@ -22,4 +22,5 @@ class QaConfig(AppConfig):
         register(NavEntry("qa:agents", _("QA score per agent"), section, staff))
         register(NavEntry("qa:escalations", _("Escalation risk (shift lead)"), section, staff))
         register(NavEntry("qa:coaching", _("Weekly coaching list"), section, staff))
+        register(NavEntry("qa:review-next", _("Review flags one by one"), section, (Role.QA_SUPERVISOR,)))
         register(NavEntry("admin:qa_reviewitem_changelist", _("Review queue"), section, (Role.QA_SUPERVISOR,)))
