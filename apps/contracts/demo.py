@@ -70,7 +70,7 @@ PLANS = [
             },
             {
                 "code": "hours",
-                "name": "坐席工时（夜班+30%）",
+                "name": "坐席工时",
                 "metric": "agent_hours",
                 "unit_price": D("52.00"),
                 "night_surcharge_rate": D("0.30"),
@@ -243,7 +243,7 @@ def _contract(client: Client, entity: BillingEntity, index: int, plan: dict) -> 
         if peak:
             window, _ = PeakWindow.objects.update_or_create(
                 charge=charge,
-                name=peak.get("name", "双11 / Double 11"),
+                name=peak.get("name", "双11"),
                 defaults={
                     **peak.get("window", DOUBLE_11),
                     "multiplier": peak.get("multiplier"),

@@ -30,6 +30,19 @@ def num(value) -> str:
 
 
 @register.filter
+def qty(value) -> str:
+    """A billed quantity exactly as billed, trailing zeros dropped: 1065.750000 -> '1,065.75',
+    17.772152 -> '17.772152', so quantity × unit price gives the line's amount on a calculator."""
+    if value is None or value == "":
+        return DASH
+    d = _dec(value)
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    whole_part, _, fraction = f"{d.normalize():f}".partition(".")
+    return f"{int(whole_part):,}.{fraction}" if whole_part != "-0" else f"-0.{fraction}"
+
+
+@register.filter
 def whole(value) -> str:
     """A count that may be fractional (a forecast) as a whole number, half up: 210.52 -> '211'."""
     if value is None or value == "":
