@@ -10,8 +10,12 @@ second tick raises nothing twice):
   short of the Erlang A requirement by ≥ max(``min_gap`` (2), ``gap_share`` (10 %) of it).
   Key: kind + hour. ``overstaffed``: every one of the next ``lookahead`` open intervals has the
   floor ≥ requirement + max(3, 25 %). Key: kind + hour.
-- ``sl``: the last completed interval's achieved SL is below the target with at least
-  ``min_human`` (10) human-answered conversations in it. Key: kind + interval.
+- ``sl``: the achieved SL of the recent completed intervals is below the target (``recent_sl``:
+  chats answered within the target ÷ chats offered to humans, pooled over the last hour's
+  ``sl_window`` (4) intervals, reaching back up to ``sl_window_max`` (8) when the last hour had
+  fewer than ``min_offered`` (10) offered — a quiet brand's 3 chats an interval still count; an
+  interval with no chat offered to humans has no SL and adds nothing). Key: kind + hour (a lasting
+  shortfall alerts once an hour); the alert's interval is the last completed one.
 - ``adherence``: team adherence so far below ``adherence_threshold`` (0.85) with ≥ 1 scheduled
   hour measured. Key: kind + hour.
 - ``spike``: every 舆情 spike (apps.intraday.spikes). Key: kind + interval.
@@ -41,7 +45,9 @@ class AlertRules:
     over_min: int = 3
     over_share: float = 0.25
     sl_target: float = 0.8
-    min_human: int = 10
+    min_offered: int = 10
+    sl_window: int = 4
+    sl_window_max: int = 8
     adherence_threshold: float = 0.85
     min_adherence_s: float = 3600.0
 
@@ -54,8 +60,8 @@ class TickFacts:
     rest_deviation: float
     required: Sequence[int]
     floor_plan: Sequence[int]
-    sl_achieved: Sequence[float | None]
-    human_answered: Sequence[int]
+    offered: Sequence[int]  # per completed interval: chats offered to humans
+    in_target: Sequence[int]  # … and of those answered within the SL target
     team_adherence: float
     adherence_scheduled_s: float
     spikes: Sequence = ()
@@ -69,6 +75,38 @@ class AlertDraft:
     interval: int
     severity: str  # warning | critical
     data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecentSL:
+    """Pooled SL of the completed intervals ``first``..``last`` (indices, inclusive)."""
+
+    sl: float
+    offered: int
+    first: int
+    last: int
+
+
+def recent_sl(
+    offered: Sequence[int], in_target: Sequence[int], now: int, rules: AlertRules | None = None
+) -> RecentSL | None:
+    """The SL of the recent completed intervals (see the ``sl`` rule), or None when they offered
+    fewer than ``min_offered`` chats to humans (too few to judge) or nothing has completed."""
+    rules = rules or AlertRules()
+    last = min(now, len(offered)) - 1
+    if last < 0:
+        return None
+    first = last
+    n = hit = 0
+    for t in range(last, max(-1, last - rules.sl_window_max), -1):
+        if last - t >= rules.sl_window and n >= rules.min_offered:
+            break
+        n += offered[t]
+        hit += in_target[t]
+        first = t
+    if n < rules.min_offered:
+        return None
+    return RecentSL(hit / n, n, first, last)
 
 
 def evaluate(facts: TickFacts, rules: AlertRules | None = None) -> list[AlertDraft]:
@@ -109,19 +147,23 @@ def evaluate(facts: TickFacts, rules: AlertRules | None = None) -> list[AlertDra
     ):
         spare = min(facts.floor_plan[t] - facts.required[t] for t in open_ahead)
         out.append(AlertDraft("overstaffed", f"overstaffed:{hour}", facts.now, "warning", {"spare": spare}))
-    last = facts.now - 1
-    if 0 <= last < len(facts.sl_achieved):
-        sl = facts.sl_achieved[last]
-        if sl is not None and facts.human_answered[last] >= rules.min_human and sl < rules.sl_target:
-            out.append(
-                AlertDraft(
-                    "sl",
-                    f"sl:{last}",
-                    last,
-                    "critical" if sl < rules.sl_target - 0.2 else "warning",
-                    {"sl": round(sl, 4), "target": rules.sl_target},
-                )
+    recent = recent_sl(facts.offered, facts.in_target, facts.now, rules)
+    if recent is not None and recent.sl < rules.sl_target:
+        out.append(
+            AlertDraft(
+                "sl",
+                f"sl:{hour}",
+                recent.last,
+                "critical" if recent.sl < rules.sl_target - 0.2 else "warning",
+                {
+                    "sl": round(recent.sl, 4),
+                    "target": rules.sl_target,
+                    "offered": recent.offered,
+                    "first": recent.first,
+                    "last": recent.last,
+                },
             )
+        )
     if facts.adherence_scheduled_s >= rules.min_adherence_s and facts.team_adherence < rules.adherence_threshold:
         out.append(
             AlertDraft(

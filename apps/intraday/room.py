@@ -12,10 +12,19 @@ Achieved, per completed interval (conversations that *started* in it):
   bot handed over that nobody answered is offered and missed);
 - ASA = mean first human response (s) of the answered ones;
 - abandonment = offered to humans and never answered ÷ offered to humans.
+An interval with no chat offered to humans has no SL, ASA or abandonment (shown —, never 0 %).
+
+SL correction of the requirement: when the recent completed intervals' pooled SL
+(alerting.recent_sl) is below the target, the floor they had was not enough whatever Erlang A
+says (slow answers, a bot flow that hands over badly): the requirement of the next ``lookahead``
+(8) open intervals is raised to at least the mean floor of those intervals (on the floor from the
+state feed, else the scheduled floor), rounded up, plus one agent; the understaffed alert and the
+levers then see the gap.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -126,9 +135,17 @@ def build(day: BrandDay, *, rules: alerting.AlertRules | None = None) -> BrandRo
     starts = [day.day_start + i * SLOT_S for i in range(min(day.now, SLOTS))]
     logged, on_floor = adherence.floor_counts(by_agent, starts) if by_agent else ([0] * len(starts), [0] * len(starts))
     team = adherence.team_adherence(day.shifts, [e for evs in by_agent.values() for e in evs], as_of=day.as_of)
+    rules = rules or alerting.AlertRules()
+    offered = [a.offered for a in day.actual]
+    recent = alerting.recent_sl(offered, [a.in_target for a in day.actual], day.now, rules)
+    if recent is not None and recent.sl < rules.sl_target:
+        window = range(recent.first, recent.last + 1)
+        seen = [on_floor[t] if by_agent and t < len(on_floor) else floor_plan[t] for t in window]
+        floor_needed = math.ceil(sum(seen) / len(seen)) + 1
+        for t in range(day.now, min(SLOTS, day.now + rules.lookahead)):
+            if not day.open_slots or day.open_slots[t]:
+                required[t] = max(required[t], floor_needed)
     rows = []
-    sl_list: list[float | None] = []
-    answered_list: list[int] = []
     for i in range(SLOTS):
         a = day.actual[i] if i < len(day.actual) else None
         sl = asa = ab = None
@@ -136,8 +153,6 @@ def build(day: BrandDay, *, rules: alerting.AlertRules | None = None) -> BrandRo
             sl = a.in_target / a.offered
             ab = a.abandoned / a.offered
             asa = a.first_response_sum / a.answered if a.answered else None
-        sl_list.append(sl)
-        answered_list.append(a.answered if a else 0)
         rows.append(
             SlotRow(
                 index=i,
@@ -164,8 +179,8 @@ def build(day: BrandDay, *, rules: alerting.AlertRules | None = None) -> BrandRo
         rest_deviation=rf.rest_deviation,
         required=required,
         floor_plan=floor_plan,
-        sl_achieved=sl_list,
-        human_answered=answered_list,
+        offered=offered,
+        in_target=[a.in_target for a in day.actual],
         team_adherence=team.adherence,
         adherence_scheduled_s=team.scheduled_s,
         spikes=found,

@@ -248,14 +248,15 @@ def test_alert_rules_and_their_keys():
         rest_deviation=0.4,
         required=[10] * 96,
         floor_plan=[7] * 96,
-        sl_achieved=[0.5] * 96,
-        human_answered=[20] * 96,
+        offered=[20] * 80,
+        in_target=[10] * 80,
         team_adherence=0.7,
         adherence_scheduled_s=7200,
     )
     kinds = {a.kind: a for a in alerting.evaluate(facts)}
     assert set(kinds) == {"volume", "understaffed", "sl", "adherence"}
     assert kinds["volume"].key == "volume:20:up" and kinds["sl"].interval == 79
+    assert kinds["sl"].key == "sl:20" and kinds["sl"].data["offered"] == 80  # the last hour, pooled
 
 
 def test_the_webhook_signature_is_hmac_sha256_of_timestamp_and_body():

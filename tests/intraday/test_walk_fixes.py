@@ -74,3 +74,53 @@ def test_the_room_shows_each_shift_with_its_own_times(client, brand_a, store_a, 
     text = late.content.decode()
     assert "11-10 22:15–04:30" in text and "19:00–03:30" in text
     assert "迟到" not in text
+
+
+# ---------------------------------------------------------------- SL under target
+
+
+def test_a_quiet_brand_missing_the_target_in_every_interval_alerts():
+    from apps.intraday import alerting
+
+    # 3 chats an interval, none answered within 30 s: no single interval has 10, the last hour has 12
+    offered, in_target = [3] * 82, [0] * 82
+    recent = alerting.recent_sl(offered, in_target, 82)
+    assert (recent.sl, recent.offered, recent.first, recent.last) == (0.0, 12, 78, 81)
+    facts = alerting.TickFacts(now=82, rest_deviation=0.0, required=[2] * 96, floor_plan=[3] * 96,
+                               offered=offered, in_target=in_target, team_adherence=1.0,
+                               adherence_scheduled_s=0)  # fmt: skip
+    sl = [a for a in alerting.evaluate(facts) if a.kind == "sl"]
+    assert len(sl) == 1 and sl[0].key == "sl:20" and sl[0].severity == "critical"
+
+
+def test_intervals_without_human_chats_have_no_sl_and_the_window_reaches_back_for_enough_chats():
+    from apps.intraday import alerting
+
+    offered = [2, 0, 2, 0, 2, 0, 2, 0, 2, 0]
+    in_target = [2, 0, 2, 0, 2, 0, 2, 0, 2, 0]
+    assert alerting.recent_sl(offered, in_target, 10) is None  # 8 offered in 2 h: too few to judge
+    recent = alerting.recent_sl([*offered[:2], 6, 0, 0, 4, 0, 0, 0, 0], [0] * 10, 10)
+    assert (recent.offered, recent.first) == (10, 2) and recent.sl == 0.0
+
+
+@pytest.mark.django_db
+def test_sl_under_target_alerts_and_the_levers_act_on_it(client, brand_a, store_a, bpo_manager):
+    from apps.intraday import selectors, services
+    from tests.intraday.test_room import _day, _roster
+
+    # 3 chats an interval; from 17:30 every answer takes 40 s; 3 agents 14:00–22:00 meet the plan
+    _day(brand_a, store_a, surge_from=70, per_slot=3, surge=3)
+    site = factories.make_site()
+    _roster(brand_a, [factories.make_agent(site=site) for _ in range(3)], start_h=14, end_h=22)
+    result = services.tick(client_ids=[brand_a.pk], day=DAY, as_of=local(20, 30))
+    room = result.rooms[brand_a.pk]
+    assert room.rows[79].sl == 0.0 and room.rows[69].sl == 1.0
+    assert "sl" in {a.kind for a in result.new_alerts}
+    assert room.required[82] >= room.floor_plan[82] + 1  # 3 on the floor were not enough
+    mine, proposals, _day_loaded = services.lever_proposals_with_day(client_id=brand_a.pk, day=DAY, as_of=local(20, 30))
+    assert proposals and all(p.gap_closed > 0 for p in proposals if p.kind != "vto")
+    client.force_login(bpo_manager)
+    page = client.get(f"/intraday/?client={brand_a.pk}&date=2026-11-11&at=20:30", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "今日无告警" not in text and "目前无需调度" not in text
+    assert selectors.alerts_for(client_ids=[brand_a.pk], day=DAY)
