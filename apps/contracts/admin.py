@@ -31,6 +31,7 @@ from apps.contracts.models import (
     UsageDaily,
     UsageRecord,
 )
+from apps.contracts.wording import line_description
 from apps.core.admin import ScopedAdmin
 from apps.core.errors import DomainError
 
@@ -533,7 +534,7 @@ class ReadOnlyScopedAdmin(ScopedAdmin):
 
 @admin.register(InvoiceLine)
 class InvoiceLineAdmin(ReadOnlyScopedAdmin):
-    list_display = ["invoice", "position", "kind", "description", "quantity", "unit_price", "amount"]
+    list_display = ["invoice", "position", "kind", "line_words", "billed_quantity", "price", "amount"]
     list_select_related = ["invoice"]
     list_filter = ["kind"]
     search_fields = ["invoice__number", "description"]
@@ -543,6 +544,24 @@ class InvoiceLineAdmin(ReadOnlyScopedAdmin):
         if self.is_client_viewer(request):
             qs = qs.filter(invoice__status__in=["issued", "paid"])
         return qs
+
+    @staticmethod
+    def _exact(value) -> str:
+        """A quantity or price as billed, trailing zeros dropped: 9000.000000 -> 9,000; 17.772152."""
+        whole, _sep, fraction = f"{value.normalize():f}".partition(".")
+        return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+
+    @admin.display(description=_("description"), ordering="description")
+    def line_words(self, obj):
+        return line_description(obj)
+
+    @admin.display(description=_("quantity"), ordering="quantity")
+    def billed_quantity(self, obj):
+        return self._exact(obj.quantity)
+
+    @admin.display(description=_("unit price"), ordering="unit_price")
+    def price(self, obj):
+        return "—" if obj.unit_price is None else self._exact(obj.unit_price)
 
 
 @admin.register(SlaResult)

@@ -107,7 +107,7 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         label = self.number or _("draft")
-        return f"{label} · {self.contract_id} · {self.period_start:%Y-%m}"
+        return f"{label} · {self.period_start:%Y-%m}"
 
     @property
     def is_locked(self) -> bool:
