@@ -187,6 +187,9 @@ def site_room(request, pk: int):
                 "scheduled": cur.scheduled,
                 "on_floor": last.on_floor if last else None,
                 "sl": presenting.pct(last.sl) if last else "—",
+                "sl_low": bool(last and last.sl is not None and last.sl < 0.8),
+                "short": cur.scheduled < cur.required,
+                "off_plan": abs(r.rest_deviation) >= 0.15,
                 "adherence": presenting.pct(r.team.adherence) if r.team.scheduled_s else "—",
                 "alerts": len(selectors.alerts_for(client_ids=[c.pk], day=day, until=as_of)),
             }

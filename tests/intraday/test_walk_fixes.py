@@ -124,3 +124,25 @@ def test_sl_under_target_alerts_and_the_levers_act_on_it(client, brand_a, store_
     text = page.content.decode()
     assert "今日无告警" not in text and "目前无需调度" not in text
     assert selectors.alerts_for(client_ids=[brand_a.pk], day=DAY)
+
+
+# ---------------------------------------------------------------- the site page is styled like the brand room
+
+
+@pytest.mark.django_db
+def test_the_site_page_table_is_styled_like_the_brand_room(client, brand_a, store_a, bpo_manager, settings):
+    from pathlib import Path
+
+    from tests.intraday.test_room import _day, _roster
+
+    _day(brand_a, store_a)
+    site = factories.make_site()
+    _roster(brand_a, [factories.make_agent(site=site) for _ in range(2)], start_h=14, end_h=22)
+    client.force_login(bpo_manager)
+    page = client.get(f"/intraday/sites/{site.pk}/?date=2026-11-11&at=20:30", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "intraday/room.css" in text and '<section class="id-site">' in text
+    assert 'class="bad"' in text  # the surge's rest of the day (+ over 15 %) is marked
+    css = (Path(settings.BASE_DIR) / "static" / "intraday" / "room.css").read_text()
+    assert ".id-site th" in css and ".id-site td" in css
