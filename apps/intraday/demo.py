@@ -26,6 +26,7 @@ from apps.conversations.services import import_file
 from apps.core.demo import DemoContext
 from apps.intraday import selectors, services
 from apps.intraday.choices import StateSource
+from apps.qa.services import qa_sweep_unscored
 from apps.workforce import selectors as workforce
 
 DAY = date(2026, 11, 11)
@@ -156,6 +157,8 @@ def seed(ctx: DemoContext) -> None:
         path = Path(tmp) / "intraday-1111-mengbao.jsonl"
         path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
         run = import_file(path=path, file_format="canonical_jsonl")
+    # full coverage even where the import's on-commit QA hand-over has not run (inside a transaction)
+    qa_sweep_unscored(client_id=client.pk)
     ctx.say(f"  11.11 20:00 deviation and 舆情 spike for {client.name}: {run.messages_imported} messages imported")
     states = _state_rows(ctx)
     if states:

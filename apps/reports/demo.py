@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from apps.core import calendar
@@ -19,6 +22,9 @@ from apps.reports.choices import ReportKind, ReportLanguage, ReportState
 from apps.reports.models import RenderedDocument, ReportRun
 
 MONTHS = (date(2026, 10, 1), date(2026, 11, 1))
+# October's reports went out to the brands (their viewers can download them); November's are drafts
+# waiting for the account manager, as on the 2nd of December.
+ISSUED_MONTHS = (date(2026, 10, 1),)
 
 # What the demo account manager ("accounts") wrote for each month, reviewed by "admin" the same day.
 # It states plans and points to the sections; it claims no result or action that no row records (a
@@ -55,6 +61,18 @@ def _commentary_fields(month: date, commentary: str, actions: list[str]) -> dict
     }
 
 
+def _issue(run: ReportRun) -> None:
+    """Issue the run as the account manager would; the e-mail to the brand's contacts goes to files
+    under var/demo-outbox/ instead of the console (a PDF in base64 is no demo output)."""
+    accounts = get_user_model().objects.filter(username=AUTHOR).first()
+    outbox = Path(settings.VAR_DIR) / "demo-outbox"
+    outbox.mkdir(parents=True, exist_ok=True)
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(outbox)
+    ):
+        services.report_run_issue(run=run, actor=accounts, reason="demo: October report sent to the brand")
+
+
 def seed(ctx) -> None:
     started = time.perf_counter()
     made = rendered = 0
@@ -83,6 +101,8 @@ def seed(ctx) -> None:
                 ctx.say(
                     f"  {client.name} {month:%Y-%m}: {run.page_count} pages, left out: {', '.join(run.left_out) or '—'}"
                 )
+            if month in ISSUED_MONTHS and run.state == ReportState.DRAFT and run.pdf:
+                _issue(run)
     printed = 0
     for kind, object_id in services.issued_documents():
         before = (
