@@ -27,6 +27,11 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
+def _clock(index: int) -> str:
+    """HH:MM of the start of 15-minute interval ``index`` of the day (96 → 24:00)."""
+    return f"{index // 4:02d}:{index % 4 * 15:02d}"
+
+
 def alert_sentence(alert) -> str:
     d = alert.data or {}
     k = alert.kind
@@ -40,6 +45,15 @@ def alert_sentence(alert) -> str:
         return _("%(gap)s agents short on the floor (%(scheduled)s scheduled, %(required)s required).") % d
     if k == "overstaffed":
         return _("At least %(spare)s agents more than required for the next two hours.") % d
+    if k == "sl" and "first" in d:
+        return _(
+            "Service level %(sl)s in %(window)s (%(offered)s chats offered to agents) against a target of %(target)s."
+        ) % {
+            "sl": pct(d.get("sl")),
+            "window": f"{_clock(d['first'])}–{_clock(d['last'] + 1)}",
+            "offered": d.get("offered"),
+            "target": pct(d.get("target")),
+        }
     if k == "sl":
         return _("Service level %(sl)s against a target of %(target)s.") % {
             "sl": pct(d.get("sl")),

@@ -123,6 +123,7 @@ def test_sl_under_target_alerts_and_the_levers_act_on_it(client, brand_a, store_
     page = client.get(f"/intraday/?client={brand_a.pk}&date=2026-11-11&at=20:30", HTTP_ACCEPT_LANGUAGE="zh-hans")
     text = page.content.decode()
     assert "今日无告警" not in text and "目前无需调度" not in text
+    assert "19:30–20:30 服务水平 0%（转人工会话 12 个），目标 80%。" in text
     assert selectors.alerts_for(client_ids=[brand_a.pk], day=DAY)
 
 
