@@ -186,11 +186,14 @@ def build_world(brand, *, issued: bool = True) -> dict[str, int]:
     world = {obj._meta.label: obj.pk for obj in objects}
     world["contracts.ContractVersion"] = contract.versions.get().pk
     from apps.clients.models import DataRun
-
     from apps.orders.models import Order, OrderImportRun
 
     world["orders.Order"] = Order.objects.create(
-        store=store, platform_order_id=f"W-{brand.code}", buyer_pseudonym="w", created_at=T0, amount_paid=0,
+        store=store,
+        platform_order_id=f"W-{brand.code}",
+        buyer_pseudonym="w",
+        created_at=T0,
+        amount_paid=0,
         status="created",
     ).pk
     world["orders.OrderImportRun"] = OrderImportRun.objects.create(

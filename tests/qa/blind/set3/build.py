@@ -60,8 +60,23 @@ TRANSFER = ("转人工", "转接", "人工客服")
 SOOTHE = ("抱歉", "对不起", "不好意思", "给您带来不便", "理解您的心情", "非常理解", "抱謙", "對不起")
 GREET = ("您好", "你好", "欢迎", "歡迎", "在的", "很高兴为您服务")
 NOT_GREET_QIN = ("亲自", "亲手", "亲测", "亲肤", "母亲", "父亲", "亲子", "亲戚", "亲身", "亲眼")
-CLOSE = ("还有其他", "还有什么可以帮", "祝", "感谢", "感謝", "谢谢", "謝謝", "欢迎再来", "歡迎再來", "欢迎常来",
-         "欢迎下次", "随时找我", "随时联系", "有问题随时", "有需要随时")
+CLOSE = (
+    "还有其他",
+    "还有什么可以帮",
+    "祝",
+    "感谢",
+    "感謝",
+    "谢谢",
+    "謝謝",
+    "欢迎再来",
+    "歡迎再來",
+    "欢迎常来",
+    "欢迎下次",
+    "随时找我",
+    "随时联系",
+    "有问题随时",
+    "有需要随时",
+)
 PARTICLES = "哦呢啊呀~～喔啦哈嘛"
 
 
@@ -88,7 +103,7 @@ def needs_answer(text: str) -> bool:
         changed = False
         for w in COURTESY:
             if core.startswith(w):
-                core = core[len(w):]
+                core = core[len(w) :]
                 changed = True
     return bool(core)
 
@@ -127,11 +142,12 @@ def timing(msgs, start: datetime) -> set[str]:
     transferred = ("bot" in roles and "agent" in roles) or any(
         m["role"] == "system" and any(w in m["text"] for w in TRANSFER) for m in msgs
     )
-    side_start = 0
     rounds = []  # [open_t, close_t|None]
     open_round = None
     if transferred:
-        notice = [i for i in range(first_agent) if msgs[i]["role"] == "system" and any(w in msgs[i]["text"] for w in TRANSFER)]
+        notice = [
+            i for i in range(first_agent) if msgs[i]["role"] == "system" and any(w in msgs[i]["text"] for w in TRANSFER)
+        ]
         bots = [i for i in range(first_agent) if msgs[i]["role"] == "bot"]
         if notice:
             hm = notice[-1]
@@ -139,7 +155,6 @@ def timing(msgs, start: datetime) -> set[str]:
             hm = bots[-1]
         else:
             raise ValueError("transferred chat without hand-over moment")
-        side_start = hm
         open_round = [msgs[hm]["t"], None]
         rounds.append(open_round)
         first_i = hm + 1
@@ -167,7 +182,7 @@ def timing(msgs, start: datetime) -> set[str]:
         if wait >= 100:
             out.add("w100")
     need = [i for i, m in enumerate(msgs) if m["role"] == "buyer" and needs_answer(m["text"])]
-    if need and not any(m["role"] == "agent" for m in msgs[need[-1] + 1:]):
+    if need and not any(m["role"] == "agent" for m in msgs[need[-1] + 1 :]):
         out.add("lu")
     return out
 
@@ -287,14 +302,16 @@ def main() -> int:
         (HERE / "chats.json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     counts = {r: 0 for r in ORDER}
     for c in out:
-        for l in c["labels"]:
-            counts[l] += 1
-    print(f"{len(out)} chats, {sum(1 for c in out if not c['labels'])} clean, "
-          f"{sum(1 for c in out if c['handled_by'] == 'bot')} bot-only, {nwarn} warnings")
+        for code in c["labels"]:
+            counts[code] += 1
+    print(
+        f"{len(out)} chats, {sum(1 for c in out if not c['labels'])} clean, "
+        f"{sum(1 for c in out if c['handled_by'] == 'bot')} bot-only, {nwarn} warnings"
+    )
     for r in ORDER:
         print(f"  {r:24s} {counts[r]:4d}")
     if "--show" in sys.argv:
-        for c, o in zip(chats, out):
+        for c, o in zip(chats, out, strict=False):
             print(o["id"], c["src"], o["labels"])
     return 0
 
