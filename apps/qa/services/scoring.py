@@ -101,14 +101,16 @@ def score_conversation_batch(
     for card_id, rows in by_card.items():
         card = card_objs[card_id]
         with connection.cursor() as cur:
-            # one probe of the unique (conversation, scorecard) index per conversation, whatever the
-            # statistics say (the LIMIT keeps the subquery from being flattened into a join)
+            # Which of these already have a result under this card? Asked by conversation only, so
+            # the only index that fits is the unique (conversation, scorecard) one: with the card in
+            # the predicate the planner picked the (scorecard, started_at) index whenever its
+            # statistics said the card had no results yet (a new card version, a new brand, before
+            # ANALYZE) and walked every result of the card per probe - quadratic in the card's size.
             cur.execute(
-                "SELECT b.id FROM unnest(%s::bigint[]) AS b(id) CROSS JOIN LATERAL (SELECT 1 FROM "
-                f"{QAResult._meta.db_table} r WHERE r.conversation_id = b.id AND r.scorecard_id = %s LIMIT 1) AS r",
-                [[r[0] for r in rows], card_id],
+                f"SELECT conversation_id, scorecard_id FROM {QAResult._meta.db_table} WHERE conversation_id = ANY(%s)",
+                [[r[0] for r in rows]],
             )
-            done = {row[0] for row in cur.fetchall()}
+            done = {conversation_id for conversation_id, scored_by in cur.fetchall() if scored_by == card_id}
         counts["skipped"] += len(done)
         rows = [r for r in rows if r[0] not in done]
         if not rows:
