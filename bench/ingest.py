@@ -208,11 +208,11 @@ def run(*, scale: float, quick: bool) -> dict:
     from apps.core.choices import RunStatus
 
     # Measure the import alone: post-import tasks (QA scoring) have their own benchmark (qa_pipeline).
-    registered, pipeline.POST_IMPORT_TASKS = pipeline.POST_IMPORT_TASKS, []
+    registered, pipeline.CONSUMERS[:] = list(pipeline.CONSUMERS), []
     try:
         return _run(scale=scale, quick=quick, import_file=import_file, succeeded=RunStatus.SUCCEEDED)
     finally:
-        pipeline.POST_IMPORT_TASKS = registered
+        pipeline.CONSUMERS[:] = registered
 
 
 def _run(*, scale: float, quick: bool, import_file, succeeded) -> dict:
