@@ -399,6 +399,11 @@ def test_api_new_version_and_rescore(
     run = QARun.objects.get(kind="rescore")
     assert queued.json()["run"] == run.pk
     # the run keeps who asked and which version, and the task found them by the run's id
-    assert (run.status, run.scored, run.created_by, run.scorecard_id) == ("succeeded", 2, qa_supervisor, created.json()["id"])
+    assert (run.status, run.scored, run.created_by, run.scorecard_id) == (
+        "succeeded",
+        2,
+        qa_supervisor,
+        created.json()["id"],
+    )
     # the old version's results stay
     assert QAResult.objects.filter(scorecard=card).count() == 2 and QAResult.objects.count() == 4
