@@ -209,10 +209,18 @@ class _Passwords:
         return self._encoded
 
 
-def _seed_user(*, username: str, email: str, superuser: bool, group: str | None, passwords: _Passwords):
+def _seed_user(
+    *, username: str, email: str, superuser: bool, group: str | None, passwords: _Passwords, first_name: str = ""
+):
     user, _ = get_user_model().objects.update_or_create(
         username=username,
-        defaults={"email": email, "is_staff": True, "is_superuser": superuser, "is_active": True},
+        defaults={
+            "email": email,
+            "is_staff": True,
+            "is_superuser": superuser,
+            "is_active": True,
+            "first_name": first_name,
+        },
     )
     if not passwords.is_demo(user.password):
         user.password = passwords.encoded()
@@ -287,6 +295,8 @@ def seed(ctx: DemoContext) -> None:
             superuser=False,
             group=Role.CLIENT_VIEWER,
             passwords=passwords,
+            # a statement's confirmation or dispute names the person who answered, not a login
+            first_name=f"{brand.contacts[0].name}（{brand.short}）",
         )
         ClientMembership.objects.update_or_create(user=user, defaults={"client": clients[brand.code]})
         ctx.logins.append((f"Client viewer ({brand.name})", username, DEMO_PASSWORD))

@@ -167,6 +167,7 @@ def _high_risk_rows(hits: QuerySet[QAHit], *, limit: int) -> list[dict]:
             "result__conversation_id",
             "result__conversation__platform_conversation_id",
             "result__started_at",
+            "result__scorecard__client__name",
             "rule__name",
             "excerpt",
         )[: limit * 4]
@@ -196,6 +197,7 @@ def _high_risk_rows(hits: QuerySet[QAHit], *, limit: int) -> list[dict]:
                 "result_id": r["result_id"],
                 "platform_conversation_id": r["result__conversation__platform_conversation_id"],
                 "started_at": r["result__started_at"],
+                "brand": r["result__scorecard__client__name"],
                 "rule_name": r["rule__name"],
                 "excerpt": r["excerpt"],
                 "review_status": status or "not_queued",
