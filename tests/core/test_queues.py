@@ -12,7 +12,6 @@ and the test would fail.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +21,8 @@ from pathlib import Path
 import pytest
 from celery import shared_task
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.core.real_worker import ROOT, database_url, redis_url, require_redis, wait_for
+
 SOLVE_TASK = "apps.workforce.tasks.solve_run_task"
 IMPORT_TASK = "apps.conversations.tasks.import_run_execute_task"
 CSV = (
@@ -41,31 +41,6 @@ def long_solve_stand_in(gate_dir: str) -> str:
     while not (gate / "open").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     return "solved"
-
-
-def _broker() -> str:
-    return os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/5"
-
-
-def _reachable(url: str) -> bool:
-    from urllib.parse import urlparse
-
-    parsed = urlparse(url)
-    try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def _database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    host = db["HOST"] or "127.0.0.1"
-    if host.startswith("/"):
-        return f"postgresql://{db['USER']}@/{db['NAME']}?host={host}"
-    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _worker(queue: str, env: dict) -> subprocess.Popen:
@@ -99,16 +74,6 @@ def _worker(queue: str, env: dict) -> subprocess.Popen:
     )
 
 
-def _wait_for(condition, *, timeout: float, what: str) -> None:
-    """Poll until `condition()` holds; fail naming `what` after `timeout` seconds (a liveness bound,
-    not a measurement: nothing here passes by being fast)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
 def test_the_routing_table_puts_imports_qa_solves_billing_and_reports_on_their_own_queues():
     from config.celery import app
 
@@ -128,11 +93,8 @@ def test_the_routing_table_puts_imports_qa_solves_billing_and_reports_on_their_o
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_long_solve_on_the_solves_queue_does_not_delay_an_import(tmp_path, settings, brand_a):
-    broker = _broker()
-    if not _reachable(broker):
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {broker}; CI must run the real-worker tests")
-        pytest.skip(f"no Redis at {broker} on this machine (CI always has one)")
+    broker = redis_url(default_db=5)
+    require_redis(broker)
     from celery import Celery
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -153,7 +115,7 @@ def test_a_long_solve_on_the_solves_queue_does_not_delay_an_import(tmp_path, set
     gate.mkdir()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": broker,
         "CELERY_TASK_ALWAYS_EAGER": "0",
@@ -165,10 +127,10 @@ def test_a_long_solve_on_the_solves_queue_does_not_delay_an_import(tmp_path, set
     workers = [_worker(solves, env), _worker(imports, env)]
     try:
         producer.send_task("tests.core.long_solve_stand_in", args=[str(gate)], queue=solves)
-        _wait_for(lambda: (gate / "started").exists(), timeout=120, what="the solves worker to start the solve")
+        wait_for(lambda: (gate / "started").exists(), timeout=120, what="the solves worker to start the solve")
 
         producer.send_task(IMPORT_TASK, args=[run.pk], queue=imports)
-        _wait_for(
+        wait_for(
             lambda: ImportRun.objects.get(pk=run.pk).status in (RunStatus.SUCCEEDED, RunStatus.FAILED),
             timeout=120,
             what="the import on the imports worker",

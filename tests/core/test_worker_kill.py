@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 
 import pytest
@@ -19,44 +18,21 @@ import pytest
 from apps.core.choices import RunStatus
 from apps.core.models import AuditEvent
 from apps.qa.models import QARun
-from tests.core.test_celery_worker import ROOT, _redis_reachable, _redis_url
-
-
-def _wait_for(predicate, what: str, timeout: float = 120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def _database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    host = db["HOST"] or "127.0.0.1"
-    if host.startswith("/"):
-        return f"postgresql://{db['USER']}@/{db['NAME']}?host={host}"
-    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+from tests.core.real_worker import ROOT, database_url, redis_url, require_redis, wait_for
 
 
 @pytest.mark.worker
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_killing_the_pool_process_mid_run_requeues_it_and_it_finishes_once(brand_a, tmp_path):
-    broker = _redis_url()
-    if not _redis_reachable(broker):
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {broker}; CI must run the real-worker test")
-        pytest.skip(f"no Redis at {broker} on this machine (CI always has one)")
+    broker = redis_url()
+    require_redis(broker)
 
     run = QARun.objects.create(client=brand_a, kind="rescore")
     queue = f"test-kill-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": broker,
         "CELERY_TASK_ALWAYS_EAGER": "0",
@@ -94,11 +70,13 @@ def test_killing_the_pool_process_mid_run_requeues_it_and_it_finishes_once(brand
         producer = Celery("kill-test", broker=broker)
         sent = producer.send_task("tests.core.gated_run", args=[run.pk, str(tmp_path)], queue=queue)
 
-        first = _wait_for(lambda: sorted(tmp_path.glob("attempt-*")), "the first attempt to start")
+        first = wait_for(lambda: sorted(tmp_path.glob("attempt-*")), timeout=120, what="the first attempt to start")
         os.kill(int(first[0].read_text()), signal.SIGKILL)
         (tmp_path / "open").touch()  # the gate opens only after the kill: the first attempt never finishes
 
-        _wait_for(lambda: QARun.objects.get(pk=run.pk).status == RunStatus.SUCCEEDED, "the run to succeed")
+        wait_for(
+            lambda: QARun.objects.get(pk=run.pk).status == RunStatus.SUCCEEDED, timeout=120, what="the run to succeed"
+        )
         run.refresh_from_db()
         assert len(list(tmp_path.glob("attempt-*"))) == 2  # delivered again to a new pool process
         assert AuditEvent.objects.filter(action="test.run_finished", target_id=str(run.pk)).count() == 1
