@@ -4,7 +4,7 @@ On top of the recorded day the conversations step imported, this step adds (thro
 services a live day uses):
 - a **deviation at 20:00**: from 20:00 to 22:00 the brand with most agents on shift then (else 萌宝乐) gets about 5× its forecast more chats
   (at least 30 an interval), the bot hands them all to humans and the agents answer slowly (SL falls, the requirement jumps);
-- a **舆情 spike**: at 20:15–20:30 twelve buyers of that brand complain that a product leaked
+- a **舆情 spike**: at 20:15–20:30 forty-eight buyers of that brand complain that a product leaked
   (漏液) in the parcel and threaten a complaint (投诉) — QA's escalation-risk rule marks them;
 - the **agent state feed** of the day for every published shift (logins, breaks, logouts; a few
   late, a few leaving early, a few breaks out of plan), so adherence is measured;
@@ -43,6 +43,9 @@ SURGE = (time(20, 0), time(22, 0))
 SPIKE_AT = time(20, 15)
 TICKS = (time(19, 45), time(20, 0), time(20, 15), time(20, 30))
 QUESTIONS = ("宝宝的奶粉今天能发货吗？", "纸尿裤的满减券怎么用？", "下单后多久能到？", "这个辅食适合几个月的宝宝？")
+# a flood that stands out at 3x the brand's normal risk rate (~9 % of chats) among the surge's
+# ~130 other chats of that interval
+LEAK_BUYERS = 48
 LEAK = "你们家的{product}漏液了，箱子全湿透了，太差了，我要投诉！"
 
 
@@ -84,8 +87,8 @@ def _surge_rows(ctx: DemoContext, client, nicks: list[str]) -> list[dict]:
                   answer="亲，您好，这边帮您查询一下")  # fmt: skip
         t += timedelta(minutes=15)
     spike = _local(SPIKE_AT)
-    for j in range(12):
-        start = spike + timedelta(seconds=60 * j + rng.randrange(0, 50))
+    for j in range(LEAK_BUYERS):
+        start = spike + timedelta(seconds=18 * j + rng.randrange(0, 15))
         _chat(rows, rng, store=store, pcid=f"ID1111-L{j:03d}", start=start, buyer=f"leakbuyer{j}",
               question=LEAK.format(product=PRODUCTS.get(client.code, "洗衣液")),
               nick=rng.choice(nicks), wait=rng.randrange(20, 90), answer="非常抱歉给您带来不便，已为您申请补发")  # fmt: skip
