@@ -214,8 +214,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery: Redis when CELERY_BROKER_URL is set, else eager in-process --------------------------
 _BROKER_FROM_ENV = env_str("CELERY_BROKER_URL") or ""
-# With no broker, tasks run eagerly in-process; "memory://" keeps kombu from looking for localhost.
-CELERY_BROKER_URL = _BROKER_FROM_ENV or "memory://"
+# With no broker, tasks run eagerly in-process. The in-memory transport needs no server; naming a host
+# in its URL keeps kombu from warning "No hostname was supplied" on every eager .delay().
+CELERY_BROKER_URL = _BROKER_FROM_ENV or "memory://localhost/"
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or (_BROKER_FROM_ENV or None)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not _BROKER_FROM_ENV)
 if TIDELINE_ENV == "production" and CELERY_TASK_ALWAYS_EAGER:
