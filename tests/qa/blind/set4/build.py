@@ -80,7 +80,7 @@ def is_courtesy(text):
     changed = True
     while rest and changed:
         changed = False
-        for w in COURTESY:
+        for w in sorted(COURTESY, key=len, reverse=True):
             if rest.startswith(w):
                 rest = rest[len(w):]
                 had = True
@@ -264,6 +264,12 @@ def main():
     for r in RULES:
         print(f"{r:24s} {counts[r]:4d}")
     print("sha256", hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if "--audit" in sys.argv:
+        for c in chats:
+            bm = [m for m in c["messages"] if m["role"] == "buyer"]
+            short = [m["text"] for m in bm if len(m["text"]) <= 4]
+            if short:
+                print(c["id"], "short buyer:", short, "->", ",".join(c["labels"]))
     if "--show" in sys.argv:
         for c in chats:
             print(c["id"], ",".join(c["labels"]), "|", ",".join(c["tricks"]))
