@@ -28,7 +28,7 @@ from apps.conversations.metrics import conversation_metrics
 from apps.core import calendar
 from apps.qa import selectors as qa_selectors
 from apps.reports import documents as d
-from apps.reports import invoices
+from apps.reports import invoices, sales
 from apps.reports import topics as topic_lexicon
 from apps.reports.templatetags.report_format import cny, num, one, pct, signed_pct, whole
 from apps.workforce import selectors as workforce_selectors
@@ -495,6 +495,9 @@ def _summary(report: d.ClientReport, previous=None) -> tuple[list[d.Figure], lis
         figures.append(d.Figure(_("First response, average"), _("%(s)s s") % {"s": one(v.first_response_avg_s)}))
         figures.append(d.Figure(_("3-minute response rate"), pct(v.three_minute_rate)))
         lines += _volume_lines(v, previous)
+    sales_tiles, sales_lines = sales.sales_figures(report)
+    figures += sales_tiles
+    lines += sales_lines
     if report.promo is not None and report.promo.peak_day is not None:
         p = report.promo
         text = _("%(name)s (%(first)s – %(last)s in this period): %(n)s conversations on the busiest day (%(day)s)") % {
@@ -572,9 +575,13 @@ def _daily_rows(report: d.ClientReport) -> list[list[str]]:
     return rows
 
 
-def _sla_exact(volume: d.VolumeSection | None, qa: d.QASection | None) -> dict:
+def _sla_exact(volume: d.VolumeSection | None, qa: d.QASection | None, conversion=None, csat=None) -> dict:
     """The report's unrounded KPI figures by SLA KPI code, for invoices.sla_section."""
     exact = {}
+    if conversion is not None:
+        exact["conversion_rate"] = conversion.conversion
+    if csat is not None:
+        exact["satisfaction_rate"] = csat.rate
     if volume is not None:
         exact.update(
             first_response_avg_s=volume.first_response_avg_s,
@@ -587,10 +594,12 @@ def _sla_exact(volume: d.VolumeSection | None, qa: d.QASection | None) -> dict:
     return exact
 
 
-def _left_out(*, volume, qa, staffing, billing, sla, topics) -> list[str]:
+def _left_out(*, volume, qa, staffing, billing, sla, topics, conversion=None, csat=None) -> list[str]:
     """The names of the sections the period has no data for, in the report's order."""
     sections = (
         (volume, _("conversation volume")),
+        (conversion, _("sales conversion")),
+        (csat, _("satisfaction")),
         (qa, _("quality assurance")),
         (staffing, _("staffing vs demand")),
         (billing, _("invoice")),
@@ -631,12 +640,24 @@ def assemble_client_report(
         staffing = staffing_section(staffing_raw, gaps)
         promo = promo_section(client_id=client.pk, start=start, end=end, volume=volume, staffing=staffing)
         topics = topics_section(client_id=client.pk, start=start, end=end) if volume is not None else None
+        sales_data = sales.sales_data(client_id=client.pk, start=start, end=end)
+        conversion = sales.conversion_section(sales_data, client_id=client.pk, start=start, end=end)
+        csat = sales.csat_section(sales_data, start=start, end=end)
         if kind == "quarterly":
             billing, sla = None, None
         else:
-            exact = _sla_exact(volume, qa)
+            exact = _sla_exact(volume, qa, conversion, csat)
             billing, sla = billing_sections(client=client, start=start, end=end, language=language, exact=exact)
-        left_out = _left_out(volume=volume, qa=qa, staffing=staffing, billing=billing, sla=sla, topics=topics)
+        left_out = _left_out(
+            volume=volume,
+            qa=qa,
+            staffing=staffing,
+            billing=billing,
+            sla=sla,
+            topics=topics,
+            conversion=conversion,
+            csat=csat,
+        )
         title = _("Quarterly business review") if kind == "quarterly" else _("Monthly customer service report")
         report = d.ClientReport(
             kind=kind,
@@ -655,6 +676,8 @@ def assemble_client_report(
             promo=promo,
             billing=billing,
             topics=topics,
+            conversion=conversion,
+            csat=csat,
             commentary=commentary,
             commentary_by=(commentary_meta or {}).get("by", ""),
             commentary_on=(commentary_meta or {}).get("on"),
@@ -667,6 +690,9 @@ def assemble_client_report(
         )
         if kind == "quarterly":
             report.months = quarter_months(client=client, start=start, end=end)
+            report.quarters = sales.quarter_comparison(
+                client_id=client.pk, start=start, label_of=lambda q: period_label("quarterly", q, language)
+            )
         previous = None
         if kind != "quarterly":
             previous = conversation_metrics(client_id=client.pk, start=calendar.add_months(start, -1), end=start)
@@ -683,6 +709,7 @@ def quarter_months(*, client, start: date, end: date) -> list[d.MonthRow]:
         metrics = conversation_metrics(client_id=client.pk, start=month, end=nxt)
         qa = qa_section(client_id=client.pk, start=month, end=nxt)
         invoice, _sla = billing_sections(client=client, start=month, end=nxt, language=translation.get_language())
+        conversion, gmv, satisfaction = sales.month_sales(client_id=client.pk, start=month, end=nxt)
         rows.append(
             d.MonthRow(
                 month=month,
@@ -690,6 +717,9 @@ def quarter_months(*, client, start: date, end: date) -> list[d.MonthRow]:
                 bot_share=metrics.bot_share,
                 qa_average=qa.average_score if qa else None,
                 invoice_total=invoice.total if invoice else None,
+                conversion=conversion,
+                gmv=gmv,
+                satisfaction=satisfaction,
             )
         )
         month = nxt

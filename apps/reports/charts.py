@@ -184,6 +184,17 @@ def _floats(values: Sequence[Number | None]) -> list[float | None]:
     return [None if v is None else float(v) for v in values]
 
 
+def _bands(frame: _Frame, bands: Sequence[Band], n: int) -> None:
+    """Shaded stretches of the x axis (indexes inclusive) with their label at the top."""
+    for band in bands:
+        x0 = frame.left + frame.plot_w * band.start / n
+        x1 = frame.left + frame.plot_w * (band.end + 1) / n
+        frame.parts.append(
+            f'<rect x="{x0:.1f}" y="{frame.top}" width="{x1 - x0:.1f}" height="{frame.plot_h:.1f}" fill="#fdf1dc"/>'
+        )
+        frame.parts.append(_text((x0 + x1) / 2, frame.top + 12, band.label, size=10, anchor="middle", fill="#9a6a12"))
+
+
 def line_chart(
     *,
     x_labels: Sequence[str],
@@ -211,13 +222,7 @@ def line_chart(
     def x_of(index: int) -> float:
         return frame.left + (frame.plot_w * (index + 0.5) / n)
 
-    for band in bands:
-        x0 = frame.left + frame.plot_w * band.start / n
-        x1 = frame.left + frame.plot_w * (band.end + 1) / n
-        frame.parts.append(
-            f'<rect x="{x0:.1f}" y="{frame.top}" width="{x1 - x0:.1f}" height="{frame.plot_h:.1f}" fill="#fdf1dc"/>'
-        )
-        frame.parts.append(_text((x0 + x1) / 2, frame.top + 12, band.label, size=10, anchor="middle", fill="#9a6a12"))
+    _bands(frame, bands, n)
     y_of = _y_axis(frame, ticks, lo, hi, percent=percent, y_label=y_label)
     _x_axis(frame, x_labels, x_of, every=_tick_every(len(x_labels), frame.plot_w))
     for index, (s, values) in enumerate(zip(series, data, strict=True)):
@@ -252,8 +257,10 @@ def stacked_bar_chart(
     y_label: str = "",
     width: int = 680,
     height: int = 250,
+    bands: Sequence[Band] = (),
 ) -> str:
-    """Vertical bars stacked per x label (e.g. bot-handled under human-handled conversations)."""
+    """Vertical bars stacked per x label (e.g. bot-handled under human-handled conversations), with
+    optional shaded bands behind them (e.g. a promotion)."""
     frame = _Frame(width, height)
     frame.parts = _open(width, height)
     data = [[v or 0.0 for v in _floats(s.values)] for s in series]
@@ -265,6 +272,8 @@ def stacked_bar_chart(
 
     def x_of(index: int) -> float:
         return frame.left + slot * (index + 0.5)
+
+    _bands(frame, bands, n)
 
     y_of = _y_axis(frame, ticks, lo, hi, percent=False, y_label=y_label)
     for i in range(len(x_labels)):

@@ -410,6 +410,137 @@ class TopicsSection:
 
 
 @dataclass(frozen=True)
+class ConversionDay:
+    """One local day of the sales trend: buyers who consulted that day and paid (credited to that
+    day's chats), and GMV by the local day of payment."""
+
+    day: date
+    consulting: int
+    paying: int
+    conversion: Decimal | None
+    attributed_gmv: Decimal
+    bot_gmv: Decimal
+    silent_gmv: Decimal
+
+
+@dataclass(frozen=True)
+class AgentConversion:
+    """One agent's presale funnel in the period, with the QA average of the same period beside it."""
+
+    name: str
+    consulting: int
+    paying: int
+    conversion: Decimal | None
+    attributed_gmv: Decimal
+    qa_average: Decimal | None
+    qa_scored: int = 0
+
+
+@dataclass
+class ConversionSection:
+    """Sales of the period (apps.orders.selectors.sales_report): consulting → ordering → paying
+    buyers, 询单转化率, 客单价 and GMV split agent-attributed / bot-assisted / silent."""
+
+    consulting: int
+    ordering: int
+    paying: int
+    conversion: Decimal | None
+    average_order_value: Decimal | None
+    attributed_gmv: Decimal
+    bot_gmv: Decimal
+    silent_gmv: Decimal
+    silent_share: Decimal | None
+    window_days: int
+    days: list[ConversionDay] = field(default_factory=list)
+    agents: list[AgentConversion] = field(default_factory=list)
+    agents_total: int = 0  # agents with presale chats in the period (the table may show fewer)
+    promos: list[tuple[str, date, date]] = field(default_factory=list)  # (name, first, last day in period)
+
+    @property
+    def total_gmv(self) -> Decimal:
+        return self.attributed_gmv + self.bot_gmv + self.silent_gmv
+
+    @property
+    def bot_share(self) -> Decimal | None:
+        return self.bot_gmv / self.total_gmv if self.total_gmv else None
+
+    @property
+    def attributed_share(self) -> Decimal | None:
+        return self.attributed_gmv / self.total_gmv if self.total_gmv else None
+
+
+@dataclass(frozen=True)
+class CsatRow:
+    """Evaluations and satisfied ones (很满意 or 满意) of one agent or day."""
+
+    label: str
+    evaluations: int
+    satisfied: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return Decimal(self.satisfied) / Decimal(self.evaluations) if self.evaluations else None
+
+
+@dataclass(frozen=True)
+class DissatisfiedChat:
+    """An evaluation of 不满意 or 很不满意 with the chat it rated and that chat's QA outcome."""
+
+    conversation: str  # the platform's conversation id ('' when the chat is not stored)
+    store: str
+    agent: str
+    score: int
+    evaluated_at: datetime | None
+    qa_score: Decimal | None
+    qa_passed: bool | None
+    score_label: str = ""  # 不满意 / 很不满意 in the report's language
+
+
+@dataclass
+class CsatSection:
+    """Satisfaction (满意度) of the period: satisfied = 很满意 or 满意 (score 4–5) over all evaluations."""
+
+    evaluations: int
+    satisfied: int
+    distribution: list[tuple[str, int | None]]  # (很满意 … 很不满意, count); None when not known apart
+    days: list[CsatRow] = field(default_factory=list)
+    agents: list[CsatRow] = field(default_factory=list)
+    dissatisfied: list[DissatisfiedChat] = field(default_factory=list)
+    dissatisfied_total: int = 0  # all of them (the table may show fewer)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return Decimal(self.satisfied) / Decimal(self.evaluations) if self.evaluations else None
+
+    @property
+    def dissatisfied_with_qa(self) -> int:
+        return sum(1 for c in self.dissatisfied if c.qa_score is not None)
+
+    @property
+    def dissatisfied_failed_qa(self) -> int:
+        return sum(1 for c in self.dissatisfied if c.qa_passed is False)
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    """One quarter of a quarterly business review's comparison (this quarter and the one before)."""
+
+    label: str
+    start: date
+    conversations: int
+    bot_share: Decimal | None
+    qa_average: Decimal | None
+    invoice_total: Decimal | None
+    consulting: int | None = None
+    paying: int | None = None
+    conversion: Decimal | None = None
+    gmv: Decimal | None = None  # agent-attributed + bot-assisted + silent
+    attributed_gmv: Decimal | None = None
+    evaluations: int | None = None
+    satisfaction: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class MonthRow:
     """One month of a quarterly business review."""
 
@@ -418,6 +549,9 @@ class MonthRow:
     bot_share: Decimal | None
     qa_average: Decimal | None
     invoice_total: Decimal | None
+    conversion: Decimal | None = None  # 询单转化率 of the month (None: no orders data)
+    gmv: Decimal | None = None
+    satisfaction: Decimal | None = None
 
 
 @dataclass
@@ -443,6 +577,9 @@ class ClientReport:
     billing: InvoiceDoc | None = None
     topics: TopicsSection | None = None
     months: list[MonthRow] = field(default_factory=list)
+    conversion: ConversionSection | None = None
+    csat: CsatSection | None = None
+    quarters: list[QuarterRow] = field(default_factory=list)  # QBR: the quarter before, then this one
     commentary: str = ""
     commentary_by: str = ""  # who wrote it (the account manager's name) and when
     commentary_on: date | None = None

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -185,6 +186,7 @@ def report_charts(report: ClientReport) -> dict[str, str]:
                 (_("Minor"), charts.PALETTE[0]),
             ],
         )
+    out.update(sales_charts(report))
     staffing = report.staffing
     if staffing and staffing.days:
         out["staffing"] = charts.bar_chart(
@@ -201,6 +203,71 @@ def report_charts(report: ClientReport) -> dict[str, str]:
             ),
             title=_("Staffing vs demand"),
             y_label=_("agent-hours"),
+        )
+    return out
+
+
+def _promo_bands(days: list, promos: list[tuple[str, object, object]]) -> list[charts.Band]:
+    bands = []
+    for name, first, last in promos:
+        idx = [i for i, day in enumerate(days) if first <= day <= last]
+        if idx:
+            bands.append(charts.Band(idx[0], idx[-1], name))
+    return bands
+
+
+def sales_charts(report: ClientReport) -> dict[str, str]:
+    """The conversion section's funnel, daily conversion and daily GMV (promotions shaded), and the
+    satisfaction section's daily rate and grade distribution."""
+    from django.utils.translation import gettext as _
+
+    out: dict[str, str] = {}
+    c = report.conversion
+    if c is not None:
+        out["funnel"] = charts.horizontal_bar_chart(
+            labels=[_("Consulting buyers"), _("Ordering buyers"), _("Paying buyers")],
+            values=[c.consulting, c.ordering, c.paying],
+            colors=[charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[2]],
+            title=_("Presale funnel (buyers)"),
+        )
+    if c is not None and c.days:
+        days = [x.day for x in c.days]
+        labels = [_day_label(day) for day in days]
+        bands = _promo_bands(days, c.promos)
+        out["conversion_trend"] = charts.line_chart(
+            x_labels=labels,
+            series=[
+                charts.Series(_("Inquiry conversion rate"), [x.conversion for x in c.days], color=charts.PALETTE[0])
+            ],
+            title=_("Inquiry conversion rate by day"),
+            percent=True,
+            bands=bands,
+        )
+        out["gmv_trend"] = charts.stacked_bar_chart(
+            x_labels=labels,
+            series=[
+                charts.Series(_("Agent-attributed"), [x.attributed_gmv for x in c.days], color=charts.PALETTE[0]),
+                charts.Series(_("Bot-assisted"), [x.bot_gmv for x in c.days], color=charts.PALETTE[1]),
+                charts.Series(_("Silent orders"), [x.silent_gmv for x in c.days], color=charts.PALETTE[5]),
+            ],
+            title=_("GMV by day of payment"),
+            y_label=_("CNY"),
+            bands=bands,
+        )
+    s = report.csat
+    if s is not None:
+        out["csat_distribution"] = charts.horizontal_bar_chart(
+            labels=[label for label, _n in s.distribution],
+            values=[n or 0 for _label, n in s.distribution],
+            colors=[charts.PALETTE[i] for i in (1, 1, 5, 2, 3)][-len(s.distribution) :],
+            title=_("Evaluations by grade"),
+        )
+    if s is not None and len(s.days) > 1:
+        out["csat_trend"] = charts.line_chart(
+            x_labels=[_day_label(date.fromisoformat(row.label)) for row in s.days],
+            series=[charts.Series(_("Satisfaction rate"), [row.rate for row in s.days], color=charts.PALETTE[1])],
+            title=_("Satisfaction rate by day"),
+            percent=True,
         )
     return out
 
@@ -253,6 +320,8 @@ def report_chapters(report: ClientReport) -> list[tuple[str, str]]:
     present = [
         ("summary", _("Summary"), True),
         ("volume", _("Volume and channel mix"), report.volume is not None),
+        ("conversion", _("Sales conversion"), report.conversion is not None),
+        ("csat", _("Customer satisfaction"), report.csat is not None),
         ("qa", _("Quality assurance"), report.qa is not None),
         ("staffing", _("Staffing and promotions"), report.staffing is not None or report.promo is not None),
         ("topics", _("What shoppers asked about"), report.topics is not None),
@@ -260,6 +329,70 @@ def report_chapters(report: ClientReport) -> list[tuple[str, str]]:
         ("commentary", _("Commentary and actions"), True),
     ]
     return [(key, title) for key, title, shown in present if shown]
+
+
+def _relative(before, after) -> str:
+    from apps.reports.templatetags.report_format import signed_pct
+
+    if before is None or after is None or not before:
+        return "—"
+    return signed_pct(Decimal(after) / Decimal(before) - 1)
+
+
+def _points(before, after) -> str:
+    """A change of a rate in percentage points, one decimal, rounded once: '+1.2 个百分点'."""
+    from django.utils.translation import gettext as _
+
+    from apps.reports.templatetags.report_format import one
+
+    if before is None or after is None:
+        return "—"
+    diff = (Decimal(after) - Decimal(before)) * 100
+    text = one(diff)
+    return _("%(n)s pp") % {"n": text if text.startswith("-") else f"+{text}"}
+
+
+def _difference(before, after) -> str:
+    from apps.reports.templatetags.report_format import one
+
+    if before is None or after is None:
+        return "—"
+    text = one(Decimal(after) - Decimal(before))
+    return text if text.startswith("-") else f"+{text}"
+
+
+def quarter_rows(report: ClientReport) -> list[list[str]]:
+    """The QBR comparison as printed rows: measure, the quarter before, this quarter, the change
+    (relative for counts and money, in percentage points for rates, in points for the QA score)."""
+    from django.utils.translation import gettext as _
+
+    from apps.reports.templatetags.report_format import cny, num, one, pct
+
+    if len(report.quarters) != 2:
+        return []
+    before, after = report.quarters
+    measures = [
+        (_("Conversations"), "conversations", num, _relative),
+        (_("Bot share"), "bot_share", pct, _points),
+        (_("QA average"), "qa_average", one, _difference),
+        (_("Consulting buyers"), "consulting", num, _relative),
+        (_("Paying buyers"), "paying", num, _relative),
+        (_("Inquiry conversion rate"), "conversion", pct, _points),
+        (_("GMV (all orders, net of refunds)"), "gmv", cny, _relative),
+        (_("Agent-attributed GMV"), "attributed_gmv", cny, _relative),
+        (_("Satisfaction rate"), "satisfaction", pct, _points),
+        (_("Evaluations"), "evaluations", num, _relative),
+        (_("Invoiced"), "invoice_total", cny, _relative),
+    ]
+    return [
+        [
+            label,
+            shown(getattr(before, attr)),
+            shown(getattr(after, attr)),
+            change(getattr(before, attr), getattr(after, attr)),
+        ]
+        for label, attr, shown, change in measures
+    ]
 
 
 def report_html(report: ClientReport) -> str:
@@ -282,6 +415,7 @@ def report_html(report: ClientReport) -> str:
                 footer_left=footer,
             ),
             "font": FONT_FAMILY,
+            "quarter_rows": quarter_rows(report),
             "appendix_blocks": ledger_blocks(
                 [
                     _("Date"),
