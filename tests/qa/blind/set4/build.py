@@ -31,32 +31,85 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SH = dt.timezone(dt.timedelta(hours=8))
 
 RULES = [
-    "ad_absolute", "forbidden_promise", "abuse", "shirking", "review_manipulation",
-    "off_platform", "pii_leak", "escalation_risk", "buyer_negative", "risk_and_negative",
-    "risk_not_soothed", "solution_offered", "greeting_missing", "closing_missing", "repetition",
-    "refund_no_arrival_time", "handover_ignored", "first_response_slow", "avg_response_slow",
-    "three_minute_miss", "buyer_wait_100s", "last_unanswered",
+    "ad_absolute",
+    "forbidden_promise",
+    "abuse",
+    "shirking",
+    "review_manipulation",
+    "off_platform",
+    "pii_leak",
+    "escalation_risk",
+    "buyer_negative",
+    "risk_and_negative",
+    "risk_not_soothed",
+    "solution_offered",
+    "greeting_missing",
+    "closing_missing",
+    "repetition",
+    "refund_no_arrival_time",
+    "handover_ignored",
+    "first_response_slow",
+    "avg_response_slow",
+    "three_minute_miss",
+    "buyer_wait_100s",
+    "last_unanswered",
 ]
 CODES = {
-    "ad": "ad_absolute", "fp": "forbidden_promise", "abuse": "abuse", "shirk": "shirking",
-    "rm": "review_manipulation", "op": "off_platform", "pii": "pii_leak",
-    "sol": "solution_offered", "rnat": "refund_no_arrival_time", "hi": "handover_ignored",
+    "ad": "ad_absolute",
+    "fp": "forbidden_promise",
+    "abuse": "abuse",
+    "shirk": "shirking",
+    "rm": "review_manipulation",
+    "op": "off_platform",
+    "pii": "pii_leak",
+    "sol": "solution_offered",
+    "rnat": "refund_no_arrival_time",
+    "hi": "handover_ignored",
 }
 HUMAN_CONDUCT = {"abuse", "shirking", "solution_offered", "refund_no_arrival_time"}
 PLATFORMS = {"tb": "taobao", "tm": "taobao", "jd": "jd", "dy": "douyin", "pdd": "pdd"}
 ROLES = {"b": "buyer", "a": "agent", "bot": "bot", "sys": "system"}
 
-SOOTHE = ["抱歉", "對不起", "对不起", "不好意思", "给您带来不便", "給您帶來不便", "理解您的心情",
-          "非常理解", "歉意", "抱歉"]
-GREET_RE = re.compile(r"您好|你好|妳好|欢迎|歡迎|在的|很高兴为您服务|(?<![父母双乡探相])亲(?![肤自子戚手测身人密近节])|(?<![父母雙])親(?![膚自子])")
-CLOSE_RE = re.compile(r"还有其他|還有其他|还有什么|祝|感谢|感謝|谢谢|謝謝|欢迎再来|欢迎下次|欢迎常来|"
-                      r"有问题随时|有問題隨時|随时找我|随时联系|随时滴滴")
+SOOTHE = [
+    "抱歉",
+    "對不起",
+    "对不起",
+    "不好意思",
+    "给您带来不便",
+    "給您帶來不便",
+    "理解您的心情",
+    "非常理解",
+    "歉意",
+    "抱歉",
+]
+GREET_RE = re.compile(
+    r"您好|你好|妳好|欢迎|歡迎|在的|很高兴为您服务|(?<![父母双乡探相])亲(?![肤自子戚手测身人密近节])|(?<![父母雙])親(?![膚自子])"
+)
+CLOSE_RE = re.compile(
+    r"还有其他|還有其他|还有什么|祝|感谢|感謝|谢谢|謝謝|欢迎再来|欢迎下次|欢迎常来|"
+    r"有问题随时|有問題隨時|随时找我|随时联系|随时滴滴"
+)
 TRANSFER_RE = re.compile(r"转人工|轉人工|转接|轉接|人工客服")
-COURTESY = ["知道了", "么么哒", "thanks", "谢谢", "謝謝", "好的", "收到", "比心", "爱你", "ok", "嗯",
-            "哦", "行", "赞", "thx"]
+COURTESY = [
+    "知道了",
+    "么么哒",
+    "thanks",
+    "谢谢",
+    "謝謝",
+    "好的",
+    "收到",
+    "比心",
+    "爱你",
+    "ok",
+    "嗯",
+    "哦",
+    "行",
+    "赞",
+    "thx",
+]
 NOT_STICKERS = {"图片", "商品", "订单", "视频", "语音", "链接", "手机号", "文件", "位置", "卡片"}
 STICKER_RE = re.compile(r"\[([^\[\]]{1,8})\]")
-EMOJI_RE = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d]")
+EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
 PUNCT_RE = re.compile(r"[\s\.,!?;:~～、，。！？；：…\-—_·'\"“”‘’()（）【】《》<>/\\|*#^&%@]+")
 PARTICLES = "哦呢啊呀~～"
 
@@ -82,7 +135,7 @@ def is_courtesy(text):
         changed = False
         for w in sorted(COURTESY, key=len, reverse=True):
             if rest.startswith(w):
-                rest = rest[len(w):]
+                rest = rest[len(w) :]
                 had = True
                 changed = True
                 break
@@ -112,11 +165,15 @@ def parse_file(path):
         if line.startswith("==="):
             parts = [p.strip() for p in line[3:].split("|")]
             head = parts[0].split()
-            cur = {"src": f"{os.path.basename(path)}:{ln}", "plat": head[0],
-                   "date": head[1] if len(head) == 3 else None, "time": head[-1],
-                   "codes": [c.strip() for c in parts[1].split(",") if c.strip()] if len(parts) > 1 else [],
-                   "tricks": [c.strip() for c in parts[2].split(",") if c.strip()] if len(parts) > 2 else [],
-                   "msgs": []}
+            cur = {
+                "src": f"{os.path.basename(path)}:{ln}",
+                "plat": head[0],
+                "date": head[1] if len(head) == 3 else None,
+                "time": head[-1],
+                "codes": [c.strip() for c in parts[1].split(",") if c.strip()] if len(parts) > 1 else [],
+                "tricks": [c.strip() for c in parts[2].split(",") if c.strip()] if len(parts) > 2 else [],
+                "msgs": [],
+            }
             chats.append(cur)
             continue
         role, delta, text = (line.split(" ", 2) + ["", ""])[:3]
@@ -175,7 +232,7 @@ def timing(msgs, start):
         if wait(o, a if a is not None else last_t) >= 100:
             out.add("buyer_wait_100s")
     needing = [i for i, m in enumerate(msgs) if m["role"] == "buyer" and not is_courtesy(m["text"])]
-    if needing and not any(m["role"] == "agent" for m in msgs[needing[-1] + 1:]):
+    if needing and not any(m["role"] == "agent" for m in msgs[needing[-1] + 1 :]):
         out.add("last_unanswered")
     return out
 
@@ -199,7 +256,7 @@ def labels_for(c):
     if human:
         for i, m in enumerate(msgs):
             if m["role"] == "buyer" and "!" in m["mark"]:
-                nxt = [x for x in msgs[i + 1:] if x["role"] == "agent"][:2]
+                nxt = [x for x in msgs[i + 1 :] if x["role"] == "agent"][:2]
                 if not any("~" in x["mark"] or any(w in x["text"] for w in SOOTHE) for x in nxt):
                     labels.add("risk_not_soothed")
         agents = [m for m in msgs if m["role"] == "agent"]
@@ -209,7 +266,7 @@ def labels_for(c):
             labels.add("closing_missing")
         normed = [norm_reply(m["text"]) for m in agents]
         for s in range(len(normed)):
-            win = [x for x in normed[s:s + 5] if len(x) >= 6]
+            win = [x for x in normed[s : s + 5] if len(x) >= 6]
             if any(win.count(x) >= 3 for x in win):
                 labels.add("repetition")
         labels |= timing(msgs, c["start_dt"])
@@ -240,15 +297,17 @@ def build():
         tricks = list(c["tricks"])
         if c["plat"] == "tm" and "tmall" not in tricks:
             tricks.append("tmall")
-        out.append({
-            "id": f"b4-{n:04d}",
-            "platform": PLATFORMS[c["plat"]],
-            "start": c["start_dt"].isoformat(),
-            "handled_by": "human" if human else "bot",
-            "messages": [{"role": m["role"], "t": m["t"], "text": m["text"]} for m in c["msgs"]],
-            "labels": labels_for(c),
-            "tricks": tricks,
-        })
+        out.append(
+            {
+                "id": f"b4-{n:04d}",
+                "platform": PLATFORMS[c["plat"]],
+                "start": c["start_dt"].isoformat(),
+                "handled_by": "human" if human else "bot",
+                "messages": [{"role": m["role"], "t": m["t"], "text": m["text"]} for m in c["msgs"]],
+                "labels": labels_for(c),
+                "tricks": tricks,
+            }
+        )
     return out
 
 
@@ -259,8 +318,10 @@ def main():
         with open(os.path.join(HERE, "chats.json"), "w", encoding="utf-8") as fh:
             fh.write(text)
     counts = {r: sum(r in c["labels"] for c in chats) for r in RULES}
-    print(f"chats {len(chats)}  human {sum(c['handled_by'] == 'human' for c in chats)}  "
-          f"clean {sum(not c['labels'] for c in chats)}")
+    print(
+        f"chats {len(chats)}  human {sum(c['handled_by'] == 'human' for c in chats)}  "
+        f"clean {sum(not c['labels'] for c in chats)}"
+    )
     for r in RULES:
         print(f"{r:24s} {counts[r]:4d}")
     print("sha256", hashlib.sha256(text.encode("utf-8")).hexdigest())
