@@ -326,6 +326,11 @@ class InvoiceLineDoc:
     amount: Decimal
     tiers: list[dict] = field(default_factory=list)  # {label, quantity, unit_price, amount}
     note: str = ""
+    metric: str = ""  # "gmv": the quantity is money (net GMV) and the unit price a rate (a commission)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.metric == "gmv"
 
 
 @dataclass(frozen=True)

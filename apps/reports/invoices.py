@@ -13,9 +13,17 @@ from django.utils.translation import gettext as _
 
 from apps.contracts.wording import line_description
 from apps.reports import documents as d
-from apps.reports.templatetags.report_format import num, one, pct
+from apps.reports.templatetags.report_format import cny, num, one, pct
 
-RATE_KPIS = {"first_response_within_30s_rate", "three_minute_rate", "qa_pass_rate"}
+RATE_KPIS = {
+    "first_response_within_30s_rate",
+    "three_minute_rate",
+    "qa_pass_rate",
+    "conversion_rate",
+    "satisfaction_rate",
+}
+# A line whose quantity is money (the net GMV a commission is a rate of) and whose unit price is a rate.
+GMV_METRIC = "gmv"
 SECOND_KPIS = {"first_response_avg_s", "response_avg_s"}
 
 
@@ -42,6 +50,16 @@ def measurement_basis(details: dict) -> str:
         return _("over %(n)s QA-scored conversations") % {"n": num(details.get("scored", 0))}
     if details.get("source") == "conversations":
         return _("over %(n)s human-handled conversations") % {"n": num(details.get("human_handled", 0))}
+    if details.get("source") == "orders" and "consulting" in details:
+        return _("%(paying)s paying of %(n)s consulting buyers") % {
+            "paying": num(details.get("paying", 0)),
+            "n": num(details["consulting"]),
+        }
+    if details.get("source") == "evaluations" and "evaluations" in details:
+        return _("%(satisfied)s satisfied of %(n)s evaluations") % {
+            "satisfied": num(details.get("satisfied", 0)),
+            "n": num(details["evaluations"]),
+        }
     return ""
 
 
@@ -71,18 +89,21 @@ def _party_buyer(client) -> d.Party:
     )
 
 
-def _tier_label(tier: dict) -> str:
+def _tier_label(tier: dict, *, money: bool = False) -> str:
+    """A tier's bounds: '1,000–5,000' (units), or '¥0.00–¥50,000.00' for the GMV of a commission."""
+    shown = cny if money else num
     lower = Decimal(str(tier.get("lower", "0")))
     upper = tier.get("upper")
     if upper is None:
-        return f"{num(lower)}+"
-    return f"{num(lower)}–{num(Decimal(str(upper)))}"
+        return f"{shown(lower)}+"
+    return f"{shown(lower)}–{shown(Decimal(str(upper)))}"
 
 
 def _tiers(line) -> list[dict]:
+    money = line.metric == GMV_METRIC
     return [
         {
-            "label": _tier_label(t),
+            "label": _tier_label(t, money=money),
             "quantity": Decimal(str(t.get("quantity", "0"))),
             "unit_price": Decimal(str(t.get("unit_price", "0"))),
             "amount": Decimal(str(t.get("amount", "0"))),
@@ -127,6 +148,7 @@ def invoice_document(invoice, *, language: str = "zh-hans") -> d.InvoiceDoc:
                 amount=line.amount,
                 tiers=_tiers(line),
                 note=_line_note(line),
+                metric=line.metric or "",
             )
             for line in invoice.lines.all()
             if not (line.kind == "sla_credit" and credits)

@@ -101,3 +101,13 @@ def rate4(value) -> str:
     while text.endswith("0") and len(text.split(".")[1]) > 2:
         text = text[:-1]
     return text
+
+
+@register.filter
+def rate_pct(value) -> str:
+    """A contract's rate (a fraction) as a percentage with every digit it has, never rounded:
+    0.03 -> '3%', 0.0275 -> '2.75%' (a commission rate reads as agreed, and quantity × rate = amount)."""
+    if value is None or value == "":
+        return DASH
+    text = f"{(_dec(value) * 100).normalize():f}"
+    return f"{text}%"
