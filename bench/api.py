@@ -38,7 +38,7 @@ def _seed(conversations: int) -> str:
     from apps.clients.models import Client, Site, Store
     from apps.clients.validators import uscc_check_character
     from apps.conversations.models import Conversation
-    from apps.workforce.models import Agent
+    from apps.people.models import Agent
 
     user, _ = User.objects.get_or_create(username="bench-api", defaults={"is_staff": True})
     user.groups.add(Group.objects.get(name="account_manager"))

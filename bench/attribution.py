@@ -29,7 +29,7 @@ def _setup(conversations: int):
     from apps.clients.validators import uscc_check_character
     from apps.conversations.models import Conversation, Message
     from apps.orders.models import Attribution, Order, OrderEvent, OrderImportRun
-    from apps.workforce.models import Agent
+    from apps.people.models import Agent
 
     client, _ = Client.objects.get_or_create(
         code="bench-attribution",

@@ -121,7 +121,7 @@ def _setup():
     from apps.clients.models import Client, Site, Store
     from apps.clients.validators import uscc_check_character
     from apps.conversations.models import Conversation, Message
-    from apps.workforce.models import Agent
+    from apps.people.models import Agent
 
     client, _ = Client.objects.get_or_create(
         code="bench-ingest",
@@ -157,7 +157,7 @@ def _baseline(path: Path, *, messages: int, store) -> tuple[int, float]:
     from apps.conversations.models import Conversation, Message
     from apps.conversations.services import buyer_pseudonym
     from apps.conversations.timing import timing_from_columns
-    from apps.workforce.models import Agent
+    from apps.people.models import Agent
 
     with path.open(encoding="utf-8") as fh:
         reader = csv.DictReader(fh)

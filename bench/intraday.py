@@ -37,8 +37,9 @@ def _setup(*, agents: int, chats_per_slot: int, rng: random.Random):
     from apps.conversations.models import Conversation
     from apps.intraday.models import AgentStateEvent, Alert, PushGrant, Reforecast
     from apps.intraday.selectors import day_bounds
+    from apps.people.models import Agent
     from apps.qa.services import scorecard_install_default
-    from apps.workforce.models import Agent, AgentSkill, Forecast, Roster, Shift, StaffingRequirement
+    from apps.workforce.models import AgentSkill, Forecast, Roster, Shift, StaffingRequirement
 
     site, _ = Site.objects.get_or_create(code="bench-intraday", defaults={"name": "基准日内中心", "city": "合肥"})
     clients, stores = [], []

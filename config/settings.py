@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "apps.core",
     "apps.clients",
+    "apps.people",
     "apps.conversations",
     "apps.workforce",
     "apps.qa",

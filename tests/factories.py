@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from apps.clients.models import Client, ClientMembership, Site, Store
 from apps.clients.validators import USCC_CHARSET, uscc_check_character
 from apps.core.choices import Role
-from apps.workforce.models import Agent
+from apps.people.models import Agent
 
 _seq = itertools.count(1)
 

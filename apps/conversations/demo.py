@@ -41,10 +41,10 @@ from apps.conversations.services import import_file
 from apps.core.calendar import day_range_bounds, days_between
 from apps.core.choices import RunStatus
 from apps.core.demo import DemoContext
-from apps.workforce import demo_agents
-from apps.workforce.choices import ContractType
-from apps.workforce.demo_agents import AgentSpec, brand_teams
-from apps.workforce.models import Agent
+from apps.people import demo_agents
+from apps.people.choices import ContractType
+from apps.people.demo_agents import AgentSpec, brand_teams
+from apps.people.models import Agent
 
 GENERATOR_VERSION = "1"
 FILE_FORMAT = "canonical_jsonl"
@@ -366,7 +366,7 @@ def already_imported(path: Path) -> bool:
 def seed(ctx: DemoContext) -> None:
     nicks = [a.nick for team in brand_teams(ctx.seed).values() for a in team]
     if Agent.objects.filter(nick__in=nicks).count() != len(nicks):
-        raise RuntimeError("The demo agents are missing: run the workforce.demo_agents step first.")
+        raise RuntimeError("The demo agents are missing: run the people.demo_agents step first.")
     files = generate_files(ctx)
     conversations = messages = 0
     for _brand, store, path, fresh in files:

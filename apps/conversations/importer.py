@@ -394,7 +394,7 @@ class FileImporter:
 
     # -- phase 3: COPY into temp tables, INSERT … SELECT … ON CONFLICT DO NOTHING
     def _write(self) -> tuple[int, int]:
-        from apps.workforce.models import Agent
+        from apps.people.models import Agent
 
         nicks = {a for a in self.m_agent if a}
         agents = dict(Agent.objects.filter(nick__in=nicks).values_list("nick", "id")) if nicks else {}

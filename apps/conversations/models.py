@@ -31,7 +31,7 @@ class Conversation(models.Model):
     started_at = models.DateTimeField(_("started"))
     ended_at = models.DateTimeField(_("ended"))
     agent = models.ForeignKey(
-        "workforce.Agent",
+        "people.Agent",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -21,7 +21,7 @@ DEMO_PASSWORD = "tideline-demo-2026"  # noqa: S105 — printed on purpose: these
 
 STEPS = [
     "apps.clients.demo",
-    "apps.workforce.demo_agents",
+    "apps.people.demo_agents",
     "apps.qa.demo_scorecards",
     "apps.conversations.demo",
     "apps.qa.demo",

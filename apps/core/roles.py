@@ -26,6 +26,7 @@ VIEW = ("view",)
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.BPO_MANAGER: {
         "workforce": ALL,
+        "people": ALL,
         "core.promoevent": ALL,
         "conversations": ("add", "view"),
         "orders": ("add", "view"),
@@ -45,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "orders": ("add", "view"),
         "qa": VIEW,
         "workforce": VIEW,
+        "people": VIEW,
         "core.auditevent": VIEW,
     },
     Role.QA_SUPERVISOR: {
@@ -54,7 +56,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "conversations": VIEW,
         "orders": VIEW,
         "clients": VIEW,
-        "workforce.agent": VIEW,
+        "people.agent": VIEW,
         "reports": VIEW,
         "core.auditevent": VIEW,
     },

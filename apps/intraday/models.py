@@ -12,7 +12,7 @@ from apps.intraday.choices import AgentState, AlertKind, DeliveryStatus, LeverKi
 class AgentStateEvent(models.Model):
     """An agent changed state at ``at`` (UTC). Business key (agent, at, state): a re-sent event is a no-op."""
 
-    agent = models.ForeignKey("workforce.Agent", on_delete=models.CASCADE, related_name="+", verbose_name=_("agent"))
+    agent = models.ForeignKey("people.Agent", on_delete=models.CASCADE, related_name="+", verbose_name=_("agent"))
     state = models.CharField(_("state"), max_length=16, choices=AgentState.choices)
     at = models.DateTimeField(_("time"))
     source = models.CharField(_("source"), max_length=8, choices=StateSource.choices, default=StateSource.API)

@@ -254,7 +254,7 @@ def _insert_events(events: list[AgentStateEvent]) -> int:
 
 
 def _audit_anchor(events):
-    from apps.workforce.models import Agent
+    from apps.people.models import Agent
 
     return Agent.objects.get(pk=events[0].agent_id)
 

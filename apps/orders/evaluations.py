@@ -117,7 +117,7 @@ def read_evaluations(text: str) -> Iterator[EvaluationRecord | RowError]:
 def evaluations_write(records: list[tuple[int, EvaluationRecord]], *, run_id: int) -> tuple[int, int, int]:
     """Insert new evaluations, update changed ones (score, time, links); returns (created, updated, unchanged)."""
     from apps.conversations.selectors import conversation_ids_by_platform_id
-    from apps.workforce.models import Agent  # nick → id, as the chat importer resolves agents
+    from apps.people.models import Agent  # nick → id, as the chat importer resolves agents
 
     by_store: dict[int, list[str]] = {}
     for store_id, rec in records:

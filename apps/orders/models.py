@@ -130,7 +130,7 @@ class Attribution(models.Model):
         verbose_name=_("credited conversation"),
     )
     agent = models.ForeignKey(
-        "workforce.Agent",
+        "people.Agent",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -177,7 +177,7 @@ class Evaluation(models.Model):
         verbose_name=_("conversation"),
     )
     agent = models.ForeignKey(
-        "workforce.Agent",
+        "people.Agent",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -338,8 +338,8 @@ def sales_report(*, client_id: int, start: date, end: date, window_days: int = D
 
 
 def _agents(*, client_id, start, end, agent_ids, user):
+    from apps.people.models import Agent  # names only, as the conversations admin shows them
     from apps.qa.selectors import agent_scores
-    from apps.workforce.models import Agent  # names only, as the conversations admin shows them
 
     names = dict(Agent.objects.filter(id__in=agent_ids).values_list("id", "name"))
     qa = {}

@@ -212,7 +212,7 @@ class QAResult(models.Model):
     )
     started_at = models.DateTimeField(_("conversation started"), db_index=True)
     agent = models.ForeignKey(
-        "workforce.Agent",
+        "people.Agent",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ScopedAdmin
 from apps.core.errors import DomainError
+from apps.people.models import Agent
 from apps.workforce import services
 from apps.workforce.choices import RosterStatus
 from apps.workforce.models import (
-    Agent,
     AgentSkill,
     Availability,
     Forecast,

@@ -22,9 +22,11 @@ from decimal import Decimal
 from django.db import connection, connections, transaction
 
 from apps.core.demo import DemoContext
+from apps.people.choices import ContractType
+from apps.people.models import Agent
 from apps.workforce import services
-from apps.workforce.choices import ContractType, LeaveKind, RosterStatus, SolveKind
-from apps.workforce.models import Agent, AgentSkill, Availability, Leave, Roster, SolveRun
+from apps.workforce.choices import LeaveKind, RosterStatus, SolveKind
+from apps.workforce.models import AgentSkill, Availability, Leave, Roster, SolveRun
 
 DOUBLE_11_WEEK = date(2026, 11, 9)
 # October too, so that October bills and reports have worked hours and staffing

@@ -1,4 +1,6 @@
-"""Workforce: agents, and (added by the workforce issue) skills, availability, forecasts, rosters."""
+"""Workforce: what planning knows of agents (skills, availability, leave), forecasts, rosters and solves.
+
+The agent itself is apps.people.Agent, below conversations; these models point down at it."""
 
 from __future__ import annotations
 
@@ -9,55 +11,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from apps.clients.choices import Platform
 from apps.conversations.choices import Channel
 from apps.core.models import TrackedRun
 from apps.workforce.choices import (
-    ContractType,
     Language,
     LeaveKind,
     RosterChangeKind,
     RosterStatus,
     SolveKind,
 )
-
-
-class Agent(models.Model):
-    """A named customer-service agent of the vendor. `nick` is the name it answers chats under."""
-
-    employee_no = models.CharField(_("employee no."), max_length=32, unique=True)
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)  # 姓名, not 名称
-    nick = models.CharField(_("chat nick"), max_length=64, unique=True)
-    site = models.ForeignKey("clients.Site", on_delete=models.PROTECT, related_name="agents", verbose_name=_("site"))
-    contract_type = models.CharField(
-        _("contract type"), max_length=16, choices=ContractType.choices, default=ContractType.FULL_TIME
-    )
-    hourly_cost = models.DecimalField(_("hourly cost (CNY)"), max_digits=8, decimal_places=2, default=Decimal("35.00"))
-    is_active = models.BooleanField(_("active"), default=True)
-    hired_on = models.DateField(_("hired on"), null=True, blank=True)
-    # contract and preferences (defaults follow the contract type; see services.agent_contract_defaults)
-    weekly_hours_min = models.DecimalField(_("weekly hours min"), max_digits=4, decimal_places=1, default=Decimal("0"))
-    weekly_hours_max = models.DecimalField(_("weekly hours max"), max_digits=4, decimal_places=1, default=Decimal("44"))
-    max_days_per_week = models.PositiveSmallIntegerField(
-        _("max days a week"), default=6, validators=[MinValueValidator(0), MaxValueValidator(7)]
-    )
-    preferred_start = models.TimeField(_("preferred start"), null=True, blank=True)
-    nights_ok = models.BooleanField(_("works nights"), default=True, help_text=_("22:00–08:00 Asia/Shanghai."))
-
-    class Meta:
-        ordering = ["employee_no"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(weekly_hours_min__lte=F("weekly_hours_max")), name="agent_weekly_hours_order"
-            ),
-        ]
-        verbose_name = _("agent")
-        verbose_name_plural = _("agents")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.employee_no})"
 
 
 class AgentSkill(models.Model):
@@ -67,7 +31,7 @@ class AgentSkill(models.Model):
 
     CLIENT_LOOKUP = "client"
 
-    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="skills", verbose_name=_("agent"))
+    agent = models.ForeignKey("people.Agent", on_delete=models.CASCADE, related_name="skills", verbose_name=_("agent"))
     client = models.ForeignKey(
         "clients.Client", on_delete=models.CASCADE, related_name="agent_skills", verbose_name=_("client")
     )
@@ -97,7 +61,9 @@ class Availability(models.Model):
     """A weekly window in which the agent may work (Asia/Shanghai). An agent without windows may work
     any time; with windows, only inside them. ``ends_at`` 00:00 means midnight."""
 
-    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="availability", verbose_name=_("agent"))
+    agent = models.ForeignKey(
+        "people.Agent", on_delete=models.CASCADE, related_name="availability", verbose_name=_("agent")
+    )
     weekday = models.PositiveSmallIntegerField(
         _("weekday"), validators=[MaxValueValidator(6)], help_text=_("0 = Monday … 6 = Sunday.")
     )
@@ -120,7 +86,7 @@ class Availability(models.Model):
 class Leave(models.Model):
     """Days an agent cannot work, half-open [start, end) local dates."""
 
-    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="leaves", verbose_name=_("agent"))
+    agent = models.ForeignKey("people.Agent", on_delete=models.CASCADE, related_name="leaves", verbose_name=_("agent"))
     kind = models.CharField(_("kind"), max_length=16, choices=LeaveKind.choices, default=LeaveKind.ANNUAL)
     start = models.DateField(_("from"))
     end = models.DateField(_("until (exclusive)"))
@@ -329,7 +295,7 @@ class Shift(models.Model):
     CLIENT_LOOKUP = "roster__client"
 
     roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("roster"))
-    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("agent"))
+    agent = models.ForeignKey("people.Agent", on_delete=models.PROTECT, related_name="shifts", verbose_name=_("agent"))
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     meal_start = models.DateTimeField(_("meal start"), null=True, blank=True)
@@ -360,7 +326,7 @@ class RosterChange(models.Model):
 
     roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="changes", verbose_name=_("roster"))
     kind = models.CharField(_("kind"), max_length=16, choices=RosterChangeKind.choices)
-    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="+", verbose_name=_("agent"))
+    agent = models.ForeignKey("people.Agent", on_delete=models.PROTECT, related_name="+", verbose_name=_("agent"))
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)

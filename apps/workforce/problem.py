@@ -17,15 +17,10 @@ from django.utils import timezone
 from apps.core import calendar
 from apps.core.calendar import SLOT, SLOTS_PER_DAY, SLOTS_PER_WEEK, local_tz
 from apps.core.errors import DomainError
-from apps.workforce.choices import ContractType, RosterStatus
-from apps.workforce.models import (
-    Agent,
-    AgentSkill,
-    Roster,
-    Shift,
-    ShiftRule,
-    StaffingRequirement,
-)
+from apps.people.choices import ContractType
+from apps.people.models import Agent
+from apps.workforce.choices import RosterStatus
+from apps.workforce.models import AgentSkill, Roster, Shift, ShiftRule, StaffingRequirement
 from apps.workforce.solver import AgentSpec, Assignment, ShiftRules
 
 WEEK_SLOTS = SLOTS_PER_WEEK

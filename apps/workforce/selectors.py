@@ -502,7 +502,8 @@ class AgentWeek:
 
 def agent_weeks(*, site_ids, week_start: date) -> list[AgentWeek]:
     """Every active agent of these sites with its week (see AgentWeek)."""
-    from apps.workforce.models import Agent, AgentSkill, Shift
+    from apps.people.models import Agent
+    from apps.workforce.models import AgentSkill, Shift
 
     tz = timezone.get_default_timezone()
     lo = timezone.make_aware(datetime.combine(week_start, datetime.min.time()), tz)
@@ -541,19 +542,19 @@ def agent_weeks(*, site_ids, week_start: date) -> list[AgentWeek]:
 
 
 def agent_ids_by_nick(nicks) -> dict[str, int]:
-    from apps.workforce.models import Agent
+    from apps.people.models import Agent
 
     return dict(Agent.objects.filter(nick__in=list(nicks)).values_list("nick", "id"))
 
 
 def agent_ids_by_employee_no(numbers) -> dict[str, int]:
-    from apps.workforce.models import Agent
+    from apps.people.models import Agent
 
     return dict(Agent.objects.filter(employee_no__in=list(numbers)).values_list("employee_no", "id"))
 
 
 def agent_names(ids) -> dict[int, str]:
-    from apps.workforce.models import Agent
+    from apps.people.models import Agent
 
     return dict(Agent.objects.filter(pk__in=list(ids)).values_list("id", "name"))
 
@@ -572,7 +573,7 @@ def brand_sites(client_ids) -> dict[int, set[int]]:
 
 def agent_nicks(ids) -> dict[int, str]:
     """{agent id: chat nick} (what chat exports and state feeds name agents by)."""
-    from apps.workforce.models import Agent
+    from apps.people.models import Agent
 
     return dict(Agent.objects.filter(pk__in=list(ids)).values_list("id", "nick"))
 

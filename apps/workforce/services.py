@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from django.db import connection, transaction
@@ -16,18 +17,10 @@ from apps.core.audit import audit_record
 from apps.core.calendar import SLOT, local_tz
 from apps.core.errors import DomainError
 from apps.core.runs import run_fail, run_progress, run_start, run_succeed
+from apps.people.choices import ContractType
 from apps.workforce import erlang, forecasting
-from apps.workforce.choices import ContractType, RosterChangeKind, RosterStatus, SolveKind
-from apps.workforce.models import (
-    Agent,
-    Forecast,
-    ForecastOverride,
-    Roster,
-    RosterChange,
-    Shift,
-    SolveRun,
-    StaffingRequirement,
-)
+from apps.workforce.choices import RosterChangeKind, RosterStatus, SolveKind
+from apps.workforce.models import Forecast, ForecastOverride, Roster, RosterChange, Shift, SolveRun, StaffingRequirement
 from apps.workforce.problem import (
     NIGHT_FROM,
     NIGHT_TO,
@@ -37,6 +30,9 @@ from apps.workforce.problem import (
     slot_time,
     week_bounds,
 )
+
+if TYPE_CHECKING:
+    from apps.people.models import Agent
 
 
 @dataclass(frozen=True)

@@ -212,7 +212,7 @@ def test_a_demo_like_import_leaves_no_raw_pii_in_any_column(monkeypatch, setting
     from apps.conversations import demo as conv_demo
     from apps.conversations import pipeline
     from apps.core.demo import DemoContext
-    from apps.workforce import demo_agents
+    from apps.people import demo_agents
 
     settings.VAR_DIR = tmp_path / "var"
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,5 +1,5 @@
 """Query counts pinned on every list and detail page, admin page and API endpoint of the apps
-reports, workforce, conversations, clients and core (NetBox style).
+reports, workforce, conversations, people, clients and core (NetBox style).
 
 Each URL is fetched once with one brand's world of objects (tests.core.access_world) and once with
 three brands' worlds. The count must not grow with the rows (an N+1 fails here) and must equal
@@ -19,7 +19,7 @@ from tests.factories import make_client
 
 pytestmark = pytest.mark.django_db
 
-OWNED_APPS = ("reports", "workforce", "conversations", "clients", "core")
+OWNED_APPS = ("reports", "workforce", "conversations", "people", "clients", "core")
 
 # API list and detail endpoints: (path, world model label or None for a list)
 API = [
@@ -119,8 +119,8 @@ PINNED: dict[str, int] = {
     "admin reports.RenderedDocument change": 5,
     "admin reports.ReportRun list": 9,
     "admin reports.ReportRun change": 4,
-    "admin workforce.Agent list": 7,
-    "admin workforce.Agent change": 9,
+    "admin people.Agent list": 7,
+    "admin people.Agent change": 9,
     "admin workforce.AgentSkill list": 8,
     "admin workforce.Availability list": 7,
     "admin workforce.Forecast list": 9,

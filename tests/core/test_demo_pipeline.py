@@ -28,7 +28,7 @@ def test_demo_runs_every_loop_and_is_safe_to_rerun(demo_ctx):
     steps = [name for name, _ in demo_ctx.timings]
     assert steps == [
         "clients.demo",
-        "workforce.demo_agents",
+        "people.demo_agents",
         "qa.demo_scorecards",
         "conversations.demo",
         "qa.demo",

@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 
 from apps.clients import demo as clients_demo
-from apps.workforce import demo_agents
-from apps.workforce.models import Agent
+from apps.people import demo_agents
+from apps.people.models import Agent
 
 pytestmark = pytest.mark.django_db
 

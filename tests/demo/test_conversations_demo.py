@@ -16,8 +16,8 @@ from apps.clients.demo import BRANDS
 from apps.conversations import demo as conv_demo
 from apps.conversations import pipeline
 from apps.conversations.models import Conversation, ImportRun, Message
-from apps.workforce import demo_agents
-from apps.workforce.demo_agents import brand_teams
+from apps.people import demo_agents
+from apps.people.demo_agents import brand_teams
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,7 @@ def test_double_eleven_is_five_to_ten_times_a_normal_day_in_the_database(make_ct
 
 def test_the_step_refuses_to_run_without_the_demo_agents(make_ctx, var_dir):
     clients_demo.seed(make_ctx())
-    with pytest.raises(RuntimeError, match="workforce.demo_agents"):
+    with pytest.raises(RuntimeError, match="people.demo_agents"):
         conv_demo.seed(make_ctx(scale=SCALE))
 
 

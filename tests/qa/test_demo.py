@@ -10,9 +10,9 @@ from apps.conversations import demo as conv_demo
 from apps.conversations import pipeline
 from apps.conversations.models import Conversation
 from apps.core.demo import DemoContext
+from apps.people import demo_agents
 from apps.qa import demo as qa_demo
 from apps.qa.models import CalibrationSession, Dispute, QAResult, ReviewItem
-from apps.workforce import demo_agents
 
 pytestmark = pytest.mark.django_db
 

@@ -25,12 +25,12 @@ from apps.clients import demo as clients_demo
 from apps.contracts import demo as contracts_demo
 from apps.conversations import demo as conversations_demo
 from apps.core.demo import DemoContext
+from apps.people import demo_agents
 from apps.qa import demo as qa_demo
 from apps.qa import demo_scorecards
 from apps.reports import demo as reports_demo
 from apps.reports.models import ReportRun
 from apps.reports.templatetags.report_format import cny, num, one, pct
-from apps.workforce import demo_agents
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

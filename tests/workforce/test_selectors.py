@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.people.choices import ContractType
 from apps.workforce import selectors, services
-from apps.workforce.choices import ContractType, RosterStatus
+from apps.workforce.choices import RosterStatus
 from apps.workforce.models import Roster, Shift
 from tests import factories
 

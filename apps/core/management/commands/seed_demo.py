@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only",
             nargs="*",
-            help="Run only these steps: an app (clients, workforce) or a step (workforce.demo_agents)",
+            help="Run only these steps: an app (clients, workforce) or a step (people.demo_agents)",
         )
 
     def handle(self, *args, seed: int, scale: float, only, **options):

@@ -20,8 +20,8 @@ from django.db import transaction
 from apps.clients import selectors as clients_selectors
 from apps.clients.demo import BRANDS, SITES
 from apps.core.demo import DemoContext
-from apps.workforce.choices import ContractType
-from apps.workforce.models import Agent
+from apps.people.choices import ContractType
+from apps.people.models import Agent
 
 AGENT_COUNT = 300
 # Brand teams by site (the Hefei centre serves skincare, baby and most of snacks; Chengdu the rest).
@@ -95,7 +95,7 @@ def _hired_on(rng: random.Random, contract_type: str) -> date:
 
 def agent_specs(seed: int) -> list[AgentSpec]:
     """The demo agents for a seed: 75% full-time, 15% part-time, 10% temporary surge per brand team."""
-    rng = random.Random(f"{seed}:workforce.demo_agents")
+    rng = random.Random(f"{seed}:workforce.demo_agents")  # its old name: the same seed, the same agents
     prefixes = {s.code: s.employee_prefix for s in SITES}
     counters = dict.fromkeys(prefixes, 0)
     nick_pool = _nick_pool()

@@ -1,0 +1,35 @@
+"""Agent moved from workforce to apps.people (issue #13): a result's agent points at people.Agent.
+
+State only: the table and its foreign-key constraints stay as they are (``workforce_agent``), so
+nothing is rewritten or locked; only Django's idea of which app owns the model changes."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("qa", "0009_qarun_scorecard"),
+        ("people", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="qaresult",
+                    name="agent",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        verbose_name="agent",
+                        to="people.agent",
+                    ),
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]
