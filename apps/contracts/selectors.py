@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
@@ -574,3 +574,36 @@ def statement_count(*, client_id: int) -> int:
 
 def _concrete(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
+
+
+# --------------------------------------------------------------------------- printing (apps.reports)
+
+
+def invoice_for_print(*, invoice_id: int) -> Invoice | None:
+    """The invoice with what its printed page shows (brand, entity, lines, SLA results), or None."""
+    return (
+        Invoice.objects.select_related("contract__client", "entity")
+        .prefetch_related("lines", "sla_results")
+        .filter(pk=invoice_id)
+        .first()
+    )
+
+
+def credit_note_for_print(*, credit_note_id: int) -> CreditNote | None:
+    """The credit note with its invoice's brand, entity and lines (what its printed page shows), or None."""
+    return (
+        CreditNote.objects.select_related("invoice__contract__client", "invoice__entity")
+        .prefetch_related("invoice__lines")
+        .filter(pk=credit_note_id)
+        .first()
+    )
+
+
+def printable_document_ids(*, issued_since: datetime | None = None) -> tuple[list[int], list[int]]:
+    """(ids of every issued or paid invoice with a number, ids of every credit note), optionally only
+    those issued at or after ``issued_since``."""
+    invoices = Invoice.objects.filter(status__in=["issued", "paid"]).exclude(number="")
+    notes = CreditNote.objects.all()
+    if issued_since is not None:
+        invoices, notes = invoices.filter(issued_at__gte=issued_since), notes.filter(issued_at__gte=issued_since)
+    return list(invoices.values_list("pk", flat=True)), list(notes.values_list("pk", flat=True))
