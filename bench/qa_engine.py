@@ -305,7 +305,9 @@ class _Rule:
         self.lists = {key: _Words(p.get(key), per_term=per_term) for key in lists}
         self.negators = _words_rx(p.get("negation_words" if spec.type == "sentiment" else "negators"))
         self.exclude = (
-            _Words(p.get("exclude")).words if spec.type in ("keyword", "context", "handover") else frozenset()
+            _Words(p.get("exclude")).words
+            if spec.type in ("keyword", "context", "handover", "sentiment")
+            else frozenset()
         )
         self.excused = _Words(p.get("excused_by"), per_term=per_term) if spec.type == "keyword" else None
         if spec.type == "pii":
@@ -493,7 +495,11 @@ class _Rule:
             if m.role != self.role:
                 continue
             text = _text(m)
-            kept = [r for r in self.lists["words"].find(text) if not _negated(text, r[0], self.negators, 2)]
+            kept = [
+                r
+                for r in self.lists["words"].find(text)
+                if not _negated(text, r[0], self.negators, 2) and not _excluded(text, r[0], r[1], self.exclude)
+            ]
             # a word inside a longer counted word counts once, as the longer
             kept = [
                 r for r in kept if not any(o[0] <= r[0] and r[1] <= o[1] and o[1] - o[0] > r[1] - r[0] for o in kept)

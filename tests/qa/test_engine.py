@@ -375,6 +375,14 @@ def test_sentiment_degree_and_negation(text, fires):
     assert bool(result.hits) is fires
 
 
+@pytest.mark.parametrize(("text", "fires"), [("这个垃圾处理器噪音大吗", False), ("垃圾处理器是垃圾", True)])
+def test_sentiment_word_inside_an_excluded_product_name_does_not_count(text, fires):
+    rule = sentiment_rule()
+    rule = dataclasses.replace(rule, params={**rule.params, "exclude": ["垃圾处理器"]})
+    result = card(rule).score(conv(("buyer", 0, text), ("agent", 1, "您好")))
+    assert bool(result.hits) is fires
+
+
 def pii_rule():
     return RuleSpec(
         code="pii",

@@ -308,6 +308,7 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         c.degree = {normalize(k): float(v) for k, v in degree.items() if normalize(k)}
         c.lists["degree"] = sorted(c.degree)
         c.lists["negation"] = _words(p, "negation_words", r, required=False)
+        c.lists["exclude"] = _words(p, "exclude", r, required=False)
         threshold = p.get("threshold", 2)
         if not isinstance(threshold, int | float) or threshold <= 0:
             raise RuleConfigError("threshold must be > 0", rule=r, field="threshold")

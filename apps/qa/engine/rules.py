@@ -339,7 +339,8 @@ def _rule_sentiment(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list
     longer; a message at or over the threshold is a hit at its heaviest word.
     With `chat_threshold`, mild cues add up over the chat: a buyer who presses in several messages
     (「我的货呢？三天了」, 「快点」, 「还要多久」, 「算了」), none over the threshold alone, is a hit at
-    the heaviest cue once their sum reaches it."""
+    the heaviest cue once their sum reaches it.
+    A word inside one of the rule's `exclude` phrases (垃圾 in 垃圾处理器, a product) does not count."""
     spec = c.spec
     raw = ctx.hits_of(spec.code, "words")
     similar = ctx.similar(c) if c.similar is not None else ()
@@ -358,9 +359,10 @@ def _sentiment_words(ctx: _Ctx, c: _Compiled, raw: list[tuple[int, int, int]]) -
     threshold, chat_threshold = c.options
     negation, degree, weights, role, roles, norms = c.negators, c.degree, c.weights, spec.role, ctx.roles, ctx.norms
     degrees = [d for d in ctx.hits_of(spec.code, "degree") if roles[d[0]] == role]
+    excluded = ctx.hits_of(spec.code, "exclude") if c.lists["exclude"] else ()
     per_msg: dict[int, list[tuple[float, int, int]]] = {}
     for mi, s, e in raw:
-        if roles[mi] != role:
+        if roles[mi] != role or (excluded and _covered(excluded, mi, s, e)):
             continue
         text = norms[mi]
         if negation and _preceded_by(text, s, negation, 2):
