@@ -4,6 +4,7 @@ behind the QA pages (trends, most-violated rules, escalation risk, coaching)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -370,6 +371,23 @@ def escalation_risk(*, user, start: date, end: date, client_id: int | None = Non
     if client_id:
         qs = qs.filter(result__scorecard__client_id=client_id)
     return _high_risk_rows(_high_risk_hits(qs), limit=limit)
+
+
+@dataclass(frozen=True)
+class CoachingSort:
+    """Another order of the weekly coaching list, from data qa cannot read (the layers forbid qa to
+    import apps above it): such an app registers one in COACHING_SORTS at start-up (apps.reports
+    registers "conversion": agents by the week's 询单转化率 from apps.orders, lowest first).
+    `apply(rows, *, user, week_start, client_id)` returns the rows in its order, each with
+    "sort_value" (the text of the extra column headed `column`)."""
+
+    label: str
+    column: str
+    note: str
+    apply: Callable[..., list[dict]]
+
+
+COACHING_SORTS: dict[str, CoachingSort] = {}
 
 
 def weekly_coaching(*, user, week_start: date, client_id: int | None = None) -> list[dict]:

@@ -104,12 +104,19 @@ def coaching(request):
         week = today - timedelta(days=today.weekday() + 7)
     week = week - timedelta(days=week.weekday())
     rows = selectors.weekly_coaching(user=request.user, week_start=week, client_id=client_id)
+    sort = request.GET.get("sort", "")
+    sorter = selectors.COACHING_SORTS.get(sort)
+    if sorter is not None:
+        rows = sorter.apply(rows, user=request.user, week_start=week, client_id=client_id)
     context = _base(
         request,
         _start,
         _end,
         client_id,
         rows=rows,
+        sort=sort if sorter else "",
+        sorter=sorter,
+        sorts=selectors.COACHING_SORTS.items(),
         week=week,
         prev_week=week - timedelta(days=7),
         next_week=week + timedelta(days=7),
