@@ -15,6 +15,11 @@ class ReportsConfig(AppConfig):
 
         from apps.core.choices import Role
         from apps.core.navigation import STAFF, NavEntry, register
-        from apps.reports import checks  # noqa: F401 — registers the PDF dependency check
+        from apps.reports import (
+            checks,  # noqa: F401 — registers the PDF dependency check
+            coaching,
+        )
+
+        coaching.register()  # the weekly coaching list's order by low conversion (qa cannot read sales)
 
         register(NavEntry("reports:run-list", _("Client reports"), _("Reports"), (*STAFF, Role.CLIENT_VIEWER)))

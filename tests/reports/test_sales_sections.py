@@ -41,8 +41,8 @@ _n = itertools.count(1)
 CHATS = [  # buyer, day, hour, agent nick ('' = the bot), buyer's question, reply
     ("b1", 5, 10, "rep-agent", "这款有货吗", "亲，有货的，今天下单今天发"),
     ("b2", 5, 11, "rep-agent", "能便宜点吗", "亲，现在有满减活动哦"),
-    ("b3", 5, 12, "rep-agent", "有赠品吗", "亲，下单送小样"),
-    ("b4", 5, 13, "rep-agent", "敏感肌能用吗", "亲，可以的"),
+    ("b3", 5, 12, "rep-agent", "有赠品吗", BAD_REPLY),
+    ("b4", 5, 13, "rep-agent", "敏感肌能用吗", BAD_REPLY),
     ("b5", 6, 10, "rep-two", "这个颜色好看吗", BAD_REPLY),
     ("b6", 6, 11, "rep-two", "有大瓶装吗", "亲，有的"),
     ("b8", 6, 12, "rep-two", "保质期多久", "亲，三年"),
