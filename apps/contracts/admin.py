@@ -94,7 +94,7 @@ class TierInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         charge = self.instance
-        if charge.kind != "usage" or charge.model not in ("graduated", "volume"):
+        if charge.kind not in ("usage", "commission") or charge.model not in ("graduated", "volume"):
             return
         cards: dict = {}
         for form in self.forms:
@@ -161,7 +161,7 @@ class PeakWindowInline(admin.TabularInline):
 
 @admin.register(Charge)
 class ChargeAdmin(ScopedAdmin):
-    list_display = ["code", "name", "version", "kind", "metric", "model", "unit_price", "included_quantity"]
+    list_display = ["code", "name", "version", "kind", "metric", "model", "unit_price", "rate", "included_quantity"]
     list_select_related = ["version", "version__contract"]
     list_filter = ["kind", "metric", "model"]
     search_fields = ["code", "name", "version__contract__code"]

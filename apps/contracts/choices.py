@@ -19,6 +19,7 @@ WHOLE_METRICS = frozenset(
 class ChargeKind(models.TextChoices):
     BASE = "base", _("Base fee")
     USAGE = "usage", _("Usage")
+    COMMISSION = "commission", _("Sales commission")
 
 
 class ChargeModel(models.TextChoices):
@@ -50,6 +51,8 @@ class Kpi(models.TextChoices):
     RESPONSE_AVG_S = "response_avg_s", _("Average response (s)")
     QA_PASS_RATE = "qa_pass_rate", _("QA pass rate")
     QA_AVERAGE_SCORE = "qa_average_score", _("QA average score")
+    CONVERSION_RATE = "conversion_rate", _("Inquiry conversion rate")
+    SATISFACTION_RATE = "satisfaction_rate", _("Satisfaction rate")
 
 
 class UsageSource(models.TextChoices):
@@ -81,6 +84,10 @@ class LineKind(models.TextChoices):
     SLA_CREDIT = "sla_credit", _("SLA credit")
     EARN_BACK = "earn_back", _("SLA earn-back")
     ADJUSTMENT = "adjustment", _("Adjustment")
+    COMMISSION = "commission", _("Sales commission")
+    COMMISSION_MINIMUM = "commission_minimum", _("Commission minimum true-up")
+    COMMISSION_CAP = "commission_cap", _("Commission cap")
+    COMMISSION_CLAWBACK = "commission_clawback", _("Commission clawback")
 
 
 class StatementAnswer(models.TextChoices):

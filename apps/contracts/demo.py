@@ -7,7 +7,9 @@ windows to the hour (from 20:00 on 10 Nov: a multiplier, own tiers, and the 00:0
 flat price of its own on a volume charge) with surge seats, night surcharges (night units inside the
 window at the window's price), a pro-rata package, a monthly minimum, a mid-month start
 (proration), one contract whose first-response target is strict enough for the demo data to miss,
-and an SLA earn-back: a QA pass rate missed in October and beaten in November.
+and an SLA earn-back: a QA pass rate missed in October and beaten in November. Two brands are on a
+base + commission contract (issue #17 §3): their November statements carry the commission lines and
+a clawback line naming October (refunds the orders demo records after October's statement).
 Re-running finds what it made before: contracts by code, versions by start date, charges by code,
 invoices by (contract, month); the billing run skips unchanged contracts.
 """
@@ -118,7 +120,21 @@ PLANS = [
                 "included_quantity": D(50),
             },
         ],
-        "sla": [("three_minute_rate", "0.95", "gte", 1), ("qa_average_score", "85", "gte", 1)],
+        # Base + commission: 2 % of the first ¥200,000 of net attributed GMV, 1.5 % above, capped; the
+        # inquiry conversion rate (询单转化率) and satisfaction (满意度) in the SLA pool.
+        "commission": {
+            "name": "销售提成（阶梯累进）",
+            "model": "graduated",
+            "tiers": [(0, 200000, "0.02"), (200000, None, "0.015")],
+            "minimum_amount": D("500"),
+            "cap_amount": D("30000"),
+        },
+        "sla": [
+            ("three_minute_rate", "0.95", "gte", 1),
+            ("qa_average_score", "85", "gte", 1),
+            ("conversion_rate", "0.40", "gte", 1),
+            ("satisfaction_rate", "0.80", "gte", 1),
+        ],
     },
     {
         "name": "基础费 + 阶梯（双11专属价）+ 严格SLA",
@@ -135,6 +151,13 @@ PLANS = [
             },
             {"code": "bot", "name": "机器人会话", "metric": "bot_conversations", "unit_price": D("0.25")},
         ],
+        # Base + commission: 3 % of net attributed GMV, 4 % on orders paid in the Double 11 hours.
+        "commission": {
+            "name": "销售提成",
+            "rate": D("0.03"),
+            "minimum_amount": D("0"),
+            "peak": {"unit_price": D("0.04")},
+        },
         # Strict on purpose: a 10-second average first response that the demo agents miss.
         "sla": [("first_response_avg_s", "10", "lte", 2), ("three_minute_rate", "0.50", "gte", 1)],
     },
@@ -253,6 +276,8 @@ def _contract(client: Client, entity: BillingEntity, index: int, plan: dict) -> 
             if peak.get("tiers"):
                 _tiers(charge, peak["tiers"], window)
         services.charge_validate(charge=charge)
+    if plan.get("commission"):
+        _commission(version, plan["commission"])
     for kpi, target, comparison, weight, *earn_back in plan["sla"]:
         SlaTerm.objects.update_or_create(
             version=version,
@@ -266,6 +291,26 @@ def _contract(client: Client, entity: BillingEntity, index: int, plan: dict) -> 
             },
         )
     return contract
+
+
+def _commission(version: ContractVersion, spec: dict) -> Charge:
+    """The brand's sales commission (issue #17 §3) on its attributed orders (the orders demo step)."""
+    spec = dict(spec)
+    tiers = spec.pop("tiers", None)
+    peak = spec.pop("peak", None)
+    charge, _ = Charge.objects.update_or_create(
+        version=version,
+        code="commission",
+        defaults={"kind": "commission", "metric": "", "model": spec.pop("model", "standard"), **spec},
+    )
+    if tiers:
+        _tiers(charge, tiers)
+    if peak:
+        PeakWindow.objects.update_or_create(
+            charge=charge, name="双11", defaults={**DOUBLE_11, "multiplier": None, "unit_price": peak["unit_price"]}
+        )
+    services.charge_validate(charge=charge)
+    return charge
 
 
 # The Double 11 surge the first brand ordered: temporary seats per day, 9–12 Nov.
@@ -315,7 +360,11 @@ def seed(ctx) -> None:
         (OCTOBER, _at(date(2026, 11, 3)), _at(date(2026, 11, 20), 15)),
         (NOVEMBER, _at(date(2026, 12, 1)), None),
     ):
-        run = services.billing_run_now(period_start=month, actor=actor, contract_ids=[c.pk for c in contracts])
+        # Refunds known at issue are deducted from the commission base; later ones are clawed back on
+        # the next statement (the orders demo records some in mid-November: November claws them back).
+        run = services.billing_run_now(
+            period_start=month, actor=actor, contract_ids=[c.pk for c in contracts], refunds_as_of=issue_at
+        )
         for parked in run.parked:
             ctx.say(f"  parked {parked.get('code')}: {parked.get('reason')}")
         for invoice in Invoice.objects.filter(contract__in=contracts, period_start=month).order_by("contract__code"):

@@ -72,7 +72,7 @@ def version_spec(version: ContractVersion) -> pricing.VersionSpec:
         label=f"{version.contract_id}:{version.valid_from.isoformat()}",
         start=version.valid_from,
         end=version.valid_to or date(9999, 12, 31),
-        charges=tuple(charge_spec(c) for c in version.charges.all()),
+        charges=tuple(charge_spec(c) for c in version.charges.all() if c.kind != "commission"),
         monthly_minimum=version.monthly_minimum,
         vat_rate=version.vat_rate,
         sla_terms=tuple(
@@ -120,7 +120,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
             "SELECT id, version_id, code, name, kind, amount, metric, model, unit_price, package_size, package_price, "
             "included_quantity, platforms, store_ids, channels, night_surcharge_rate, minimum_amount, package_rounding, "
             "vat_rate "
-            "FROM contracts_charge WHERE version_id = ANY(%s) ORDER BY version_id, code",
+            "FROM contracts_charge WHERE version_id = ANY(%s) AND kind <> 'commission' ORDER BY version_id, code",
             [vids],
         )
         charges = cur.fetchall()
@@ -398,6 +398,7 @@ CONVERSATION_KPIS = {
     Kpi.RESPONSE_AVG_S: "response_avg_s",
 }
 QA_KPIS = {Kpi.QA_PASS_RATE: "pass_rate", Kpi.QA_AVERAGE_SCORE: "average_score"}
+SALES_KPIS = {Kpi.CONVERSION_RATE, Kpi.SATISFACTION_RATE}  # measured from orders and evaluations (issue #17)
 
 
 def sla_measurements(*, client_id: int, start: date, end: date, kpis) -> dict[str, pricing.SlaMeasurement]:
@@ -460,6 +461,34 @@ def sla_measurements_many(
     for cid, kpis in kpis_by_client.items():
         if set(kpis) & set(QA_KPIS):
             out[cid].update(_qa_measurements(cid, kpis, start, end))
+        if set(kpis) & SALES_KPIS:
+            out[cid].update(_sales_measurements(cid, kpis, start, end))
+    return out
+
+
+def _sales_measurements(client_id: int, kpis, start: date, end: date) -> dict[str, pricing.SlaMeasurement]:
+    """询单转化率 (paying ÷ consulting buyers) and 满意度 (evaluations scored 4–5 ÷ evaluations) of the
+    brand over [start, end), from Tideline's own chats, orders and evaluations (orders' sales report).
+    No consulting buyer or no evaluation: no measurement (no credit, rule 8's decision)."""
+    from apps.orders.selectors import sales_report
+
+    report = sales_report(client_id=client_id, start=start, end=end)
+    period = [start.isoformat(), end.isoformat()]
+    out = {}
+    if Kpi.CONVERSION_RATE in kpis:
+        brand = report.brand
+        out[Kpi.CONVERSION_RATE] = pricing.SlaMeasurement(
+            kpi=Kpi.CONVERSION_RATE,
+            value=brand.conversion,
+            details={"source": "orders", "consulting": brand.consulting, "paying": brand.paying, "period": period},
+        )
+    if Kpi.SATISFACTION_RATE in kpis:
+        total, satisfied = report.csat.get("brand", (0, 0))
+        out[Kpi.SATISFACTION_RATE] = pricing.SlaMeasurement(
+            kpi=Kpi.SATISFACTION_RATE,
+            value=Decimal(satisfied) / Decimal(total) if total else None,
+            details={"source": "evaluations", "evaluations": total, "satisfied": satisfied, "period": period},
+        )
     return out
 
 

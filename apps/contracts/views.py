@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from apps.contracts import exports, receivables, selectors, services, statements
 from apps.contracts.choices import InvoiceStatus, Metric
-from apps.contracts.wording import line_description
+from apps.contracts.wording import COMMISSION_KINDS, commission_rates, line_description, percent
 from apps.core import calendar
 from apps.core.choices import Role
 from apps.core.errors import DomainError
@@ -131,7 +131,14 @@ def _units(first: Decimal, last: Decimal) -> str:
 
 
 def tier_words(line) -> list[str]:
-    """'1–5,000 条 × ¥1.50 = ¥7,500.00' for each tier the line used (units counted from 1)."""
+    """'1–5,000 条 × ¥1.50 = ¥7,500.00' for each tier the line used (units counted from 1); a commission
+    line's tiers as GMV ranges at a rate: '¥0.00–¥200,000.00 × 2% = ¥4,000.00'."""
+    if line.kind == "commission":
+        return [
+            f"{commission_rates(_one_tier(line, tier))} = {format_cny(Decimal(str(tier.get('amount') or 0)))}"
+            for tier in line.tiers or []
+            if Decimal(str(tier.get("quantity") or "0"))
+        ]
     unit = UNITS.get(line.metric, "")
     out = []
     for tier in line.tiers or []:
@@ -150,6 +157,12 @@ def tier_words(line) -> list[str]:
     return out
 
 
+def _one_tier(line, tier):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(tiers=[tier], unit_price=line.unit_price)
+
+
 def _price(value: Decimal) -> str:
     """A unit price: two decimals, up to four when it has them ('¥1.50', '¥0.0125')."""
     d = value.quantize(Decimal("0.0001")).normalize()
@@ -160,9 +173,17 @@ def _price(value: Decimal) -> str:
 def _quantity(line) -> str:
     if line.kind in ("base", "sla_credit", "earn_back", "adjustment", "minimum", "charge_minimum"):
         return ""
+    if line.kind in COMMISSION_KINDS:
+        return format_cny(line.quantity) if line.kind == "commission" else ""
     q = line.quantity.normalize()
     text = f"{int(q):,}" if q == q.to_integral_value() else f"{q:,}"
     return f"{text} {UNITS.get(line.metric, '')}".strip()
+
+
+def _unit_price(line) -> str:
+    if line.unit_price is None or line.tiers:
+        return ""
+    return percent(line.unit_price) if line.kind == "commission" else _price(line.unit_price)
 
 
 def _line_rows(invoice) -> list[dict]:
@@ -184,7 +205,7 @@ def _line_rows(invoice) -> list[dict]:
                 "description": line_description(line),
                 "kind": line.get_kind_display(),
                 "quantity": _quantity(line),
-                "unit_price": _price(line.unit_price) if line.unit_price is not None and not line.tiers else "",
+                "unit_price": _unit_price(line),
                 "tiers": tier_words(line),
                 "notes": notes,
                 "amount": line.amount,

@@ -58,6 +58,10 @@ class ChargeSerializer(serializers.ModelSerializer):
             "night_surcharge_rate",
             "minimum_amount",
             "vat_rate",
+            "rate",
+            "cap_amount",
+            "include_bot",
+            "attribution_window_days",
             "tiers",
             "peak_windows",
         ]
@@ -309,7 +313,7 @@ class ChargeInput(serializers.Serializer):
     version = serializers.IntegerField()
     code = serializers.SlugField(max_length=32)
     name = serializers.CharField(max_length=128)
-    kind = serializers.ChoiceField(choices=["base", "usage"], default="usage")
+    kind = serializers.ChoiceField(choices=["base", "usage", "commission"], default="usage")
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, default=0)
     metric = serializers.CharField(required=False, allow_blank=True, default="")
     model = serializers.CharField(required=False, default="standard")
@@ -323,6 +327,18 @@ class ChargeInput(serializers.Serializer):
     vat_rate = serializers.DecimalField(
         max_digits=5, decimal_places=4, required=False, allow_null=True, help_text="Empty: the version's rate."
     )
+    rate = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=10,
+        required=False,
+        allow_null=True,
+        help_text="Commission: share of net attributed GMV (0.035 = 3.5 %).",
+    )
+    cap_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, help_text="Commission: monthly cap."
+    )
+    include_bot = serializers.BooleanField(required=False, default=False)
+    attribution_window_days = serializers.IntegerField(required=False, default=2, min_value=1, max_value=31)
     platforms = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     channels = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     store_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)

@@ -54,6 +54,12 @@ class Invoice(models.Model):
     billing_run = models.ForeignKey(
         BillingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("billing run")
     )
+    refunds_as_of = models.DateTimeField(
+        _("refunds known at"),
+        null=True,
+        blank=True,
+        help_text=_("The cut-off of the commission base: later refunds are clawed back on the next statement."),
+    )
     number = models.CharField(_("number"), max_length=32, blank=True)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
     due_date = models.DateField(_("due"), null=True, blank=True)
@@ -121,7 +127,7 @@ class InvoiceLine(models.Model):
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice"))
     position = models.PositiveSmallIntegerField(_("position"))
-    kind = models.CharField(_("kind"), max_length=16, choices=LineKind.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=LineKind.choices)
     code = models.CharField(_("code"), max_length=80)
     description = models.CharField(_("description"), max_length=255)
     metric = models.CharField(_("metric"), max_length=32, blank=True)

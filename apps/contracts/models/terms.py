@@ -183,7 +183,7 @@ class Charge(models.Model):
     )
     code = models.SlugField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=128)
-    kind = models.CharField(_("kind"), max_length=8, choices=ChargeKind.choices, default=ChargeKind.USAGE)
+    kind = models.CharField(_("kind"), max_length=12, choices=ChargeKind.choices, default=ChargeKind.USAGE)
     amount = models.DecimalField(_("monthly fee"), max_digits=14, decimal_places=2, default=0)
     metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices, blank=True)
     model = models.CharField(
@@ -227,6 +227,37 @@ class Charge(models.Model):
         blank=True,
         help_text=_("Empty: the version's rate."),
     )
+    # Sales commission (kind "commission", issue #17 §3): a rate on the net attributed GMV of the month;
+    # graduated or volume rates are Tier rows (bounds in CNY of GMV, unit price = rate); the monthly
+    # minimum is `minimum_amount`; peak windows as for usage (own rate = the window's unit price).
+    rate = models.DecimalField(
+        _("commission rate"),
+        max_digits=7,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[_rate_places],
+        help_text=_("Share of net attributed GMV, e.g. 0.035 for 3.5 %."),
+    )
+    cap_amount = models.DecimalField(
+        _("monthly cap of this charge"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: no cap."),
+    )
+    include_bot = models.BooleanField(
+        _("bot-assisted orders earn commission"),
+        default=False,
+        help_text=_("Orders after a chat the bot handled alone."),
+    )
+    attribution_window_days = models.PositiveSmallIntegerField(
+        _("attribution window (days)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("2 = the day of the inquiry and the next day, local time."),
+    )
 
     class Meta:
         ordering = ["version", "code"]
@@ -240,6 +271,10 @@ class Charge(models.Model):
                 name="charge_vat_rate_range",
             ),
             models.CheckConstraint(condition=~Q(kind="usage") | ~Q(metric=""), name="charge_usage_has_metric"),
+            models.CheckConstraint(
+                condition=Q(cap_amount__isnull=True) | Q(cap_amount__gte=F("minimum_amount")),
+                name="charge_cap_not_below_minimum",
+            ),
         ]
         verbose_name = _("charge")
         verbose_name_plural = _("charges")
@@ -248,6 +283,8 @@ class Charge(models.Model):
         return f"{self.code} ({self.get_kind_display()})"
 
     def clean(self) -> None:
+        if self.kind == ChargeKind.COMMISSION:
+            self._clean_commission()
         if self.kind == ChargeKind.USAGE:
             if not self.metric:
                 raise ValidationError({"metric": _("A usage charge needs a metric.")})
@@ -259,6 +296,30 @@ class Charge(models.Model):
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise ValidationError({name: _("Must not be negative.")})
+
+    def _clean_commission(self) -> None:
+        """A commission: standard with a rate, or graduated/volume (tiers); no metric; a cap not below the
+        minimum; one commission charge per version (rules C2 and C5 of pricing/commission.py)."""
+        if self.metric:
+            raise ValidationError({"metric": _("A commission is a share of sales: it has no usage metric.")})
+        if self.model == ChargeModel.PACKAGE:
+            raise ValidationError({"model": _("A commission is standard, graduated or volume, not a package.")})
+        if self.model == ChargeModel.STANDARD and self.rate is None:
+            raise ValidationError({"rate": _("A standard commission needs a rate.")})
+        if self.rate is not None and self.rate < 0:
+            raise ValidationError({"rate": _("Must not be negative.")})
+        minimum = self.minimum_amount or Decimal(0)
+        if self.cap_amount is not None and self.cap_amount < minimum:
+            raise ValidationError(
+                {
+                    "cap_amount": _("The cap (%(cap)s) is below the minimum of this charge (%(minimum)s).")
+                    % {"cap": self.cap_amount, "minimum": minimum}
+                }
+            )
+        if self.version_id:
+            others = Charge.objects.filter(version_id=self.version_id, kind=ChargeKind.COMMISSION).exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError({"kind": _("A contract version has at most one commission charge.")})
 
 
 class PeakWindow(models.Model):

@@ -116,6 +116,12 @@ class BillingRun(TrackedRun):
     invoices_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     supplementary_created = models.PositiveIntegerField(_("supplementary invoices"), default=0)
     parked = models.JSONField(_("parked contracts"), default=list, blank=True)
+    refunds_as_of = models.DateTimeField(
+        _("refunds known at"),
+        null=True,
+        blank=True,
+        help_text=_("Cut-off of the commission base (empty: when the run was created)."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -94,10 +94,12 @@ from apps.contracts.pricing.charges import (
     price_quantity,
 )
 from apps.contracts.pricing.commission import (
+    ClawbackInput,
     CommissionSpec,
     GmvHour,
     commission_clawback_line,
     commission_lines,
+    statement_commission_lines,
     validate_commission,
 )
 from apps.contracts.pricing.period import (
@@ -156,6 +158,8 @@ from apps.contracts.pricing.terms import (
 )
 
 __all__ = [
+    "ClawbackInput",
+    "statement_commission_lines",
     "CommissionSpec",
     "GmvHour",
     "commission_clawback_line",

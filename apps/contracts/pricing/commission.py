@@ -274,8 +274,56 @@ def commission_clawback_line(
     ]
 
 
+@dataclass(frozen=True)
+class ClawbackInput:
+    """One earlier month's clawback inputs (rule C6): its terms, the hours it was billed on, the refund
+    increments recorded since its cut-off, and the clawbacks already billed for it (≤ 0)."""
+
+    month: date
+    spec: CommissionSpec
+    billed_hours: tuple[GmvHour, ...]
+    late_refunds: tuple[GmvHour, ...]
+    vat_rate: Decimal
+    already_clawed_back: Decimal = ZERO
+
+
+def statement_commission_lines(
+    spec: CommissionSpec | None,
+    hours: list[GmvHour] | tuple[GmvHour, ...],
+    *,
+    vat_rate: Decimal,
+    clawbacks: list[ClawbackInput] | tuple[ClawbackInput, ...] = (),
+) -> list[PricedLine]:
+    """A statement's commission part: the month's lines (C1–C5; none without a spec), then one clawback
+    line per earlier month (C6), oldest month first.
+
+    A late refund on an hour and kind that holds no billed order belongs to an order that was not on
+    that month's statement (first seen after its cut-off): it was never commissioned, so it is not
+    clawed back.
+    """
+    lines = commission_lines(spec, hours, vat_rate=vat_rate) if spec is not None else []
+    for c in sorted(clawbacks, key=lambda c: c.month):
+        billed = {(h.hour, h.kind) for h in c.billed_hours}
+        late = [r for r in c.late_refunds if (r.hour, r.kind) in billed]
+        if not late:
+            continue
+        lines.extend(
+            commission_clawback_line(
+                c.spec,
+                month=c.month,
+                billed_hours=list(c.billed_hours),
+                late_refunds=late,
+                vat_rate=c.vat_rate,
+                already_clawed_back=c.already_clawed_back,
+            )
+        )
+    return lines
+
+
 __all__ = [
     "BOT",
+    "ClawbackInput",
+    "statement_commission_lines",
     "COMMISSION",
     "COMMISSION_CAP",
     "COMMISSION_CLAWBACK",

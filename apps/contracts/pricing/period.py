@@ -86,12 +86,15 @@ def price_period(
     measurements: dict[str, SlaMeasurement] | None = None,
     prior_credits: tuple[PriorCredit, ...] | list[PriorCredit] = (),
     adjustments: tuple[PricedLine, ...] = (),
+    commission: tuple[PricedLine, ...] | list[PricedLine] = (),
 ) -> PricedInvoice:
     """Price one contract for the period [period_start, period_end) by rules 1–10 (module docstring).
 
     `versions` are the contract's versions clipped to the period (they must not overlap). Usage of
     a day no version covers is ignored. `measurements` feed the SLA of the last version;
-    `prior_credits` are the KPI credit rows of earlier months not yet earned back.
+    `prior_credits` are the KPI credit rows of earlier months not yet earned back. `commission` are
+    the statement's commission lines (commission.statement_commission_lines): they follow the fee
+    lines and the monthly minimum, and count towards neither the monthly minimum nor the SLA pool.
     """
     if period_end <= period_start:
         raise PricingError("the period must end after it starts", field="period_end")
@@ -121,6 +124,7 @@ def price_period(
         version = active[-1][0]
         if minimum:
             lines.extend(_minimum_line(fen(minimum), lines, version.vat_rate))
+        lines.extend(commission)
         if not 1 <= version.earn_back_months <= 12:
             raise PricingError("the earn-back window must be 1 to 12 months", field="earn_back_months")
         fees_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
@@ -130,6 +134,8 @@ def price_period(
         credit_lines, sla_outcomes = _sla(version, dict(fees_by_rate), measurements or {})
         lines.extend(credit_lines)
         lines.extend(_earn_back_lines(version, sla_outcomes, tuple(prior_credits), period_start))
+    if not active:
+        lines.extend(commission)
     lines.extend(adjustments)
     problems = (NO_USAGE,) if any_usage_charge and not any_usage else ()
     return assemble(period_start=period_start, period_end=period_end, lines=lines, sla=sla_outcomes, problems=problems)

@@ -80,6 +80,14 @@ def _sla_rows(invoice: Invoice, priced: pricing.PricedInvoice) -> list[SlaResult
     return rows
 
 
+def _refunds_as_of(bill: ContractBill):
+    """The commission base's cut-off when the statement prices one (not when it copies issued lines)."""
+    inputs = bill.commission
+    if inputs is None or inputs.frozen is not None or inputs.terms is None:
+        return None
+    return inputs.cutoff
+
+
 def _set_totals(invoice: Invoice, priced: pricing.PricedInvoice) -> None:
     invoice.problems = list(priced.problems)
     invoice.subtotal = priced.subtotal
@@ -153,6 +161,8 @@ def _write_statement(invoice: Invoice, bill: ContractBill, priced: pricing.Price
     invoice.source_fingerprint = bill.fingerprint
     invoice.input_digest = bill.input_digest
     invoice.billing_run = run
+    if priced is bill.invoice:
+        invoice.refunds_as_of = _refunds_as_of(bill)
     invoice.save()
     InvoiceLine.objects.bulk_create(_line_rows(invoice, priced.lines))
     if priced is bill.invoice:
@@ -219,6 +229,7 @@ def _bill_new_bulk(bills, *, period_start: date, period_end: date, run, out: Bat
             source_fingerprint=bill.fingerprint,
             input_digest=bill.input_digest,
             billing_run=run,
+            refunds_as_of=_refunds_as_of(bill),
         )
         _set_totals(invoice, bill.invoice)
         invoices.append(invoice)

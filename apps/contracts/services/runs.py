@@ -7,9 +7,10 @@ credits) are unchanged since its statement was written; see invoice_writes for w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apps.contracts import pricing, selectors
 from apps.contracts.models import (
@@ -37,10 +38,13 @@ class ContractBill:
     specs: list = field(default_factory=list)
     measurements: dict = field(default_factory=dict)
     prior_credits: tuple = ()
+    commission: object = None  # apps.contracts.commission.CommissionInputs, when the month has a commission part
 
 
-def _prepare(*, contracts: list[Contract], period_start: date, period_end: date) -> list[ContractBill]:
-    """Load each contract's terms as specs and measure its SLA KPIs (no usage yet)."""
+def _prepare(
+    *, contracts: list[Contract], period_start: date, period_end: date, refunds_as_of: datetime | None = None
+) -> list[ContractBill]:
+    """Load each contract's terms as specs, measure its SLA KPIs and read its commission inputs (no usage yet)."""
     versions = selectors.version_specs_for([c.pk for c in contracts], period_start, period_end)
     prior = selectors.prior_sla_credits([c.pk for c in contracts], period_start)
     bills = []
@@ -60,7 +64,25 @@ def _prepare(*, contracts: list[Contract], period_start: date, period_end: date)
             bill.error = f"{type(exc).__name__}: {exc}"
         bills.append(bill)
     _measure(bills, period_start=period_start, period_end=period_end)
+    _commission(bills, period_start=period_start, period_end=period_end, refunds_as_of=refunds_as_of or timezone.now())
     return bills
+
+
+def _commission(bills: list[ContractBill], *, period_start: date, period_end: date, refunds_as_of: datetime) -> None:
+    """Each bill's commission inputs (apps.contracts.commission): the month's base and earlier months' clawbacks."""
+    from apps.contracts.commission import commission_inputs_for
+
+    todo = [b for b in bills if not b.error]
+    try:
+        inputs = commission_inputs_for(
+            [b.contract for b in todo], period_start=period_start, period_end=period_end, refunds_as_of=refunds_as_of
+        )
+    except (DomainError, pricing.PricingError, ArithmeticError, ValueError) as exc:
+        for bill in todo:
+            bill.error = f"{type(exc).__name__}: {exc}"
+        return
+    for bill in todo:
+        bill.commission = inputs.get(bill.contract.pk)
 
 
 def _measure(bills: list[ContractBill], *, period_start: date, period_end: date) -> None:
@@ -90,7 +112,8 @@ def _digest(bill: ContractBill, stats) -> str:
     """A digest of everything the price depends on: terms, usage totals and SLA measurements."""
     import hashlib
 
-    payload = repr((bill.specs, stats, sorted(bill.measurements.items()), bill.prior_credits))
+    commission = bill.commission.digest_key() if bill.commission is not None else None
+    payload = repr((bill.specs, stats, sorted(bill.measurements.items()), bill.prior_credits, commission))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -107,15 +130,18 @@ def _price(bills: list[ContractBill], *, period_start: date, period_end: date) -
                 usage=usage.get(bill.contract.pk, []),
                 measurements=bill.measurements,
                 prior_credits=bill.prior_credits,
+                commission=bill.commission.lines() if bill.commission is not None else (),
             )
             bill.fingerprint = bill.invoice.fingerprint()
         except (pricing.PricingError, ArithmeticError, ValueError) as exc:
             bill.error = f"{type(exc).__name__}: {exc}"
 
 
-def contracts_price(*, contracts: list[Contract], period_start: date, period_end: date) -> list[ContractBill]:
+def contracts_price(
+    *, contracts: list[Contract], period_start: date, period_end: date, refunds_as_of: datetime | None = None
+) -> list[ContractBill]:
     """Price contracts for a period without writing anything (used by preview and by the run)."""
-    bills = _prepare(contracts=contracts, period_start=period_start, period_end=period_end)
+    bills = _prepare(contracts=contracts, period_start=period_start, period_end=period_end, refunds_as_of=refunds_as_of)
     stats = selectors.usage_stats_for([c.pk for c in contracts], period_start, period_end)
     for bill in bills:
         bill.input_digest = _digest(bill, stats.get(bill.contract.pk))
@@ -164,7 +190,8 @@ def billing_batch_execute(
         "contract_id", "source_fingerprint", "input_digest"
     ):
         existing.setdefault(cid, set()).update({fp, digest})
-    bills = _prepare(contracts=contracts, period_start=period_start, period_end=period_end)
+    cutoff = None if run is None else (run.refunds_as_of or run.created_at)
+    bills = _prepare(contracts=contracts, period_start=period_start, period_end=period_end, refunds_as_of=cutoff)
     stats = selectors.usage_stats_for(contract_ids, period_start, period_end)
     to_price = []
     for bill in bills:
@@ -202,9 +229,16 @@ def billing_batch_execute(
 
 
 def billing_run_create(
-    *, period_start: date, actor=None, contract_ids: list[int] | None = None, batch_size: int = 250
+    *,
+    period_start: date,
+    actor=None,
+    contract_ids: list[int] | None = None,
+    batch_size: int = 250,
+    refunds_as_of: datetime | None = None,
 ) -> BillingRun:
-    """Create a run for the month holding `period_start` and enqueue it after commit."""
+    """Create a run for the month holding `period_start` and enqueue it after commit.
+
+    `refunds_as_of`: the cut-off of the commission base (empty: when the run is created)."""
     start, end = calendar.month_bounds(period_start)
     with transaction.atomic():
         run = BillingRun.objects.create(
@@ -213,6 +247,7 @@ def billing_run_create(
             contract_ids=list(contract_ids or []),
             batch_size=batch_size,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            refunds_as_of=refunds_as_of,
         )
         audit_record(actor=actor, action="billing.run_create", target=run, data={"period": start.isoformat()})
         from apps.contracts.tasks import billing_run_execute_task
@@ -299,8 +334,11 @@ def billing_batch_record(*, run_id: int, contract_ids: list[int]) -> None:
                 run_succeed(locked)
 
 
-def billing_run_now(*, period_start: date, actor=None, contract_ids=None, batch_size: int = 250) -> BillingRun:
-    """Create and execute a run in this process (beat, commands, tests, benchmark)."""
+def billing_run_now(
+    *, period_start: date, actor=None, contract_ids=None, batch_size: int = 250, refunds_as_of: datetime | None = None
+) -> BillingRun:
+    """Create and execute a run in this process (beat, commands, tests, benchmark); `refunds_as_of` as
+    in billing_run_create."""
     start, end = calendar.month_bounds(period_start)
     run = BillingRun.objects.create(
         period_start=start,
@@ -308,6 +346,7 @@ def billing_run_now(*, period_start: date, actor=None, contract_ids=None, batch_
         contract_ids=list(contract_ids or []),
         batch_size=batch_size,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        refunds_as_of=refunds_as_of,
     )
     return billing_run_execute(run=run, dispatch=False)
 

@@ -26,6 +26,7 @@ from apps.core.audit import audit_record
 from apps.core.errors import DomainError
 from apps.core.money import check_rate_places, to_decimal
 
+TIERED_KINDS = (ChargeKind.USAGE, ChargeKind.COMMISSION)  # charges whose graduated/volume model has tiers
 RATE = Decimal("0.000001")  # unit rates are stored with six places (at most four significant)
 
 
@@ -81,7 +82,7 @@ def charge_validate(*, charge: Charge) -> None:
         value = getattr(charge, name)
         if value is not None:
             check_rate_places(value, field=name)
-    if charge.pk and charge.kind == ChargeKind.USAGE and charge.model in (ChargeModel.GRADUATED, ChargeModel.VOLUME):
+    if charge.pk and charge.kind in TIERED_KINDS and charge.model in (ChargeModel.GRADUATED, ChargeModel.VOLUME):
         tiers = list(charge.tiers.filter(peak_window__isnull=True))
         tiers_validate(tiers=tiers)
         for window in charge.peak_windows.all():
@@ -181,11 +182,11 @@ def charge_create(
     peak_windows_validate(windows=peak_windows or [])
     with transaction.atomic():
         charge = Charge(version=version, **fields)
-        for name in ("unit_price", "package_price"):
+        for name in ("unit_price", "package_price", "rate"):
             if getattr(charge, name) is not None:
                 check_rate_places(getattr(charge, name), field=name)
                 setattr(charge, name, getattr(charge, name).quantize(RATE))
-        if charge.model in (ChargeModel.GRADUATED, ChargeModel.VOLUME) and charge.kind == ChargeKind.USAGE:
+        if charge.model in (ChargeModel.GRADUATED, ChargeModel.VOLUME) and charge.kind in TIERED_KINDS:
             tiers_validate(tiers=tiers or [])
         full_clean_or_raise(charge)
         charge.save()
