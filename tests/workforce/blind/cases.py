@@ -17,6 +17,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from apps.clients.models import Client
+from apps.clients.validators import USCC_CHARSET, uscc_check_character
 from apps.workforce.models import (
     AgentSkill,
     Availability,
@@ -93,7 +95,7 @@ def _shape(hour: float) -> float:
 def build(spec: CaseSpec) -> Built:
     rng = random.Random(spec.seed)
     site = factories.make_site()
-    brands = [factories.make_client() for _ in range(spec.brands)]
+    brands = [_brand(rng) for _ in range(spec.brands)]
     stores = {}
     for i, b in enumerate(brands):
         full_day = i == 0 or rng.random() < 0.3
@@ -111,6 +113,15 @@ def build(spec: CaseSpec) -> Built:
     if spec.previous_week:
         _previous_week(rng, built)
     return built
+
+
+def _brand(rng):
+    """A brand with a unique code and USCC (tests.factories' USCC repeats every 31 clients)."""
+    n = rng.randrange(10**9)
+    body = "91310000" + "".join(rng.choice(USCC_CHARSET[:-1]) for _ in range(9))
+    return Client.objects.create(
+        code=f"blind{n}", name=f"品牌{n}", legal_name=f"上海盲测{n}有限公司", uscc=body + uscc_check_character(body)
+    )
 
 
 def _agent(rng, site, brands):

@@ -16,6 +16,8 @@ import os
 import time
 from collections import Counter
 
+from django.db import transaction
+
 from tests.workforce.blind import cases
 from tests.workforce.blind import roster_reference as rr
 from tests.workforce.blind.test_roster_blind import compare_requirement
@@ -80,7 +82,9 @@ def test_sweep(bpo_manager, django_capture_on_commit_callbacks):
     first = int(os.environ.get("SWEEP_FIRST_SEED", "0"))
     rows = []
     for spec in cases.specs(count, first_seed=first):
-        row = _one(spec, bpo_manager, django_capture_on_commit_callbacks, limit)
+        with transaction.atomic():  # each case rolls back: the next starts from an empty site
+            row = _one(spec, bpo_manager, django_capture_on_commit_callbacks, limit)
+            transaction.set_rollback(True)
         print(json.dumps(row, ensure_ascii=False), flush=True)
         rows.append(row)
     summary = {

@@ -19,7 +19,7 @@ from django.test import TestCase
 from rest_framework.test import APIClient
 
 from apps.core.choices import Role
-from apps.workforce.models import Forecast, SolveRun, StaffingRequirement
+from apps.workforce.models import AgentSkill, Forecast, ShiftRule, SolveRun, StaffingRequirement
 from tests import factories
 from tests.workforce.blind import cases
 from tests.workforce.blind import roster_reference as rr
@@ -235,3 +235,25 @@ def test_promo_week_breaks_keep_covered_intervals_covered(promo_week):
 def test_promo_week_no_interval_short_that_an_idle_legal_agent_could_cover(promo_week):
     # conservative reading: not a surge-contract agent, and no shift at all touching those days
     assert rr.avoidable(promo_week["problem"], promo_week["short"], conservative=True) == {}
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug (README 'Findings'): when a brand has its own ShiftRule and shares agents with a "
+    "brand on the vendor rule, the cross-brand check judges the other brand's shifts by the own rule "
+    "('18 slots is not an allowed shift length') and the brand's solve fails with no roster",
+)
+def test_brand_with_its_own_shift_rule_solves_beside_a_brand_sharing_its_agents(
+    bpo_manager, django_capture_on_commit_callbacks
+):
+    spec = cases.CaseSpec(seed=4242, brands=2, agents=16, level=6.0)
+    built = cases.build(spec)
+    own, other = built.brands[1], built.brands[0]
+    ShiftRule.objects.create(name="自定", client=own, min_length_minutes=300, max_length_minutes=540)
+    for agent in built.agents:  # every agent serves both brands
+        for brand in (own, other):
+            AgentSkill.objects.get_or_create(agent=agent, client=brand, channel="chat")
+    cases.requirement(built, bpo_manager)
+    runs = cases.solve_and_publish(built, bpo_manager, django_capture_on_commit_callbacks, publish=False)
+    assert [(r.status, r.error) for r in runs] == [("succeeded", "")] * 2
