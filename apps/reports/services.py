@@ -326,28 +326,18 @@ def report_run_email(*, run_id: int) -> int:
 
 
 def _document_source(kind: str, object_id: int):
-    from apps.contracts.models import CreditNote, Invoice
+    from apps.contracts import selectors as contracts_selectors
     from apps.reports import invoices
 
     if kind == DocumentKind.INVOICE:
-        invoice = (
-            Invoice.objects.select_related("contract__client", "entity")
-            .prefetch_related("lines", "sla_results")
-            .filter(pk=object_id)
-            .first()
-        )
+        invoice = contracts_selectors.invoice_for_print(invoice_id=object_id)
         if invoice is None:
             raise DomainError(f"invoice {object_id} does not exist", field="object_id")
         if invoice.status not in ("issued", "paid") or not invoice.number:
             raise DomainError("only an issued invoice is printed; this one is still a draft", field="status")
         return invoice.contract.client, invoice.number, lambda lang: invoices.invoice_document(invoice, language=lang)
     if kind == DocumentKind.CREDIT_NOTE:
-        note = (
-            CreditNote.objects.select_related("invoice__contract__client", "invoice__entity")
-            .prefetch_related("invoice__lines")
-            .filter(pk=object_id)
-            .first()
-        )
+        note = contracts_selectors.credit_note_for_print(credit_note_id=object_id)
         if note is None:
             raise DomainError(f"credit note {object_id} does not exist", field="object_id")
         return (
@@ -392,15 +382,13 @@ def issued_documents_pending(*, since: date | None = None) -> list[tuple[str, in
 
 def issued_documents(*, since: date | None = None) -> list[tuple[str, int]]:
     """(kind, id) of every issued (or paid) invoice and every credit note."""
-    from apps.contracts.models import CreditNote, Invoice
+    from apps.contracts import selectors as contracts_selectors
 
-    invoices = Invoice.objects.filter(status__in=["issued", "paid"]).exclude(number="")
-    notes = CreditNote.objects.all()
-    if since is not None:
-        lo = calendar.day_start(since)
-        invoices, notes = invoices.filter(issued_at__gte=lo), notes.filter(issued_at__gte=lo)
-    out = [(DocumentKind.INVOICE.value, pk) for pk in invoices.values_list("pk", flat=True)]
-    out += [(DocumentKind.CREDIT_NOTE.value, pk) for pk in notes.values_list("pk", flat=True)]
+    invoice_ids, note_ids = contracts_selectors.printable_document_ids(
+        issued_since=calendar.day_start(since) if since is not None else None
+    )
+    out = [(DocumentKind.INVOICE.value, pk) for pk in invoice_ids]
+    out += [(DocumentKind.CREDIT_NOTE.value, pk) for pk in note_ids]
     return out
 
 

@@ -71,8 +71,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("layers", "contracts/views.py", "reports"): "statement pages print through apps.reports",
     ("layers", "intraday/presenting.py", "reports"): "the topic lexicon (apps.reports.topics)",
     ("layers", "intraday/spikes.py", "reports"): "the topic lexicon (apps.reports.topics)",
-    # Reports print invoices and credit notes; contracts selectors for them are requested (requests.md).
-    ("models", "reports/services.py", "contracts"): "Invoice/CreditNote for printing (contracts selectors requested)",
     # Other teams' modules, being moved onto clients/conversations/workforce selectors this session.
     ("models", "qa/demo.py", "clients"): "qa: demo brands",
     ("models", "qa/demo_scorecards.py", "clients"): "qa: demo scorecards per brand",
