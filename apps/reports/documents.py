@@ -474,6 +474,9 @@ class ConversionSection:
         return self.attributed_gmv / self.total_gmv if self.total_gmv else None
 
 
+CSAT_AGENT_MIN = 5
+
+
 @dataclass(frozen=True)
 class CsatRow:
     """Evaluations and satisfied ones (很满意 or 满意) of one agent or day."""
@@ -516,6 +519,11 @@ class CsatSection:
     @property
     def rate(self) -> Decimal | None:
         return Decimal(self.satisfied) / Decimal(self.evaluations) if self.evaluations else None
+
+    @property
+    def agents_listed(self) -> list[CsatRow]:
+        """The agents the PDF lists: those with at least CSAT_AGENT_MIN evaluations (fewer say little)."""
+        return [a for a in self.agents if a.evaluations >= CSAT_AGENT_MIN]
 
     @property
     def dissatisfied_with_qa(self) -> int:

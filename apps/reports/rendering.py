@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import pgettext
 
 from apps.reports import charts
 from apps.reports.documents import ClientReport, InvoiceDoc
@@ -265,7 +266,11 @@ def sales_charts(report: ClientReport) -> dict[str, str]:
     if s is not None and len(s.days) > 1:
         out["csat_trend"] = charts.line_chart(
             x_labels=[_day_label(date.fromisoformat(row.label)) for row in s.days],
-            series=[charts.Series(_("Satisfaction rate"), [row.rate for row in s.days], color=charts.PALETTE[1])],
+            series=[
+                charts.Series(
+                    pgettext("sales report", "Satisfaction rate"), [row.rate for row in s.days], color=charts.PALETTE[1]
+                )
+            ],
             title=_("Satisfaction rate by day"),
             percent=True,
         )
@@ -380,7 +385,7 @@ def quarter_rows(report: ClientReport) -> list[list[str]]:
         (_("Inquiry conversion rate"), "conversion", pct, _points),
         (_("GMV (all orders, net of refunds)"), "gmv", cny, _relative),
         (_("Agent-attributed GMV"), "attributed_gmv", cny, _relative),
-        (_("Satisfaction rate"), "satisfaction", pct, _points),
+        (pgettext("sales report", "Satisfaction rate"), "satisfaction", pct, _points),
         (_("Evaluations"), "evaluations", num, _relative),
         (_("Invoiced"), "invoice_total", cny, _relative),
     ]

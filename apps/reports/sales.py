@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.contracts import selectors as contracts_selectors
 from apps.conversations.metrics import conversation_metrics
@@ -31,7 +32,6 @@ from apps.reports import documents as d
 from apps.reports.templatetags.report_format import cny, num, pct
 
 AGENTS_SHOWN = 20
-DISSATISFIED_SHOWN = 15
 ZERO = Decimal("0")
 
 
@@ -169,7 +169,11 @@ def csat_section(report, *, start: date, end: date) -> d.CsatSection | None:
         ),
         key=lambda row: (row.rate, -row.evaluations, row.label),
     )
-    bad = sorted(report.dissatisfied, key=lambda e: (e["score"], e["evaluated_at"], e["conversation"]))
+    # failed QA first (the chats to look at), then 很不满意 before 不满意, then by time
+    bad = sorted(
+        report.dissatisfied,
+        key=lambda e: (e["qa_passed"] is not False, e["score"], e["evaluated_at"], e["conversation"]),
+    )
     dissatisfied = [
         d.DissatisfiedChat(
             conversation=e["conversation"],
@@ -311,7 +315,11 @@ def sales_figures(report: d.ClientReport) -> tuple[list[d.Figure], list[str]]:
     s = report.csat
     if s is not None:
         figures.append(
-            d.Figure(_("Satisfaction rate"), pct(s.rate), _("%(n)s evaluations") % {"n": num(s.evaluations)})
+            d.Figure(
+                pgettext("sales report", "Satisfaction rate"),
+                pct(s.rate),
+                _("%(n)s evaluations") % {"n": num(s.evaluations)},
+            )
         )
         lines.append(
             _(
