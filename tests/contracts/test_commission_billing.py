@@ -19,7 +19,7 @@ from apps.conversations.models import Conversation, Message
 from apps.orders.attribution import LOCAL
 from apps.orders.services import attribution_refresh, order_rows_import
 from tests import factories
-from tests.contracts.factories import add_charge, make_contract
+from tests.contracts.factories import add_charge, add_sla, make_contract
 
 OCTOBER, NOVEMBER = date(2026, 10, 1), date(2026, 11, 1)
 OCTOBER_ISSUED = datetime(2026, 11, 3, 10, tzinfo=LOCAL)
@@ -196,3 +196,50 @@ def test_no_usage_problem_is_not_raised_by_a_commission_charge(sales, contract):
     _bill(contract, OCTOBER, OCTOBER_ISSUED)
     assert Invoice.objects.get(contract=contract, period_start=OCTOBER).problems == []
     assert Invoice.objects.get(contract=contract, period_start=OCTOBER).status == InvoiceStatus.DRAFT
+
+
+def test_conversion_below_target_earns_a_credit_and_satisfaction_without_evaluations_none(sales, brand_a):
+    store = sales
+    _chat(store, None, 4, "b4", at(10, 25, 9))  # a fourth consulting buyer who never orders: 2 of 3 pay
+    contract = make_contract(client=brand_a, base_fee="1000", sla_at_risk_share=Decimal("0.10"))
+    add_sla(contract, kpi="conversion_rate", target=Decimal("0.9"), comparison="gte")
+    add_sla(contract, kpi="satisfaction_rate", target=Decimal("0.8"), comparison="gte")
+    _bill(contract, OCTOBER, OCTOBER_ISSUED)
+    invoice = Invoice.objects.get(contract=contract, period_start=OCTOBER)
+    results = {r.kpi: r for r in invoice.sla_results.all()}
+    conversion, satisfaction = results["conversion_rate"], results["satisfaction_rate"]
+    assert conversion.measured == Decimal("0.6667") and not conversion.met
+    assert conversion.details["consulting"] == 3 and conversion.details["paying"] == 2
+    assert conversion.credit_amount == Decimal("50.00")  # half of the 10 % pool on the ¥1,000 base fee
+    assert satisfaction.measured is None and satisfaction.credit_amount == 0
+    assert ("sla_credit", Decimal("-50.00")) in _lines(contract, OCTOBER)
+
+
+def test_admin_edits_a_commission_charge_inline(contract, client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root-comm", "root@example.com", "x")
+    client.force_login(admin)
+    charge = Charge.objects.get(version__contract=contract, kind="commission")
+    page = client.get(f"/admin/contracts/charge/{charge.pk}/change/")
+    assert page.status_code == 200
+    for field in ("rate", "cap_amount", "include_bot", "attribution_window_days"):
+        assert f'name="{field}"' in page.content.decode()
+    version = client.get(f"/admin/contracts/contractversion/{charge.version_id}/change/")
+    assert 'name="charges-0-cap_amount"' in version.content.decode()
+
+
+def test_the_openapi_schema_names_the_commission_fields(client, account_manager):
+    client.force_login(account_manager)
+    schema = client.get("/api/schema/").content.decode()
+    assert "cap_amount" in schema and "attribution_window_days" in schema and "commission" in schema
+
+
+def test_the_statement_page_shows_the_commission_base_and_the_clawback(sales, contract, account_manager, client):
+    _bill(contract, OCTOBER, OCTOBER_ISSUED)
+    _issue(Invoice.objects.get(contract=contract, period_start=OCTOBER), account_manager, OCTOBER_ISSUED)
+    _bill(contract, NOVEMBER, NOVEMBER_ISSUED)
+    november = Invoice.objects.get(contract=contract, period_start=NOVEMBER)
+    client.force_login(account_manager)
+    page = client.get(f"/billing/statements/{november.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "订单 1 单，实付 ¥4,000.00，扣除退款 ¥0.00，净成交额 ¥4,000.00；× 3%" in page
+    assert "原账期 2026-10" in page and "-¥9.00" in page
+    assert "0.030000" not in page and "4000.000000" not in page
