@@ -691,7 +691,10 @@ def assemble_client_report(
         if kind == "quarterly":
             report.months = quarter_months(client=client, start=start, end=end)
             report.quarters = sales.quarter_comparison(
-                client_id=client.pk, start=start, label_of=lambda q: period_label("quarterly", q, language)
+                client_id=client.pk,
+                start=start,
+                label_of=lambda q: period_label("quarterly", q, language),
+                current=sales_data,
             )
         previous = None
         if kind != "quarterly":

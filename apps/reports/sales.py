@@ -199,11 +199,21 @@ def csat_section(report, *, start: date, end: date) -> d.CsatSection | None:
 
 
 def quarter_row(
-    *, client_id: int, start: date, end: date, label: str, conversations, bot_share, qa_average, invoice_total
+    *,
+    client_id: int,
+    start: date,
+    end: date,
+    label: str,
+    conversations,
+    bot_share,
+    qa_average,
+    invoice_total,
+    report=None,
 ) -> d.QuarterRow:
     """One quarter of the QBR comparison: the figures the review already compared (conversations,
     bot share, QA average, invoiced) and the quarter's conversion, GMV and satisfaction."""
-    report = sales_data(client_id=client_id, start=start, end=end)
+    if report is None:
+        report = sales_data(client_id=client_id, start=start, end=end)
     brand = report.brand
     has_sales = bool(brand.consulting or brand.total_gmv)
     evaluations, satisfied = report.csat["brand"]
@@ -259,15 +269,16 @@ def _quarter_invoiced(*, client_id: int, start: date, end: date) -> Decimal | No
     return sum(totals, Decimal("0.00")) if totals else None
 
 
-def quarter_comparison(*, client_id: int, start: date, label_of) -> list[d.QuarterRow]:
+def quarter_comparison(*, client_id: int, start: date, label_of, current=None) -> list[d.QuarterRow]:
     """The quarter before and this quarter (`start` opens it), side by side; `label_of(start)` names
-    a quarter in the report's language."""
+    a quarter in the report's language; `current`: this quarter's SalesReport when already read."""
     rows = []
     for q_start in (calendar.add_months(start, -3), start):
         q_end = calendar.add_months(q_start, 3)
         metrics = conversation_metrics(client_id=client_id, start=q_start, end=q_end)
         rows.append(
             quarter_row(
+                report=current if q_start == start else None,
                 client_id=client_id,
                 start=q_start,
                 end=q_end,

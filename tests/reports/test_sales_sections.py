@@ -215,4 +215,4 @@ def test_qbr_compares_the_quarter_with_the_one_before(shop, brand_a, tmp_path):
     assert rows["询单转化率"] == ["100.0%", "50.0%", "-50.0 个百分点"]
     assert rows["成交额（全部订单，扣除退款）"] == ["¥120.00", "¥700.00", "+483.3%"]
     text = pdf_text(rendering.render_report(report).content, tmp_path)
-    assert "季度对比" in text and "-50.0 个百分点" in text
+    assert "季度对比" in text and "变化" in text and "-50.0 个百分点" in text
