@@ -230,7 +230,8 @@ def _seed_user(
 
 
 @transaction.atomic
-def seed(ctx: DemoContext) -> None:
+def _seed_sites_and_brands() -> dict[str, Client]:
+    """The demo sites, brands, their billing contacts and stores (update_or_create: safe to re-run)."""
     for spec in SITES:
         Site.objects.update_or_create(
             code=spec.code, defaults={"name": spec.name, "city": spec.city, "seats": spec.seats}
@@ -275,8 +276,11 @@ def seed(ctx: DemoContext) -> None:
                     "is_active": True,
                 },
             )
-    ctx.say(f"  {len(SITES)} sites, {len(BRANDS)} brands, {sum(len(b.stores) for b in BRANDS)} stores")
+    return clients
 
+
+def _seed_logins(ctx: DemoContext, clients: dict[str, Client]) -> None:
+    """The staff logins and one client viewer per brand, listed on ctx.logins."""
     passwords = _Passwords()
     for label, username, group, superuser in STAFF_USERS:
         _seed_user(
@@ -300,3 +304,9 @@ def seed(ctx: DemoContext) -> None:
         )
         ClientMembership.objects.update_or_create(user=user, defaults={"client": clients[brand.code]})
         ctx.logins.append((f"Client viewer ({brand.name})", username, DEMO_PASSWORD))
+
+
+def seed(ctx: DemoContext) -> None:
+    clients = _seed_sites_and_brands()
+    ctx.say(f"  {len(SITES)} sites, {len(BRANDS)} brands, {sum(len(b.stores) for b in BRANDS)} stores")
+    _seed_logins(ctx, clients)

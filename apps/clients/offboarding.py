@@ -382,12 +382,49 @@ def _cell(value):
     return value
 
 
+def _archive_reports(archive: _Archive, *, client_id: int, issued_only: bool) -> list[dict]:
+    """Put the brand's report PDFs into the archive (reports/<file>) and return reports.csv's rows."""
+    from apps.reports import selectors as report_selectors
+
+    rows = []
+    for report in report_selectors.report_runs_for_export(client_id=client_id, issued_only=issued_only):
+        pdf_name = ""
+        if report.pdf and report.pdf.storage.exists(report.pdf.name):
+            pdf_name = f"reports/{report.pdf.name.rsplit('/', 1)[-1]}"
+            with report.pdf.open("rb") as fh:
+                archive.raw(pdf_name, fh.read())
+        rows.append(
+            {
+                "id": report.pk,
+                "kind": report.kind,
+                "period_start": report.period_start,
+                "period_end": report.period_end,
+                "language": report.language,
+                "state": report.state,
+                "issued_at": report.issued_at,
+                "page_count": report.page_count,
+                "pdf_sha256": report.sha256,
+                "pdf_file": pdf_name,
+            }
+        )
+    return rows
+
+
+def _sha256_of(tmp):
+    """sha256 of a file from its start, read in 1 MiB chunks; leaves it rewound."""
+    tmp.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: tmp.read(1 << 20), b""):
+        digest.update(chunk)
+    tmp.seek(0)
+    return digest
+
+
 def _archive_write(run: DataRun, *, issued_only: bool, kept: list[dict]) -> None:
     """Write every file of the brand into the run's archive and store counts and manifest on it."""
     from apps.contracts import selectors as contract_selectors
     from apps.conversations import selectors as conversation_selectors
     from apps.qa import selectors as qa_selectors
-    from apps.reports import selectors as report_selectors
 
     client = run.client
     counts: dict[str, int] = {}
@@ -412,28 +449,7 @@ def _archive_write(run: DataRun, *, issued_only: bool, kept: list[dict]) -> None
             client_id=client.pk, issued_only=issued_only
         ).items():
             counts[name] = archive.csv(f"{name}.csv", rows)
-        reports = report_selectors.report_runs_for_export(client_id=client.pk, issued_only=issued_only)
-        report_rows = []
-        for report in reports:
-            pdf_name = ""
-            if report.pdf and report.pdf.storage.exists(report.pdf.name):
-                pdf_name = f"reports/{report.pdf.name.rsplit('/', 1)[-1]}"
-                with report.pdf.open("rb") as fh:
-                    archive.raw(pdf_name, fh.read())
-            report_rows.append(
-                {
-                    "id": report.pk,
-                    "kind": report.kind,
-                    "period_start": report.period_start,
-                    "period_end": report.period_end,
-                    "language": report.language,
-                    "state": report.state,
-                    "issued_at": report.issued_at,
-                    "page_count": report.page_count,
-                    "pdf_sha256": report.sha256,
-                    "pdf_file": pdf_name,
-                }
-            )
+        report_rows = _archive_reports(archive, client_id=client.pk, issued_only=issued_only)
         counts["reports"] = archive.csv("reports.csv", report_rows)
         counts["report_pdfs"] = sum(1 for r in report_rows if r["pdf_file"])
         manifest = {
@@ -447,11 +463,7 @@ def _archive_write(run: DataRun, *, issued_only: bool, kept: list[dict]) -> None
         }
         archive.raw("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode())
         archive.zip.close()
-        tmp.seek(0)
-        digest = hashlib.sha256()
-        for chunk in iter(lambda: tmp.read(1 << 20), b""):
-            digest.update(chunk)
-        tmp.seek(0)
+        digest = _sha256_of(tmp)
         name = f"{client.code}-{run.kind}-{timezone.localtime():%Y%m%d-%H%M%S}-{run.pk}.zip"
         run.archive.save(name, File(tmp), save=False)
     DataRun.objects.filter(pk=run.pk).update(

@@ -48,18 +48,8 @@ def _label(day_start: datetime, index: int) -> str:
     return timezone.localtime(day_start + index * selectors.SLOT).strftime("%H:%M")
 
 
-def _context(request, client: Client) -> dict:
-    day, as_of, replay = _when(request.GET)
-    lo, _hi = selectors.day_bounds(day)
-    room, proposals, _loaded = services.lever_proposals_with_day(client_id=client.pk, day=day, as_of=as_of)
-    full = request.GET.get("full") == "1"
-    first = 0 if full else max(0, room.now - WINDOW_BEFORE)
-    last = 96 if full else min(96, room.now + WINDOW_AFTER)
-    rows = [
-        {"row": r, "time": _label(lo, r.index), "now": r.index == room.now, "short": r.scheduled < r.required}
-        for r in room.rows[first:last]
-    ]
-    names = room_agent_names(room)
+def _adherence_rows(room, names: dict[int, str], day) -> list[dict]:
+    """The adherence table: agents with scheduled time, worst adherence first."""
     tz = timezone.get_default_timezone()
     adherence_rows = []
     for a in sorted(room.team.agents, key=lambda a: (a.adherence, a.start, a.agent_id)):
@@ -85,11 +75,21 @@ def _context(request, client: Client) -> dict:
                 "state": presenting.STATE_LABELS.get(a.state_now, a.state_now),
             }
         )
+    return adherence_rows
+
+
+def _alert_rows(client: Client, *, day, as_of, lo) -> list[dict]:
+    """The brand's alerts of the day up to ``as_of``, with their slot label, text and excerpts."""
     alerts = []
     for alert in selectors.alerts_for(client_ids=[client.pk], day=day, until=as_of):
         title, text = services.alert_text(alert)
         alerts.append({"alert": alert, "time": _label(lo, selectors.slot_of(lo, alert.interval_start)), "text": text,
                        "excerpts": (alert.data or {}).get("excerpts", [])})  # fmt: skip
+    return alerts
+
+
+def _lever_rows(proposals, names: dict[int, str], *, lo) -> list[dict]:
+    """The proposed levers as table rows (lender brand, SL before/after, window, who moves)."""
     brand_names = dict(Client.objects.values_list("pk", "name"))
     levers_ = [
         {
@@ -113,6 +113,24 @@ def _context(request, client: Client) -> dict:
         }
         for lv in proposals
     ]
+    return levers_
+
+
+def _context(request, client: Client) -> dict:
+    day, as_of, replay = _when(request.GET)
+    lo, _hi = selectors.day_bounds(day)
+    room, proposals, _loaded = services.lever_proposals_with_day(client_id=client.pk, day=day, as_of=as_of)
+    full = request.GET.get("full") == "1"
+    first = 0 if full else max(0, room.now - WINDOW_BEFORE)
+    last = 96 if full else min(96, room.now + WINDOW_AFTER)
+    rows = [
+        {"row": r, "time": _label(lo, r.index), "now": r.index == room.now, "short": r.scheduled < r.required}
+        for r in room.rows[first:last]
+    ]
+    names = room_agent_names(room)
+    adherence_rows = _adherence_rows(room, names, day)
+    alerts = _alert_rows(client, day=day, as_of=as_of, lo=lo)
+    levers_ = _lever_rows(proposals, names, lo=lo)
     team = room.team
     return {
         "client": client,
