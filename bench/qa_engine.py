@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 import random
 import re
 import string
@@ -46,6 +47,7 @@ import time
 import unicodedata
 
 from apps.conversations.timing import COURTESY_WORDS, NOT_STICKERS  # the data of "needs an answer", not its code
+from apps.qa.classifier import load as load_model  # the learned encoder's fitted weights
 from apps.qa.engine import PII_TOKENS, normalize  # pure Python, no Django needed
 from apps.qa.similarity import DEFAULT_ENCODER, cosine  # the feature definition and the one formula
 
@@ -294,6 +296,10 @@ class _Rule:
             like = [f for f in (feats(normalize(x)) for x in dict.fromkeys(sim.get("examples", []))) if f]
             unlike = [f for f in (feats(normalize(x)) for x in dict.fromkeys(sim.get("unlike", []))) if f]
             self.similar = (like, unlike, float(sim.get("threshold", 0.6)))
+        # the learned encoder: the same fitted weights, scored without the engine's memory of texts
+        self.model = (
+            (load_model(sim["model"]), float(sim.get("model_threshold", 0.9))) if sim and sim.get("model") else None
+        )
         lists = {
             "keyword": ("words",),
             "context": ("trigger_words", "response_words"),
@@ -323,7 +329,10 @@ class _Rule:
             self.degree = {normalize(k): float(v) for k, v in p.get("degree_words", {}).items() if normalize(k)}
 
     def means(self, text: str) -> bool:
-        """The text is closer to an example than the threshold and than every near miss."""
+        """The text is closer to an example than the threshold and than every near miss, or the
+        rule's model gives it at least its threshold."""
+        if self.model is not None and text and 1 / (1 + math.exp(-self.model[0].logit(text))) >= self.model[1]:
+            return True
         feats = DEFAULT_ENCODER.features(text)
         if not feats:
             return False

@@ -12,8 +12,16 @@ from apps.qa.services import load_pack
 ACCURACY_REPORT: list[str] = []
 
 
-def pack_scorecard() -> engine.CompiledScorecard:
+def pack_scorecard(*, classifier: bool = True) -> engine.CompiledScorecard:
+    """The default pack compiled; classifier=False: without the learned message models (the lexicon
+    and example sentences alone, as tests/qa/train_classifier.py seeds its training data)."""
     pack = load_pack()
+    if not classifier:
+        for r in pack["rules"]:
+            similar = r["params"].get("similar")
+            if similar:
+                similar.pop("model", None)
+                similar.pop("model_threshold", None)
     items = tuple(
         engine.ItemSpec(code=i["code"], name=i["name"], weight=i["weight"], critical=i["critical"], bonus=i["bonus"])
         for i in pack["items"]

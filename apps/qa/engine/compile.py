@@ -180,6 +180,8 @@ class _Compiled:
     # the similarity operator: (examples, near misses, threshold); keys into the scorecard's index
     similar: tuple[tuple[str, ...], tuple[str, ...], float] | None = None
     similar_keys: tuple[int, int] = (-1, -1)
+    # the learned encoder (apps.qa.classifier): (model, probability threshold) or None
+    model: tuple[Any, float] | None = None
 
 
 def _compile_rule(spec: RuleSpec) -> _Compiled:
@@ -205,6 +207,7 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
                 f"similar examples are read by {', '.join(_SIMILAR_TYPES)} rules", rule=r, field="similar"
             )
         c.similar = _similar(p["similar"], r)
+        c.model = _model(p["similar"], r)
     if t == "keyword":
         c.lists["words"] = _words(p, "words", r)
         c.lists["negators"] = _words(p, "negators", r, required=False)
@@ -344,6 +347,23 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
 
 
 _SIMILAR_TYPES = ("keyword", "sentiment", "handover", "context")
+
+
+def _model(raw: dict, rule: str) -> tuple[Any, float] | None:
+    """`similar.model` (a fitted model's name in apps/qa/data/message_classifier.json) and
+    `similar.model_threshold` (the probability a message needs, default 0.9)."""
+    name = raw.get("model")
+    if name is None:
+        return None
+    from apps.qa.classifier import load
+
+    model = load(name) if isinstance(name, str) else None
+    if model is None:
+        raise RuleConfigError(f"similar.model: no fitted model named '{name}'", rule=rule, field="similar")
+    threshold = raw.get("model_threshold", 0.9)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold < 1:
+        raise RuleConfigError("similar.model_threshold must be in (0, 1)", rule=rule, field="similar")
+    return model, float(threshold)
 
 
 def _similar(raw: Any, rule: str) -> tuple[tuple[str, ...], tuple[str, ...], float]:

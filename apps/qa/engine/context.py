@@ -86,7 +86,9 @@ class _Ctx:
 
     def similar(self, c: _Compiled) -> list[tuple[int, float, str]]:
         """The messages the rule reads that mean what its examples mean: (message, score, example)
-        where the best example scores ≥ the threshold and above the best near miss."""
+        where the best example scores ≥ the threshold and above the best near miss; with a model,
+        also the other messages it reads whose probability reaches the model's threshold (the
+        "example" is then the model's explanation, starting with 模型)."""
         sims = self.sims
         if sims is None:  # once per conversation: the messages close to any example
             best, wanted, roles = self.sc.similarity.best_for, self.sc.similar_roles, self.roles
@@ -97,25 +99,35 @@ class _Ctx:
                 for found in (best(text),)
                 if found
             ]
-        if not sims:
-            return []
-        like, unlike = c.similar_keys
-        threshold = c.similar[2]
-        reads, roles = c.reads, self.roles
         out = []
-        for mi, best in sims:
-            found = best.get(like)
-            if found is None or found[0] < threshold or roles[mi] not in reads:
-                continue
-            miss = best.get(unlike)
-            if miss is not None and miss[0] >= found[0]:
-                continue
-            out.append((mi, found[0], found[1]))
+        reads, roles = c.reads, self.roles
+        if sims:
+            like, unlike = c.similar_keys
+            threshold = c.similar[2]
+            for mi, best in sims:
+                found = best.get(like)
+                if found is None or found[0] < threshold or roles[mi] not in reads:
+                    continue
+                miss = best.get(unlike)
+                if miss is not None and miss[0] >= found[0]:
+                    continue
+                out.append((mi, found[0], found[1]))
+        if c.model is not None:
+            model, cut = c.model
+            matched = {mi for mi, _s, _e in out}
+            norms = self.norms
+            for mi, role in enumerate(roles):
+                if role in reads and mi not in matched and norms[mi]:
+                    p = model.probability(norms[mi])
+                    if p >= cut:
+                        out.append((mi, p, f"模型 {model.rule} {p:.2f} {model.explain(norms[mi])}".rstrip()))
+            out.sort()
         return out
 
     def similar_hit(self, spec: RuleSpec, mi: int, score: float, example: str) -> Hit:
         text = self.conv.messages[mi].content
-        return _hit((spec.code, mi, 0, len(text), text[:120], spec.severity, f"≈「{example}」{score:.2f}"))
+        note = example if example.startswith("模型 ") else f"≈「{example}」{score:.2f}"
+        return _hit((spec.code, mi, 0, len(text), text[:120], spec.severity, note))
 
     def hits_of(self, rule: str, name: str) -> list[tuple[int, int, int]]:
         lid = self.sc.list_ids.get((rule, name))

@@ -1,0 +1,85 @@
+"""The learned encoder behind the similarity operator (apps/qa/classifier.py): its scoring formula, the
+rule parameter that turns it on, the hit's explanation, and the shipped artefact."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from apps.qa import classifier, engine
+from apps.qa.engine import ConversationIn, MessageIn, RuleConfigError, RuleSpec, ScorecardSpec
+
+
+def chat(*msgs) -> ConversationIn:
+    return ConversationIn(key="c", platform="tmall", messages=tuple(MessageIn(r, float(t), x) for r, t, x in msgs))
+
+
+def toy() -> classifier.MessageClassifier:
+    return classifier.MessageClassifier("toy", bias=-2.0, weights={"自己": 6.0, "谢": -3.0, "您": 0.5})
+
+
+def test_probability_is_logistic_of_bias_plus_weights_over_root_of_known_grams():
+    model = toy()
+    # 「您自己看」: known 1-3-grams 您, 自己 (自, 己, 看, 您自, 己看, … are unknown)
+    expected = 1 / (1 + math.exp(-(-2.0 + (6.0 + 0.5) / math.sqrt(2))))
+    assert model.probability("您自己看") == pytest.approx(expected)
+    assert model.probability("") < 1e-9
+
+
+def test_matches_the_scikit_learn_pipeline_it_was_fitted_with():
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import normalize as l2
+
+    texts = ["您自己看吧", "我帮您查一下", "自己去问快递", "已为您补发", "不清楚，自己看", "好的亲"]
+    labels = [1, 0, 1, 0, 1, 0]
+    vec = CountVectorizer(analyzer="char", ngram_range=(1, 3), binary=True, lowercase=False)
+    model = LogisticRegression().fit(l2(vec.fit_transform(texts).astype(float)), labels)
+    ours = classifier.MessageClassifier(
+        "t", float(model.intercept_[0]), dict(zip(vec.get_feature_names_out(), map(float, model.coef_[0]), strict=True))
+    )
+    for text in ("您自己  去看", "帮您查", "新的句子"):
+        theirs = model.predict_proba(l2(vec.transform([text]).astype(float)))[0, 1]
+        assert ours.probability(text) == pytest.approx(theirs)
+
+
+def shirk_rule(**similar) -> RuleSpec:
+    return RuleSpec(
+        code="shirking",
+        name="s",
+        type="keyword",
+        params={"words": ["爱买不买"], "similar": {"examples": ["不归我们管"], "threshold": 0.6, **similar}},
+    )
+
+
+def test_a_model_adds_matches_above_its_threshold_and_explains_them(monkeypatch):
+    monkeypatch.setattr(classifier, "load", lambda name, path=None: toy() if name == "toy" else None)
+    card = engine.compile_scorecard(ScorecardSpec(rules=(shirk_rule(model="toy", model_threshold=0.9),)))
+    hit = card.score(chat(("buyer", 0, "能换吗"), ("agent", 5, "您自己看"))).hits
+    assert [h.message_index for h in hit] == [1] and hit[0].note.startswith("模型 toy 0.9")
+    assert "「自己」" in hit[0].note
+    polite = card.score(chat(("buyer", 0, "能换吗"), ("agent", 5, "谢谢您，可以换")))
+    assert polite.hits == ()
+
+
+def test_without_a_model_the_same_message_does_not_match():
+    card = engine.compile_scorecard(ScorecardSpec(rules=(shirk_rule(),)))
+    assert card.score(chat(("buyer", 0, "能换吗"), ("agent", 5, "您自己看"))).hits == ()
+
+
+@pytest.mark.parametrize(
+    "similar", [{"model": "no-such-model"}, {"model": "shirking", "model_threshold": 1.5}, {"model": 3}]
+)
+def test_model_parameter_is_validated(similar):
+    with pytest.raises(RuleConfigError):
+        engine.validate_rule(shirk_rule(**similar))
+
+
+def test_the_shipped_artefact_holds_the_models_the_default_pack_names():
+    from apps.qa.services import load_pack
+
+    named = {r["params"]["similar"]["model"] for r in load_pack()["rules"] if "model" in r["params"].get("similar", {})}
+    assert named and all(classifier.load(name) is not None for name in named)
+    shirking = classifier.load("shirking")
+    assert shirking.probability("这个您自己联系快递吧，我们管不了") > shirking.probability("好的亲，马上为您补发")
