@@ -35,7 +35,11 @@ NAMES = [
 
 
 def _bench_database_url() -> str:
-    """A separate database next to the normal one, so benchmarks never touch dev or demo data."""
+    """A separate database next to the normal one, so benchmarks never touch dev or demo data.
+    BENCH_DATABASE_URL names it outright (two bench databases side by side, e.g. one holding 1x and
+    one 10x of history, so the two sizes are timed back to back)."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
     base = os.environ.get("DATABASE_URL")
     if not base:
         from config.embedded_db import embedded_database_url
