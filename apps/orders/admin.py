@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db import transaction
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ScopedAdmin
-from apps.core.errors import DomainError
+from apps.core.imports_admin import ImportUploadAdmin
 from apps.orders.choices import OrderImportFormat
 from apps.orders.models import Attribution, Evaluation, Order, OrderEvent, OrderImportRun
 from apps.orders.services import order_import_run_create
@@ -85,7 +81,7 @@ class OrderImportUploadForm(forms.Form):
 
 
 @admin.register(OrderImportRun)
-class OrderImportRunAdmin(_ReadOnly):
+class OrderImportRunAdmin(ImportUploadAdmin, _ReadOnly):
     list_display = [
         "file_name", "file_format", "status", "progress_percent", "client", "rows_read", "created_count",
         "updated_count", "unchanged_count", "rejected", "created_at",
@@ -94,45 +90,22 @@ class OrderImportRunAdmin(_ReadOnly):
     search_fields = ["file_name", "file_sha256"]
     list_select_related = ["client", "created_by"]
     readonly_fields = [f.name for f in OrderImportRun._meta.fields]
-    change_list_template = "admin/orders/orderimportrun/change_list.html"
+    upload_form = OrderImportUploadForm
+    upload_title = _("Upload an order export")
+    upload_note = _(
+        "One file per upload. Layouts are described in docs/imports.md; receiver names, phones and addresses "
+        'are never read. A file with any bad row imports nothing unless "Skip bad rows" is ticked.'
+    )
 
-    def can_upload(self, request) -> bool:
-        return request.user.has_perm("orders.add_orderimportrun")
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.upload_view)
-        return [path("upload/", view, name="orders_orderimportrun_upload"), *super().get_urls()]
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_upload": self.can_upload(request)}
-        return super().changelist_view(request, extra_context=extra_context)
-
-    def upload_view(self, request):
-        """Upload one order export: the run is created and its import queued as a Celery task."""
-        if not self.can_upload(request):
-            raise PermissionDenied
-        form = OrderImportUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                with transaction.atomic():
-                    run = order_import_run_create(
-                        file_name=upload.name,
-                        file_format=form.cleaned_data["file_format"],
-                        shop=form.cleaned_data["shop"],
-                        skip_bad_rows=form.cleaned_data["skip_bad_rows"],
-                        created_by=request.user,
-                        upload=upload,
-                    )
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("Import of %(name)s queued.") % {"name": run.file_name})
-                return redirect(reverse("admin:orders_orderimportrun_change", args=[run.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "form": form,
-            "title": _("Upload an order export"),
-        }
-        return TemplateResponse(request, "admin/orders/orderimportrun/upload.html", context)
+    def upload_submit(self, request, form) -> OrderImportRun:
+        """The run is created and its import queued as a Celery task (order_import_run_create)."""
+        upload = form.cleaned_data["file"]
+        with transaction.atomic():
+            return order_import_run_create(
+                file_name=upload.name,
+                file_format=form.cleaned_data["file_format"],
+                shop=form.cleaned_data["shop"],
+                skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+                created_by=request.user,
+                upload=upload,
+            )

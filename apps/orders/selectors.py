@@ -9,6 +9,7 @@ tests/orders/test_attribution_agreement.py checks both paths agree on random cas
 
 from __future__ import annotations
 
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -283,7 +284,8 @@ class SalesReport:
     store_names: dict
     agent_names: dict
     agent_qa: dict  # agent id -> average QA score (Decimal) or None
-    csat: dict  # "brand" -> (evaluations, satisfied), "days" -> {date: (n, sat)}, "agents" -> {id: (n, sat)}
+    csat: dict  # "brand" -> (evaluations, satisfied), "days" -> {date: (n, sat)}, "agents" -> {id: (n, sat)},
+    # "scores" -> {5: n, 4: n, 3: n, 2: n, 1: n} (the brand's evaluations by grade, 很满意 … 很不满意)
     dissatisfied: list  # dicts: conversation, store, agent, score, evaluated_at, qa_score, qa_passed
     promos: list  # (name, first local date, last local date) overlapping the period
 
@@ -393,7 +395,9 @@ def _satisfaction(*, store_ids, lo, hi, client_id, start, end):
         }
         for e in bad
     ]
-    return {"brand": (total, satisfied), "days": days, "agents": agents}, dissatisfied
+    grades = Counter(e.score for e in evaluations)
+    scores = {score: grades.get(score, 0) for score in (5, 4, 3, 2, 1)}
+    return {"brand": (total, satisfied), "days": days, "agents": agents, "scores": scores}, dissatisfied
 
 
 def _promos(start: date, end: date) -> list[tuple[str, date, date]]:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -29,15 +30,20 @@ from apps.conversations.services import buyer_pseudonym, masked_file_name
 from apps.core.audit import audit_record
 from apps.core.choices import RunStatus
 from apps.core.errors import DomainError
+from apps.core.imports_runs import (
+    MAX_ERRORS_KEPT,
+    import_run_discard_upload,
+    import_run_fail_rejected,
+    import_upload_check,
+)
 from apps.core.runs import run_fail, run_progress, run_start, run_succeed
-from apps.orders.adapters import LAYOUTS, OrderRecord, read_orders
+from apps.orders.adapters import LAYOUTS, copy_text, read_order_lines
 from apps.orders.attribution import DEFAULT_WINDOW_DAYS
 from apps.orders.choices import OrderImportFormat
 from apps.orders.evaluations import evaluations_write, read_evaluations
 from apps.orders.models import OrderImportRun
 
 logger = logging.getLogger(__name__)
-MAX_ERRORS_KEPT = 500
 PROGRESS_EVERY = 50_000
 COPY_CHUNK = 20_000
 
@@ -68,13 +74,7 @@ def order_import_run_create(
             field="file_format",
         )
     name = masked_file_name(file_name)
-    limit = settings.TIDELINE_MAX_UPLOAD_BYTES
-    if upload is not None and upload.size > limit:
-        raise DomainError(
-            _("%(file)s: %(size)s bytes is over the upload limit of %(limit)s bytes")
-            % {"file": name, "size": upload.size, "limit": limit},
-            field="file",
-        )
+    import_upload_check(name=name, upload=upload)
     run = OrderImportRun(
         file_name=name, file_format=file_format, shop=shop.strip(), created_by=created_by, skip_bad_rows=skip_bad_rows
     )
@@ -128,9 +128,8 @@ def order_import_run_execute(
     try:
         return _execute(run, source, progress, recorded_at or timezone.now())
     finally:
-        if path is None and run.file:
-            run.file.delete(save=False)
-            OrderImportRun.objects.filter(pk=run.pk).update(file="")
+        if path is None:
+            import_run_discard_upload(run)
 
 
 def _execute(run: OrderImportRun, source: Path | None, progress, recorded_at: datetime) -> OrderImportRun:
@@ -147,21 +146,9 @@ def _execute(run: OrderImportRun, source: Path | None, progress, recorded_at: da
     try:
         counts = importer.execute()
     except _Rejected:
-        errors = importer.errors
-        first = errors[0] if errors else {"row": None, "field": None, "reason": _("the file was rejected")}
-        message = _(
-            "%(file)s: %(rejected)s row(s) rejected, nothing imported; first: row %(row)s, field %(field)s: %(reason)s"
-        ) % {
-            "file": run.file_name,
-            "rejected": importer.rejected,
-            "row": "—" if first["row"] is None else first["row"],
-            "field": "—" if first["field"] is None else first["field"],
-            "reason": first["reason"],
-        }
-        run_fail(
+        import_run_fail_rejected(
             run,
-            error=message,
-            errors=errors[:MAX_ERRORS_KEPT],
+            errors=importer.errors,
             rejected=importer.rejected,
             rows_read=importer.rows_read,
             file_sha256=importer.sha256,
@@ -169,6 +156,7 @@ def _execute(run: OrderImportRun, source: Path | None, progress, recorded_at: da
         )
         return run
     created, updated, unchanged = counts
+    run.phase_seconds = getattr(importer, "phase_seconds", {})  # read / hash / write, for the benchmark
     run_succeed(
         run,
         rows_read=importer.rows_read,
@@ -241,12 +229,6 @@ class _BaseImporter:
             self.stores[key] = row
         return self.stores[key]
 
-    def tick(self, total: int) -> None:
-        if self.rows_read % PROGRESS_EVERY == 0:
-            run_progress(self.run, done=min(self.rows_read, total))
-            if self.progress is not None:
-                self.progress(min(self.rows_read, total), total)
-
     def set_client(self, client_ids: set[int]) -> None:
         if len(client_ids) == 1:
             client_id = client_ids.pop()
@@ -255,131 +237,199 @@ class _BaseImporter:
 
 
 class _OrderImporter(_BaseImporter):
+    """Reads the file and COPYs its accepted rows into a session staging table as it goes (Postgres
+    parses one chunk while Python reads the next), one COPY per progress step so the run's progress
+    is written between them; then one transaction writes the orders from the staging table. Nothing
+    of the orders is written before that transaction, so a rejected file writes nothing."""
+
     def __init__(self, *, run, path, progress, recorded_at: datetime):
         super().__init__(run=run, path=path, progress=progress)
         self.recorded_at = recorded_at
+        self.phase_seconds: dict[str, float] = {}
+        self.shops: dict[str, list[tuple[int, int, str]]] = {}
+        self.clients: set[int] = set()
 
     def execute(self) -> tuple[int, int, int]:
-        try:
-            text = self.text()
-            total = text.count("\n") + 1
-            run_progress(self.run, done=0, total=total)
-            lines = self._read(read_orders(text, file_format=self.run.file_format, shop=self.run.shop), total)
-        except FileError as exc:
-            self.reject(exc.error.row, exc.error.field, exc.error.reason)
-            raise _Rejected from None
-        if self.rejected and not self.run.skip_bad_rows:
-            raise _Rejected
-        if not lines:
-            self.reject(None, None, _("no order in the file could be imported"))
-            raise _Rejected
-        if self.progress is not None:
-            self.progress(total, total)
-        with transaction.atomic():
-            return _write_orders(lines, run_id=self.run.pk, recorded_at=self.recorded_at)
+        clock = time.perf_counter()
+        with connection.cursor() as cur:
+            _stage_open(cur)
+            try:
+                try:
+                    text = self.text()
+                    total = text.count("\n") + 1
+                    run_progress(self.run, done=0, total=total)
+                    items = read_order_lines(text, file_format=self.run.file_format, shop=self.run.shop)
+                    self.shops = _stores_by_shop()  # no query may run while a COPY is open
+                    staged = self._stage(cur, items, total)
+                    self.set_client(self.clients)
+                except FileError as exc:
+                    self.reject(exc.error.row, exc.error.field, exc.error.reason)
+                    raise _Rejected from None
+                self.phase_seconds["read"] = time.perf_counter() - clock - self.phase_seconds.get("hash", 0.0)
+                if self.rejected and not self.run.skip_bad_rows:
+                    raise _Rejected
+                if not staged:
+                    self.reject(None, None, _("no order in the file could be imported"))
+                    raise _Rejected
+                if self.progress is not None:
+                    self.progress(total, total)
+                clock = time.perf_counter()
+                with transaction.atomic():
+                    counts = _write_staged(cur, run_id=self.run.pk, recorded_at=self.recorded_at, staged=staged)
+                self.phase_seconds["write"] = time.perf_counter() - clock
+                return counts
+            finally:
+                _stage_close(cur)
 
-    def _read(self, items, total: int) -> list[str]:
+    def _stage(self, cur, items, total: int) -> int:
+        """COPY the accepted rows into the staging table, PROGRESS_EVERY rows per COPY. Returns how many."""
+        chunks = self._lines(items)
+        staged, more = 0, True
+        while more:
+            with transaction.atomic(), cur.copy(STAGE_COPY) as copy:
+                for _step in range(PROGRESS_EVERY // COPY_CHUNK):
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        more = False
+                        break
+                    copy.write("".join(chunk).encode("utf-8"))
+                    staged += len(chunk)
+            run_progress(self.run, done=min(self.rows_read, total))
+            if self.progress is not None:
+                self.progress(min(self.rows_read, total), total)
+        return staged
+
+    def _lines(self, items):
+        """Lists of COPY lines (COPY_CHUNK each) of the accepted rows; rejections are recorded. After a
+        rejection that fails the file, rows are still read (every error is reported) but not staged."""
         layout = LAYOUTS.get(self.run.file_format) or LAYOUTS[OrderImportFormat.CANONICAL_CSV]
-        shop_column = layout.columns["shop"]
+        shop_column, order_column = layout.columns["shop"], layout.columns["order_id"]
         platforms_of_file = layout.platforms
-        seen: dict[tuple[int, str], int] = {}
+        stores: dict[tuple[str, str], tuple[str, int, int, str] | None] = {}
+        seen: dict[tuple[str, str], int] = {}
+        pseudonyms: dict[str, str] = {}
         lines: list[str] = []
-        clients: set[int] = set()
+        hashing = 0.0
         for item in items:
             self.rows_read += 1
-            self.tick(total)
             if type(item) is RowError:
                 self.reject(item.row, item.field, item.reason)
                 continue
-            rec: OrderRecord = item
-            platforms = platforms_of_file or (rec.platform,)
-            store = self.store(platforms, rec.shop)
+            row, platform, shop, oid, buyer, created, paid, amount, refund, status, count = item
+            store = stores.get((platform, shop), False)
+            if store is False:
+                platforms = platforms_of_file or (platform,)
+                found = next((s for s in self.shops.get(shop, ()) if s[2] in platforms), None)
+                store = stores[(platform, shop)] = None if found is None else (str(found[0]), *found)
+                if found is not None:
+                    self.clients.add(found[1])
+                    self.store_ids.add(found[0])
             if store is None:
                 self.reject(
-                    rec.row,
+                    row,
                     shop_column,
                     _("unknown shop %(shop)s on %(platform)s: add the store to the brand first")
-                    % {"shop": repr(shown(rec.shop)), "platform": "/".join(platforms)},
+                    % {"shop": repr(shown(shop)), "platform": "/".join(platforms_of_file or (platform,))},
                 )
                 continue
-            store_id, client_id, platform = store
-            key = (store_id, rec.order_id)
-            if key in seen:
+            store_text, _store_id, _client_id, store_platform = store
+            first = seen.setdefault((store_text, oid), row)
+            if first != row:
                 self.reject(
-                    rec.row,
-                    layout.columns["order_id"],
-                    _("order %(order)s is already on row %(row)s of this file")
-                    % {"order": shown(rec.order_id), "row": seen[key]},
+                    row,
+                    order_column,
+                    _("order %(order)s is already on row %(row)s of this file") % {"order": shown(oid), "row": first},
                 )
                 continue
-            seen[key] = rec.row
-            clients.add(client_id)
-            self.store_ids.add(store_id)
-            paid = _ts(rec.paid_at) if rec.paid_at is not None else "\\N"
+            if self.rejected and not self.run.skip_bad_rows:
+                continue
+            key = store_platform + buyer  # the keyed pseudonym's input: one HMAC per buyer of a platform
+            pseudonym = pseudonyms.get(key)
+            if pseudonym is None:
+                started = time.perf_counter()
+                pseudonym = pseudonyms[key] = buyer_pseudonym(store_platform, buyer)
+                hashing += time.perf_counter() - started
             lines.append(
-                f"{store_id}\t{_copy_text(rec.order_id)}\t{buyer_pseudonym(platform, rec.buyer)}\t{_ts(rec.created_at)}\t"
-                f"{paid}\t{rec.amount_paid}\t{rec.refunded_amount}\t{rec.status}\t{rec.item_count}\n"
+                f"{store_text}\t{oid}\t{pseudonym}\t{created}\t{paid}\t{amount}\t{refund}\t{status}\t{count}\n"
             )
-        self.set_client(clients)
-        return lines
+            if len(lines) == COPY_CHUNK:
+                yield lines
+                lines = []
+        if lines:
+            yield lines
+        self.phase_seconds["hash"] = hashing
 
 
-def _ts(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat()
+def _stores_by_shop() -> dict[str, list[tuple[int, int, str]]]:
+    """{shop id: [(store id, client id, platform)], lowest id first} of every store (a few thousand)."""
+    shops: dict[str, list[tuple[int, int, str]]] = {}
+    for store_id, client_id, platform, shop in Store.objects.order_by("id").values_list(
+        "id", "client_id", "platform", "shop_id"
+    ):
+        shops.setdefault(shop, []).append((store_id, client_id, platform))
+    return shops
 
 
-def _copy_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+STAGE_COPY = "COPY tl_order_in (store_id, poid, buyer, created, paid, amount, refunded, status, items) FROM STDIN"
 
 
-def _write_orders(lines: list[str], *, run_id: int, recorded_at: datetime) -> tuple[int, int, int]:
-    """The set-based write of one file's orders (module docstring). Returns (created, updated, unchanged)."""
-    with connection.cursor() as cur:
-        cur.execute("SET LOCAL synchronous_commit = off")
+def _stage_open(cur) -> None:
+    """The session's staging table of an order import (kept across the COPY transactions, dropped after)."""
+    cur.execute("DROP TABLE IF EXISTS tl_order_in")
+    cur.execute(
+        "CREATE TEMP TABLE tl_order_in (store_id bigint, poid text, buyer text, created timestamptz, "
+        "paid timestamptz, amount numeric(12,2), refunded numeric(12,2), status text, items int)"
+    )
+
+
+def _stage_close(cur) -> None:
+    if not connection.needs_rollback:
         cur.execute("DROP TABLE IF EXISTS tl_order_in")
-        cur.execute(
-            "CREATE TEMP TABLE tl_order_in (store_id bigint, poid text, buyer text, created timestamptz, "
-            "paid timestamptz, amount numeric(12,2), refunded numeric(12,2), status text, items int) ON COMMIT DROP"
-        )
-        with cur.copy(
-            "COPY tl_order_in (store_id, poid, buyer, created, paid, amount, refunded, status, items) FROM STDIN"
-        ) as copy:
-            for start in range(0, len(lines), COPY_CHUNK):
-                copy.write("".join(lines[start : start + COPY_CHUNK]).encode("utf-8"))
-        cur.execute("ANALYZE tl_order_in")
-        cur.execute(
-            "WITH ins AS (INSERT INTO orders_order (store_id, platform_order_id, buyer_pseudonym, created_at, paid_at, "
-            "amount_paid, refunded_amount, status, item_count, import_run_id) "
-            "SELECT store_id, poid, buyer, created, paid, amount, refunded, status, items, %s FROM tl_order_in "
-            "ON CONFLICT (store_id, platform_order_id) DO NOTHING RETURNING id, refunded_amount, status), "
-            "ev AS (INSERT INTO orders_orderevent (order_id, recorded_at, status, refunded_amount, refund_delta, "
-            "import_run_id) SELECT id, %s, status, refunded_amount, refunded_amount, %s FROM ins "
-            "WHERE refunded_amount > 0) SELECT count(*) FROM ins",
-            [run_id, recorded_at, run_id],
-        )
-        created = cur.fetchone()[0]
-        # orders already stored whose export shows a change: history first (old values still there), then update
-        changed = (
-            "FROM tl_order_in t JOIN orders_order o ON o.store_id = t.store_id AND o.platform_order_id = t.poid "
-            "WHERE (o.import_run_id IS DISTINCT FROM %s) AND (o.status, o.refunded_amount, o.paid_at, o.amount_paid, "
-            "o.item_count) IS DISTINCT FROM (t.status, t.refunded, t.paid, t.amount, t.items)"
-        )
-        cur.execute(
-            "INSERT INTO orders_orderevent (order_id, recorded_at, status, refunded_amount, refund_delta, import_run_id) "
-            f"SELECT o.id, %s, t.status, t.refunded, t.refunded - o.refunded_amount, %s {changed} "
-            "AND (o.status, o.refunded_amount) IS DISTINCT FROM (t.status, t.refunded)",
-            [recorded_at, run_id, run_id],
-        )
-        cur.execute(
-            "UPDATE orders_order o SET status = t.status, refunded_amount = t.refunded, paid_at = t.paid, "
-            "amount_paid = t.amount, item_count = t.items "
-            "FROM tl_order_in t WHERE o.store_id = t.store_id AND o.platform_order_id = t.poid "
-            "AND o.import_run_id IS DISTINCT FROM %s AND (o.status, o.refunded_amount, o.paid_at, o.amount_paid, "
-            "o.item_count) IS DISTINCT FROM (t.status, t.refunded, t.paid, t.amount, t.items)",
-            [run_id],
-        )
-        updated = cur.rowcount
-    return created, updated, len(lines) - created - updated
+
+
+def _stage_lines(cur, lines: list[str]) -> None:
+    with cur.copy(STAGE_COPY) as copy:
+        for start in range(0, len(lines), COPY_CHUNK):
+            copy.write("".join(lines[start : start + COPY_CHUNK]).encode("utf-8"))
+
+
+def _write_staged(cur, *, run_id: int, recorded_at: datetime, staged: int) -> tuple[int, int, int]:
+    """The set-based write of the staged orders (module docstring). Returns (created, updated, unchanged)."""
+    cur.execute("SET LOCAL synchronous_commit = off")
+    cur.execute("ANALYZE tl_order_in")
+    cur.execute(
+        "WITH ins AS (INSERT INTO orders_order (store_id, platform_order_id, buyer_pseudonym, created_at, paid_at, "
+        "amount_paid, refunded_amount, status, item_count, import_run_id) "
+        "SELECT store_id, poid, buyer, created, paid, amount, refunded, status, items, %s FROM tl_order_in "
+        "ON CONFLICT (store_id, platform_order_id) DO NOTHING RETURNING id, refunded_amount, status), "
+        "ev AS (INSERT INTO orders_orderevent (order_id, recorded_at, status, refunded_amount, refund_delta, "
+        "import_run_id) SELECT id, %s, status, refunded_amount, refunded_amount, %s FROM ins "
+        "WHERE refunded_amount > 0) SELECT count(*) FROM ins",
+        [run_id, recorded_at, run_id],
+    )
+    created = cur.fetchone()[0]
+    # orders already stored whose export shows a change: history first (old values still there), then update
+    changed = (
+        "FROM tl_order_in t JOIN orders_order o ON o.store_id = t.store_id AND o.platform_order_id = t.poid "
+        "WHERE (o.import_run_id IS DISTINCT FROM %s) AND (o.status, o.refunded_amount, o.paid_at, o.amount_paid, "
+        "o.item_count) IS DISTINCT FROM (t.status, t.refunded, t.paid, t.amount, t.items)"
+    )
+    cur.execute(
+        "INSERT INTO orders_orderevent (order_id, recorded_at, status, refunded_amount, refund_delta, import_run_id) "
+        f"SELECT o.id, %s, t.status, t.refunded, t.refunded - o.refunded_amount, %s {changed} "
+        "AND (o.status, o.refunded_amount) IS DISTINCT FROM (t.status, t.refunded)",
+        [recorded_at, run_id, run_id],
+    )
+    cur.execute(
+        "UPDATE orders_order o SET status = t.status, refunded_amount = t.refunded, paid_at = t.paid, "
+        "amount_paid = t.amount, item_count = t.items "
+        "FROM tl_order_in t WHERE o.store_id = t.store_id AND o.platform_order_id = t.poid "
+        "AND o.import_run_id IS DISTINCT FROM %s AND (o.status, o.refunded_amount, o.paid_at, o.amount_paid, "
+        "o.item_count) IS DISTINCT FROM (t.status, t.refunded, t.paid, t.amount, t.items)",
+        [run_id],
+    )
+    updated = cur.rowcount
+    return created, updated, staged - created - updated
 
 
 # --- evaluations -----------------------------------------------------------------------------------
@@ -434,6 +484,8 @@ def attribution_refresh(
     sql, params = attribution_sql(store_ids=store_ids, window_days=window_days)
     with analytic_cursor() as cur:
         cur.execute("SET LOCAL synchronous_commit = off")
+        # a brand's month hashes ~2M chats: room to do it in one batch instead of spilling to disk
+        cur.execute("SET LOCAL work_mem = '256MB'")
         cur.execute(
             "INSERT INTO orders_attribution (order_id, kind, conversation_id, agent_id, window_days) "
             f"SELECT order_id, kind, conversation_id, agent_id, %s FROM ({sql}) a "
@@ -460,11 +512,14 @@ def order_rows_import(*, rows: list[tuple], file_name: str, recorded_at: datetim
     )
     run_start(run)
     lines = [
-        f"{store_id}\t{_copy_text(poid)}\t{buyer}\t{created.isoformat()}\t{paid.isoformat() if paid else chr(92) + 'N'}\t"
+        f"{store_id}\t{copy_text(poid)}\t{buyer}\t{created.isoformat()}\t{paid.isoformat() if paid else chr(92) + 'N'}\t"
         f"{amount}\t{refunded}\t{status}\t{items}\n"
         for store_id, poid, buyer, created, paid, amount, refunded, status, items in rows
     ]
-    with transaction.atomic():
-        created, updated, unchanged = _write_orders(lines, run_id=run.pk, recorded_at=recorded_at)
+    with transaction.atomic(), connection.cursor() as cur:
+        _stage_open(cur)
+        _stage_lines(cur, lines)
+        created, updated, unchanged = _write_staged(cur, run_id=run.pk, recorded_at=recorded_at, staged=len(lines))
+        _stage_close(cur)
     run_succeed(run, rows_read=len(rows), created_count=created, updated_count=updated, unchanged_count=unchanged)
     return run

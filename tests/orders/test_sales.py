@@ -108,6 +108,7 @@ def test_evaluations_import_links_chats_and_reports_the_rate(shop, brand_a, tmp_
     assert bad.conversation_id == shop[2]["b4"].id and bad.agent_id == shop[1].id
     report = sales_report(client_id=brand_a.pk, start=DAY, end=DAY + timedelta(days=2))
     assert report.csat["brand"] == (2, 1)
+    assert report.csat["scores"] == {5: 1, 4: 0, 3: 0, 2: 0, 1: 1}
     assert [d["conversation"] for d in report.dissatisfied] == ["S3"]
 
 
