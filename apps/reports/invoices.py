@@ -116,7 +116,7 @@ def _tiers(line) -> list[dict]:
 def _line_note(line) -> str:
     details = line.details or {}
     notes = []
-    if line.kind == "peak" and details.get("window"):
+    if line.kind == "peak" and details.get("window") and str(details["window"]) not in line_description(line):
         notes.append(str(details["window"]))
     if details.get("included") and Decimal(str(details["included"])) > 0:
         notes.append(_("included in the base fee: %(n)s") % {"n": num(Decimal(str(details["included"])))})
