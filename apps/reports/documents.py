@@ -327,6 +327,7 @@ class InvoiceLineDoc:
     tiers: list[dict] = field(default_factory=list)  # {label, quantity, unit_price, amount}
     note: str = ""
     metric: str = ""  # "gmv": the quantity is money (net GMV) and the unit price a rate (a commission)
+    lump: bool = False  # an amount with no quantity of its own (commission minimum, cap, clawback)
 
     @property
     def is_rate(self) -> bool:

@@ -24,6 +24,8 @@ RATE_KPIS = {
 }
 # A line whose quantity is money (the net GMV a commission is a rate of) and whose unit price is a rate.
 GMV_METRIC = "gmv"
+# Lines that are an amount, not a quantity × a price (the engine stores quantity 1): printed without either.
+LUMP_KINDS = {"commission_minimum", "commission_cap", "commission_clawback"}
 SECOND_KPIS = {"first_response_avg_s", "response_avg_s"}
 
 
@@ -149,6 +151,7 @@ def invoice_document(invoice, *, language: str = "zh-hans") -> d.InvoiceDoc:
                 tiers=_tiers(line),
                 note=_line_note(line),
                 metric=line.metric or "",
+                lump=line.kind in LUMP_KINDS,
             )
             for line in invoice.lines.all()
             if not (line.kind == "sla_credit" and credits)

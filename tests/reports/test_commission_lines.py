@@ -78,3 +78,17 @@ def test_printed_invoice_shows_the_commission_base_as_money_and_the_rate_as_perc
     assert "¥2,800.00 × 3%" in text  # the tier
     assert "3%" in text and "0.03" not in text  # the line's unit price is the rate, not 0.03 yuan
     assert "2,800" in text and "20,000" in text
+
+
+def test_a_clawback_prints_its_amount_without_a_quantity_or_price(tmp_path):
+    claw = d.InvoiceLineDoc(
+        description="销售提成 · 退款追回 · 原账期 2026-10",
+        quantity=Decimal("1"),
+        unit="",
+        unit_price=None,
+        amount=Decimal("-67.97"),
+        lump=True,
+    )
+    html = rendering.invoice_html(_doc([claw]))
+    row = html.split("退款追回", 1)[1].split("</tr>", 1)[0]
+    assert "-67.97" in row and ">1<" not in row.replace(" ", "") and "—" not in row
