@@ -173,6 +173,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "paid_at",
             "problems",
             "problems_confirmed",
+            "refunds_as_of",
             "note",
             "lines",
             "sla_results",
@@ -206,6 +207,7 @@ class BillingRunSerializer(serializers.ModelSerializer):
             "invoices_unchanged",
             "supplementary_created",
             "parked",
+            "refunds_as_of",
             "error",
             "created_at",
             "started_at",
@@ -219,6 +221,12 @@ class BillingRunSerializer(serializers.ModelSerializer):
 class PeriodInput(serializers.Serializer):
     period = serializers.DateField(help_text="Any day of the month to bill.")
     contracts = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    refunds_as_of = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Cut-off of the commission base: refunds recorded later are clawed back next month (empty: now).",
+    )
 
 
 class ReasonInput(serializers.Serializer):

@@ -238,7 +238,10 @@ class BillingRunViewSet(viewsets.ReadOnlyModelViewSet):
     def run(self, request):
         data = _valid(s.PeriodInput, request)
         run = services.billing_run_create(
-            period_start=data["period"], actor=request.user, contract_ids=data["contracts"] or None
+            period_start=data["period"],
+            actor=request.user,
+            contract_ids=data["contracts"] or None,
+            refunds_as_of=data.get("refunds_as_of"),
         )
         run.refresh_from_db()
         return Response(s.BillingRunSerializer(run).data, status=status.HTTP_201_CREATED)
