@@ -41,6 +41,10 @@ COMMENTARY = {
     ),
 }
 AUTHOR, REVIEWER = "accounts", "admin"
+# A quarterly business review of Q4 2026 (a draft: the quarter is still running) for the brand billed
+# base + commission with conversion and satisfaction in its SLA, comparing it with Q3 (issue #17 §5).
+QUARTER = date(2026, 10, 1)
+QBR_BRANDS = ("lanju",)
 
 
 def _commentary_fields(month: date, commentary: str, actions: list[str]) -> dict:
@@ -103,6 +107,7 @@ def seed(ctx) -> None:
                 )
             if month in ISSUED_MONTHS and run.state == ReportState.DRAFT and run.pdf:
                 _issue(run)
+    rendered += _quarterly(ctx)
     printed = 0
     for kind, object_id in services.issued_documents():
         before = (
@@ -114,3 +119,29 @@ def seed(ctx) -> None:
         f"  reports: {made} new, {rendered} rendered; {printed} invoice/credit-note PDFs printed "
         f"in {time.perf_counter() - started:.1f}s"
     )
+
+
+def _quarterly(ctx) -> int:
+    """The QBR drafts of QBR_BRANDS; rendered again only when their figures or layout changed."""
+    end = calendar.add_months(QUARTER, 3)
+    rendered = 0
+    for client in services.monthly_report_clients(start=QUARTER, end=end):
+        if client.code not in QBR_BRANDS:
+            continue
+        run, _created = ReportRun.objects.filter(superseded_at__isnull=True).get_or_create(
+            client=client,
+            kind=ReportKind.QUARTERLY,
+            period_start=QUARTER,
+            period_end=end,
+            language=ReportLanguage.ZH_HANS,
+        )
+        if run.state != ReportState.DRAFT:
+            continue
+        before = run.sha256
+        run = services.report_run_render(run_id=run.pk)
+        run.refresh_from_db()
+        rendered += run.sha256 != before
+        ctx.say(
+            f"  {client.name} {QUARTER:%Y} Q4 review: {run.page_count} pages, left out: {', '.join(run.left_out) or '—'}"
+        )
+    return rendered
