@@ -13,6 +13,10 @@ Rules (what the engine relies on):
   "没办法改地址，但我可以帮您拦截重发" for shirking). A message matches the rule when its best
   example scores at least the rule's `threshold` AND higher than its best near miss. The hit's
   note names the example and the score: ≈「已为您申请退款」0.71.
+- A rule's `similar` may also name a learned model (apps/qa/classifier.py: per-rule logistic
+  regression on character 1–3-grams, fitted on labelled chats): a message it reads then matches too
+  when the model's probability reaches `model_threshold`; the note names the model, the probability
+  and the n-grams behind it. The model adds matches; it never removes one the examples make.
 - The examples are encoded once, when the scorecard compiles, into one inverted index (feature →
   the examples holding it) for all rules of the scorecard; a message is encoded once and compared
   with only the examples it shares a feature with, so the cost of a message does not grow with
