@@ -24,6 +24,16 @@ def clients_by_ids(client_ids: Iterable[int]) -> QuerySet[Client]:
     return Client.objects.filter(pk__in=client_ids)
 
 
+def store_and_client_id(*, platform: str, shop_id: str) -> tuple[int, int] | None:
+    """(store id, brand id) of the shop with this platform and shop id, or None if there is none."""
+    return Store.objects.filter(platform=platform, shop_id=shop_id).values_list("id", "client_id").first()
+
+
+def all_client_ids() -> list[int]:
+    """The id of every brand, in Client's default ordering."""
+    return list(Client.objects.values_list("pk", flat=True))
+
+
 def sites_by_code(codes: Iterable[str]) -> dict[str, Site]:
     """{site code: Site} of the sites with these codes (an unknown code is absent)."""
     return {s.code: s for s in Site.objects.filter(code__in=list(codes))}

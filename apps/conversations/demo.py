@@ -42,9 +42,9 @@ from apps.core.calendar import day_range_bounds, days_between
 from apps.core.choices import RunStatus
 from apps.core.demo import DemoContext
 from apps.people import demo_agents
+from apps.people import selectors as people_selectors
 from apps.people.choices import ContractType
 from apps.people.demo_agents import AgentSpec, brand_teams
-from apps.people.models import Agent
 
 GENERATOR_VERSION = "1"
 FILE_FORMAT = "canonical_jsonl"
@@ -365,7 +365,7 @@ def already_imported(path: Path) -> bool:
 
 def seed(ctx: DemoContext) -> None:
     nicks = [a.nick for team in brand_teams(ctx.seed).values() for a in team]
-    if Agent.objects.filter(nick__in=nicks).count() != len(nicks):
+    if len(people_selectors.agent_ids_by_nick(nicks)) != len(nicks):
         raise RuntimeError("The demo agents are missing: run the people.demo_agents step first.")
     files = generate_files(ctx)
     conversations = messages = 0

@@ -33,8 +33,8 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from psycopg.copy import QueuedLibpqWriter
 
+from apps.clients import selectors as clients_selectors
 from apps.clients.choices import Platform
-from apps.clients.models import Store
 from apps.conversations.adapters import FileError, RowError, decode, get_adapter
 from apps.conversations.adapters.base import shown
 from apps.conversations.choices import MessageType, SenderRole
@@ -230,7 +230,7 @@ class FileImporter:
         try:
             return self.stores[shop]
         except KeyError:
-            store = Store.objects.filter(platform=platform, shop_id=shop).values_list("id", "client_id").first()
+            store = clients_selectors.store_and_client_id(platform=platform, shop_id=shop)
             self.stores[shop] = store[0] if store else None
             if store:
                 self.store_clients[store[0]] = store[1]
@@ -394,10 +394,9 @@ class FileImporter:
 
     # -- phase 3: COPY into temp tables, INSERT … SELECT … ON CONFLICT DO NOTHING
     def _write(self) -> tuple[int, int]:
-        from apps.people.models import Agent
+        from apps.people.selectors import agent_ids_by_nick
 
-        nicks = {a for a in self.m_agent if a}
-        agents = dict(Agent.objects.filter(nick__in=nicks).values_list("nick", "id")) if nicks else {}
+        agents = agent_ids_by_nick(self.m_agent)
         platform = self.platform or ""
         esc = _COPY_ESCAPE
         m_epoch, m_role, m_content, m_agent = self.m_epoch, self.m_role, self.m_content, self.m_agent

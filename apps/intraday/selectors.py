@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.clients.models import Client
+from apps.clients import selectors as clients_selectors
 from apps.conversations import selectors as conversations
 from apps.core.roles import scope_queryset
 from apps.intraday import adherence, levers, requirement, room, spikes
 from apps.intraday.models import Alert, LeverApplication, Reforecast
 from apps.qa import selectors as qa
 from apps.workforce import selectors as workforce
+
+if TYPE_CHECKING:
+    from apps.clients.models import Client
 
 SLOT = timedelta(minutes=15)
 BASELINE_DAYS = 14
@@ -39,7 +43,7 @@ def now_index(day: date, as_of: datetime) -> int:
 
 
 def room_clients(*, user) -> QuerySet[Client]:
-    return scope_queryset(Client.objects.order_by("name"), user)
+    return clients_selectors.clients_visible(user=user).order_by("name")
 
 
 def _plan_shift(s: workforce.ShiftSpan, day_start: float) -> levers.PlanShift:
@@ -94,24 +98,20 @@ def _day_constants(client_id: int, day: date, lo: datetime) -> tuple[float, floa
     return found
 
 
-def brand_days(*, client_ids, day: date, as_of: datetime, shifts=None) -> dict[int, room.BrandDay]:
-    """The loaded day of each brand up to ``as_of`` (only completed intervals count as actuals)."""
-    lo, hi = day_bounds(day)
-    now = now_index(day, as_of)
-    done = lo + now * SLOT
-    names = dict(Client.objects.filter(pk__in=list(client_ids)).values_list("id", "name"))
-    actual_rows = conversations.interval_actuals(client_ids=list(names), start=lo, end=done)
-    actual: dict[int, list[room.SlotActual]] = {c: [room.SlotActual() for _ in range(now)] for c in names}
-    for r in actual_rows:
+def _slot_actuals(client_ids: list[int], *, lo: datetime, done: datetime, now: int):
+    """{brand id: [SlotActual] for the ``now`` completed intervals} (empty intervals stay zero)."""
+    actual: dict[int, list[room.SlotActual]] = {c: [room.SlotActual() for _ in range(now)] for c in client_ids}
+    for r in conversations.interval_actuals(client_ids=client_ids, start=lo, end=done):
         actual[r.client_id][slot_of(lo, r.at)] = room.SlotActual(
             r.conversations, r.bot_only, r.human, r.human_seconds, r.offered_to_human,
             r.answered, r.in_target, r.abandoned, r.first_response_sum,
         )  # fmt: skip
-    if shifts is None:
-        shifts = workforce.published_shift_spans(start=lo, end=hi, client_ids=list(names))
-    by_brand: dict[int, list] = defaultdict(list)
-    for s in shifts:
-        by_brand[s.client_id].append(s)
+    return actual
+
+
+def _events_by_brand(shifts, *, lo: datetime, as_of: datetime) -> dict[int, list]:
+    """The state events of the shifts' agents from two hours before the first shift until ``as_of``,
+    by the brand of the agent's shift."""
     agent_ids = {s.agent_id for s in shifts}
     first_start = min((s.start for s in shifts), default=lo.timestamp())
     events = state_events(
@@ -122,23 +122,49 @@ def brand_days(*, client_ids, day: date, as_of: datetime, shifts=None) -> dict[i
     for e in events:
         if e.agent_id in agent_brand:
             events_by_brand[agent_brand[e.agent_id]].append(e)
-    hits = qa.risk_hits(client_ids=list(names), start=lo, end=done)
+    return events_by_brand
+
+
+def _risky_by_brand(client_ids: list[int], *, lo: datetime, done: datetime):
+    """({brand: {slot: {conversation id: [risk excerpts]}}}, {conversation id: buyer text})."""
+    hits = qa.risk_hits(client_ids=client_ids, start=lo, end=done)
     texts = conversations.buyer_texts(conversation_ids={h[1] for h in hits}) if hits else {}
     risky: dict[int, dict[int, dict[int, list[str]]]] = defaultdict(lambda: defaultdict(dict))
     for client_id, conv_id, started, excerpt in hits:
         risky[client_id][slot_of(lo, started)].setdefault(conv_id, []).append(excerpt)
+    return risky, texts
+
+
+def _plan_of(client_id: int, *, lo: datetime, hi: datetime) -> tuple[list[float], float, list[int]]:
+    """(forecast contacts per interval, the plan's volume-weighted AHT in s, required agents per interval)."""
+    fc = workforce.forecast_volumes(client_id=client_id, start=lo, end=hi)
+    forecast = [fc.get(lo + i * SLOT, (0.0, 300))[0] for i in range(room.SLOTS)]
+    weight = sum(forecast)
+    plan_aht = (
+        sum(fc.get(lo + i * SLOT, (0.0, 300))[1] * forecast[i] for i in range(room.SLOTS)) / weight if weight else 300
+    )
+    req = workforce.requirement_between(client_id=client_id, start=lo, end=hi)
+    plan_required = [req.get(lo + i * SLOT, (0, 0))[0] for i in range(room.SLOTS)]
+    return forecast, plan_aht, plan_required
+
+
+def brand_days(*, client_ids, day: date, as_of: datetime, shifts=None) -> dict[int, room.BrandDay]:
+    """The loaded day of each brand up to ``as_of`` (only completed intervals count as actuals)."""
+    lo, hi = day_bounds(day)
+    now = now_index(day, as_of)
+    done = lo + now * SLOT
+    names = dict(clients_selectors.clients_by_ids(list(client_ids)).values_list("id", "name"))
+    actual = _slot_actuals(list(names), lo=lo, done=done, now=now)
+    if shifts is None:
+        shifts = workforce.published_shift_spans(start=lo, end=hi, client_ids=list(names))
+    by_brand: dict[int, list] = defaultdict(list)
+    for s in shifts:
+        by_brand[s.client_id].append(s)
+    events_by_brand = _events_by_brand(shifts, lo=lo, as_of=as_of)
+    risky, texts = _risky_by_brand(list(names), lo=lo, done=done)
     out = {}
     for client_id, name in names.items():
-        fc = workforce.forecast_volumes(client_id=client_id, start=lo, end=hi)
-        forecast = [fc.get(lo + i * SLOT, (0.0, 300))[0] for i in range(room.SLOTS)]
-        weight = sum(forecast)
-        plan_aht = (
-            sum(fc.get(lo + i * SLOT, (0.0, 300))[1] * forecast[i] for i in range(room.SLOTS)) / weight
-            if weight
-            else 300
-        )
-        req = workforce.requirement_between(client_id=client_id, start=lo, end=hi)
-        plan_required = [req.get(lo + i * SLOT, (0, 0))[0] for i in range(room.SLOTS)]
+        forecast, plan_aht, plan_required = _plan_of(client_id, lo=lo, hi=hi)
         base_rate, plan_bot = _day_constants(client_id, day, lo)
         previous = (
             Reforecast.objects.filter(client_id=client_id, day=day, as_of__lt=as_of)
@@ -184,7 +210,7 @@ def brand_rooms(*, client_ids, day: date, as_of: datetime) -> dict[int, room.Bra
 def site_brand_ids(*, client_id: int) -> list[int]:
     """Brands served at the same sites as this one (itself included)."""
     sites = workforce.brand_sites([client_id]).get(client_id, set())
-    all_sites = workforce.brand_sites(list(Client.objects.values_list("pk", flat=True)))
+    all_sites = workforce.brand_sites(clients_selectors.all_client_ids())
     return sorted(c for c, s in all_sites.items() if s & sites) or [client_id]
 
 

@@ -254,9 +254,9 @@ def _insert_events(events: list[AgentStateEvent]) -> int:
 
 
 def _audit_anchor(events):
-    from apps.people.models import Agent
+    from apps.people.selectors import agent_get
 
-    return Agent.objects.get(pk=events[0].agent_id)
+    return agent_get(agent_id=events[0].agent_id)
 
 
 def state_events_csv(*, data: bytes, now: datetime | None = None, actor=None) -> StateResult:

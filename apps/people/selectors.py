@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from apps.people.models import Agent
 
@@ -33,3 +34,12 @@ def agent_nicks(ids: Iterable[int]) -> dict[int, str]:
 def agent_get(*, agent_id: int) -> Agent:
     """One agent (raises Agent.DoesNotExist), e.g. as the anchor of an audit event."""
     return Agent.objects.get(pk=agent_id)
+
+
+def active_agent_rows(*, site_ids: Iterable[int]) -> list[tuple[int, str, int, Decimal, str]]:
+    """(id, name, site id, weekly hours max, contract type) of the active agents of these sites."""
+    return list(
+        Agent.objects.filter(site_id__in=list(site_ids), is_active=True).values_list(
+            "id", "name", "site_id", "weekly_hours_max", "contract_type"
+        )
+    )

@@ -502,17 +502,13 @@ class AgentWeek:
 
 def agent_weeks(*, site_ids, week_start: date) -> list[AgentWeek]:
     """Every active agent of these sites with its week (see AgentWeek)."""
-    from apps.people.models import Agent
+    from apps.people.selectors import active_agent_rows
     from apps.workforce.models import AgentSkill, Shift
 
     tz = timezone.get_default_timezone()
     lo = timezone.make_aware(datetime.combine(week_start, datetime.min.time()), tz)
     hi = lo + timedelta(days=7)
-    agents = list(
-        Agent.objects.filter(site_id__in=list(site_ids), is_active=True).values_list(
-            "id", "name", "site_id", "weekly_hours_max", "contract_type"
-        )
-    )
+    agents = active_agent_rows(site_ids=site_ids)
     ids = [a[0] for a in agents]
     paid: dict[int, float] = defaultdict(float)
     spans: dict[int, list] = defaultdict(list)
@@ -542,21 +538,21 @@ def agent_weeks(*, site_ids, week_start: date) -> list[AgentWeek]:
 
 
 def agent_ids_by_nick(nicks) -> dict[str, int]:
-    from apps.people.models import Agent
+    from apps.people import selectors as people_selectors
 
-    return dict(Agent.objects.filter(nick__in=list(nicks)).values_list("nick", "id"))
+    return people_selectors.agent_ids_by_nick(nicks)
 
 
 def agent_ids_by_employee_no(numbers) -> dict[str, int]:
-    from apps.people.models import Agent
+    from apps.people import selectors as people_selectors
 
-    return dict(Agent.objects.filter(employee_no__in=list(numbers)).values_list("employee_no", "id"))
+    return people_selectors.agent_ids_by_employee_no(numbers)
 
 
 def agent_names(ids) -> dict[int, str]:
-    from apps.people.models import Agent
+    from apps.people import selectors as people_selectors
 
-    return dict(Agent.objects.filter(pk__in=list(ids)).values_list("id", "name"))
+    return people_selectors.agent_names(ids)
 
 
 def brand_sites(client_ids) -> dict[int, set[int]]:
@@ -573,9 +569,9 @@ def brand_sites(client_ids) -> dict[int, set[int]]:
 
 def agent_nicks(ids) -> dict[int, str]:
     """{agent id: chat nick} (what chat exports and state feeds name agents by)."""
-    from apps.people.models import Agent
+    from apps.people import selectors as people_selectors
 
-    return dict(Agent.objects.filter(pk__in=list(ids)).values_list("id", "nick"))
+    return people_selectors.agent_nicks(ids)
 
 
 class ShiftSpan(NamedTuple):

@@ -639,33 +639,37 @@ def _edit_time(value) -> datetime | None:
     return datetime.fromisoformat(value)
 
 
-@transaction.atomic
-def roster_revise(*, roster: Roster, edits: list[dict], reason: str, actor=None) -> Roster:
-    """A published roster changed during its week: a new version with ``edits`` applied is published
-    and the old one superseded, each edit recorded as a RosterChange of the new version, one audit row.
-
-    An edit is {"shift_id": id of a shift of ``roster`` or None to add one, "agent_id", "start",
-    "end", "meal_start", "meal_end", "breaks": [ISO starts], "is_surge"} (datetimes or ISO text);
-    an edit whose end is not after its start removes the shift. Intraday pieces (a lent agent's
-    rest of a shift) may be shorter than a planned shift: 15 minutes to 12 hours on the grid."""
-    roster = Roster.objects.select_for_update().get(pk=roster.pk)
-    if roster.status != RosterStatus.PUBLISHED:
-        raise DomainError("only the published roster can be revised", field="roster")
-    last = Roster.objects.filter(client=roster.client, week_start=roster.week_start).order_by("-version").first()
-    new = Roster.objects.create(
-        client=roster.client,
-        week_start=roster.week_start,
-        version=last.version + 1,
-        status=RosterStatus.DRAFT,
-        stats={**roster.stats, "revised_from": roster.version, "reason": reason[:200]},
+def _revised_shift(new: Roster, e: dict, start: datetime, end: datetime) -> Shift:
+    """The shift an edit asks for on the new version; DomainError when it is off the 15-minute grid
+    or outside 15 minutes to 12 hours."""
+    length = (end - start) / SLOT
+    if length != int(length) or not 1 <= length <= 48:
+        raise DomainError("a shift lasts 15 minutes to 12 hours on the 15-minute grid", field="end")
+    meal_start, meal_end = _edit_time(e.get("meal_start")), _edit_time(e.get("meal_end"))
+    meal = (meal_start, meal_end) if meal_start and meal_end else None
+    meal_h = (meal_end - meal_start).total_seconds() / 3600 if meal else 0
+    return Shift(
+        roster=new,
+        agent_id=e["agent_id"],
+        start=start,
+        end=end,
+        meal_start=meal[0] if meal else None,
+        meal_end=meal[1] if meal else None,
+        breaks=[_edit_time(b).isoformat() for b in e.get("breaks") or []],
+        paid_hours=Decimal(str(round(int(length) / 4 - meal_h, 2))),
+        night_hours=night_hours(start, end, meal),
+        is_surge=bool(e.get("is_surge")),
     )
+
+
+def _revision_rows(new: Roster, old: dict[int, Shift], edits: list[dict], *, reason: str, user):
+    """(the new version's shifts, the RosterChange rows): unedited shifts copied onto ``new``, edited
+    and added ones rebuilt, removals (end not after start) recorded only."""
     by_id = {e["shift_id"]: e for e in edits if e.get("shift_id") is not None}
-    old = {s.pk: s for s in roster.shifts.all()}
     unknown = set(by_id) - set(old)
     if unknown:
         raise DomainError(f"shift {sorted(unknown)[0]} is not on this roster", field="shift_id")
     keep, changes = [], []
-    user = actor if getattr(actor, "pk", None) else None
     for pk, s in old.items():
         if pk not in by_id:
             s.pk = None
@@ -687,24 +691,7 @@ def roster_revise(*, roster: Roster, edits: list[dict], reason: str, actor=None)
                     )
                 )
             continue
-        length = (end - start) / SLOT
-        if length != int(length) or not 1 <= length <= 48:
-            raise DomainError("a shift lasts 15 minutes to 12 hours on the 15-minute grid", field="end")
-        meal_start, meal_end = _edit_time(e.get("meal_start")), _edit_time(e.get("meal_end"))
-        meal = (meal_start, meal_end) if meal_start and meal_end else None
-        meal_h = (meal_end - meal_start).total_seconds() / 3600 if meal else 0
-        shift = Shift(
-            roster=new,
-            agent_id=e["agent_id"],
-            start=start,
-            end=end,
-            meal_start=meal[0] if meal else None,
-            meal_end=meal[1] if meal else None,
-            breaks=[_edit_time(b).isoformat() for b in e.get("breaks") or []],
-            paid_hours=Decimal(str(round(int(length) / 4 - meal_h, 2))),
-            night_hours=night_hours(start, end, meal),
-            is_surge=bool(e.get("is_surge")),
-        )
+        shift = _revised_shift(new, e, start, end)
         keep.append(shift)
         changes.append(
             RosterChange(
@@ -717,6 +704,31 @@ def roster_revise(*, roster: Roster, edits: list[dict], reason: str, actor=None)
                 changed_by=user,
             )
         )
+    return keep, changes
+
+
+@transaction.atomic
+def roster_revise(*, roster: Roster, edits: list[dict], reason: str, actor=None) -> Roster:
+    """A published roster changed during its week: a new version with ``edits`` applied is published
+    and the old one superseded, each edit recorded as a RosterChange of the new version, one audit row.
+
+    An edit is {"shift_id": id of a shift of ``roster`` or None to add one, "agent_id", "start",
+    "end", "meal_start", "meal_end", "breaks": [ISO starts], "is_surge"} (datetimes or ISO text);
+    an edit whose end is not after its start removes the shift. Intraday pieces (a lent agent's
+    rest of a shift) may be shorter than a planned shift: 15 minutes to 12 hours on the grid."""
+    roster = Roster.objects.select_for_update().get(pk=roster.pk)
+    if roster.status != RosterStatus.PUBLISHED:
+        raise DomainError("only the published roster can be revised", field="roster")
+    last = Roster.objects.filter(client=roster.client, week_start=roster.week_start).order_by("-version").first()
+    new = Roster.objects.create(
+        client=roster.client,
+        week_start=roster.week_start,
+        version=last.version + 1,
+        status=RosterStatus.DRAFT,
+        stats={**roster.stats, "revised_from": roster.version, "reason": reason[:200]},
+    )
+    user = actor if getattr(actor, "pk", None) else None
+    keep, changes = _revision_rows(new, {s.pk: s for s in roster.shifts.all()}, edits, reason=reason, user=user)
     Shift.objects.bulk_create(keep, batch_size=2000)
     RosterChange.objects.bulk_create(changes)
     Roster.objects.filter(pk=roster.pk).update(status=RosterStatus.SUPERSEDED)

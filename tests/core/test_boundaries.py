@@ -43,24 +43,17 @@ IMPORTLIB_REGISTRIES = {"core/demo.py", "core/management/commands/setup_periodic
 
 # (rule, module under apps/, app reached) -> why it is allowed for now
 ALLOWED: dict[tuple[str, str, str], str] = {
-    # Agent moved to apps.people, below conversations: no arrow runs up any more; the importer and
-    # the demo still import the model (to be moved onto apps.people.selectors / services).
-    ("models", "conversations/importer.py", "people"): "Agent nick -> id at import",
-    ("models", "conversations/demo.py", "people"): "demo agents",
     # Workforce plans the agents' weeks: its admin, solver input and demo work on people.Agent rows.
     ("models", "workforce/admin.py", "people"): "the agent's admin page edits its skills, availability and "
     "leave inline (workforce models), so it is registered in workforce, which sits above both",
     ("models", "workforce/problem.py", "people"): "the solver's input: agents joined with their skills, "
     "availability and leave in one prefetched query",
-    ("models", "workforce/selectors.py", "people"): "agent_weeks and the agent lookups (to move to people.selectors)",
     ("models", "workforce/demo.py", "people"): "demo: sets the demo agents' contract hours from the workforce "
     "step's seed (moving it would change the demo's numbers)",
-    ("models", "conversations/importer.py", "clients"): "the importer resolves and locks shops (Store) in bulk",
-    (
-        "sql",
-        "conversations/selectors.py",
-        "clients",
-    ): "interval_actuals joins its own FK clients_store for the brand id",
+    # interval_actuals runs once per intraday tick over every brand: one grouped query joining its own
+    # foreign key to clients_store for the brand id; asking clients for store ids first would add a
+    # round trip per tick (bench intraday) for no safety gained (store.client_id is clients' key).
+    ("sql", "conversations/selectors.py", "clients"): "interval_actuals joins its own FK clients_store",
     # Off-boarding a brand is the one orchestrator that walks every app's data (apps.clients.offboarding).
     ("layers", "clients/offboarding.py", "conversations"): "off-boarding orchestrates every app's retention",
     ("layers", "clients/offboarding.py", "qa"): "off-boarding orchestrates every app's retention",
@@ -71,27 +64,36 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("layers", "contracts/views.py", "reports"): "statement pages print through apps.reports",
     ("layers", "intraday/presenting.py", "reports"): "the topic lexicon (apps.reports.topics)",
     ("layers", "intraday/spikes.py", "reports"): "the topic lexicon (apps.reports.topics)",
-    # Other teams' modules, being moved onto clients/conversations/workforce selectors this session.
-    ("models", "qa/demo.py", "clients"): "qa: demo brands",
-    ("models", "qa/demo_scorecards.py", "clients"): "qa: demo scorecards per brand",
-    ("models", "qa/learning.py", "clients"): "qa: brands to retrain",
-    ("models", "qa/views.py", "clients"): "qa: brand picker",
-    ("models", "qa/selectors.py", "conversations"): "qa: being moved to conversations selectors",
-    ("models", "qa/services/scoring.py", "conversations"): "qa: being moved to conversations selectors",
-    ("models", "orders/api/views.py", "clients"): "orders: brand lookup",
-    ("models", "orders/demo.py", "clients"): "orders: demo shops",
-    ("models", "orders/evaluations.py", "people"): "orders: agent nick -> id, as the chat importer",
-    ("models", "orders/selectors.py", "clients"): "orders: the brand's shops",
-    ("models", "orders/selectors.py", "people"): "orders: agent names",
-    ("models", "orders/services.py", "clients"): "orders: the importer resolves shops",
-    ("models", "orders/views.py", "clients"): "orders: brand picker",
-    ("models", "intraday/api/views.py", "clients"): "intraday: brand lookup",
-    ("models", "intraday/selectors.py", "clients"): "intraday: brands of a site",
-    ("models", "intraday/services.py", "clients"): "intraday: the push importer resolves shops",
-    ("models", "intraday/services.py", "people"): "intraday: agent state events by agent",
-    ("models", "intraday/views.py", "clients"): "intraday: brand and site pickers",
-    ("models", "intraday/demo.py", "clients"): "intraday: demo brands",
-    ("models", "intraday/management/commands/intraday_replay.py", "clients"): "intraday: replay per brand",
+    # Owners busy this session (qa, orders): each names the reader that would replace the import.
+    ("models", "qa/demo.py", "clients"): "qa demo: brands by code (a clients selector brands_with_codes to add)",
+    ("models", "qa/demo_scorecards.py", "clients"): "qa demo: brands by code (as qa/demo.py)",
+    ("models", "qa/learning.py", "clients"): "qa: brands that have scorecards (joins its own FK; "
+    "qa.selectors could list client ids from Scorecard and call clients.selectors.clients_by_ids)",
+    ("models", "qa/views.py", "clients"): "qa: brand picker of brands with scorecards (as qa/learning.py)",
+    ("models", "qa/selectors.py", "conversations"): "qa: conversation and message rows to score "
+    "(conversations.selectors readers to add with the qa owner)",
+    (
+        "models",
+        "qa/services/scoring.py",
+        "conversations",
+    ): "qa: import runs and conversations to score (as qa/selectors.py)",
+    (
+        "models",
+        "orders/api/views.py",
+        "clients",
+    ): "orders: scoped brand lookup (clients.selectors.clients_visible fits)",
+    ("models", "orders/demo.py", "clients"): "orders demo: the demo brands' shops",
+    ("models", "orders/evaluations.py", "people"): "orders: agent nick -> id (people.selectors.agent_ids_by_nick fits)",
+    ("models", "orders/selectors.py", "clients"): "orders: the brand's shop ids and names",
+    ("models", "orders/selectors.py", "people"): "orders: agent names (people.selectors.agent_names fits)",
+    ("models", "orders/services.py", "clients"): "orders: the importer resolves shops by platform and shop id "
+    "(clients.selectors.store_and_client_id resolves one; the importer needs them in bulk)",
+    ("models", "orders/views.py", "clients"): "orders: brand picker (clients.selectors.clients_visible fits)",
+    # Intraday (not split further this session).
+    ("models", "intraday/services.py", "clients"): "intraday: the push importer resolves shops in bulk by shop id",
+    ("models", "intraday/views.py", "clients"): "intraday: brand and site pickers, the site room's brands",
+    ("models", "intraday/demo.py", "clients"): "intraday demo: the demo brand",
+    ("models", "intraday/management/commands/intraday_replay.py", "clients"): "intraday: replay brands by code",
 }
 
 

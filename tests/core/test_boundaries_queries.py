@@ -1,5 +1,5 @@
 """Query counts pinned on every list and detail page, admin page and API endpoint of the apps
-reports, workforce, conversations, people, clients and core (NetBox style).
+reports, orders, intraday, workforce, conversations, people, clients and core (NetBox style).
 
 Each URL is fetched once with one brand's world of objects (tests.core.access_world) and once with
 three brands' worlds. The count must not grow with the rows (an N+1 fails here) and must equal
@@ -19,7 +19,7 @@ from tests.factories import make_client
 
 pytestmark = pytest.mark.django_db
 
-OWNED_APPS = ("reports", "workforce", "conversations", "people", "clients", "core")
+OWNED_APPS = ("reports", "orders", "intraday", "workforce", "conversations", "people", "clients", "core")
 
 # API list and detail endpoints: (path, world model label or None for a list)
 API = [
@@ -52,6 +52,15 @@ API = [
     ("/api/v1/report-runs/{id}/", "reports.ReportRun"),
     ("/api/v1/billing-documents/", None),
     ("/api/v1/billing-documents/{id}/", "reports.RenderedDocument"),
+    ("/api/v1/orders/", None),
+    ("/api/v1/orders/{id}/", "orders.Order"),
+    ("/api/v1/order-imports/", None),
+    ("/api/v1/order-imports/{id}/", "orders.OrderImportRun"),
+    ("/api/v1/sales/{id}/?start=2026-11-01&end=2026-12-01", "clients.Client"),
+    ("/api/v1/intraday/alerts/", None),
+    ("/api/v1/intraday/alerts/{id}/", "intraday.Alert"),
+    ("/api/v1/intraday/room/?client={id}&date=2026-11-11&at=2026-11-11T12:00:00%2B08:00", "clients.Client"),
+    ("/api/v1/intraday/levers/?client={id}&date=2026-11-11&at=2026-11-11T12:00:00%2B08:00", "clients.Client"),
 ]
 
 # Pages: (path, world model label used for a ?client= filter or None)
@@ -60,6 +69,10 @@ PAGES = [
     ("/reports/", None),
     ("/clients/exports/", None),
     ("/workforce/?client={client}&week=" + WEEK.isoformat(), "clients.Client"),
+    ("/sales/{client}/", "clients.Client"),
+    ("/intraday/?client={client}&date=2026-11-11&at=12:00", "clients.Client"),
+    ("/intraday/panel/?date=2026-11-11&at=12:00", None),
+    ("/intraday/sites/{client}/?date=2026-11-11&at=12:00", "clients.Site"),
 ]
 
 # Counts for a superuser (every brand, no permission filtering), after a warm-up request. Every HTML
@@ -137,6 +150,33 @@ PINNED: dict[str, int] = {
     "admin workforce.SolveRun change": 5,
     "admin workforce.StaffingRequirement list": 9,
     "admin workforce.StaffingRequirement change": 5,
+    "/api/v1/orders/": 4,
+    "/api/v1/orders/{orders.Order}/": 3,
+    "/api/v1/order-imports/": 4,
+    "/api/v1/order-imports/{orders.OrderImportRun}/": 3,
+    "/api/v1/sales/{clients.Client}/?start=2026-11-01&end=2026-12-01": 22,
+    "/api/v1/intraday/alerts/": 4,
+    "/api/v1/intraday/alerts/{intraday.Alert}/": 3,
+    "/api/v1/intraday/room/?client={clients.Client}&date=2026-11-11&at=2026-11-11T12:00:00%2B08:00": 12,
+    "/api/v1/intraday/levers/?client={clients.Client}&date=2026-11-11&at=2026-11-11T12:00:00%2B08:00": 16,
+    "/sales/{client}/": 24,
+    "/intraday/?client={client}&date=2026-11-11&at=12:00": 22,
+    "/intraday/panel/?date=2026-11-11&at=12:00": 20,
+    "/intraday/sites/{client}/?date=2026-11-11&at=12:00": 10,
+    "admin intraday.AgentStateEvent list": 8,
+    "admin intraday.Alert list": 9,
+    "admin intraday.Alert change": 5,
+    "admin intraday.AlertWebhook list": 7,
+    "admin intraday.LeverApplication list": 7,
+    "admin intraday.PushGrant list": 7,
+    "admin intraday.Reforecast list": 7,
+    "admin intraday.WebhookDelivery list": 6,
+    "admin orders.Attribution list": 6,
+    "admin orders.Evaluation list": 8,
+    "admin orders.Order list": 8,
+    "admin orders.Order change": 6,
+    "admin orders.OrderImportRun list": 7,
+    "admin orders.OrderImportRun change": 5,
 }
 
 

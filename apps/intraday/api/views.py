@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from apps.clients.models import Client
+from apps.clients import selectors as clients_selectors
 from apps.core.roles import scope_queryset
 from apps.intraday import presenting, selectors, services
 from apps.intraday.api import serializers as s
@@ -105,7 +105,7 @@ class RoomViewSet(viewsets.ViewSet):
     def list(self, request):
         q = s.RoomQuerySerializer(data=request.query_params)
         q.is_valid(raise_exception=True)
-        client = get_object_or_404(scope_queryset(Client.objects.all(), request.user), pk=q.validated_data["client"])
+        client = get_object_or_404(clients_selectors.clients_visible(user=request.user), pk=q.validated_data["client"])
         day, at = _when(q.validated_data)
         rooms = selectors.brand_rooms(client_ids=[client.pk], day=day, as_of=at)
         return Response(room_payload(rooms[client.pk]))
@@ -119,7 +119,7 @@ class TickViewSet(viewsets.ViewSet):
         data = s.TickInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         day, at = _when(data.validated_data)
-        clients = scope_queryset(Client.objects.all(), request.user)
+        clients = clients_selectors.clients_visible(user=request.user)
         if data.validated_data.get("clients"):
             clients = clients.filter(pk__in=data.validated_data["clients"])
         result = services.tick(client_ids=list(clients.values_list("pk", flat=True)), day=day, as_of=at)
@@ -134,7 +134,7 @@ class LeverViewSet(viewsets.ViewSet):
     def list(self, request):
         q = s.RoomQuerySerializer(data=request.query_params)
         q.is_valid(raise_exception=True)
-        client = get_object_or_404(scope_queryset(Client.objects.all(), request.user), pk=q.validated_data["client"])
+        client = get_object_or_404(clients_selectors.clients_visible(user=request.user), pk=q.validated_data["client"])
         day, at = _when(q.validated_data)
         _room, found = services.lever_proposals(client_id=client.pk, day=day, as_of=at)
         return Response(
@@ -158,7 +158,7 @@ class LeverViewSet(viewsets.ViewSet):
         data = s.LeverApplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        client = get_object_or_404(scope_queryset(Client.objects.all(), request.user), pk=v["client"])
+        client = get_object_or_404(clients_selectors.clients_visible(user=request.user), pk=v["client"])
         day, at = _when(v)
         applied = services.lever_apply(
             client=client, day=day, as_of=at, kind=v["kind"], lender_id=v.get("lender"), actor=request.user
