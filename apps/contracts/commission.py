@@ -215,6 +215,20 @@ def _with_history(contract_ids, period_start: date) -> set[int]:
     )
 
 
+def _clawed_back(contract_id: int, period_start: date) -> dict[str, Decimal]:
+    """{'YYYY-MM': sum of the clawback lines billed for that month} on the contract's other statements."""
+    clawed: dict[str, Decimal] = {}
+    rows = (
+        InvoiceLine.objects.filter(invoice__contract_id=contract_id, kind=LineKind.COMMISSION_CLAWBACK)
+        .exclude(invoice__period_start=period_start)
+        .values_list("details", "amount")
+    )
+    for details, amount in rows:
+        month = (details or {}).get("month", "")
+        clawed[month] = clawed.get(month, Decimal(0)) + amount
+    return clawed
+
+
 def clawback_inputs(
     *, contract_id: int, client_id: int, period_start: date, until: datetime
 ) -> tuple[pricing.ClawbackInput, ...]:
@@ -238,14 +252,7 @@ def clawback_inputs(
     )
     if not earlier:
         return ()
-    clawed: dict[str, Decimal] = {}
-    for details, amount in (
-        InvoiceLine.objects.filter(invoice__contract_id=contract_id, kind=LineKind.COMMISSION_CLAWBACK)
-        .exclude(invoice__period_start=period_start)
-        .values_list("details", "amount")
-    ):
-        month = (details or {}).get("month", "")
-        clawed[month] = clawed.get(month, Decimal(0)) + amount
+    clawed = _clawed_back(contract_id, period_start)
     out = []
     for invoice in earlier:
         terms = commission_terms_for([contract_id], invoice.period_start, invoice.period_end).get(contract_id)
