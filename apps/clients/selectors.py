@@ -29,6 +29,11 @@ def store_and_client_id(*, platform: str, shop_id: str) -> tuple[int, int] | Non
     return Store.objects.filter(platform=platform, shop_id=shop_id).values_list("id", "client_id").first()
 
 
+def clients_with_codes(codes: Iterable[str]) -> list[Client]:
+    """The brands with these codes, by name (an unknown code is absent)."""
+    return list(Client.objects.filter(code__in=list(codes)).order_by("name"))
+
+
 def all_client_ids() -> list[int]:
     """The id of every brand, in Client's default ordering."""
     return list(Client.objects.values_list("pk", flat=True))

@@ -93,7 +93,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("models", "intraday/services.py", "clients"): "intraday: the push importer resolves shops in bulk by shop id",
     ("models", "intraday/views.py", "clients"): "intraday: brand and site pickers, the site room's brands",
     ("models", "intraday/demo.py", "clients"): "intraday demo: the demo brand",
-    ("models", "intraday/management/commands/intraday_replay.py", "clients"): "intraday: replay brands by code",
 }
 
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.clients.models import Client
+from apps.clients import selectors as clients_selectors
 from apps.intraday import presenting, selectors, services
 
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             last = datetime.strptime(opts["end"], "%H:%M").time()
         except ValueError as exc:
             raise CommandError(_("bad date or time: %(error)s") % {"error": exc}) from None
-        clients = list(Client.objects.filter(code__in=opts["brand"]).order_by("name"))
+        clients = clients_selectors.clients_with_codes(opts["brand"])
         missing = set(opts["brand"]) - {c.code for c in clients}
         if missing:
             raise CommandError(_("unknown brand: %(codes)s") % {"codes": ", ".join(sorted(missing))})
