@@ -43,11 +43,19 @@ def _open_mask(problem, a) -> int:
     return 0
 
 
+def _shift_rules(problem, a):
+    """The shift rule ``a`` is judged by: its brand's own in a site problem (lengths, meal, breaks
+    are the brand's), else the problem's."""
+    rules_of = getattr(problem, "rules_of", None)
+    return problem.rules if rules_of is None else rules_of(a.brand)
+
+
 def check_roster(problem, assignments) -> list[Violation]:
     """All hard-rule violations of ``assignments`` against ``problem`` (empty list = legal roster).
     ``problem`` is a one-brand RosterProblem or a whole-site SiteProblem (every brand's shifts of
-    the week checked together)."""
-    rules = problem.rules
+    the week checked together). Each shift's length, meal and breaks follow the rule of its own
+    brand; the per-agent limits (rest, days, consecutive days, weekly hours) are the problem's and
+    count every brand's shifts."""
     site = getattr(problem, "brands", None) is not None
     agents = {a.id: a for a in problem.agents}
     out: list[Violation] = []
@@ -64,6 +72,7 @@ def check_roster(problem, assignments) -> list[Violation]:
         if spec is None:
             bad("skill", "agent is not in the skilled pool of this brand")
             continue
+        rules = _shift_rules(problem, a)
         if site and a.brand not in spec.skills:
             bad("skill", f"agent lacks the skill of brand {a.brand}")
         if not (rules.min_len <= a.length <= rules.max_len) or (a.length - rules.min_len) % rules.len_step:
@@ -105,42 +114,48 @@ def check_roster(problem, assignments) -> list[Violation]:
 
     for agent_id, shifts in per_agent.items():
         spec = agents.get(agent_id)
-        if spec is None:
+        if spec is not None:
+            out += _agent_violations(problem, spec, sorted(shifts, key=lambda s: s.start))
+    return out
+
+
+def _agent_violations(problem, spec, shifts: list) -> list[Violation]:
+    """The per-agent labour-law limits over an agent's shifts of every brand (sorted by start):
+    one shift a day, rest (also after ``prev_end``), days a week, consecutive days, weekly hours."""
+    rules = problem.rules
+    agent_id = spec.id
+    out: list[Violation] = []
+    days = [s.start // DAY for s in shifts]
+    if len(set(days)) != len(days):
+        out.append(Violation(agent_id, shifts[0].start, "one_shift_a_day", "two shifts start on one day"))
+    if spec.prev_end is not None and shifts[0].start < spec.prev_end + rules.min_rest:
+        out.append(Violation(agent_id, shifts[0].start, "rest", "too little rest after the previous week's last shift"))
+    for prev, nxt in zip(shifts, shifts[1:], strict=False):
+        if nxt.start < prev.start + prev.length + rules.min_rest:
+            out.append(
+                Violation(agent_id, nxt.start, "rest", f"only {nxt.start - prev.start - prev.length} slots of rest")
+            )
+    limit = min(spec.max_days, rules.max_days)
+    if len(set(days)) > limit:
+        out.append(Violation(agent_id, shifts[0].start, "days_per_week", f"{len(set(days))} days > {limit}"))
+    worked_days = set(days)
+    for d in sorted(worked_days):
+        if d - 1 in worked_days:
             continue
-        shifts = sorted(shifts, key=lambda s: s.start)
-        days = [s.start // DAY for s in shifts]
-        if len(set(days)) != len(days):
-            out.append(Violation(agent_id, shifts[0].start, "one_shift_a_day", "two shifts start on one day"))
-        if spec.prev_end is not None and shifts[0].start < spec.prev_end + rules.min_rest:
+        run = 0
+        while d + run in worked_days:
+            run += 1
+        if d == 0:
+            run += spec.prev_streak
+        if run > rules.max_consecutive:
             out.append(
-                Violation(agent_id, shifts[0].start, "rest", "too little rest after the previous week's last shift")
+                Violation(agent_id, d * DAY, "consecutive_days", f"{run} days in a row > {rules.max_consecutive}")
             )
-        for prev, nxt in zip(shifts, shifts[1:], strict=False):
-            if nxt.start < prev.start + prev.length + rules.min_rest:
-                out.append(
-                    Violation(agent_id, nxt.start, "rest", f"only {nxt.start - prev.start - prev.length} slots of rest")
-                )
-        limit = min(spec.max_days, rules.max_days)
-        if len(set(days)) > limit:
-            out.append(Violation(agent_id, shifts[0].start, "days_per_week", f"{len(set(days))} days > {limit}"))
-        worked_days = set(days)
-        for d in sorted(worked_days):
-            if d - 1 in worked_days:
-                continue
-            run = 0
-            while d + run in worked_days:
-                run += 1
-            if d == 0:
-                run += spec.prev_streak
-            if run > rules.max_consecutive:
-                out.append(
-                    Violation(agent_id, d * DAY, "consecutive_days", f"{run} days in a row > {rules.max_consecutive}")
-                )
-        paid_total = sum(s.length - (rules.meal_len if s.meal is not None else 0) for s in shifts)
-        if paid_total > spec.weekly_max:
-            out.append(
-                Violation(agent_id, shifts[0].start, "weekly_hours", f"{paid_total / 4} h > {spec.weekly_max / 4} h")
-            )
+    paid_total = sum(s.length - (_shift_rules(problem, s).meal_len if s.meal is not None else 0) for s in shifts)
+    if paid_total > spec.weekly_max:
+        out.append(
+            Violation(agent_id, shifts[0].start, "weekly_hours", f"{paid_total / 4} h > {spec.weekly_max / 4} h")
+        )
     return out
 
 

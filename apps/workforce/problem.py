@@ -183,6 +183,14 @@ def _assignment_of(shift: Shift, lo: datetime) -> Assignment:
     )
 
 
+def _held_brand(key, client, size: int, horizon: int):
+    """A brand whose shifts are held (fixed) in another brand's stage: no demand, its opening hours
+    and its own shift rule (the checker judges its shifts by it)."""
+    from apps.workforce.site_solver import BrandDemand
+
+    return BrandDemand(key, [0] * size, open_slots_mask(client, horizon), rules=shift_rules_for(client))
+
+
 def build_problem(*, client, week_start: date, demand: list[int] | None = None, floor: list[int] | None = None):
     """The solver's view of a brand's week as a stage of its site: this brand's demand, open hours
     and skilled agents; the shifts other brands already hold for those agents are fixed (so one
@@ -235,8 +243,7 @@ def build_problem(*, client, week_start: date, demand: list[int] | None = None, 
             )
         )
     brands = [BrandDemand(client.pk, demand, open_slots_mask(client, horizon), floor)]
-    for key, other in other_brands.items():
-        brands.append(BrandDemand(key, [0] * len(demand), open_slots_mask(other, horizon)))
+    brands += [_held_brand(key, other, len(demand), horizon) for key, other in other_brands.items()]
     problem = SiteProblem(
         brands=brands,
         agents=specs,
@@ -287,7 +294,10 @@ def site_check(*, client_ids, week_start: date) -> list:
             prev_streak=streak,
         )
         assignments.append(_assignment_of(s, lo))
-    brands = [BrandDemand(cid, [0] * WEEK_SLOTS, open_slots_mask(r.client, horizon)) for cid, r in rosters.items()]
+    brands = [
+        BrandDemand(cid, [0] * WEEK_SLOTS, open_slots_mask(r.client, horizon), rules=shift_rules_for(r.client))
+        for cid, r in rosters.items()
+    ]
     site = SiteProblem(
         brands=brands, agents=list(specs.values()), rules=rules, night_from=NIGHT_FROM * 4, night_to=NIGHT_TO * 4
     )

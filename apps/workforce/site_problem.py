@@ -13,12 +13,14 @@ from apps.workforce.solver import AgentSpec, Assignment, RosterProblem, ShiftRul
 class BrandDemand:
     """One brand's week: ``demand[t]`` scheduled agents required (shrinkage included), ``open_mask``
     bit t set when its store is open, ``floor[t]`` agents required on the floor before shrinkage
-    (None = no floor figure; breaks are then only spread)."""
+    (None = no floor figure; breaks are then only spread). ``rules`` is the brand's own shift rule
+    (lengths, meal, breaks) when it differs from the site problem's; None = the problem's."""
 
     key: object
     demand: list[int]
     open_mask: int
     floor: list[int] | None = None
+    rules: ShiftRules | None = None
 
 
 @dataclass
@@ -42,6 +44,18 @@ class SiteProblem:
 
     def brand(self, key) -> BrandDemand:
         return next(b for b in self.brands if b.key == key)
+
+    def rules_of(self, key) -> ShiftRules:
+        """The shift rule a shift of brand ``key`` is built and judged by: the brand's own, else the
+        problem's. Labour-law limits per agent (rest, days, weekly hours) stay the problem's."""
+        for b in self.brands:
+            if b.key == key:
+                return b.rules or self.rules
+        return self.rules
+
+    def paid(self, a: Assignment) -> int:
+        """Paid slots of a shift ``a`` under its brand's rule (its meal unpaid)."""
+        return self.rules_of(a.brand).paid(a.length, a.meal)
 
     def view(self, b: BrandDemand) -> RosterProblem:
         """The one-brand problem of ``b``: its demand, its open hours, the agents with its skill."""
