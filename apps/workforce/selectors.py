@@ -35,6 +35,26 @@ def history_bot_share(*, client_id: int, start: date, end: date) -> float:
     return counts.bot / counts.total if counts.total else 0.0
 
 
+def history_bot_share_or_none(*, client_id: int, start: date, end: date) -> float | None:
+    """history_bot_share, or None when the brand has no conversation in [start, end)."""
+    counts = conversations.handled_counts(client_id=client_id, start=start, end=end)
+    return counts.bot / counts.total if counts.total else None
+
+
+def forecast_human_parts(*, client_id: int, start: datetime, end: datetime) -> dict[datetime, tuple[float, float]]:
+    """{interval start: (human contacts, all contacts)} of the stored forecast rows, summed over
+    channels (overrides not applied): the human share the forecast itself carries."""
+    from apps.workforce.models import Forecast
+
+    out: dict[datetime, tuple[float, float]] = {}
+    for at, human, volume in Forecast.objects.filter(
+        client_id=client_id, interval_start__gte=start, interval_start__lt=end
+    ).values_list("interval_start", "human_volume", "volume"):
+        h, v = out.get(at, (0.0, 0.0))
+        out[at] = (h + float(human), v + float(volume))
+    return out
+
+
 def history_aht_seconds(*, client_id: int, start: date, end: date, default: int = 300) -> int:
     """Median length of human-handled conversations, bounded to 60–1,800 s (the chat's handle time)."""
     lengths = sorted(conversations.human_handle_seconds(client_id=client_id, start=start, end=end, limit=20000))

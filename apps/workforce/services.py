@@ -190,17 +190,40 @@ class IntervalNeed:
     staffing: erlang.Staffing
 
 
+def _human_contacts(*, client_id: int, week_start: date, params: PlanParams):
+    """f(interval start, contacts) → the contacts humans must answer there, the volume factor
+    applied (DOMAIN: staffing covers only the human share after the bot). The bot's share is the
+    scenario's ``bot_resolution`` when set, else the one seen in the 63 days before the week; a
+    brand without chat history staffs the human share its forecast rows carry (human / all)."""
+    from apps.workforce.selectors import forecast_human_parts, history_bot_share_or_none
+
+    factor = params.volume_factor
+    bot = params.bot_resolution
+    if bot is None:
+        bot = history_bot_share_or_none(client_id=client_id, start=week_start - timedelta(days=63), end=week_start)
+    if bot is not None:
+        return lambda at, volume: erlang.human_volume(volume=volume * factor, bot_resolution=bot)
+    lo, hi = week_bounds(week_start)
+    parts = forecast_human_parts(client_id=client_id, start=lo, end=hi)
+
+    def human(at: datetime, volume: float) -> float:
+        h, v = parts.get(at, (0.0, 0.0))
+        if v <= 0:  # no forecast share here (an override on an empty interval): all of it
+            return volume * factor
+        return h * factor if volume == v else volume * factor * h / v
+
+    return human
+
+
 def requirement_plan(*, client, week_start: date, params: PlanParams) -> list[IntervalNeed]:
     """Agents per interval of the week for a scenario (pure computation over the stored forecast)."""
-    from apps.workforce.selectors import forecast_volumes, history_bot_share
+    from apps.workforce.selectors import forecast_volumes
 
     lo, hi = week_bounds(week_start)
     volumes = forecast_volumes(client_id=client.pk, start=lo, end=hi)
     if not volumes:
         raise DomainError("there is no forecast for this brand and week yet", field="week_start")
-    bot = params.bot_resolution
-    if bot is None:
-        bot = history_bot_share(client_id=client.pk, start=week_start - timedelta(days=63), end=week_start)
+    human_of = _human_contacts(client_id=client.pk, week_start=week_start, params=params)
     target = erlang.StaffingTarget(
         sl=params.sl, target_s=params.target_s, max_occupancy=params.max_occupancy, shrinkage=params.shrinkage
     )
@@ -208,7 +231,7 @@ def requirement_plan(*, client, week_start: date, params: PlanParams) -> list[In
     closed = erlang.Staffing(load=0.0, agents=0, scheduled=0, service_level=0.0, asa_s=0.0, occupancy=0.0)
     out = []
     for at, (volume, aht) in sorted(volumes.items()):
-        human = erlang.human_volume(volume=volume * params.volume_factor, bot_resolution=bot)
+        human = human_of(at, volume)
         slot = calendar.slot_index(lo, at)
         if not (open_mask >> slot) & 1:
             # the shop is closed: nobody is staffed; the chats wait for the opening (or the bot)
@@ -407,14 +430,10 @@ def _reverse_at_peak(run: SolveRun, params: PlanParams, result) -> float | None:
         return None
     at, (volume, aht) = max(volumes.items(), key=lambda kv: kv[1][0])
     slot = calendar.slot_index(lo, at)
-    bot = params.bot_resolution
-    if bot is None:
-        from apps.workforce.selectors import history_bot_share
-
-        bot = history_bot_share(client_id=run.client_id, start=run.week_start - timedelta(days=63), end=run.week_start)
+    human_of = _human_contacts(client_id=run.client_id, week_start=run.week_start, params=params)
     rev = erlang.reverse(
         agents=result.scheduled[slot] if slot < len(result.scheduled) else 0,
-        volume=erlang.human_volume(volume=volume * params.volume_factor, bot_resolution=bot),
+        volume=human_of(at, volume),
         aht_s=params.aht_s or aht,
         target_s=params.target_s,
         concurrency=params.concurrency,

@@ -45,6 +45,24 @@ def test_requirement_is_zero_at_night_and_positive_by_day(planned, brand_a):
     assert reqs[15] > 0
 
 
+def test_without_chat_history_the_requirement_staffs_the_forecast_rows_human_share(brand_b):
+    """No conversations before the week: the rows' human_volume is the share after the bot; an
+    override keeps that share (80 contacts where the row says 10 of 40 are human → 20)."""
+    from datetime import datetime, time
+
+    from apps.workforce.models import ForecastOverride
+
+    factories.make_store(client=brand_b, is_24h=True)
+    ten = datetime.combine(WEEK, time(10), tzinfo=services.local_tz())
+    eleven = ten + timedelta(hours=1)
+    Forecast.objects.create(client=brand_b, interval_start=ten, volume=60, human_volume=24, aht_seconds=300)
+    Forecast.objects.create(client=brand_b, interval_start=eleven, volume=40, human_volume=10, aht_seconds=300)
+    ForecastOverride.objects.create(client=brand_b, interval_start=eleven, volume=80, reason="promo")
+    needs = services.requirement_plan(client=brand_b, week_start=WEEK, params=services.PlanParams())
+    human = {n.at: n.human_volume for n in needs}
+    assert (human[ten], human[eleven]) == (pytest.approx(24.0), pytest.approx(20.0))
+
+
 def test_solve_run_writes_a_draft_roster_with_its_figures(planned):
     assert planned.status == RunStatus.SUCCEEDED, planned.error
     assert planned.roster is not None and planned.roster.status == RosterStatus.DRAFT
