@@ -269,7 +269,7 @@ def assign_site(site: SiteProblem, shifts: list[tuple[object, Variant]]) -> tupl
     states = {a.id: _State(a) for a in site.agents}
     for f in site.fixed:
         if f.agent_id in states:
-            states[f.agent_id].add(f.start, f.end, rules.paid(f.length, f.meal), _night(site, f.start, f.end))
+            states[f.agent_id].add(f.start, f.end, site.paid(f), _night(site, f.start, f.end))
     types: dict[tuple, list[_State]] = defaultdict(list)
     for a in site.agents:
         types[a.type_key()].append(states[a.id])
@@ -383,7 +383,9 @@ def repair(
     deadline: float = math.inf,
 ) -> tuple[int, int]:
     """Close short intervals with legal extensions and new shifts (see the module docstring).
-    Mutates ``assignments``, ``states`` and ``cover``; returns (new shifts, extended shifts)."""
+    Mutates ``assignments``, ``states`` and ``cover``; returns (new shifts, extended shifts).
+    ``solve_site`` lets it run to the end whatever the time limit: what stays short must not
+    depend on how loaded the machine was (a deadline here left legal idle agents unused)."""
     added = extended = 0
     by_brand_agents = {b.key: [states[a.id] for a in site.agents if b.key in a.skills] for b in site.brands}
     for b in site.brands:
@@ -458,12 +460,15 @@ def _new_shift_into(site, b: BrandDemand, t: int, assignments, skilled: list[_St
     if not lengths:
         return False
     night_t = _night(site, t, t + 1)
+    days = set(range(max(0, t - lengths[-1] + 1) // SLOTS_PER_DAY, t // SLOTS_PER_DAY + 1))  # a start's day
     cands = [
         st
         for st in skilled
         if (st.spec.available >> t) & 1
         and (st.spec.nights_ok or not night_t)
         and st.paid + lengths[0] <= st.spec.weekly_max
+        and len(st.days) < min(st.spec.max_days, rules.max_days)
+        and not days <= st.days
     ]
     cands.sort(
         key=lambda st: (st.spec.surge, st.paid >= st.spec.weekly_min, st.spec.cost, len(st.spec.skills), len(st.days))
@@ -670,7 +675,7 @@ def solve_site(
     report("assign", 0.8)
     cover = _cover_of(site, assignments)
     short_before = sum(1 for b in site.brands for t, d in enumerate(b.demand) if cover[b.key][t] < d)
-    added, extended = repair(site, assignments, states, cover, deadline=started + time_limit_s * 1.1)
+    added, extended = repair(site, assignments, states, cover)
     trimmed = trim(site, assignments, states, cover)
     if trimmed:
         notes.append(f"trimmed {trimmed / 4:.2f} over-covered paid hours at shift ends")

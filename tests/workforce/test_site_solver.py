@@ -112,6 +112,22 @@ def test_what_nobody_can_legally_cover_is_short_with_its_surge_intervals_named()
     assert {(s.brand, s.slot) for s in result.surge_intervals} == {(s.brand, s.slot) for s in result.short}
 
 
+def test_the_repair_runs_to_the_end_when_the_clock_is_past_the_time_limit(monkeypatch):
+    """A loaded machine makes the stages before the repair outlast the time limit; the repair must
+    still offer every short interval to the idle legal agents (the result may not depend on load)."""
+    from types import SimpleNamespace
+
+    from apps.workforce import site_solver
+
+    clock = iter(range(0, 10**9, 1000))  # the site solver's every reading is 1,000 s after the last
+    monkeypatch.setattr(site_solver, "time", SimpleNamespace(perf_counter=lambda: float(next(clock))))
+    site = three_brand_site(n_agents=8)  # the quick draft leaves 72 short slots, some repairable
+    result = solve_site(site, time_limit_s=2, workers=1, exact=False)
+    assert result.repaired_shifts + result.extended_shifts > 0
+    assert avoidable_short(site, result.assignments) == []
+    assert check_roster(site, result.assignments) == []
+
+
 def test_rest_and_consecutive_days_count_the_previous_week():
     rules = ShiftRules()
     demand = demand_on(0, 0, 24, 1)  # Monday 00:00–06:00
