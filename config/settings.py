@@ -280,6 +280,10 @@ TIDELINE_CSP = (
     "frame-ancestors 'none'"
 )
 
+# Probes (load balancer, Prometheus) reach a container directly over plain http: answer them there
+# rather than redirect them to https when SECURE_SSL_REDIRECT is on.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
 if TIDELINE_ENV == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -133,3 +133,14 @@ def test_check_deploy_with_production_settings_has_no_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_https_redirect_spares_the_probes_but_not_the_pages(settings):
+    """Production redirects plain http to https, except the health and metrics probes, which a load
+    balancer or Prometheus sends straight to the container."""
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/metrics").status_code != 301
+    redirected = client.get("/accounts/login/")
+    assert redirected.status_code == 301 and redirected["Location"].startswith("https://")
