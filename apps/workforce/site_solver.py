@@ -26,7 +26,9 @@ Stages:
 4. *Repair* — every interval still short is offered first to an extension of a same-brand shift
    next to it (same meal, within length, rest, hours and availability), then to a new shift for
    an idle skilled agent who may legally work it. Only what no legal assignment covers stays
-   short; ``checker.avoidable_short`` verifies that independently.
+   short; ``checker.avoidable_short`` verifies that independently. Over-covered shift ends are
+   then trimmed, and the repair runs again while the trim freed weekly hours (no time limit cuts
+   it short: the result may not depend on the machine's load).
 5. *Breaks* — short breaks go, shift by shift, into the slots whose floor headcount has the most
    room over the brand's pre-shrinkage requirement (``BrandDemand.floor``).
 
@@ -506,6 +508,21 @@ def _new_shift_into(site, b: BrandDemand, t: int, assignments, skilled: list[_St
     return True
 
 
+def repair_and_trim(site: SiteProblem, assignments: list[Assignment], states: dict, cover: dict) -> tuple:
+    """``repair`` then ``trim``, again while the trim freed paid hours and the repair still found
+    something: a trimmed shift leaves its agent weekly hours a new shift may now use (an agent at
+    the weekly maximum during the repair can be idle and legal once its shifts are trimmed).
+    Returns (new shifts, extended shifts, slots trimmed)."""
+    added = extended = trimmed = 0
+    for round_ in range(6):
+        new, longer = repair(site, assignments, states, cover)
+        saved = trim(site, assignments, states, cover)
+        added, extended, trimmed = added + new, extended + longer, trimmed + saved
+        if not saved or (round_ and not (new or longer)):
+            break
+    return added, extended, trimmed
+
+
 def trim(site: SiteProblem, assignments: list[Assignment], states: dict, cover: dict) -> int:
     """Shorten shifts whose first or last slot is over-covered (coverage stays ≥ demand there),
     within the length grid and the meal window; rounding leaves such ends. Returns slots saved."""
@@ -675,8 +692,7 @@ def solve_site(
     report("assign", 0.8)
     cover = _cover_of(site, assignments)
     short_before = sum(1 for b in site.brands for t, d in enumerate(b.demand) if cover[b.key][t] < d)
-    added, extended = repair(site, assignments, states, cover)
-    trimmed = trim(site, assignments, states, cover)
+    added, extended, trimmed = repair_and_trim(site, assignments, states, cover)
     if trimmed:
         notes.append(f"trimmed {trimmed / 4:.2f} over-covered paid hours at shift ends")
     report("repair", 0.9)

@@ -128,6 +128,21 @@ def test_the_repair_runs_to_the_end_when_the_clock_is_past_the_time_limit(monkey
     assert check_roster(site, result.assignments) == []
 
 
+def test_hours_freed_by_trimming_an_over_long_shift_go_to_a_short_interval():
+    """The agent is at its weekly maximum while the repair runs (a 6 h shift where 4 h are needed);
+    once the trim cuts the shift to 4 h it may legally work Thursday's short 4 h, and it does."""
+    from apps.workforce.site_solver import repair_and_trim
+
+    demand = [a + b for a, b in zip(demand_on(0, 40, 56, 1), demand_on(3, 40, 56, 1), strict=True)]
+    site = SiteProblem([BrandDemand("X", demand, ALL)], [AgentSpec(0, ALL, weekly_max=32, skills=frozenset("X"))])
+    assignments, _, states = assign_site(site, [("X", Variant(40, 24, None))])
+    cover = _cover_of(site, assignments)
+    added, _extended, trimmed = repair_and_trim(site, assignments, states, cover)
+    assert (added, trimmed) == (1, 8)
+    assert avoidable_short(site, assignments) == []
+    assert all(cover["X"][t] >= d for t, d in enumerate(demand))
+
+
 def test_rest_and_consecutive_days_count_the_previous_week():
     rules = ShiftRules()
     demand = demand_on(0, 0, 24, 1)  # Monday 00:00–06:00
