@@ -233,11 +233,6 @@ def test_promo_week_breaks_keep_covered_intervals_covered(promo_week):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug (README 'Findings'): intervals left short while an idle agent with the skill "
-    "(not on a surge contract, no shift touching that day) could legally work a new shift covering them",
-)
 def test_promo_week_no_interval_short_that_an_idle_legal_agent_could_cover(promo_week):
     # conservative reading: not a surge-contract agent, and no shift at all touching those days
     assert rr.avoidable(promo_week["problem"], promo_week["short"], conservative=True) == {}
