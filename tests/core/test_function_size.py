@@ -64,7 +64,7 @@ LONG: dict[tuple[str, str], tuple[int, str]] = {
         "the import's hot loop (bench ingest measures it); split together with a benchmark run, not in passing",
     ),
     ("conversations/importer.py", "FileImporter._write"): (
-        133,
+        134,
         "the import's COPY phase (bench ingest); seam: build lines / COPY / insert-select, split with a benchmark run",
     ),
     ("intraday/adherence.py", "agent_adherence"): (74, ENGINE),
