@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from apps.conversations.choices import ImportFormat
 from apps.conversations.models import Conversation, ImportRun, Message
 from apps.conversations.services import import_run_submit
 from apps.core.admin import ScopedAdmin
-from apps.core.errors import DomainError
+from apps.core.imports_admin import ImportUploadAdmin
 
 _MESSAGE_FIELDS = ["seq", "sent_at", "sender_role", "msg_type", "content", "message_id"]
 
@@ -91,7 +87,7 @@ class ImportUploadForm(forms.Form):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(ScopedAdmin):
+class ImportRunAdmin(ImportUploadAdmin, ScopedAdmin):
     list_display = [
         "file_name",
         "file_format",
@@ -110,7 +106,11 @@ class ImportRunAdmin(ScopedAdmin):
     search_fields = ["file_name", "file_sha256"]
     list_select_related = ["client", "created_by"]
     readonly_fields = [f.name for f in ImportRun._meta.fields]
-    change_list_template = "admin/conversations/importrun/change_list.html"
+    upload_form = ImportUploadForm
+    upload_note = _(
+        "One file per upload. Layouts are described in docs/imports.md; contents are masked before anything "
+        'is stored. A file with any bad row imports nothing unless "Skip bad rows" is ticked.'
+    )
 
     def has_add_permission(self, request):
         return False  # uploads go through the "Upload export" view
@@ -121,40 +121,11 @@ class ImportRunAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def can_upload(self, request) -> bool:
-        return request.user.has_perm("conversations.add_importrun")
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.upload_view)
-        return [path("upload/", view, name="conversations_importrun_upload"), *super().get_urls()]
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_upload": self.can_upload(request)}
-        return super().changelist_view(request, extra_context=extra_context)
-
-    def upload_view(self, request):
-        """Upload one export: the run is created and its import queued as a Celery task."""
-        if not self.can_upload(request):
-            raise PermissionDenied
-        form = ImportUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                run = import_run_submit(
-                    upload=upload,
-                    file_format=form.cleaned_data["file_format"],
-                    skip_bad_rows=form.cleaned_data["skip_bad_rows"],
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("Import of %(name)s queued.") % {"name": run.file_name})
-                return redirect(reverse("admin:conversations_importrun_change", args=[run.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "form": form,
-            "title": _("Upload export"),
-        }
-        return TemplateResponse(request, "admin/conversations/importrun/upload.html", context)
+    def upload_submit(self, request, form):
+        """Create the run and queue its import (the one service for uploads)."""
+        return import_run_submit(
+            upload=form.cleaned_data["file"],
+            file_format=form.cleaned_data["file_format"],
+            skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+            actor=request.user,
+        )
