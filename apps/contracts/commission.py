@@ -182,21 +182,7 @@ def issued_lines(contract_ids, period_start: date) -> dict[int, tuple[pricing.Pr
         "invoice_id", "position"
     )
     for ln in rows:
-        out[invoices[ln.invoice_id]].append(
-            pricing.PricedLine(
-                kind=ln.kind,
-                code=ln.code,
-                description=ln.description,
-                metric=ln.metric,
-                quantity=ln.quantity,
-                unit_price=ln.unit_price,
-                tiers=tuple(ln.tiers),
-                amount_unrounded=ln.amount_unrounded,
-                amount=ln.amount,
-                vat_rate=ln.vat_rate,
-                details=ln.details,
-            )
-        )
+        out[invoices[ln.invoice_id]].append(ln.as_priced())
     return {cid: tuple(lines) for cid, lines in out.items()}
 
 

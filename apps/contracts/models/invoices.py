@@ -148,6 +148,25 @@ class InvoiceLine(models.Model):
     def __str__(self) -> str:
         return f"{self.description}: {self.amount}"
 
+    def as_priced(self):
+        """The stored line as the pricing engine's PricedLine (to re-total an invoice or compare what
+        was billed with a re-pricing)."""
+        from apps.contracts.pricing import PricedLine
+
+        return PricedLine(
+            kind=self.kind,
+            code=self.code,
+            description=self.description,
+            metric=self.metric,
+            quantity=self.quantity,
+            unit_price=self.unit_price,
+            tiers=tuple(self.tiers),
+            amount_unrounded=self.amount_unrounded,
+            amount=self.amount,
+            vat_rate=self.vat_rate,
+            details=self.details,
+        )
+
 
 class SlaResult(models.Model):
     """The measurement of one SLA KPI for an invoice's period, and the credit it cost."""

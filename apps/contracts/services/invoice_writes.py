@@ -97,22 +97,7 @@ def _set_totals(invoice: Invoice, priced: pricing.PricedInvoice) -> None:
 
 
 def _lines_from_db(invoice: Invoice) -> list[pricing.PricedLine]:
-    return [
-        pricing.PricedLine(
-            kind=ln.kind,
-            code=ln.code,
-            description=ln.description,
-            metric=ln.metric,
-            quantity=ln.quantity,
-            unit_price=ln.unit_price,
-            tiers=tuple(ln.tiers),
-            amount_unrounded=ln.amount_unrounded,
-            amount=ln.amount,
-            vat_rate=ln.vat_rate,
-            details=ln.details,
-        )
-        for ln in invoice.lines.all()
-    ]
+    return [ln.as_priced() for ln in invoice.lines.all()]
 
 
 @dataclass
