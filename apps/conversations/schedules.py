@@ -2,8 +2,9 @@
 
 PERIODIC_TASKS: list[dict] = [
     {
-        # monthly message partitions three months ahead (apps.conversations.partitions); daily, so a
-        # missed day or a stopped beat still leaves months of margin
+        # monthly partitions three months ahead, of every monthly-partitioned table (messages, QA
+        # hits; apps.conversations.partitions); daily, so a missed day or a stopped beat still leaves
+        # months of margin
         "name": "tideline:conversations-message-partitions",
         "task": "apps.conversations.tasks.message_partitions_ahead_task",
         "crontab": {"minute": "10", "hour": "1"},

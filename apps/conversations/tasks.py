@@ -18,10 +18,12 @@ def import_run_execute_task(self, import_run_id: int) -> str:
 
 @shared_task(name="apps.conversations.tasks.message_partitions_ahead_task")
 def message_partitions_ahead_task() -> str:
-    """Daily: this month's and the next three months' message partitions exist (names created)."""
+    """Daily: this month's and the next three months' partitions exist, for every monthly-partitioned
+    table (messages, QA hits, ...: apps.conversations.partitions.monthly_partitioned_tables). Returns
+    the names created. The name is the one it had when it kept messages only (the beat rows point at it)."""
     from django.utils import timezone
 
-    from apps.conversations.partitions import local_month, message_partitions_ahead
+    from apps.conversations.partitions import local_month, partitions_ahead_all
 
-    created = message_partitions_ahead(today=local_month(timezone.now()))
+    created = partitions_ahead_all(today=local_month(timezone.now()))
     return ", ".join(created) or "none created"

@@ -197,3 +197,14 @@ def test_the_beat_schedule_holds_the_partition_task():
     assert task.task == message_partitions_ahead_task.name
     assert task.enabled
     assert isinstance(message_partitions_ahead_task.apply().get(), str)
+
+
+def test_the_generic_api_by_table_name_is_the_message_api_for_messages():
+    assert partitions.partition_key("conversations_message") == "sent_at"
+    assert "conversations_message" in partitions.monthly_partitioned_tables()
+    created = partitions.partitions_ensure("conversations_message", first=date(2032, 1, 1), last=date(2032, 2, 1))
+    assert created == ["conversations_message_y2032m01", "conversations_message_y2032m02"]
+    assert [p.name for p in partitions.partitions_list("conversations_message")] == _names()
+    assert set(partitions.partition_rows("conversations_message")) == {*_names(), "conversations_message_default"}
+    with pytest.raises(ValueError, match="clients_client is not a table range-partitioned"):
+        partitions.partition_key("clients_client")
