@@ -29,9 +29,33 @@ def store_and_client_id(*, platform: str, shop_id: str) -> tuple[int, int] | Non
     return Store.objects.filter(platform=platform, shop_id=shop_id).values_list("id", "client_id").first()
 
 
-def clients_with_codes(codes: Iterable[str]) -> list[Client]:
-    """The brands with these codes, by name (an unknown code is absent)."""
-    return list(Client.objects.filter(code__in=list(codes)).order_by("name"))
+def clients_with_codes(codes: Iterable[str], *, order_by: str = "name") -> list[Client]:
+    """The brands with these codes, by name or by another field of Client (an unknown code is absent)."""
+    return list(Client.objects.filter(code__in=list(codes)).order_by(order_by))
+
+
+def client_names_by_id() -> dict[int, str]:
+    """{brand id: name} of every brand (one query)."""
+    return dict(Client.objects.values_list("pk", "name"))
+
+
+def sites_by_name() -> QuerySet[Site]:
+    """Every site, by name (a lazy queryset: pickers and lookups by id)."""
+    return Site.objects.order_by("name")
+
+
+class ShopRef(NamedTuple):
+    """A shop's store id and brand id."""
+
+    store_id: int
+    client_id: int
+
+
+def stores_by_shop(*, shop_ids: Iterable[str]) -> dict[tuple[str, str], ShopRef]:
+    """{(platform, shop id): (store id, brand id)} of the shops with these shop ids on any platform,
+    in one query (importers resolve a batch's shops at once; an unknown shop is absent)."""
+    rows = Store.objects.filter(shop_id__in=list(shop_ids)).values_list("platform", "shop_id", "pk", "client_id")
+    return {(platform, shop_id): ShopRef(pk, client_id) for platform, shop_id, pk, client_id in rows}
 
 
 def all_client_ids() -> list[int]:

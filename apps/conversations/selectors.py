@@ -45,6 +45,11 @@ def conversation_start_times(*, client_id: int, start: date, end: date, channel:
     return list(qs.values_list("started_at", flat=True).iterator(chunk_size=5000))
 
 
+def conversation_count(*, client_id: int, start: date, end: date) -> int:
+    """How many of a brand's conversations started over the local dates [start, end)."""
+    return _in_period(client_id=client_id, start=start, end=end).count()
+
+
 class HandledCounts(NamedTuple):
     """Conversations over a period: all, answered by the bot alone, by a human."""
 
@@ -336,6 +341,15 @@ def messages_for_scoring(*, conversation_ids: Sequence[int]) -> dict[int, list[M
         for conv_id, role, sent_at, content, msg_type in cur.fetchall():
             out[conv_id].append(MessageForScoring(role, sent_at, content, msg_type))
     return out
+
+
+def transcript_messages(*, conversation_id: int) -> list[dict]:
+    """The conversation's messages in order, as {seq, sender_role, sent_at, content} (QA's review screen)."""
+    return list(
+        Message.objects.filter(conversation_id=conversation_id)
+        .order_by("seq")
+        .values("seq", "sender_role", "sent_at", "content")
+    )
 
 
 def conversation_ids_of_brand(*, client_id: int) -> list[int]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from apps.clients.models import Client
+from apps.clients import selectors as clients_selectors
 from apps.conversations.services import import_file
 from apps.core.demo import DemoContext
 from apps.intraday import selectors, services
@@ -143,8 +143,8 @@ def _brand():
             counts[s.client_id] = counts.get(s.client_id, 0) + 1
     if counts:
         best = min(counts, key=lambda c: (-counts[c], c))
-        return Client.objects.get(pk=best)
-    return Client.objects.filter(code=BRAND).first()
+        return clients_selectors.clients_by_ids([best]).get()
+    return next(iter(clients_selectors.clients_with_codes([BRAND])), None)
 
 
 def seed(ctx: DemoContext) -> None:

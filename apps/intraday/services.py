@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.clients.models import Store
+from apps.clients import selectors as clients_selectors
 from apps.conversations.services import import_file
 from apps.core.audit import audit_record
 from apps.core.errors import DomainError
@@ -118,10 +118,7 @@ def messages_push(*, user, messages: list[dict], now: datetime | None = None) ->
     allowed = pushable_client_ids(user)
     keys = {(str(m.get("platform", "")), str(m.get("shop", ""))) for m in messages}
     stores = {
-        (p, s): c
-        for p, s, c in Store.objects.filter(shop_id__in=[k[1] for k in keys]).values_list(
-            "platform", "shop_id", "client_id"
-        )
+        key: shop.client_id for key, shop in clients_selectors.stores_by_shop(shop_ids=[k[1] for k in keys]).items()
     }
     by_platform: dict[str, list[dict]] = {}
     for row, m in enumerate(messages, start=1):

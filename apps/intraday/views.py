@@ -4,6 +4,7 @@ static/intraday/room.js swaps the panel every 30 s), and the page's lever button
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,12 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.clients.models import Client, Site
+from apps.clients import selectors as clients_selectors
 from apps.core.errors import DomainError
-from apps.core.roles import has_role, scope_queryset
+from apps.core.roles import has_role
 from apps.intraday import presenting, selectors, services
 from apps.intraday.choices import LeverKind
 from apps.workforce import selectors as workforce
+
+if TYPE_CHECKING:
+    from apps.clients.models import Client
 
 WINDOW_BEFORE, WINDOW_AFTER = 12, 16
 
@@ -90,7 +94,7 @@ def _alert_rows(client: Client, *, day, as_of, lo) -> list[dict]:
 
 def _lever_rows(proposals, names: dict[int, str], *, lo) -> list[dict]:
     """The proposed levers as table rows (lender brand, SL before/after, window, who moves)."""
-    brand_names = dict(Client.objects.values_list("pk", "name"))
+    brand_names = clients_selectors.client_names_by_id()
     levers_ = [
         {
             "kind": lv.kind,
@@ -168,7 +172,7 @@ def _client(request) -> Client | None:
 
 def brand_room(request):
     client = _client(request)
-    ctx = {"clients": selectors.room_clients(user=request.user), "sites": Site.objects.order_by("name")}
+    ctx = {"clients": selectors.room_clients(user=request.user), "sites": clients_selectors.sites_by_name()}
     if client is not None:
         ctx.update(_context(request, client))
     return render(request, "intraday/room.html", ctx)
@@ -182,14 +186,12 @@ def panel(request):
 
 
 def site_room(request, pk: int):
-    site = get_object_or_404(Site, pk=pk)
+    site = get_object_or_404(clients_selectors.sites_by_name(), pk=pk)
     day, as_of, replay = _when(request.GET)
     brand_ids = [
-        c
-        for c, sites in workforce.brand_sites(list(Client.objects.values_list("pk", flat=True))).items()
-        if site.pk in sites
+        c for c, sites in workforce.brand_sites(clients_selectors.all_client_ids()).items() if site.pk in sites
     ]
-    clients = scope_queryset(Client.objects.filter(pk__in=brand_ids).order_by("name"), request.user)
+    clients = clients_selectors.clients_visible(user=request.user).filter(pk__in=brand_ids).order_by("name")
     rooms = selectors.brand_rooms(client_ids=list(clients.values_list("pk", flat=True)), day=day, as_of=as_of)
     lo, _hi = selectors.day_bounds(day)
     summary = []
@@ -219,7 +221,7 @@ def site_room(request, pk: int):
     return render(
         request,
         "intraday/_site_panel.html" if request.GET.get("partial") == "1" else "intraday/site.html",
-        {"site": site, "sites": Site.objects.order_by("name"), "summary": summary, "alerts": alerts[:30],
+        {"site": site, "sites": clients_selectors.sites_by_name(), "summary": summary, "alerts": alerts[:30],
          "day": day, "as_of": timezone.localtime(as_of), "replay": replay, "query": request.GET.urlencode()},
     )  # fmt: skip
 

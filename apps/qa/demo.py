@@ -17,6 +17,7 @@ Safe to re-run: scoring skips what is scored; each worked-example step looks for
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -24,12 +25,15 @@ from django.db.models import Count
 from django.utils import timezone
 
 from apps.clients import demo as clients_demo
-from apps.clients.models import Client
+from apps.clients import selectors as clients_selectors
 from apps.core.choices import Role
 from apps.core.demo import DEMO_PASSWORD, DemoContext
 from apps.qa import learning, selectors, services
 from apps.qa.choices import DisputeStatus, QARunKind, ResultStatus, ReviewReason, ReviewStatus
 from apps.qa.models import CalibrationSession, Dispute, QAHit, QAResult, QARun, ReviewItem, ReviewModel
+
+if TYPE_CHECKING:
+    from apps.clients.models import Client
 
 CONFIRM_NOTE = "演示：已核实，违规属实，已安排辅导"
 DISMISS_NOTE = "演示：误报，买家引用原话，非客服承诺"
@@ -56,7 +60,7 @@ def _second_reviewer(ctx: DemoContext):
 
 def seed(ctx: DemoContext) -> None:
     codes = [b.code for b in clients_demo.BRANDS]
-    brands = list(Client.objects.filter(code__in=codes).order_by("code"))
+    brands = clients_selectors.clients_with_codes(codes, order_by="code")
     for brand in brands:
         services.scorecard_install_default(client=brand)
     sweep = services.qa_sweep_unscored()

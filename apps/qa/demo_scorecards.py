@@ -5,14 +5,14 @@ of step 4 then finds little or nothing left. Safe to re-run: an installed scorec
 from __future__ import annotations
 
 from apps.clients import demo as clients_demo
-from apps.clients.models import Client
+from apps.clients import selectors as clients_selectors
 from apps.core.demo import DemoContext
 from apps.qa import services
 
 
 def seed(ctx: DemoContext) -> None:
     codes = [b.code for b in clients_demo.BRANDS]
-    brands = list(Client.objects.filter(code__in=codes).order_by("code"))
+    brands = clients_selectors.clients_with_codes(codes, order_by="code")
     for brand in brands:
         services.scorecard_install_default(client=brand)
     ctx.say(f"  {len(brands)} brands with the default scorecard")

@@ -194,11 +194,11 @@ def rank_items(items: Iterable) -> int:
 
 def retrain_and_rank(*, client_id: int | None = None) -> dict[str, int]:
     """Nightly: retrain every brand's models, then re-rank its open flags."""
-    from apps.clients.models import Client
     from apps.qa.choices import ReviewStatus
     from apps.qa.models import ReviewItem
+    from apps.qa.selectors import brands_with_scorecards
 
-    clients = Client.objects.filter(scorecards__isnull=False).distinct()
+    clients = brands_with_scorecards()
     if client_id is not None:
         clients = clients.filter(pk=client_id)
     trained = ranked = 0

@@ -96,13 +96,23 @@ def _action_label(review_status: str | None, dispute_status: str | None, comment
     return text
 
 
-def qa_period_summary(*, client_id: int, start: date, end: date) -> QAPeriodSummary:
-    from apps.conversations.models import Conversation
+def client_ids_with_scorecards() -> QuerySet:
+    """Ids of the brands that have a scorecard (a lazy values queryset: used as a subquery, so the
+    brands are read in one query by apps.clients.selectors.clients_by_ids)."""
+    return Scorecard.objects.values("client_id")
 
-    lo, hi = period_bounds(start, end)
-    conversations = Conversation.objects.filter(
-        store__client_id=client_id, started_at__gte=lo, started_at__lt=hi
-    ).count()
+
+def brands_with_scorecards() -> QuerySet:
+    """The brands that have a scorecard, in Client's default ordering (a lazy queryset)."""
+    from apps.clients.selectors import clients_by_ids
+
+    return clients_by_ids(client_ids_with_scorecards())
+
+
+def qa_period_summary(*, client_id: int, start: date, end: date) -> QAPeriodSummary:
+    from apps.conversations.selectors import conversation_count
+
+    conversations = conversation_count(client_id=client_id, start=start, end=end)
     results = period_results(client_id=client_id, start=start, end=end)
     agg = results.aggregate(
         scored=Count("id", filter=Q(status=ResultStatus.SCORED)),
@@ -401,14 +411,10 @@ def weekly_coaching(*, user, week_start: date, client_id: int | None = None) -> 
 def transcript(result: QAResult) -> list[dict]:
     """The conversation's messages with the hit spans of this result marked, for the review screen."""
     from apps.conversations.choices import SenderRole
-    from apps.conversations.models import Message
+    from apps.conversations.selectors import transcript_messages
 
     role_labels = dict(SenderRole.choices)
-    messages = list(
-        Message.objects.filter(conversation_id=result.conversation_id)
-        .order_by("seq")
-        .values("seq", "sender_role", "sent_at", "content")
-    )
+    messages = transcript_messages(conversation_id=result.conversation_id)
     hits_by_msg: dict[int, list] = defaultdict(list)
     for h in result.hits.select_related("rule").order_by("message_index", "span_start"):
         if h.message_index is not None:

@@ -30,9 +30,7 @@ def _period(request) -> tuple[date, date, int | None]:
 
 
 def _clients(request):
-    from apps.clients.models import Client
-
-    return scope_queryset(Client.objects.filter(scorecards__isnull=False).distinct(), request.user)
+    return scope_queryset(selectors.brands_with_scorecards(), request.user)
 
 
 def _base(request, start, end, client_id, **extra):

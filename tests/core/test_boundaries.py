@@ -65,13 +65,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("layers", "intraday/presenting.py", "reports"): "the topic lexicon (apps.reports.topics)",
     ("layers", "intraday/spikes.py", "reports"): "the topic lexicon (apps.reports.topics)",
     # Owners busy this session (qa, orders): each names the reader that would replace the import.
-    ("models", "qa/demo.py", "clients"): "qa demo: brands by code (a clients selector brands_with_codes to add)",
-    ("models", "qa/demo_scorecards.py", "clients"): "qa demo: brands by code (as qa/demo.py)",
-    ("models", "qa/learning.py", "clients"): "qa: brands that have scorecards (joins its own FK; "
-    "qa.selectors could list client ids from Scorecard and call clients.selectors.clients_by_ids)",
-    ("models", "qa/views.py", "clients"): "qa: brand picker of brands with scorecards (as qa/learning.py)",
-    ("models", "qa/selectors.py", "conversations"): "qa: conversation and message rows to score "
-    "(conversations.selectors readers to add with the qa owner)",
     (
         "models",
         "qa/services/scoring.py",
@@ -89,10 +82,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("models", "orders/services.py", "clients"): "orders: the importer resolves shops by platform and shop id "
     "(clients.selectors.store_and_client_id resolves one; the importer needs them in bulk)",
     ("models", "orders/views.py", "clients"): "orders: brand picker (clients.selectors.clients_visible fits)",
-    # Intraday (not split further this session).
-    ("models", "intraday/services.py", "clients"): "intraday: the push importer resolves shops in bulk by shop id",
-    ("models", "intraday/views.py", "clients"): "intraday: brand and site pickers, the site room's brands",
-    ("models", "intraday/demo.py", "clients"): "intraday demo: the demo brand",
 }
 
 
