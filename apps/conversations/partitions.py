@@ -178,21 +178,44 @@ def _partition_create(table: str, key: str, part: Partition) -> bool:
         # parent next: ATTACH checks the DEFAULT partition holds no row of the new range.
         cur.execute(f"LOCK TABLE {default} IN SHARE ROW EXCLUSIVE MODE")
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # see partitions_drop_expired
-        _rows_move_out_of_default(cur, table, key, part)
+        references = _references_lifted_for_move(cur, table, key, part)
+        cur.execute(
+            f'WITH moved AS (DELETE FROM {default} WHERE "{key}" >= %s AND "{key}" < %s RETURNING *) '
+            f'INSERT INTO "{part.name}" SELECT * FROM moved',
+            [part.start, part.end],
+        )
         cur.execute(
             f'ALTER TABLE {table} ATTACH PARTITION "{part.name}" FOR VALUES FROM (%s) TO (%s)',
             [part.start, part.end],
         )
+        for referencing, name, definition in references:  # back, and validated
+            cur.execute(f'ALTER TABLE {referencing} ADD CONSTRAINT "{name}" {definition}')
         cur.execute("SET CONSTRAINTS ALL DEFERRED")
     return True
 
 
-def _rows_move_out_of_default(cur, table: str, key: str, part: Partition) -> None:
+def _references_lifted_for_move(cur, table: str, key: str, part: Partition) -> list[tuple[str, str, str]]:
+    """The foreign keys into `table` (review items -> QA hits), dropped for the move when the DEFAULT
+    partition holds rows of the month; returns them for the caller to add back after the attach.
+
+    Postgres sees the move as a delete from the DEFAULT partition: an ON DELETE CASCADE key would
+    delete the referencing rows, a NO ACTION key would refuse (it looks for the key in the partition
+    the row left). Adding them back validates every referencing row, in the same transaction."""
     cur.execute(
-        f'WITH moved AS (DELETE FROM {table}_default WHERE "{key}" >= %s AND "{key}" < %s RETURNING *) '
-        f'INSERT INTO "{part.name}" SELECT * FROM moved',
+        f'SELECT EXISTS (SELECT 1 FROM {table}_default WHERE "{key}" >= %s AND "{key}" < %s)',
         [part.start, part.end],
     )
+    if not cur.fetchone()[0]:
+        return []
+    cur.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND confrelid = %s::regclass AND conparentid = 0 ORDER BY 1, 2",
+        [table],
+    )
+    references = cur.fetchall()
+    for referencing, name, _definition in references:
+        cur.execute(f'ALTER TABLE {referencing} DROP CONSTRAINT "{name}"')
+    return references
 
 
 def partitions_drop_expired(table: str, *, before: datetime) -> list[str]:

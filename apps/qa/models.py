@@ -266,6 +266,10 @@ class QAHit(models.Model):
     note = models.CharField(
         _("why"), max_length=255, blank=True, help_text=_("The similar example sentence and its score, if any.")
     )
+    # The partition key (docs/operations.md, "Partitioned QA hits"): the result's scored_at, copied
+    # when the hit is written and never changed. The table is partitioned by local month of it and
+    # its database primary key is (id, scored_at); `id` alone still names one hit (one sequence).
+    scored_at = models.DateTimeField(_("scored"), editable=False)
 
     class Meta:
         ordering = ["result", "message_index", "span_start", "id"]
@@ -279,6 +283,11 @@ class QAHit(models.Model):
             where = _("message #%(index)s") % {"index": self.message_index}
         return f"{self.rule.name} · {where}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.scored_at is None and self.result_id is not None:
+            self.scored_at = self.result.scored_at  # the partition key is the result's
+        super().save(*args, **kwargs)
+
 
 class ReviewItem(models.Model):
     """An entry of the supervisors' queue: a critical/major hit, or a sampled passing conversation."""
@@ -289,9 +298,19 @@ class ReviewItem(models.Model):
     result = models.ForeignKey(
         QAResult, on_delete=models.CASCADE, related_name="review_items", db_index=False, verbose_name=_("result")
     )
+    # The database's foreign key is (hit_id, hit_scored_at) -> qa_qahit (id, scored_at), MATCH FULL,
+    # ON DELETE CASCADE (qa migration 0013): a partitioned table is referenced only through a key
+    # holding its partition key, which Django cannot model, so `hit` has no constraint of its own.
     hit = models.ForeignKey(
-        QAHit, on_delete=models.CASCADE, null=True, blank=True, related_name="review_items", verbose_name=_("hit")
+        QAHit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="review_items",
+        db_constraint=False,
+        verbose_name=_("hit"),
     )
+    hit_scored_at = models.DateTimeField(_("hit scored"), null=True, blank=True, editable=False)
     reason = models.CharField(_("reason"), max_length=16, choices=ReviewReason.choices)
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
@@ -324,6 +343,11 @@ class ReviewItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["result", "hit"], name="qa_review_result_hit_uniq"),
             models.UniqueConstraint(fields=["result"], condition=Q(hit__isnull=True), name="qa_review_sample_uniq"),
+            models.CheckConstraint(
+                condition=Q(hit__isnull=True, hit_scored_at__isnull=True)
+                | Q(hit__isnull=False, hit_scored_at__isnull=False),
+                name="qa_review_hit_with_scored_at",
+            ),
         ]
         indexes = [models.Index(fields=["status", "severity"], name="qa_review_status_sev_idx")]
         verbose_name = _("review item")
@@ -331,6 +355,11 @@ class ReviewItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} · {self.result_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.hit_id is not None and self.hit_scored_at is None:
+            self.hit_scored_at = self.hit.scored_at  # the second half of the foreign key to the hit
+        super().save(*args, **kwargs)
 
 
 class Dispute(models.Model):

@@ -122,10 +122,33 @@ def score_conversation_batch(
 def _score_rows(card: Scorecard, rows: list, qa_run: QARun | None, counts: dict) -> None:
     """Score one batch and write it with set-based SQL: results by INSERT … SELECT unnest(…) ON
     CONFLICT DO NOTHING RETURNING (only rows this call inserted get hits, so a concurrent run that
-    won a conflict keeps its own), hits by COPY, review entries by INSERT … SELECT."""
+    won a conflict keeps its own), hits by COPY, review entries by INSERT … SELECT. The batch's
+    results, hits and review items share one scored_at, the hits' partition key."""
+    compiled, rule_ids = compiled_scorecard(card)
+    outcomes = _outcomes(compiled, rows)
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cur:
+        # Scoring is idempotent and re-runnable (ON CONFLICT DO NOTHING; the nightly sweep scores what has
+        # no result), so the commit need not wait for the WAL flush: a server crash can lose the latest
+        # batches' results (never half a batch), and any later synchronous commit flushes them too.
+        cur.execute("SET LOCAL synchronous_commit = off")
+        mine = _results_insert(cur, card, outcomes, now, qa_run)
+        hit_rows = []
+        for res, _agent, _st in outcomes:
+            result_id = mine.get(res.key)
+            if result_id is None:
+                continue
+            counts[res.status] += 1
+            hit_rows += [_hit_row(result_id, rule_ids[h.rule], h, now) for h in res.hits]
+        _hits_copy(cur, hit_rows)
+        counts["hits"] += len(hit_rows)
+        _queue_reviews(cur, card, outcomes, mine, now)
+
+
+def _outcomes(compiled, rows: list) -> list[tuple]:
+    """(engine result, agent id, started_at) of each conversation row of the batch."""
     from apps.conversations.selectors import messages_for_scoring
 
-    compiled, rule_ids = compiled_scorecard(card)
     messages = messages_for_scoring(conversation_ids=[r[0] for r in rows])
     MessageIn = engine.MessageIn
     outcomes = []
@@ -139,70 +162,41 @@ def _score_rows(card: Scorecard, rows: list, qa_run: QARun | None, counts: dict)
             has_agent=bool(agent_id or agent_nick),
         )
         outcomes.append((compiled.score(conv_in), agent_id, started_at))
-    now = timezone.now()
-    cols = list(
-        zip(
-            *[
-                (
-                    res.key,
-                    started_at,
-                    agent_id,
-                    res.status,
-                    res.reason[:255],
-                    res.score,
-                    res.passed,
-                    res.critical,
-                    len(res.hits),
-                )
-                for res, agent_id, started_at in outcomes
-            ],
-            strict=True,
-        )
+    return outcomes
+
+
+def _results_insert(cur, card: Scorecard, outcomes: list[tuple], now, qa_run: QARun | None) -> dict[int, int]:
+    """Insert the batch's results; returns {conversation id: result id} of the rows this call inserted."""
+    rows = [
+        (res.key, started, agent, res.status, res.reason[:255], res.score, res.passed, res.critical, len(res.hits))
+        for res, agent, started in outcomes
+    ]
+    cols = [list(col) for col in zip(*rows, strict=True)]
+    cur.execute(
+        f"INSERT INTO {QAResult._meta.db_table} (conversation_id, scorecard_id, started_at, agent_id, status, "
+        "reason, auto_score, score, passed, critical, hit_count, scored_at, qa_run_id) "
+        "SELECT c, %s, st, ag, stat, rsn, sc, sc, pas, crit, hc, %s, %s FROM unnest("
+        "%s::bigint[], %s::timestamptz[], %s::bigint[], %s::text[], %s::text[], %s::int[], %s::bool[], "
+        "%s::bool[], %s::int[]) AS t(c, st, ag, stat, rsn, sc, pas, crit, hc) "
+        "ON CONFLICT (conversation_id, scorecard_id) DO NOTHING RETURNING conversation_id, id",
+        [card.pk, now, qa_run.pk if qa_run else None, *cols],
     )
-    result_table = QAResult._meta.db_table
-    with transaction.atomic(), connection.cursor() as cur:
-        # Scoring is idempotent and re-runnable (ON CONFLICT DO NOTHING; the nightly sweep scores what has
-        # no result), so the commit need not wait for the WAL flush: a server crash can lose the latest
-        # batches' results (never half a batch), and any later synchronous commit flushes them too.
-        cur.execute("SET LOCAL synchronous_commit = off")
-        cur.execute(
-            f"INSERT INTO {result_table} (conversation_id, scorecard_id, started_at, agent_id, status, reason, "
-            "auto_score, score, passed, critical, hit_count, scored_at, qa_run_id) "
-            "SELECT c, %s, st, ag, stat, rsn, sc, sc, pas, crit, hc, %s, %s FROM unnest("
-            "%s::bigint[], %s::timestamptz[], %s::bigint[], %s::text[], %s::text[], %s::int[], %s::bool[], "
-            "%s::bool[], %s::int[]) AS t(c, st, ag, stat, rsn, sc, pas, crit, hc) "
-            "ON CONFLICT (conversation_id, scorecard_id) DO NOTHING RETURNING conversation_id, id",
-            [card.pk, now, qa_run.pk if qa_run else None, *[list(col) for col in cols]],
-        )
-        mine = dict(cur.fetchall())
-        hit_rows = []
-        for res, _agent, _st in outcomes:
-            result_id = mine.get(res.key)
-            if result_id is None:
-                continue
-            counts[res.status] += 1
-            for h in res.hits:
-                hit_rows.append(
-                    (
-                        result_id,
-                        rule_ids[h.rule],
-                        h.severity,
-                        h.message_index,
-                        h.start,
-                        h.end,
-                        h.excerpt[:255],
-                        h.note[:255],
-                    )
-                )
-        raw = cur.cursor
-        with raw.copy(
-            f"COPY {QAHit._meta.db_table} (result_id, rule_id, severity, message_index, span_start, span_end, "
-            "excerpt, note) FROM STDIN"
-        ) as copy:
-            for row in hit_rows:
-                copy.write_row(row)
-        counts["hits"] += len(hit_rows)
-        _queue_reviews(cur, card, outcomes, mine, now)
+    return dict(cur.fetchall())
+
+
+def _hit_row(result_id: int, rule_id: int, h, scored_at) -> tuple:
+    return (result_id, rule_id, h.severity, h.message_index, h.start, h.end, h.excerpt[:255], h.note[:255], scored_at)
+
+
+def _hits_copy(cur, hit_rows: list[tuple]) -> None:
+    """COPY the hits into the partitioned table: their scored_at (the result's) routes them to the
+    scoring month's partition."""
+    with cur.cursor.copy(
+        f"COPY {QAHit._meta.db_table} (result_id, rule_id, severity, message_index, span_start, span_end, "
+        "excerpt, note, scored_at) FROM STDIN"
+    ) as copy:
+        for row in hit_rows:
+            copy.write_row(row)
 
 
 MAX_QUEUE_SHARE = 0.15  # of a batch's human-handled (scored) conversations
@@ -224,12 +218,9 @@ def _queue_reviews(cur, card: Scorecard, outcomes, mine: dict[int, int], now) ->
       keeps at least SAMPLE_SLOTS of the budget, so sampled QA never stops on a bad day.
     A queued conversation brings all its critical and major (judgeable) hits."""
     from apps.qa import learning
-    from apps.qa.models import ReviewModel
 
-    table = ReviewItem._meta.db_table
     timing = set(card.rules.filter(rule_type=RuleType.TIMING).values_list("code", flat=True))
-    scored = [(res, agent_id, started_at) for res, agent_id, started_at in outcomes if res.key in mine]
-    human = [x for x in scored if x[0].status == engine.STATUS_SCORED]
+    human = [x for x in outcomes if x[0].key in mine and x[0].status == engine.STATUS_SCORED]
     budget = math.ceil(len(human) * MAX_QUEUE_SHARE)  # a batch of one may queue its one conversation
 
     def judgeable(res, severities):
@@ -246,45 +237,73 @@ def _queue_reviews(cur, card: Scorecard, outcomes, mine: dict[int, int], now) ->
         max(math.ceil(budget * SAMPLE_SLOTS), budget - len(critical) - len(majors)),
     )
     major_room = max(0, budget - len(critical) - sample_room)
-    models = {}
-    if majors and len(majors) > major_room and ReviewModel.objects.filter(client_id=card.client_id).exists():
-        for code in {h.rule for res in majors for h in judgeable(res, ("major",))}:
-            models[code] = learning.load_model(card.client_id, code)
-
-    def rank(res):
-        hits = judgeable(res, ("major",))
-        probs = [learning.likelihoods(models[h.rule], [h.excerpt])[0] for h in hits if models.get(h.rule)]
-        salt = hashlib.blake2b(f"card{card.pk}:{res.key}".encode(), digest_size=8).hexdigest()
-        return (-(max(probs) if probs else -1.0), -len({h.rule for h in hits}), salt)
-
-    chosen = critical + [res.key for res in sorted(majors, key=rank)[:major_room]]
-    if chosen:
-        cur.execute(
-            f"INSERT INTO {table} (result_id, hit_id, reason, severity, status, comment, created_at, "
-            "resembles_dismissed, rank_note) "
-            f"SELECT h.result_id, h.id, %s, h.severity, %s, '', %s, false, '' FROM {QAHit._meta.db_table} h "
-            f"JOIN {Rule._meta.db_table} r ON r.id = h.rule_id "
-            "WHERE h.result_id = ANY(%s) AND h.severity = ANY(%s) AND r.rule_type <> %s ON CONFLICT DO NOTHING",
-            [
-                ReviewReason.VIOLATION,
-                ReviewStatus.OPEN,
-                now,
-                [mine[key] for key in chosen],
-                list(REVIEW_SEVERITIES),
-                RuleType.TIMING,
-            ],
-        )
-    picked = picked[:sample_room]
-    if picked:
-        cur.execute(
-            f"INSERT INTO {table} (result_id, hit_id, reason, severity, status, comment, created_at, "
-            "resembles_dismissed, rank_note) "
-            "SELECT r, NULL, %s, '', %s, '', %s, false, '' FROM unnest(%s::bigint[]) AS t(r) ON CONFLICT DO NOTHING",
-            [ReviewReason.SAMPLE, ReviewStatus.OPEN, now, picked],
-        )
+    majors_of = {res.key: judgeable(res, ("major",)) for res in majors}
+    models = _review_models(card, majors_of, major_room)
+    ranked = sorted(majors, key=lambda res: _major_rank(card, res.key, majors_of[res.key], models))
+    chosen = critical + [res.key for res in ranked[:major_room]]
+    _violations_insert(cur, [mine[key] for key in chosen], now)
+    _samples_insert(cur, picked[:sample_room], now)
     if models:
         items = ReviewItem.objects.filter(result_id__in=[mine[key] for key in chosen], status=ReviewStatus.OPEN)
         learning.rank_items(items.select_related("hit__rule", "result__scorecard"))
+
+
+def _review_models(card: Scorecard, majors_of: dict[int, list], major_room: int) -> dict:
+    """The brand's review models of the major rules that fired, when the majors do not all fit."""
+    from apps.qa import learning
+    from apps.qa.models import ReviewModel
+
+    models = {}
+    if majors_of and len(majors_of) > major_room and ReviewModel.objects.filter(client_id=card.client_id).exists():
+        for code in {h.rule for hits in majors_of.values() for h in hits}:
+            models[code] = learning.load_model(card.client_id, code)
+    return models
+
+
+def _major_rank(card: Scorecard, key: int, hits: list, models: dict) -> tuple:
+    """Sort key of a conversation whose worst judgeable hit is major: the likeliest true violation
+    first, then more major rules, then a stable hash."""
+    from apps.qa import learning
+
+    probs = [learning.likelihoods(models[h.rule], [h.excerpt])[0] for h in hits if models.get(h.rule)]
+    salt = hashlib.blake2b(f"card{card.pk}:{key}".encode(), digest_size=8).hexdigest()
+    return (-(max(probs) if probs else -1.0), -len({h.rule for h in hits}), salt)
+
+
+def _violations_insert(cur, result_ids: list[int], now) -> None:
+    """Queue the critical and major (non-timing) hits of these results. The hits were written in this
+    transaction with scored_at = now: the predicate prunes the scan to that month's partition, and the
+    review item carries the hit's scored_at (the second half of its foreign key)."""
+    if not result_ids:
+        return
+    cur.execute(
+        f"INSERT INTO {ReviewItem._meta.db_table} (result_id, hit_id, hit_scored_at, reason, severity, status, "
+        "comment, created_at, resembles_dismissed, rank_note) "
+        f"SELECT h.result_id, h.id, h.scored_at, %s, h.severity, %s, '', %s, false, '' FROM {QAHit._meta.db_table} h "
+        f"JOIN {Rule._meta.db_table} r ON r.id = h.rule_id WHERE h.scored_at = %s "
+        "AND h.result_id = ANY(%s) AND h.severity = ANY(%s) AND r.rule_type <> %s ON CONFLICT DO NOTHING",
+        [
+            ReviewReason.VIOLATION,
+            ReviewStatus.OPEN,
+            now,
+            now,
+            result_ids,
+            list(REVIEW_SEVERITIES),
+            RuleType.TIMING,
+        ],
+    )
+
+
+def _samples_insert(cur, result_ids: list[int], now) -> None:
+    """Queue these passing results as sampled conversations (no hit)."""
+    if not result_ids:
+        return
+    cur.execute(
+        f"INSERT INTO {ReviewItem._meta.db_table} (result_id, hit_id, hit_scored_at, reason, severity, status, "
+        "comment, created_at, resembles_dismissed, rank_note) "
+        "SELECT r, NULL, NULL, %s, '', %s, '', %s, false, '' FROM unnest(%s::bigint[]) AS t(r) ON CONFLICT DO NOTHING",
+        [ReviewReason.SAMPLE, ReviewStatus.OPEN, now, result_ids],
+    )
 
 
 def _run_over(run: QARun, ids: list[int], scorecard: Scorecard | None = None) -> QARun:
