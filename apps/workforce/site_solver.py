@@ -30,7 +30,9 @@ Stages:
    then trimmed, and the repair runs again while the trim freed weekly hours (no time limit cuts
    it short: the result may not depend on the machine's load).
 5. *Breaks* — short breaks go, shift by shift, into the slots whose floor headcount has the most
-   room over the brand's pre-shrinkage requirement (``BrandDemand.floor``).
+   room over the brand's pre-shrinkage requirement (``BrandDemand.floor``); then every slot that
+   fell below it is relieved by moving breaks along augmenting paths (``apps.workforce.breaks``).
+   A covered interval still below its floor (no legal placement keeps it) is named in the notes.
 
 Surge needed = per day, the sum over brands of the largest remaining gap of that brand (a surge
 agent works one brand one shift a day); the week's figure is the largest day. The intervals that
@@ -48,6 +50,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 
+from apps.workforce.breaks import floor_below_need, place_breaks_by_coverage
 from apps.workforce.site_problem import BrandDemand, ShortInterval, SiteProblem, SiteResult
 from apps.workforce.solver import (
     SLOTS_PER_DAY,
@@ -365,13 +368,13 @@ def assign_site(site: SiteProblem, shifts: list[tuple[object, Variant]]) -> tupl
 
 
 def _cover_of(site: SiteProblem, assignments: list[Assignment]) -> dict:
-    rules = site.rules
     cover = {b.key: [0] * len(b.demand) for b in site.brands}
     for a in assignments:
         row = cover[a.brand]
         v = Variant(a.start, a.length, a.meal)
+        meal_len = site.rules_of(a.brand).meal_len
         for t in range(a.start, min(a.end, len(row))):
-            if _covers(v, t, rules.meal_len):
+            if _covers(v, t, meal_len):
                 row[t] += 1
     return cover
 
@@ -573,48 +576,6 @@ def trim(site: SiteProblem, assignments: list[Assignment], states: dict, cover: 
     return saved
 
 
-# ---------------------------------------------------------------- stage 5: breaks by coverage
-
-
-def place_breaks_by_coverage(site: SiteProblem, assignments: list[Assignment], cover: dict) -> list[Assignment]:
-    """Short breaks (one slot per full ``break_every`` paid slots, not in the first or last hour,
-    off and not next to the meal, not next to each other, the k-th near k/(count+1) of the shift)
-    into the slots whose floor headcount has the most room over the brand's pre-shrinkage need."""
-    rules = site.rules
-    floors = {b.key: (b.floor if b.floor is not None else [0] * len(b.demand)) for b in site.brands}
-    room = {k: [c - f for c, f in zip(cover[k], floors[k], strict=True)] for k in cover}
-    out = []
-    for a in sorted(assignments, key=lambda a: (a.start, a.agent_id)):
-        count = rules.paid(a.length, a.meal) // rules.break_every
-        row = room[a.brand]
-        blocked = set() if a.meal is None else set(range(a.meal - 1, a.meal + rules.meal_len + 1))
-        chosen: list[int] = []
-        for k in range(1, count + 1):
-            ideal = round(k * a.length / (count + 1))
-            best = None
-            for delta in range(-6, 7):
-                o = ideal + delta
-                if not 4 <= o <= a.length - 5 or o in blocked or o in chosen or o - 1 in chosen or o + 1 in chosen:
-                    continue
-                t = a.start + o
-                r = row[t] if t < len(row) else 10**6
-                key = (r, -abs(delta))
-                if best is None or key > best[0]:
-                    best = (key, o)
-            if best is None:  # fall back to any legal offset
-                for o in range(4, a.length - 4):
-                    if o not in blocked and o not in chosen:
-                        best = ((0, 0), o)
-                        break
-            if best is not None:
-                chosen.append(best[1])
-                t = a.start + best[1]
-                if t < len(row):
-                    row[t] -= 1
-        out.append(replace(a, breaks=tuple(sorted(chosen))))
-    return out
-
-
 # ---------------------------------------------------------------- whole solve
 
 
@@ -697,6 +658,9 @@ def solve_site(
         notes.append(f"trimmed {trimmed / 4:.2f} over-covered paid hours at shift ends")
     report("repair", 0.9)
     assignments = place_breaks_by_coverage(site, assignments, cover)
+    below = floor_below_need(site, assignments, cover)
+    if below:
+        notes.append(f"floor after breaks below need in {len(below)} covered intervals (no legal break placement)")
     short = [
         ShortInterval(b.key, t, d - cover[b.key][t])
         for b in site.brands
