@@ -100,8 +100,9 @@ def _add_unit(cur, unit: int, store_ids: list[int], card_id: int, rule_id: int) 
         [card_id, store_ids, f"PL{lo:09d}", f"PL{lo + UNIT_CONVERSATIONS - 1:09d}"],
     )
     cur.execute(
-        "INSERT INTO qa_qahit (result_id, rule_id, severity, message_index, span_start, span_end, excerpt, note)"
-        " SELECT r.id, %s, 'minor', 2, 0, 2, '', '' FROM qa_qaresult r JOIN conversations_conversation c"
+        "INSERT INTO qa_qahit (result_id, rule_id, severity, message_index, span_start, span_end, excerpt, note,"
+        " scored_at) SELECT r.id, %s, 'minor', 2, 0, 2, '', '', r.scored_at FROM qa_qaresult r"
+        " JOIN conversations_conversation c"
         " ON c.id = r.conversation_id WHERE c.store_id = ANY(%s) AND c.platform_conversation_id BETWEEN %s AND %s",
         [rule_id, store_ids, f"PL{lo:09d}", f"PL{lo + UNIT_CONVERSATIONS - 1:09d}"],
     )
