@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from apps.conversations.choices import HandledBy, MessageType, SenderRole
@@ -350,6 +350,21 @@ def transcript_messages(*, conversation_id: int) -> list[dict]:
         .order_by("seq")
         .values("seq", "sender_role", "sent_at", "content")
     )
+
+
+def import_run_clients(*, import_run_ids: Sequence[int]) -> dict[int, int | None]:
+    """{import run id: its brand id} of the runs that exist (a missing id is absent)."""
+    return dict(ImportRun.objects.filter(pk__in=list(import_run_ids)).values_list("pk", "client_id"))
+
+
+def conversation_ids_where(*, include: Exists, exclude: Exists, client_id: int | None = None) -> list[int]:
+    """Ids, ascending, of the conversations (of one brand, or all) for which ``include`` finds a row
+    and ``exclude`` none: Exists() subqueries over the caller's own tables, correlated on
+    OuterRef("pk") (the conversation) and OuterRef("store__client_id") (its brand)."""
+    qs = Conversation.objects.filter(include).exclude(exclude)
+    if client_id is not None:
+        qs = qs.filter(store__client_id=client_id)
+    return list(qs.order_by("pk").values_list("pk", flat=True))
 
 
 def conversation_ids_of_brand(*, client_id: int) -> list[int]:
