@@ -15,7 +15,12 @@ other and the k-th near k/(count + 1) of the shift.
    of its shift; if that slot has no room either, a break there moves on, and so on until a slot
    with room is reached (breadth first, so the fewest moves). A break moves anywhere legal in its
    shift (the ±6 spread is a preference, coverage is the rule) but never next to the meal or to
-   another break of its shift. The search never takes room a slot needs, so no slot gets worse.
+   another break of its shift. The search never takes room a covered slot needs. When a covered
+   slot cannot be relieved that way, its chain may end in a *short* slot instead (one the plan
+   already reports short, with its surge): the rule protects covered intervals, and a short
+   interval's gap is named either way. Seen on the blind sweep (seed 27): a covered 23:45 dip
+   between a short evening and the short 11.11 rush, every other legal offset of the shifts on
+   break there inside the short stretch.
 
 What no legal placement can keep is a trade-off, not a defect: each break must be placed
 somewhere, and when every legal offset of every shift on break in a slot lies where the floor is
@@ -113,16 +118,28 @@ def _take(row: list[int], t: int, n: int) -> None:
 
 
 def _relieve(row: list[int], shifts: list[_Shift], covered: list[bool]) -> None:
-    """Stage 2: augmenting paths out of every slot below zero room, covered slots first."""
+    """Stage 2: augmenting paths out of every slot below zero room, covered slots first. A chain
+    out of a covered slot ends in a slot with room, else (the rule protects covered intervals) in a
+    short one, already below its requirement and reported short; a short slot's chain ends only
+    in a slot with room."""
     deficits = sorted((t for t, r in enumerate(row) if r < 0), key=lambda t: (not covered[t], t))
+
+    def has_room(u: int) -> bool:
+        return _room(row, u) >= 1
+
+    def room_or_short(u: int) -> bool:
+        return has_room(u) or not covered[u]
+
     for t0 in deficits:
-        while row[t0] < 0 and _augment(row, shifts, t0):
+        while row[t0] < 0 and _augment(row, shifts, t0, has_room):
+            pass
+        while covered[t0] and row[t0] < 0 and _augment(row, shifts, t0, room_or_short):
             pass
 
 
-def _augment(row: list[int], shifts: list[_Shift], t0: int) -> bool:
-    """One break fewer in slot ``t0`` by a shortest chain of moves ending in a slot with room;
-    False when no chain exists."""
+def _augment(row: list[int], shifts: list[_Shift], t0: int, is_end) -> bool:
+    """One break fewer in slot ``t0`` by a shortest chain of moves ending in a slot ``is_end``
+    accepts; False when no chain exists."""
     on_break: dict[int, list[tuple[_Shift, int]]] = {}
     for s in shifts:
         for o in s.breaks:
@@ -138,7 +155,7 @@ def _augment(row: list[int], shifts: list[_Shift], t0: int) -> bool:
                 if u in seen or not s.free(to, without=o):
                     continue
                 parent[u] = (t, s, o, to)
-                if _room(row, u) >= 1:
+                if is_end(u):
                     if _apply(row, parent, u):
                         return True
                     continue  # the chain used one shift twice; look further

@@ -591,38 +591,21 @@ def surge_figure(short: list[ShortInterval]) -> tuple[int, list[ShortInterval]]:
     return max(sum(v.values()) for v in per_day.values()), sorted(short, key=lambda s: (s.slot, str(s.brand)))
 
 
-def solve_site(
-    site: SiteProblem,
-    *,
-    time_limit_s: float = 50.0,
-    workers: int = 2,
-    on_progress: Callable[[str, float], None] | None = None,
-    exact: bool = True,
-) -> SiteResult:
-    """All five stages; see the module docstring."""
-    started = time.perf_counter()
-    stage_s: dict[str, float] = {}
-    notes: list[str] = []
-    rules = site.rules
-
-    def report(stage: str, fraction: float) -> None:
-        stage_s[stage] = round(time.perf_counter() - started, 2)
-        if on_progress is not None:
-            on_progress(stage, fraction)
-
-    views = [site.view(b) for b in site.brands]
-    variants = [_useful(build_variants(v), b.demand, rules) for v, b in zip(views, site.brands, strict=True)]
-    brand_notes: dict = defaultdict(list)
+def _brand_notes(site: SiteProblem, views: list, variants: list) -> dict:
+    """Brand key → why it cannot be planned at all (plain English msgids), for brands with demand."""
+    notes: dict = defaultdict(list)
     for b, view, vs in zip(site.brands, views, variants, strict=True):
         if not view.agents and sum(b.demand):
-            brand_notes[b.key].append("no agent with the needed skill is available")
+            notes[b.key].append("no agent with the needed skill is available")
         elif not vs and sum(b.demand):
-            brand_notes[b.key].append(
-                "no shift fits: the shift rules, opening hours and availability leave no legal shift"
-            )
-    demand_hours = sum(sum(b.demand) for b in site.brands) / 4
-    lp_paid, _lp_under, lp_values = site_lp(site, variants)
-    report("lp", 0.15)
+            notes[b.key].append("no shift fits: the shift rules, opening hours and availability leave no legal shift")
+    return notes
+
+
+def _stage_counts(site, views, variants, lp_values, deadline: float, workers: int, exact: bool, report):
+    """Stage 2, brand by brand on the LP's support: CP-SAT counts (``exact``) or the LP dive, each
+    brand's time a share of what is left before ``deadline`` weighted by its demand. Returns
+    (counts per brand, statuses, CP-SAT bound, stage-1 objective)."""
     counts: dict = {}
     status = []
     bound_obj = 0.0
@@ -635,8 +618,7 @@ def solve_site(
         keep = _support(vs, lp_values[bi])
         sub = [vs[i] for i in keep]
         sub_values = [lp_values[bi][i] for i in keep]
-        remaining = time_limit_s * 0.8 - (time.perf_counter() - started)
-        share = max(1.0, remaining * weights[bi] / sum(weights[bi:]))
+        share = max(1.0, (deadline - time.perf_counter()) * weights[bi] / sum(weights[bi:]))
         if exact:
             st1 = solve_counts(view, sub, time_limit_s=share, workers=workers, lp_values=sub_values)
             bound_obj += st1.cpsat_bound
@@ -648,15 +630,25 @@ def solve_site(
             counts[b.key] = {v: n for v, n in zip(sub, rounded, strict=True) if n}
             status.append("LP_ROUNDED")
         report(f"counts:{b.key}", 0.15 + 0.6 * (bi + 1) / len(site.brands))
-    shifts = [(k, v) for k, cs in counts.items() for v, n in cs.items() for _ in range(n)]
-    assignments, unassigned, states = assign_site(site, shifts)
-    report("assign", 0.8)
-    cover = _cover_of(site, assignments)
-    short_before = sum(1 for b in site.brands for t, d in enumerate(b.demand) if cover[b.key][t] < d)
-    added, extended, trimmed = repair_and_trim(site, assignments, states, cover)
-    if trimmed:
-        notes.append(f"trimmed {trimmed / 4:.2f} over-covered paid hours at shift ends")
-    report("repair", 0.9)
+    return counts, status, bound_obj, stage1_obj
+
+
+class _Progress:
+    """Seconds from the start at the end of each stage, passed on to ``on_progress``."""
+
+    def __init__(self, started: float, on_progress: Callable[[str, float], None] | None) -> None:
+        self.started, self.on_progress = started, on_progress
+        self.stage_s: dict[str, float] = {}
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        self.stage_s[stage] = round(time.perf_counter() - self.started, 2)
+        if self.on_progress is not None:
+            self.on_progress(stage, fraction)
+
+
+def _breaks_and_short(site: SiteProblem, assignments: list[Assignment], cover: dict, notes: list[str]):
+    """Stage 5 (breaks by coverage; a covered interval no placement keeps goes into ``notes``) and
+    the short intervals left: (assignments with breaks, short intervals)."""
     assignments = place_breaks_by_coverage(site, assignments, cover)
     below = floor_below_need(site, assignments, cover)
     if below:
@@ -667,17 +659,50 @@ def solve_site(
         for t, d in enumerate(b.demand)
         if cover[b.key][t] < d
     ]
+    return assignments, short
+
+
+def solve_site(
+    site: SiteProblem,
+    *,
+    time_limit_s: float = 50.0,
+    workers: int = 2,
+    on_progress: Callable[[str, float], None] | None = None,
+    exact: bool = True,
+) -> SiteResult:
+    """All five stages; see the module docstring."""
+    started = time.perf_counter()
+    notes: list[str] = []
+    rules = site.rules
+    report = _Progress(started, on_progress)
+    views = [site.view(b) for b in site.brands]
+    variants = [_useful(build_variants(v), b.demand, rules) for v, b in zip(views, site.brands, strict=True)]
+    brand_notes = _brand_notes(site, views, variants)
+    demand_hours = sum(sum(b.demand) for b in site.brands) / 4
+    lp_paid, _lp_under, lp_values = site_lp(site, variants)
+    report("lp", 0.15)
+    counts, status, bound_obj, stage1_obj = _stage_counts(
+        site, views, variants, lp_values, started + time_limit_s * 0.8, workers, exact, report
+    )
+    shifts = [(k, v) for k, cs in counts.items() for v, n in cs.items() for _ in range(n)]
+    assignments, unassigned, states = assign_site(site, shifts)
+    report("assign", 0.8)
+    cover = _cover_of(site, assignments)
+    short_before = sum(1 for b in site.brands for t, d in enumerate(b.demand) if cover[b.key][t] < d)
+    added, extended, trimmed = repair_and_trim(site, assignments, states, cover)
+    if trimmed:
+        notes.append(f"trimmed {trimmed / 4:.2f} over-covered paid hours at shift ends")
+    report("repair", 0.9)
+    assignments, short = _breaks_and_short(site, assignments, cover, notes)
     surge, surge_intervals = surge_figure(short)
-    paid_slots = sum(rules.paid(a.length, a.meal) for a in assignments)
-    stage1_paid = sum(rules.paid(v.length, v.meal) * n for cs in counts.values() for v, n in cs.items())
     gap = max(0.0, (stage1_obj - bound_obj) / stage1_obj) if exact and stage1_obj else 0.0
     report("done", 1.0)
     return SiteResult(
         assignments=assignments,
         counts=counts,
         demand_hours=demand_hours,
-        paid_hours=paid_slots / 4,
-        stage1_paid_hours=stage1_paid / 4,
+        paid_hours=sum(rules.paid(a.length, a.meal) for a in assignments) / 4,
+        stage1_paid_hours=sum(rules.paid(v.length, v.meal) * n for cs in counts.values() for v, n in cs.items()) / 4,
         lp_bound_hours=lp_paid / 4,
         cpsat_bound_hours=max(0.0, bound_obj / 16) if exact else lp_paid / 4,
         gap=gap,
@@ -692,7 +717,7 @@ def solve_site(
         cover=cover,
         unassigned=unassigned,
         notes=notes,
-        stage_s=stage_s,
+        stage_s=report.stage_s,
         brand_notes=dict(brand_notes),
     )
 

@@ -71,6 +71,21 @@ def test_a_break_moves_off_the_slot_a_later_shift_needs():
     assert sorted(a.start + o for a in placed for o in a.breaks) == [4, 10]
 
 
+def test_a_covered_slot_between_short_ones_keeps_its_floor():
+    """A covered dip inside a short stretch (blind sweep seed 27, Tue 23:45 before the 11.11 rush):
+    the one break goes to a short slot, already reported short, not to the covered one."""
+    shifts = [Assignment(0, 0, 16, None, (), "B")]
+    cover = scheduled_cover(shifts)
+    demand = [2 if 4 <= t < 12 and t != 8 else c for t, c in enumerate(cover)]  # slot 8 covered, 4-11 short
+    site = site_of(shifts, demand, list(cover))  # the floor needs the one agent at every slot
+
+    placed = place_breaks_by_coverage(site, shifts, {"B": list(cover)})
+
+    assert check_roster(site, placed) == []
+    assert floor_gap(site, placed) == 0
+    assert placed[0].start + placed[0].breaks[0] != 8
+
+
 def exact_gap(site: SiteProblem, shifts: list[Assignment]) -> int:
     """The least floor gap any placement can reach: the checker's break rules (count, not in the
     first or last hour, off the meal) and the engine's spacing (not next to the meal or to another
