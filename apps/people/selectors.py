@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import time
 from decimal import Decimal
 
 from apps.people.models import Agent
@@ -43,3 +45,46 @@ def active_agent_rows(*, site_ids: Iterable[int]) -> list[tuple[int, str, int, D
             "id", "name", "site_id", "weekly_hours_max", "contract_type"
         )
     )
+
+
+@dataclass(frozen=True)
+class AgentTerms:
+    """An agent's contract and preferences as plain data (what workforce plans a week with)."""
+
+    id: int
+    site_id: int
+    contract_type: str
+    hourly_cost: Decimal
+    weekly_hours_min: Decimal
+    weekly_hours_max: Decimal
+    max_days_per_week: int
+    preferred_start: time | None
+    nights_ok: bool
+    is_active: bool
+
+
+_TERMS = [
+    "id",
+    "site_id",
+    "contract_type",
+    "hourly_cost",
+    "weekly_hours_min",
+    "weekly_hours_max",
+    "max_days_per_week",
+    "preferred_start",
+    "nights_ok",
+    "is_active",
+]
+
+
+def agent_terms(ids: Iterable[int], *, active_only: bool = False) -> dict[int, AgentTerms]:
+    """{agent id: AgentTerms} of these agents (with ``active_only``, the inactive ones are absent)."""
+    qs = Agent.objects.filter(pk__in=list(ids))
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return {row[0]: AgentTerms(*row) for row in qs.order_by("employee_no").values_list(*_TERMS)}
+
+
+def all_agent_terms() -> list[AgentTerms]:
+    """Every agent's terms, in employee-number order (the demo's seeded order)."""
+    return [AgentTerms(*row) for row in Agent.objects.order_by("employee_no").values_list(*_TERMS)]

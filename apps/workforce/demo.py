@@ -22,8 +22,9 @@ from decimal import Decimal
 from django.db import connection, connections, transaction
 
 from apps.core.demo import DemoContext
+from apps.people import selectors as people_selectors
+from apps.people import services as people_services
 from apps.people.choices import ContractType
-from apps.people.models import Agent
 from apps.workforce import services
 from apps.workforce.choices import LeaveKind, RosterStatus, SolveKind
 from apps.workforce.models import AgentSkill, Availability, Leave, Roster, SolveRun
@@ -67,35 +68,43 @@ def seed_agents(ctx: DemoContext) -> int:
     ]
     AgentSkill.objects.bulk_create(skills, ignore_conflicts=True)
     AgentSkill.objects.bulk_create(_cross_training(ctx, rows), ignore_conflicts=True)
-    agents = list(Agent.objects.order_by("employee_no"))
+    terms, windows, leaves = _contracts(rng, people_selectors.all_agent_terms())
+    people_services.agent_contracts_set(terms)
+    Availability.objects.bulk_create(windows, ignore_conflicts=True)
+    Leave.objects.bulk_create(leaves, ignore_conflicts=True)
+    return len(skills)
+
+
+def _contracts(rng, agents) -> tuple[dict, list[Availability], list[Leave]]:
+    """Contract hours, days and nights by contract type, part-timers' daily windows and a little
+    annual leave, drawn from ``rng`` agent by agent in employee-number order (the demo's numbers
+    depend on that order). Returns ({agent id: (hours min, hours max, days, nights)}, windows, leaves)."""
+    terms: dict[int, tuple[Decimal, Decimal, int, bool]] = {}
     windows = []
     leaves = []
     for agent in agents:
         if agent.contract_type == ContractType.FULL_TIME:
-            agent.weekly_hours_min, agent.weekly_hours_max, agent.max_days_per_week = Decimal(0), Decimal(44), 6
-            agent.nights_ok = rng.random() < 0.7
+            terms[agent.id] = (Decimal(0), Decimal(44), 6, rng.random() < 0.7)
         elif agent.contract_type == ContractType.PART_TIME:
-            agent.weekly_hours_min, agent.weekly_hours_max, agent.max_days_per_week = Decimal(0), Decimal(24), 5
-            agent.nights_ok = False
+            terms[agent.id] = (Decimal(0), Decimal(24), 5, False)
             start = rng.choice((9, 10, 12, 14))
             for weekday in range(7):
                 windows.append(
-                    Availability(agent=agent, weekday=weekday, starts_at=time(start), ends_at=time(start + 9))
+                    Availability(agent_id=agent.id, weekday=weekday, starts_at=time(start), ends_at=time(start + 9))
                 )
         else:
-            agent.weekly_hours_min, agent.weekly_hours_max, agent.max_days_per_week = Decimal(0), Decimal(48), 6
-            agent.nights_ok = True
+            terms[agent.id] = (Decimal(0), Decimal(48), 6, True)
         if agent.contract_type != ContractType.SURGE and rng.random() < 0.06:
             first = date(2026, 10, 5) + timedelta(days=rng.randrange(0, 50))
             leaves.append(
                 Leave(
-                    agent=agent, kind=LeaveKind.ANNUAL, start=first, end=first + timedelta(days=rng.choice((2, 3, 5)))
+                    agent_id=agent.id,
+                    kind=LeaveKind.ANNUAL,
+                    start=first,
+                    end=first + timedelta(days=rng.choice((2, 3, 5))),
                 )
             )
-    Agent.objects.bulk_update(agents, ["weekly_hours_min", "weekly_hours_max", "max_days_per_week", "nights_ok"])
-    Availability.objects.bulk_create(windows, ignore_conflicts=True)
-    Leave.objects.bulk_create(leaves, ignore_conflicts=True)
-    return len(skills)
+    return terms, windows, leaves
 
 
 CROSS_TRAINED_SHARE = 0.35
@@ -110,7 +119,7 @@ def _cross_training(ctx: DemoContext, rows) -> list[AgentSkill]:
     for r in rows:
         home.setdefault(r["agent_id"], set()).add(r["store__client_id"])
         platform_of.setdefault(r["store__client_id"], r["store__platform"])
-    site_of = dict(Agent.objects.filter(pk__in=list(home)).values_list("pk", "site_id"))
+    site_of = {pk: t.site_id for pk, t in people_selectors.agent_terms(home).items()}
     site_clients: dict[int, set[int]] = {}
     for agent_id, clients in home.items():
         site_clients.setdefault(site_of[agent_id], set()).update(clients)

@@ -17,10 +17,10 @@ from django.utils import timezone
 from apps.core import calendar
 from apps.core.calendar import SLOT, SLOTS_PER_DAY, SLOTS_PER_WEEK, local_tz
 from apps.core.errors import DomainError
+from apps.people import selectors as people_selectors
 from apps.people.choices import ContractType
-from apps.people.models import Agent
 from apps.workforce.choices import RosterStatus
-from apps.workforce.models import AgentSkill, Roster, Shift, ShiftRule, StaffingRequirement
+from apps.workforce.models import AgentSkill, Availability, Leave, Roster, Shift, ShiftRule, StaffingRequirement
 from apps.workforce.solver import AgentSpec, Assignment, ShiftRules
 
 WEEK_SLOTS = SLOTS_PER_WEEK
@@ -81,8 +81,20 @@ def open_slots_mask(client, horizon: int) -> int:
     return mask
 
 
-def _availability_mask(agent: Agent, week_start: date, horizon: int) -> int:
-    windows = list(agent.availability.all())
+def _windows_and_leaves(agent_ids) -> tuple[dict[int, list[Availability]], dict[int, list[Leave]]]:
+    """{agent id: availability windows} and {agent id: leaves} of these agents, one query each."""
+    windows: dict[int, list[Availability]] = defaultdict(list)
+    leaves: dict[int, list[Leave]] = defaultdict(list)
+    for w in Availability.objects.filter(agent_id__in=list(agent_ids)):
+        windows[w.agent_id].append(w)
+    for leave in Leave.objects.filter(agent_id__in=list(agent_ids)):
+        leaves[leave.agent_id].append(leave)
+    return windows, leaves
+
+
+def _availability_mask(windows: list[Availability], leaves: list[Leave], week_start: date, horizon: int) -> int:
+    """Bit t set when the agent may work slot t: inside a weekly window (no window = always) and
+    not on leave."""
     if not windows:
         mask = (1 << horizon) - 1
     else:
@@ -96,7 +108,7 @@ def _availability_mask(agent: Agent, week_start: date, horizon: int) -> int:
                 b = calendar.slot_of_time(w.ends_at) or SLOTS_PER_DAY
                 for t in range(day * SLOTS_PER_DAY + a, min(horizon, day * SLOTS_PER_DAY + b)):
                     mask |= 1 << t
-    for leave in agent.leaves.all():
+    for leave in leaves:
         for day in range(horizon // SLOTS_PER_DAY + 1):
             d = week_start + timedelta(days=day)
             if leave.start <= d < leave.end:
@@ -118,11 +130,34 @@ def _floor(client, week_start: date) -> list[int]:
     return _demand(client, week_start, "agents")
 
 
-def skilled_agents(client, *, channel: str | None = None):
-    qs = Agent.objects.filter(is_active=True, skills__client=client)
+def skilled_agents(client, *, channel: str | None = None) -> dict[int, people_selectors.AgentTerms]:
+    """{agent id: terms} of the active agents with a skill for ``client`` (on ``channel``)."""
+    skilled = AgentSkill.objects.filter(client=client)
     if channel:
-        qs = qs.filter(skills__channel=channel)
-    return qs.distinct().prefetch_related("availability", "leaves")
+        skilled = skilled.filter(channel=channel)
+    return people_selectors.agent_terms(set(skilled.values_list("agent_id", flat=True)), active_only=True)
+
+
+def _agent_spec(terms, mask: int, skills, tail: tuple[int | None, int]) -> AgentSpec:
+    """The solver's and checker's view of one agent: its contract terms, availability ``mask``,
+    skills (brand ids) and the previous week's tail (last end, streak)."""
+    pref = None
+    if terms.preferred_start:
+        pref = terms.preferred_start.hour * 4 + terms.preferred_start.minute // 15
+    return AgentSpec(
+        id=terms.id,
+        available=mask,
+        weekly_max=int(terms.weekly_hours_max * 4),
+        weekly_min=int(terms.weekly_hours_min * 4),
+        max_days=terms.max_days_per_week,
+        cost=float(terms.hourly_cost),
+        surge=terms.contract_type == ContractType.SURGE,
+        nights_ok=terms.nights_ok,
+        preferred_start=pref,
+        skills=frozenset(skills),
+        prev_end=tail[0],
+        prev_streak=tail[1],
+    )
 
 
 def _week_shifts_of_other_brands(client, agent_ids, week_start: date) -> list[Shift]:
@@ -196,7 +231,7 @@ def build_problem(*, client, week_start: date, demand: list[int] | None = None, 
     and skilled agents; the shifts other brands already hold for those agents are fixed (so one
     shift a day, rest, days, consecutive days and weekly hours are counted across brands), and
     the previous published week's last shifts count for rest and consecutive days. Returns the
-    SiteProblem and {agent id: Agent}."""
+    SiteProblem and {agent id: people.selectors.AgentTerms}."""
     from apps.workforce.site_solver import BrandDemand, SiteProblem
 
     horizon = WEEK_SLOTS + SPILL_SLOTS
@@ -204,44 +239,28 @@ def build_problem(*, client, week_start: date, demand: list[int] | None = None, 
     if demand is None:
         demand, floor = _demand(client, week_start), _floor(client, week_start)
     lo, _hi = week_bounds(week_start)
-    agents = {a.pk: a for a in skilled_agents(client)}
+    agents = skilled_agents(client)
     skills: dict[int, set] = {pk: {client.pk} for pk in agents}
-    for agent_id, other in (
-        Agent.objects.filter(pk__in=list(agents), skills__isnull=False)
-        .values_list("pk", "skills__client_id")
-        .distinct()
-    ):
+    for agent_id, other in AgentSkill.objects.filter(agent_id__in=list(agents)).values_list("agent_id", "client_id"):
         skills[agent_id].add(other)
     others = _week_shifts_of_other_brands(client, list(agents), week_start)
     tails = _previous_week_tail(list(agents), week_start)
+    windows, leaves = _windows_and_leaves(agents)
     fixed = []
     other_brands = {}
     for s in others:
         fixed.append(_assignment_of(s, lo))
         skills[s.agent_id].add(s.roster.client_id)
         other_brands.setdefault(s.roster.client_id, s.roster.client)
-    specs = []
-    for agent in agents.values():
-        pref = None
-        if agent.preferred_start:
-            pref = agent.preferred_start.hour * 4 + agent.preferred_start.minute // 15
-        prev_end, streak = tails.get(agent.pk, (None, 0))
-        specs.append(
-            AgentSpec(
-                id=agent.pk,
-                available=_availability_mask(agent, week_start, horizon),
-                weekly_max=int(agent.weekly_hours_max * 4),
-                weekly_min=int(agent.weekly_hours_min * 4),
-                max_days=agent.max_days_per_week,
-                cost=float(agent.hourly_cost),
-                surge=agent.contract_type == ContractType.SURGE,
-                nights_ok=agent.nights_ok,
-                preferred_start=pref,
-                skills=frozenset(skills[agent.pk]),
-                prev_end=prev_end,
-                prev_streak=streak,
-            )
+    specs = [
+        _agent_spec(
+            terms,
+            _availability_mask(windows[pk], leaves[pk], week_start, horizon),
+            skills[pk],
+            tails.get(pk, (None, 0)),
         )
+        for pk, terms in agents.items()
+    ]
     brands = [BrandDemand(client.pk, demand, open_slots_mask(client, horizon), floor)]
     brands += [_held_brand(key, other, len(demand), horizon) for key, other in other_brands.items()]
     problem = SiteProblem(
@@ -270,7 +289,7 @@ def site_check(*, client_ids, week_start: date) -> list:
         current = rosters.get(r.client_id)
         if current is None or (r.status == RosterStatus.PUBLISHED and current.status != RosterStatus.PUBLISHED):
             rosters[r.client_id] = r
-    shifts = list(Shift.objects.filter(roster__in=list(rosters.values())).select_related("roster", "agent"))
+    shifts = list(Shift.objects.filter(roster__in=list(rosters.values())).select_related("roster"))
     agent_ids = {s.agent_id for s in shifts}
     tails = _previous_week_tail(list(agent_ids), week_start)
     first = next(iter(rosters.values()), None)
@@ -278,27 +297,20 @@ def site_check(*, client_ids, week_start: date) -> list:
     skills: dict[int, set] = defaultdict(set)
     for agent_id, cid in AgentSkill.objects.filter(agent_id__in=agent_ids).values_list("agent_id", "client_id"):
         skills[agent_id].add(cid)
-    specs = {}
-    assignments = []
-    for s in shifts:
-        a = s.agent
-        prev_end, streak = tails.get(a.pk, (None, 0))
-        specs[a.pk] = AgentSpec(
-            id=a.pk,
-            available=_availability_mask(a, week_start, horizon),
-            weekly_max=int(a.weekly_hours_max * 4),
-            max_days=a.max_days_per_week,
-            nights_ok=a.nights_ok,
-            skills=frozenset(skills[a.pk]),
-            prev_end=prev_end,
-            prev_streak=streak,
+    windows, leaves = _windows_and_leaves(agent_ids)
+    specs = [
+        _agent_spec(
+            terms,
+            _availability_mask(windows[pk], leaves[pk], week_start, horizon),
+            skills[pk],
+            tails.get(pk, (None, 0)),
         )
-        assignments.append(_assignment_of(s, lo))
+        for pk, terms in people_selectors.agent_terms(agent_ids).items()
+    ]
+    assignments = [_assignment_of(s, lo) for s in shifts]
     brands = [
         BrandDemand(cid, [0] * WEEK_SLOTS, open_slots_mask(r.client, horizon), rules=shift_rules_for(r.client))
         for cid, r in rosters.items()
     ]
-    site = SiteProblem(
-        brands=brands, agents=list(specs.values()), rules=rules, night_from=NIGHT_FROM * 4, night_to=NIGHT_TO * 4
-    )
+    site = SiteProblem(brands=brands, agents=specs, rules=rules, night_from=NIGHT_FROM * 4, night_to=NIGHT_TO * 4)
     return check_roster(site, assignments)
