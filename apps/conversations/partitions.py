@@ -5,8 +5,8 @@ A table partitioned here is range-partitioned on one timestamp column by local (
 calendar month: one partition per month named `<table>_yYYYYmMM`, plus `<table>_default`, a
 DEFAULT partition that catches a row of a month with no partition yet (an old export, a test's
 made-up date), so an insert never fails for want of a partition. Tables so far:
-`conversations_message` on `sent_at` (conversations migrations 0008–0010) and `qa_qahit` on
-`scored_at` (qa migrations 0011–0013). The partition key is read from the catalogue
+`conversations_message` on `sent_at` (conversations migrations 0008–0010) and the QA hit table
+on `scored_at` (the qa app's migrations 0011–0013). The partition key is read from the catalogue
 (`pg_partitioned_table`), so a new table needs its migration (the partitioned table, its DEFAULT
 partition, its months) and nothing here. The beat task keeps every such table's months ahead
 (`monthly_partitioned_tables`); the importer makes sure the months of its file exist before it

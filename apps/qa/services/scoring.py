@@ -324,13 +324,12 @@ def _run_over(run: QARun, ids: list[int], scorecard: Scorecard | None = None) ->
 
 def qa_score_import_run(*, import_run_id: int) -> QARun:
     """Score every conversation of an import (batched; safe to run twice)."""
-    from apps.conversations.models import ImportRun
-    from apps.conversations.selectors import conversation_ids_of_import
+    from apps.conversations.selectors import conversation_ids_of_import, import_run_clients
 
-    import_run = ImportRun.objects.filter(pk=import_run_id).first()
-    if import_run is None:
+    clients = import_run_clients(import_run_ids=[import_run_id])
+    if import_run_id not in clients:
         raise DomainError(f"import run {import_run_id} does not exist", field="import_run_id")
-    run = QARun.objects.create(kind=QARunKind.IMPORT, import_run=import_run, client_id=import_run.client_id)
+    run = QARun.objects.create(kind=QARunKind.IMPORT, import_run_id=import_run_id, client_id=clients[import_run_id])
     return _run_over(run, conversation_ids_of_import(import_run_id=import_run_id))
 
 
@@ -338,16 +337,13 @@ def unscored_conversation_ids(*, client_id: int | None = None) -> list[int]:
     """Conversations of clients with an active scorecard that have no result under it yet."""
     from django.db.models import Exists, OuterRef
 
-    from apps.conversations.models import Conversation
+    from apps.conversations.selectors import conversation_ids_where
 
     active = Scorecard.objects.filter(is_active=True, client_id=OuterRef("store__client_id"))
     scored = QAResult.objects.filter(
         conversation_id=OuterRef("pk"), scorecard__is_active=True, scorecard__client_id=OuterRef("store__client_id")
     )
-    qs = Conversation.objects.filter(Exists(active)).exclude(Exists(scored))
-    if client_id is not None:
-        qs = qs.filter(store__client_id=client_id)
-    return list(qs.order_by("pk").values_list("pk", flat=True))
+    return conversation_ids_where(include=Exists(active), exclude=Exists(scored), client_id=client_id)
 
 
 def qa_sweep_unscored(*, client_id: int | None = None) -> QARun:
