@@ -75,7 +75,7 @@ def _post(contract, rows):
                 day=day,
             )
         )
-    UsageRecord.objects.bulk_create(objs, ignore_conflicts=True)
+    services.usage_records_insert(objs)  # a copy of a stored business key is skipped
 
 
 def _lines(contract):

@@ -38,6 +38,7 @@ from apps.contracts.models.terms import (
 from apps.contracts.models.usage import (
     BillingRun,
     UsageDaily,
+    UsageKey,
     UsageRecord,
 )
 
@@ -59,5 +60,6 @@ __all__ = [
     "StatementResponse",
     "Tier",
     "UsageDaily",
+    "UsageKey",
     "UsageRecord",
 ]

@@ -1,5 +1,5 @@
-"""Usage: records (a business key counts once), the daily rollup with its hourly sums that the
-triggers keep, and billing runs."""
+"""Usage: records (a business key counts once, checked in the narrow key table), the daily rollup
+with its hourly sums that the triggers keep, and billing runs."""
 
 from __future__ import annotations
 
@@ -17,7 +17,18 @@ from apps.core.models import TrackedRun
 
 
 class UsageRecord(models.Model):
-    """A counted quantity of one metric. Business key (contract, metric, source, source_key): counted once."""
+    """A counted quantity of one metric. Business key (contract, metric, source, source_key): counted once.
+
+    In the database the table is range-partitioned by the local month of `created_at` (when the
+    record was received; it never changes, so a row never moves between partitions), with primary
+    key (id, created_at) — migration 0014, docs/operations.md "Partitioned usage records". Django
+    keeps `id` as the primary key: ids come from one sequence, so an id alone still names one row.
+    Postgres cannot hold a unique index without the partition key, so the business key lives in
+    UsageKey (one row per record, same id); triggers keep the two tables in step whatever path
+    writes records, and a record whose business key is taken by another record is refused
+    (IntegrityError on usage_business_key_uniq). Writers that must skip known keys claim them in
+    UsageKey first (apps.contracts.services.usage.usage_records_insert).
+    """
 
     CLIENT_LOOKUP = "contract__client"
 
@@ -39,9 +50,6 @@ class UsageRecord(models.Model):
     class Meta:
         ordering = ["contract", "day", "metric", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["contract", "metric", "source", "source_key"], name="usage_business_key_uniq"
-            ),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="usage_quantity_gte_0"),
             models.CheckConstraint(
                 condition=Q(night_quantity__gte=0) & Q(night_quantity__lte=F("quantity")), name="usage_night_range"
@@ -55,10 +63,45 @@ class UsageRecord(models.Model):
         return f"{self.metric} {self.quantity} on {self.day}"
 
 
+class UsageKey(models.Model):
+    """The business key of one usage record, unique: the one idempotency check of usage.
+
+    Not partitioned (a unique index of a partitioned table must hold the partition key, and the
+    business key has no time in it on purpose), and narrow: no quantities. (`id`, `created_at`) is
+    the primary key of its record, so a key names exactly one record and its partition. Writers
+    claim keys here with INSERT … ON CONFLICT DO NOTHING RETURNING and write records only for the
+    keys they got; triggers on the record table (migration 0014) add the key of a record written by
+    any other path, refuse a record whose key or id belongs to another record, drop the key when
+    the record is deleted and follow an update.
+    """
+
+    id = models.BigIntegerField(primary_key=True, verbose_name=_("record id"))
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("contract")
+    )
+    metric = models.CharField(_("metric"), max_length=32)
+    source = models.CharField(_("source"), max_length=16)
+    source_key = models.CharField(_("source key"), max_length=128)
+    created_at = models.DateTimeField(_("received"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "metric", "source", "source_key"], name="usage_business_key_uniq"
+            ),
+        ]
+        verbose_name = _("usage key")
+        verbose_name_plural = _("usage keys")
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.source}:{self.source_key}"
+
+
 class UsageDaily(models.Model):
     """Usage summed per contract, metric, local day and dimensions — the rollup billing reads.
 
-    Kept by statement-level triggers on UsageRecord (migration 0005): every insert, update or
+    Kept by statement-level triggers on UsageRecord (migration 0005, on the partitioned table since
+    0014; they fire for rows of every partition): every insert, update or
     delete of usage records adds to or subtracts from these sums in the same transaction, whatever
     path wrote them (ORM, raw SQL, COPY). `records` and `sum_record_id` let a re-run see that the
     usage of a contract did not change without reading the records.

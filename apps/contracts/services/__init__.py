@@ -57,6 +57,7 @@ from apps.contracts.services.usage import (
     usage_derive_from_roster,
     usage_parse_csv,
     usage_record_bulk,
+    usage_records_insert,
     usage_row_validate,
 )
 
@@ -94,6 +95,7 @@ __all__ = [
     "usage_derive_from_roster",
     "usage_parse_csv",
     "usage_record_bulk",
+    "usage_records_insert",
     "usage_row_validate",
     "version_create",
 ]

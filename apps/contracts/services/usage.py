@@ -1,6 +1,10 @@
 """Usage in: posted rows, CSV files, and usage derived from conversations and the published roster.
 
-A usage record counts once (its business key is unique); every path is idempotent.
+A usage record counts once (its business key is unique); every path is idempotent. The records
+table is partitioned by received month, so the business key is checked in the narrow key table
+`contracts_usagekey` (models.UsageKey): every writer claims its keys there first (INSERT … ON
+CONFLICT DO NOTHING RETURNING) and writes, in the same statement, the records of the keys it got
+(_CLAIM_AND_WRITE). Two writers racing on a key: one claims it, the other skips it.
 """
 
 from __future__ import annotations
@@ -177,12 +181,7 @@ def usage_record_bulk(*, rows: list[dict], source: str = UsageSource.API, actor=
     late_periods = _late_periods(records, late=late)
     result.late_periods = [f"{c} {m[:7]}" for c, m in late_periods]
     with transaction.atomic():
-        unique = {(r.contract_id, r.metric, r.source, r.source_key): r for r in records}
-        existing = _existing_keys(list(unique))
-        UsageRecord.objects.bulk_create(
-            [r for k, r in unique.items() if k not in existing], ignore_conflicts=True, batch_size=2000
-        )
-        result.inserted = len(unique) - len(existing)
+        result.inserted = usage_records_insert(records)
         result.duplicates = len(records) - result.inserted
         if actor is not None and records:
             audit_record(
@@ -200,20 +199,61 @@ def usage_record_bulk(*, rows: list[dict], source: str = UsageSource.API, actor=
     return result
 
 
-def _existing_keys(keys: list[tuple]) -> set[tuple]:
-    if not keys:
-        return set()
-    with connection.cursor() as cur:
-        cur.execute(
-            """
-            SELECT u.contract_id, u.metric, u.source, u.source_key
-            FROM contracts_usagerecord u
-            JOIN unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS k(c, m, s, sk)
-              ON u.contract_id = k.c AND u.metric = k.m AND u.source = k.s AND u.source_key = k.sk
-            """,
-            [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], [k[3] for k in keys]],
-        )
-        return {tuple(row) for row in cur.fetchall()}
+# Every usage writer: claim the new business keys of `src` (a SELECT of the record's columns but
+# id and created_at, one row per business key) in the key table, then write the records of the
+# keys claimed, with the ids the claim drew from the records' sequence and the same received time.
+# One statement; its row count is the records written. The NOT EXISTS spares a sequence number for
+# a key already stored (a re-run draws none); ON CONFLICT settles a key that another writer claims
+# meanwhile.
+_CLAIM_AND_WRITE = """
+WITH src AS MATERIALIZED ({src}),
+claimed AS (
+    INSERT INTO contracts_usagekey (id, contract_id, metric, source, source_key, created_at)
+    SELECT nextval('contracts_usagerecord_id_seq'), s.contract_id, s.metric, s.source, s.source_key, now()
+    FROM src s
+    WHERE NOT EXISTS (
+        SELECT 1 FROM contracts_usagekey k
+        WHERE k.contract_id = s.contract_id AND k.metric = s.metric AND k.source = s.source
+          AND k.source_key = s.source_key
+    )
+    ON CONFLICT (contract_id, metric, source, source_key) DO NOTHING
+    RETURNING id, contract_id, metric, source, source_key, created_at
+)
+INSERT INTO contracts_usagerecord
+    (id, contract_id, metric, source, source_key, quantity, night_quantity, occurred_at, day,
+     platform, store_id, channel, created_at)
+SELECT c.id, s.contract_id, s.metric, s.source, s.source_key, s.quantity, s.night_quantity,
+       s.occurred_at, s.day, s.platform, s.store_id, s.channel, c.created_at
+FROM claimed c
+JOIN src s ON s.contract_id = c.contract_id AND s.metric = c.metric AND s.source = c.source
+          AND s.source_key = c.source_key
+ORDER BY c.id
+"""
+
+_RECORDS_SRC = """
+SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::numeric[], %s::numeric[],
+                     %s::timestamptz[], %s::date[], %s::text[], %s::bigint[], %s::text[])
+    AS u(contract_id, metric, source, source_key, quantity, night_quantity, occurred_at, day, platform,
+         store_id, channel)
+"""
+
+
+def usage_records_insert(records: list[UsageRecord]) -> int:
+    """Write the unsaved `records` whose business key is not stored yet; returns how many were written.
+
+    Two records of the batch with the same business key: the later one is written (as the posted
+    batch always was). Their ids, `created_at` and the keys are the database's (_CLAIM_AND_WRITE).
+    """
+    unique = list({(r.contract_id, r.metric, r.source, r.source_key): r for r in records}.values())
+    if not unique:
+        return 0
+    columns = ("contract_id", "metric", "source", "source_key", "quantity", "night_quantity", "occurred_at")
+    params = [[getattr(r, name) for r in unique] for name in columns]
+    params += [[r.day for r in unique], [r.platform for r in unique], [r.store_id for r in unique]]
+    params.append([r.channel for r in unique])
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(_CLAIM_AND_WRITE.format(src=_RECORDS_SRC), params)
+        return cur.rowcount
 
 
 def usage_parse_csv(*, content: bytes | str) -> list[dict]:
@@ -249,14 +289,12 @@ def usage_derive_from_conversations(*, contract: Contract, start: date, end: dat
     lo, hi = calendar.day_range_bounds(start, end)
     chats, chat_params = conversation_usage_sql(store_ids=list(stores), started_from=lo, started_to=hi)
     tz = calendar.local_tz_name()
-    sql = f"""
-        INSERT INTO contracts_usagerecord
-            (contract_id, metric, source, source_key, quantity, night_quantity, occurred_at, day,
-             platform, store_id, channel, created_at)
-        SELECT %s, m.metric, 'conversations', c.conversation_id::text, m.qty,
-               CASE WHEN EXTRACT(HOUR FROM c.started_at AT TIME ZONE %s) < 8 THEN m.qty ELSE 0 END,
-               c.started_at, (c.started_at AT TIME ZONE %s)::date,
-               s.platform, c.store_id, c.channel, now()
+    src = f"""
+        SELECT %s::bigint AS contract_id, m.metric, 'conversations' AS source,
+               c.conversation_id::text AS source_key, m.qty AS quantity,
+               CASE WHEN EXTRACT(HOUR FROM c.started_at AT TIME ZONE %s) < 8 THEN m.qty ELSE 0 END AS night_quantity,
+               c.started_at AS occurred_at, (c.started_at AT TIME ZONE %s)::date AS day,
+               s.platform, c.store_id, c.channel
         FROM ({chats}) c
         JOIN unnest(%s::bigint[], %s::text[]) AS s(id, platform) ON s.id = c.store_id
         CROSS JOIN LATERAL (VALUES
@@ -264,11 +302,10 @@ def usage_derive_from_conversations(*, contract: Contract, start: date, end: dat
             ('messages', c.message_count)
         ) AS m(metric, qty)
         WHERE m.qty > 0
-        ON CONFLICT (contract_id, metric, source, source_key) DO NOTHING
     """
     params = [contract.pk, tz, tz, *chat_params, list(stores), list(stores.values())]
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(_CLAIM_AND_WRITE.format(src=src), params)
         return cur.rowcount
 
 
@@ -297,7 +334,4 @@ def usage_derive_from_roster(*, contract: Contract, start: date, end: date) -> i
         )
         for metric, day, qty, night in records
     ]
-    with transaction.atomic():
-        before = UsageRecord.objects.filter(contract=contract, source=UsageSource.ROSTER).count()
-        UsageRecord.objects.bulk_create(objs, ignore_conflicts=True)
-        return UsageRecord.objects.filter(contract=contract, source=UsageSource.ROSTER).count() - before
+    return usage_records_insert(objs)
