@@ -20,8 +20,8 @@ business key (contract, metric, source, source_key) has no time in it on purpose
 
 One migration, so one transaction: the old table is renamed aside, the new one created without
 triggers or indexes, the rows copied month by month with their ids (the rollup is not touched: the
-same rows, the same sums), the keys copied, then indexes, foreign keys and triggers built and the
-old table dropped. If anything fails nothing has changed.
+same rows, the same sums), the keys copied (the key table has no index yet either), then keys,
+indexes, foreign keys and triggers built and the old table dropped. If anything fails nothing has changed.
 """
 
 import django.db.models.deletion
@@ -97,7 +97,7 @@ END
 $$;
 
 CREATE TABLE contracts_usagekey (
-    id bigint NOT NULL CONSTRAINT contracts_usagekey_pkey PRIMARY KEY,
+    id bigint NOT NULL,
     metric varchar(32) NOT NULL,
     source varchar(16) NOT NULL,
     source_key varchar(128) NOT NULL,
@@ -172,6 +172,7 @@ ALTER TABLE contracts_usagerecord ADD CONSTRAINT {CONTRACT_FK}
     FOREIGN KEY (contract_id) REFERENCES contracts_contract (id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE contracts_usagerecord ADD CONSTRAINT {STORE_FK}
     FOREIGN KEY (store_id) REFERENCES clients_store (id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE contracts_usagekey ADD CONSTRAINT contracts_usagekey_pkey PRIMARY KEY (id);
 ALTER TABLE contracts_usagekey ADD CONSTRAINT usage_business_key_uniq UNIQUE (contract_id, metric, source, source_key);
 ALTER TABLE contracts_usagekey ADD CONSTRAINT {KEY_CONTRACT_FK}
     FOREIGN KEY (contract_id) REFERENCES contracts_contract (id) DEFERRABLE INITIALLY DEFERRED;
@@ -246,10 +247,8 @@ def copy_forward(apps, schema_editor):
                 "AND created_at < (%s::date + interval '1 month')::timestamp AT TIME ZONE %s ORDER BY id",
                 [month, TZ, month, TZ],
             )
-        cur.execute(
-            f"INSERT INTO contracts_usagekey ({KEY_COLUMNS}) SELECT {KEY_COLUMNS} FROM {OLD} "
-            "ORDER BY contract_id, metric, source, source_key"
-        )
+        # no index on either table yet: the keys' primary key and unique index are built after the copy
+        cur.execute(f"INSERT INTO contracts_usagekey ({KEY_COLUMNS}) SELECT {KEY_COLUMNS} FROM {OLD}")
 
 
 def copy_backward(apps, schema_editor):
