@@ -168,6 +168,10 @@ class _Rule:
             else frozenset()
         )
         self.excused = _Words(p.get("excused_by"), per_term=per_term) if spec.type == "keyword" else None
+        # keyword `void_in`: these words do not count in a message holding a `when` word
+        void = p.get("void_in") or {}
+        self.void_words = frozenset(normalize(w) for w in void.get("words", []) if normalize(w))
+        self.void_when = _Words(void.get("when"), per_term=per_term) if void else None
         if spec.type == "pii":
             tokens = _Words(p.get("tokens"), per_term=per_term)
             self.lists["tokens"] = tokens if tokens else _Words(PII_TOKENS, per_term=per_term)
@@ -213,7 +217,10 @@ class _Rule:
             if self.excused and self.excused.any(text):
                 continue  # an offer of help in the same message excuses it
             kept, dropped = [], []
+            voided = self.void_when is not None and self.void_when.any(text)
             for s, e in self.lists["words"].find(text):
+                if voided and text[s:e] in self.void_words:
+                    continue  # a reward in a message about a review
                 if _negated(text, s, self.negators, window):
                     dropped.append((s, e + 1))  # takes the word chained right after it too
                 elif _excluded(text, s, e, self.exclude) or (quoted and _in_quotes(text, s, e)):
@@ -221,7 +228,11 @@ class _Rule:
                 else:
                     kept.append((s, e))
             found += [(i, s, e) for s, e in kept if not any(ds <= s < de for ds, de in dropped)]
-        if self.similar and any(self.means(texts[i]) for i in mine if i in texts and not self.excused_in(texts[i])):
+        if self.similar and any(
+            self.means(texts[i])
+            for i in mine
+            if i in texts and not self.excused_in(texts[i]) and not (self.void_when and self.void_when.any(texts[i]))
+        ):
             return True
         mode = p.get("mode", "any")
         if mode == "any" or not found:
@@ -248,7 +259,9 @@ class _Rule:
             if m.role not in self.reads:
                 continue
             text = _text(m)
-            if text and self.pattern.search(text) and not (self.exclude_rx and self.exclude_rx.search(text)):
+            if not text or (self.exclude_rx and self.exclude_rx.search(text)):
+                continue
+            if self.pattern.search(text) or (self.similar and self.means(text)):
                 return True
         return False
 

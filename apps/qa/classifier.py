@@ -6,12 +6,15 @@ Rules (what the engine relies on):
   rule's meaning is at least `model_threshold` (the examples keep matching as before: the model
   adds matches, it never removes one). The hit's note names the model, its probability and the
   three character n-grams that pushed it up most: 模型 buyer_negative 0.93 「到底」+0.9 「多久」+0.4.
-- The model is logistic regression on binary character 1–3-grams of the normalised message (white
-  space runs collapsed, as scikit-learn's char analyzer does), the vector scaled to unit length:
-  p = sigmoid(bias + Σ weight(g) / sqrt(n)), over the n distinct n-grams the model knows. Scoring is
+- The model is logistic regression on the binary features of a normalised message (`features`):
+  its character 1–3-grams (white space runs collapsed) plus a few classes that generalise beyond
+  the characters seen in training — the feeling of its emoji (angry 😡🤬💢, sad 😭💔, contempt 🙄😒,
+  happy 😊👍, laughing 😂), runs of ? or ! (「？？？」), a trailing-off 「。。。」/「...」, and its
+  length (short, medium, long). The vector is scaled to unit length:
+  p = sigmoid(bias + Σ weight(f) / sqrt(n)), over the n distinct features the model knows. Scoring is
   plain Python over a dict (no scikit-learn at run time); a text's probability is remembered.
 - The fitted weights ship in apps/qa/data/message_classifier.json, written by
-  `.venv/bin/python -m tests.qa.train_classifier` from the labelled chats (gold set, blind sets 1–3);
+  `.venv/bin/python -m tests.qa.train_classifier` from the labelled chats (gold set, blind sets 1–4);
   how message labels are derived from chat labels is in that module's docstring.
 """
 
@@ -25,6 +28,43 @@ from pathlib import Path
 
 ARTEFACT = Path(__file__).resolve().parent / "data" / "message_classifier.json"
 _SPACES = re.compile(r"\s\s+")
+# the feeling of an emoji: a class feature, so an angry emoji unseen in training still reads angry
+_EMOJI = {
+    "angry": "😡🤬💢😠👿😤🖕💀",
+    "sad": "😭😢😞😔😩😫😣😖😥🥲💔😿",
+    "contempt": "🙄😒🙃😑😐🤷😏🤨😶",
+    "happy": "😊😄😁😃😀🥰😍❤👍🙏💕🤗😘😆🌹👌💯",
+    "laugh": "😂🤣😹",
+}
+_FEELING = {ch: f"\x01{name}" for name, chars in _EMOJI.items() for ch in chars}
+_EMOJI_RE = re.compile("[" + "".join(_FEELING) + "]")
+
+
+def features(text: str, classes: bool = True) -> set[str]:
+    """The binary features of a normalised message: character 1–3-grams and (unless classes is
+    False: a model fitted without them) the class features, prefixed with \\x01, which no text
+    holds."""
+    text = _SPACES.sub(" ", text)
+    n = len(text)
+    out = set(text)
+    out.update(text[i : i + 2] for i in range(n - 1))
+    out.update(text[i : i + 3] for i in range(n - 2))
+    if not classes:
+        return out
+    out.add("\x01short" if n < 5 else "\x01medium" if n < 16 else "\x01long")
+    if "??" in text:
+        out.add("\x01??")
+    if "!!" in text:
+        out.add("\x01!!")
+    if "。。" in text or "..." in text:
+        out.add("\x01...")
+    for ch in _EMOJI_RE.findall(text):
+        out.add(_FEELING[ch])
+    return out
+
+
+_RECENT_SIZE = 4096
+_RECENT: dict[bool, dict[str, frozenset[str]]] = {True: {}, False: {}}
 
 
 class MessageClassifier:
@@ -32,30 +72,31 @@ class MessageClassifier:
 
     CACHE_SIZE = 50_000
 
-    def __init__(self, rule: str, bias: float, weights: dict[str, float]):
+    def __init__(self, rule: str, bias: float, weights: dict[str, float], classes: bool = True):
         self.rule = rule
+        self.classes = classes
         self.bias = float(bias)
         self.weights = weights
         self._get = weights.get
+        self._known = weights.keys().__and__
         self.cache: dict[str, float] = {}
 
     def grams(self, text: str) -> set[str]:
-        text = _SPACES.sub(" ", text)
-        n = len(text)
-        out = set(text)
-        out.update(text[i : i + 2] for i in range(n - 1))
-        out.update(text[i : i + 3] for i in range(n - 2))
-        return out
+        """The text's features; the last few thousand texts' are shared by every model (a message
+        read by several rules' models is split into n-grams once)."""
+        recent = _RECENT[self.classes]
+        found = recent.get(text)
+        if found is None:
+            if len(recent) >= _RECENT_SIZE:
+                recent.clear()
+            found = recent[text] = frozenset(features(text, self.classes))
+        return found
 
     def logit(self, text: str) -> float:
-        get = self._get
-        total, known = 0.0, 0
-        for g in self.grams(text):
-            w = get(g)
-            if w is not None:
-                total += w
-                known += 1
-        return self.bias + (total / math.sqrt(known) if known else 0.0)
+        known = self._known(self.grams(text))  # the features the model has a weight for
+        if not known:
+            return self.bias
+        return self.bias + sum(map(self._get, known)) / math.sqrt(len(known))
 
     def probability(self, text: str) -> float:
         found = self.cache.get(text)
@@ -73,7 +114,7 @@ class MessageClassifier:
             return ""
         scale = 1 / math.sqrt(len(grams))
         best = sorted(grams, key=lambda g: -self.weights[g])[:top]
-        return " ".join(f"「{g}」{self.weights[g] * scale:+.1f}" for g in best if self.weights[g] > 0)
+        return " ".join(f"「{g.lstrip(chr(1))}」{self.weights[g] * scale:+.1f}" for g in best if self.weights[g] > 0)
 
 
 @lru_cache(maxsize=4)
@@ -88,4 +129,4 @@ def load(rule_model: str, path: Path = ARTEFACT) -> MessageClassifier | None:
     spec = _artefact(str(path)).get("rules", {}).get(rule_model)
     if spec is None:
         return None
-    return MessageClassifier(rule_model, spec["bias"], spec["weights"])
+    return MessageClassifier(rule_model, spec["bias"], spec["weights"], spec.get("classes", False))

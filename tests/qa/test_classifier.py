@@ -3,6 +3,7 @@ rule parameter that turns it on, the hit's explanation, and the shipped artefact
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -83,3 +84,70 @@ def test_the_shipped_artefact_holds_the_models_the_default_pack_names():
     assert named and all(classifier.load(name) is not None for name in named)
     shirking = classifier.load("shirking")
     assert shirking.probability("这个您自己联系快递吧，我们管不了") > shirking.probability("好的亲，马上为您补发")
+
+
+def test_class_features_generalise_beyond_the_characters_seen():
+    # an angry emoji the model never saw carries the feeling of the ones it saw; runs of ? and a
+    # trailing-off are features of their own; a model fitted without classes ignores them
+    assert {"\x01angry", "\x01??", "\x01short"} <= classifier.features("🤬???")
+    assert "\x01..." in classifier.features("。。。") and "\x01sad" in classifier.features("唉😭")
+    model = classifier.MessageClassifier("m", bias=-1.0, weights={"\x01angry": 4.0})
+    assert model.probability("行吧👿") > 0.5 > model.probability("行吧😊")
+    plain = classifier.MessageClassifier("m", bias=-1.0, weights={"\x01angry": 4.0}, classes=False)
+    assert plain.probability("行吧👿") < 0.5
+    assert "「angry」" in model.explain("行吧👿")
+
+
+def test_matches_the_scikit_learn_pipeline_with_class_features():
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import normalize as l2
+
+    texts = ["你们到底行不行???", "好的谢谢", "气死了😡", "收到啦😊", "。。。", "请问几天到"]
+    labels = [1, 0, 1, 0, 1, 0]
+    vec = CountVectorizer(analyzer=classifier.features, binary=True, lowercase=False)
+    model = LogisticRegression().fit(l2(vec.fit_transform(texts).astype(float)), labels)
+    ours = classifier.MessageClassifier(
+        "t", float(model.intercept_[0]), dict(zip(vec.get_feature_names_out(), map(float, model.coef_[0]), strict=True))
+    )
+    for text in ("这也太慢了??", "🤬", "好的", "唉。。。"):
+        theirs = model.predict_proba(l2(vec.transform([text]).astype(float)))[0, 1]
+        assert ours.probability(text) == pytest.approx(theirs)
+
+
+def test_a_regex_rule_takes_a_model_and_its_exclusion_still_spares_a_refusal(monkeypatch):
+    toy_model = classifier.MessageClassifier("toy", bias=-3.0, weights={"私下": 8.0})
+    monkeypatch.setattr(classifier, "load", lambda name, path=None: toy_model if name == "toy" else None)
+    rule = RuleSpec(
+        code="off_platform",
+        name="o",
+        type="regex",
+        params={
+            "pattern": "加微信",
+            "exclude": "不支持私下",
+            "similar": {"examples": ["加我微信聊"], "threshold": 0.9, "model": "toy", "model_threshold": 0.9},
+        },
+    )
+    card = engine.compile_scorecard(ScorecardSpec(rules=(rule,)))
+    hits = card.score(chat(("buyer", 0, "能便宜吗"), ("agent", 5, "私下算您便宜点"))).hits
+    assert [h.message_index for h in hits] == [1] and hits[0].note.startswith("模型 toy")
+    refusal = card.score(chat(("buyer", 0, "能便宜吗"), ("agent", 5, "不支持私下交易哦")))
+    assert refusal.hits == ()
+
+
+def test_void_in_drops_a_reward_offered_for_a_review_but_keeps_a_real_remedy():
+    rule = RuleSpec(
+        code="solution_offered",
+        name="s",
+        type="keyword",
+        params={"words": ["补偿", "补发"], "void_in": {"words": ["补偿"], "when": ["差评", "评价"]}},
+    )
+    card = engine.compile_scorecard(ScorecardSpec(rules=(rule,)))
+    bribe = card.score(chat(("buyer", 0, "坏了"), ("agent", 5, "您把差评删了，我们给您补偿20元")))
+    assert bribe.hits == ()
+    both = card.score(chat(("buyer", 0, "坏了"), ("agent", 5, "给您补发一个，差评删了再给您补偿")))
+    assert [both.hits[0].start, both.hits[0].end] == [2, 4] and len(both.hits) == 1
+    plain = card.score(chat(("buyer", 0, "坏了"), ("agent", 5, "给您补偿10元")))
+    assert len(plain.hits) == 1
+    with pytest.raises(RuleConfigError):
+        engine.validate_rule(dataclasses.replace(rule, params={"words": ["补偿"], "void_in": ["补偿"]}))

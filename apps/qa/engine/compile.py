@@ -209,36 +209,7 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         c.similar = _similar(p["similar"], r)
         c.model = _model(p["similar"], r)
     if t == "keyword":
-        c.lists["words"] = _words(p, "words", r)
-        c.lists["negators"] = _words(p, "negators", r, required=False)
-        c.lists["exclude"] = _words(p, "exclude", r, required=False)
-        c.lists["excused_by"] = _words(p, "excused_by", r, required=False)
-        if not isinstance(p.get("skip_quoted", False), bool):
-            raise RuleConfigError("skip_quoted must be true or false", rule=r, field="skip_quoted")
-        mode = p.get("mode", "any")
-        if mode not in ("any", "all", "n_of"):
-            raise RuleConfigError("mode must be any, all or n_of", rule=r, field="mode")
-        if mode == "n_of":
-            n = _int(p, "n", 2, r, low=1)
-            if n > len(c.lists["words"]):
-                raise RuleConfigError("n is larger than the word list", rule=r, field="n")
-        if p.get("scope", "message") not in ("message", "conversation"):
-            raise RuleConfigError("scope must be message or conversation", rule=r, field="scope")
-        turns = p.get("turns")
-        if turns is not None and (
-            not isinstance(turns, dict)
-            or set(turns) - {"first", "last"}
-            or not all(isinstance(v, int) and v > 0 for v in turns.values())
-        ):
-            raise RuleConfigError("turns must be {'first': n} or {'last': n}", rule=r, field="turns")
-        c.options = (
-            mode,
-            turns or None,
-            p.get("skip_quoted", False),
-            p.get("negation_window", 4),
-            len(c.lists["words"]) if mode == "all" else int(p.get("n", 2)),
-            p.get("scope", "message") == "message",
-        )
+        _compile_keyword(c, p, r)
     elif t == "regex":
         c.regex = _regex(p.get("pattern"), r, "pattern")
         factors = _literal_factors(c.regex)
@@ -346,7 +317,50 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
     return c
 
 
-_SIMILAR_TYPES = ("keyword", "sentiment", "handover", "context")
+def _compile_keyword(c: _Compiled, p: dict, r: str) -> None:
+    """A keyword rule's lists and options. `void_in` {"words": [...], "when": [...]}: those of the
+    rule's words do not count in a message that also holds a `when` word (a reward offered in a
+    message about a review is a trade for the review, not a remedy; a real remedy beside it still
+    counts)."""
+    c.lists["words"] = _words(p, "words", r)
+    c.lists["negators"] = _words(p, "negators", r, required=False)
+    c.lists["exclude"] = _words(p, "exclude", r, required=False)
+    c.lists["excused_by"] = _words(p, "excused_by", r, required=False)
+    if not isinstance(p.get("skip_quoted", False), bool):
+        raise RuleConfigError("skip_quoted must be true or false", rule=r, field="skip_quoted")
+    mode = p.get("mode", "any")
+    if mode not in ("any", "all", "n_of"):
+        raise RuleConfigError("mode must be any, all or n_of", rule=r, field="mode")
+    if mode == "n_of":
+        n = _int(p, "n", 2, r, low=1)
+        if n > len(c.lists["words"]):
+            raise RuleConfigError("n is larger than the word list", rule=r, field="n")
+    if p.get("scope", "message") not in ("message", "conversation"):
+        raise RuleConfigError("scope must be message or conversation", rule=r, field="scope")
+    turns = p.get("turns")
+    if turns is not None and (
+        not isinstance(turns, dict)
+        or set(turns) - {"first", "last"}
+        or not all(isinstance(v, int) and v > 0 for v in turns.values())
+    ):
+        raise RuleConfigError("turns must be {'first': n} or {'last': n}", rule=r, field="turns")
+    void = p.get("void_in", {})
+    if not isinstance(void, dict) or set(void) - {"words", "when"}:
+        raise RuleConfigError("void_in must be {'words': [...], 'when': [...]}", rule=r, field="void_in")
+    if void:
+        c.lists["void_words"] = _words(void, "words", r)
+        c.lists["void_when"] = _words(void, "when", r)
+    c.options = (
+        mode,
+        turns or None,
+        p.get("skip_quoted", False),
+        p.get("negation_window", 4),
+        len(c.lists["words"]) if mode == "all" else int(p.get("n", 2)),
+        p.get("scope", "message") == "message",
+    )
+
+
+_SIMILAR_TYPES = ("keyword", "sentiment", "handover", "context", "regex")
 
 
 def _model(raw: dict, rule: str) -> tuple[Any, float] | None:

@@ -27,11 +27,15 @@ def _rule_keyword(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
         allowed = set(role_idx[: turns["first"]]) if "first" in turns else set(role_idx[-turns["last"] :])
     excused = {mi for mi, _s, _e in ctx.hits_of(spec.code, "excused_by")} if c.lists["excused_by"] else ()
     excluded = ctx.hits_of(spec.code, "exclude") if exclude else ()
+    void = c.lists.get("void_words")
+    voided = {mi for mi, _s, _e in ctx.hits_of(spec.code, "void_when")} if void else ()
     found, dropped = [], []
     for mi, s, e in raw:
         if roles[mi] not in reads or (allowed is not None and mi not in allowed) or mi in excused:
             continue
         text = norms[mi]
+        if mi in voided and text[s:e] in void:
+            continue  # a reward in a message about a review: a trade, not what the rule means
         if negators and _preceded_by(text, s, negators, window):
             dropped.append((mi, s, e + 1))  # a negation also takes the word chained right after
             continue
@@ -46,7 +50,7 @@ def _rule_keyword(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
         extra = [
             ctx.similar_hit(spec, mi, score, example)
             for mi, score, example in similar
-            if mi not in worded and mi not in excused and (allowed is None or mi in allowed)
+            if mi not in worded and mi not in excused and mi not in voided and (allowed is None or mi in allowed)
         ]
         if extra:
             words = [ctx.make_hit(spec, mi, s, e) for mi, s, e in _longest_first(found)] if found else []
@@ -118,6 +122,15 @@ def _rule_regex(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit
         if c.exclude is not None and c.exclude.search(text):
             continue
         hits.append(ctx.make_hit(spec, mi, m.start(), m.end()))
+    if c.similar is not None:  # the pattern's meaning in other words; a refusal (exclude) still spares it
+        found = {h.message_index for h in hits}
+        extra = [
+            ctx.similar_hit(spec, mi, score, example)
+            for mi, score, example in ctx.similar(c)
+            if mi not in found and not (c.exclude is not None and c.exclude.search(norms[mi]))
+        ]
+        if extra:
+            hits = sorted(hits + extra, key=lambda h: h.message_index)
     return hits
 
 
