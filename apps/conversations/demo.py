@@ -203,16 +203,7 @@ def store_lines(
         strain = brand_strain(brand.code, day)
         expected = expected_day_volume(store, day, ctx.scale) * rng.uniform(0.92, 1.08)
         count = int(expected) + (rng.random() < expected - int(expected))
-        cum_hours = []
-        total = 0.0
-        for share in plan.hours:
-            total += share
-            cum_hours.append(total)
-        starts = sorted(
-            min(bisect.bisect_right(cum_hours, rng.random() * total), 23) * 3600 + rng.uniform(0, 3599)
-            for _ in range(count)
-        )
-        for seq, start in enumerate(starts, start=1):
+        for seq, start in enumerate(_chat_starts(rng, plan.hours, count), start=1):
             hour = int(start // 3600)
             on_duty = store.is_24h or hour >= 8
             agent = picker.pick(rng, day) if on_duty else None
@@ -237,13 +228,7 @@ def store_lines(
             if pii_sink is not None:
                 pii_sink.extend(dialogue.pii)
             if stats is not None:
-                stats["conversations"] += 1
-                stats[f"handled:{dialogue.handled_by}"] += 1
-                stats[f"day:{day.isoformat()}"] += 1
-                stats["messages"] += len(dialogue.turns)
-                stats["pii"] += len(dialogue.pii)
-                for event in dialogue.events:
-                    stats[f"event:{event}"] += 1
+                _tally(stats, dialogue, day)
             head = f'{{"platform":{platform},"shop":{shop},"conversation_id":"{conversation_id}",'
             buyer_json = text(buyer)
             agent_json = text(agent or "")
@@ -253,6 +238,31 @@ def store_lines(
                 f'"buyer":{buyer_json},"msg_type":"{turn.msg_type}","content":{text(turn.content)}}}\n'
                 for i, turn in enumerate(dialogue.turns, start=1)
             )
+
+
+def _chat_starts(rng, hour_shares, count: int) -> list[float]:
+    """`count` chat start times (seconds into the day, sorted): an hour drawn by the day's hourly
+    shares, then a second within it."""
+    cum_hours = []
+    total = 0.0
+    for share in hour_shares:
+        total += share
+        cum_hours.append(total)
+    return sorted(
+        min(bisect.bisect_right(cum_hours, rng.random() * total), 23) * 3600 + rng.uniform(0, 3599)
+        for _ in range(count)
+    )
+
+
+def _tally(stats: Counter, dialogue, day) -> None:
+    """Count one chat in the step's figures: by handler, day, messages, personal data and event."""
+    stats["conversations"] += 1
+    stats[f"handled:{dialogue.handled_by}"] += 1
+    stats[f"day:{day.isoformat()}"] += 1
+    stats["messages"] += len(dialogue.turns)
+    stats["pii"] += len(dialogue.pii)
+    for event in dialogue.events:
+        stats[f"event:{event}"] += 1
 
 
 def _source_digest() -> str:

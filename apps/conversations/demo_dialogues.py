@@ -269,6 +269,15 @@ class _Script:
     def bot_gap(self) -> float:
         return self.rng.uniform(1.0, 3.0)
 
+    def agent(self, text: str, load: float, gap: float | None = None) -> None:
+        """A styled agent line after the agent's latency at this load (or after ``gap``)."""
+        self.add(AGENT, _style(self.rng, text, AGENT), _agent_latency(self.rng, load) if gap is None else gap)
+
+    def buyer(self, text: str, msg_type: str = "text", styled: bool = True, gap: float | None = None) -> None:
+        """A shopper line (styled when it is text) after the shopper's gap (or after ``gap``)."""
+        content = _style(self.rng, text, BUYER) if styled and msg_type == "text" else text
+        self.add(BUYER, content, self.buyer_gap() if gap is None else gap, msg_type)
+
 
 def _pii_line(rng: random.Random, category: str, topic: str, pii: list[str]) -> str:
     """A shopper message with personal data that fits the chat: ID numbers for cross-border customs
@@ -309,15 +318,49 @@ def make_dialogue(
     load: float = 1.0,
 ) -> Dialogue:
     """One conversation. `agent_nick` None means no human is on duty (the shop is closed): the bot
-    keeps it. `load` (≥ 1) stretches human reply times at promo peaks."""
+    keeps it. `load` (≥ 1) stretches human reply times at promo peaks.
+
+    Every random draw comes from `rng` in a fixed order (the helpers below are called in the order
+    their lines appear in the chat), so a seed gives the same conversation."""
     mix = PHASE_MIX[phase]
     intent = rng.choices(list(mix), weights=list(mix.values()))[0]
     topic = INTENT_TOPIC[intent]
     s = _slots(rng, category, platform, shop, bot_name, agent_nick or "")
     sc = _Script(rng)
     pii: list[str] = []
-    events: list[str] = []
+    question, bot_answer, agent_answer = _question_and_answers(rng, category, intent, s)
+    _bot_opening(sc, s, topic, question, bot_answer)
 
+    wants_human = rng.random() < TRANSFER_RATE[intent]
+    if rng.random() < PII_RATE:
+        sc.add(BUYER, _pii_line(rng, category, topic, pii), sc.buyer_gap())
+        sc.add(BOT, rng.choice(("已收到您的信息，我们会尽快处理", "好的，已为您记录")), sc.bot_gap())
+
+    if not wants_human:
+        _bot_keeps_it(sc, s, topic)
+        return Dialogue(intent, topic, sc.turns, "bot", False, [], pii)
+
+    # The shopper wants a person.
+    if rng.random() < 0.35:
+        sc.add(BUYER, rng.choice(("没懂", "不是这个意思", "你说的不对")), sc.buyer_gap())
+        sc.add(BOT, _fill(rng, rng.choice(BOT_DONT_GET), s), sc.bot_gap())
+    sc.add(BUYER, rng.choice(BUYER_WANT_HUMAN), sc.buyer_gap())
+    if agent_nick is None:
+        sc.add(SYSTEM, SYSTEM_OFFLINE, sc.bot_gap(), "system")
+        if rng.random() < 0.5:
+            sc.add(BUYER, rng.choice(("好吧", "那我明天再问", "行吧")), sc.buyer_gap())
+        return Dialogue(intent, topic, sc.turns, "bot", False, [], pii)
+
+    events = _draw_events(rng, topic)
+    sc.add(SYSTEM, rng.choice(SYSTEM_TRANSFER), sc.bot_gap(), "system")
+    _human_opening(sc, s, topic, question, events, load)
+    _human_answer_and_events(sc, s, topic, agent_answer, events, load)
+    _human_closing(sc, s, events, load)
+    return Dialogue(intent, topic, sc.turns, "human", True, events, pii)
+
+
+def _question_and_answers(rng: random.Random, category: str, intent: str, s: dict[str, str]) -> tuple[str, str, str]:
+    """(the shopper's question, the bot's answer, the agent's answer) of this intent in this category."""
     if intent in CATEGORY_QA[category]:
         question, answer = rng.choice(CATEGORY_QA[category][intent])
         bot_answer = agent_answer = _fill(rng, answer, s)
@@ -326,9 +369,12 @@ def make_dialogue(
         question = rng.choice(buyers)
         bot_answer = _fill(rng, rng.choice(bots), s)
         agent_answer = _fill(rng, rng.choice(agents), s)
-    question = _fill(rng, question, s)
+    return _fill(rng, question, s), bot_answer, agent_answer
 
-    # Opening: sometimes a product or order card first, then the question.
+
+def _bot_opening(sc: _Script, s: dict[str, str], topic: str, question: str, bot_answer: str) -> None:
+    """Sometimes a product or order card first, then the question; the bot greets and answers."""
+    rng = sc.rng
     if topic == "presale" and rng.random() < 0.4:
         sc.add(BUYER, f"{s['product']} ¥{s['price']}", 0, "product")
         sc.add(BUYER, _style(rng, rng.choice(OPENERS) + question, BUYER), rng.uniform(2, 12))
@@ -341,112 +387,103 @@ def make_dialogue(
         sc.add(BUYER, "[图片]", rng.uniform(3, 15), "image")
     sc.add(BOT, _fill(rng, rng.choice(BOT_GREETINGS), s) + "\n" + bot_answer, sc.bot_gap())
 
-    wants_human = rng.random() < TRANSFER_RATE[intent]
-    if rng.random() < PII_RATE:
-        sc.add(BUYER, _pii_line(rng, category, topic, pii), sc.buyer_gap())
-        sc.add(BOT, rng.choice(("已收到您的信息，我们会尽快处理", "好的，已为您记录")), sc.bot_gap())
 
-    if not wants_human:
-        for ask, answer in rng.sample(FOLLOWUPS[topic], rng.choice((0, 1, 1, 2, 2))):
-            sc.add(BUYER, _style(rng, _fill(rng, ask, s), BUYER), sc.buyer_gap())
-            sc.add(BOT, answer, sc.bot_gap())
-        if rng.random() < 0.7:
-            sc.add(BUYER, rng.choice(BUYER_THANKS), sc.buyer_gap())
-            sc.add(BOT, _fill(rng, rng.choice(BOT_CLOSINGS), s), sc.bot_gap())
-        return Dialogue(intent, topic, sc.turns, "bot", False, events, pii)
+def _bot_keeps_it(sc: _Script, s: dict[str, str], topic: str) -> None:
+    """The bot answers the follow-ups and, mostly, the thanks."""
+    rng = sc.rng
+    for ask, answer in rng.sample(FOLLOWUPS[topic], rng.choice((0, 1, 1, 2, 2))):
+        sc.add(BUYER, _style(rng, _fill(rng, ask, s), BUYER), sc.buyer_gap())
+        sc.add(BOT, answer, sc.bot_gap())
+    if rng.random() < 0.7:
+        sc.add(BUYER, rng.choice(BUYER_THANKS), sc.buyer_gap())
+        sc.add(BOT, _fill(rng, rng.choice(BOT_CLOSINGS), s), sc.bot_gap())
 
-    # The shopper wants a person.
-    if rng.random() < 0.35:
-        sc.add(BUYER, rng.choice(("没懂", "不是这个意思", "你说的不对")), sc.buyer_gap())
-        sc.add(BOT, _fill(rng, rng.choice(BOT_DONT_GET), s), sc.bot_gap())
-    sc.add(BUYER, rng.choice(BUYER_WANT_HUMAN), sc.buyer_gap())
-    if agent_nick is None:
-        sc.add(SYSTEM, SYSTEM_OFFLINE, sc.bot_gap(), "system")
-        if rng.random() < 0.5:
-            sc.add(BUYER, rng.choice(("好吧", "那我明天再问", "行吧")), sc.buyer_gap())
-        return Dialogue(intent, topic, sc.turns, "bot", False, events, pii)
 
-    for event, rate in EVENT_RATES.items():
-        if rng.random() < rate:
-            events.append(event)
+def _draw_events(rng: random.Random, topic: str) -> list[str]:
+    """What goes wrong (or is checked) in the human session, each at its rate."""
+    events = [event for event, rate in EVENT_RATES.items() if rng.random() < rate]
     if "slow_first_30" in events and "slow_first_180" in events:
         events.remove("slow_first_30")
     if topic == "presale" and "escalation" in events:
         events.remove("escalation")  # shoppers threaten over orders gone wrong, not over questions
+    return events
 
-    sc.add(SYSTEM, rng.choice(SYSTEM_TRANSFER), sc.bot_gap(), "system")
 
-    def agent(text: str, gap: float | None = None) -> None:
-        sc.add(AGENT, _style(rng, text, AGENT), _agent_latency(rng, load) if gap is None else gap)
-
-    def buyer(text: str, msg_type: str = "text", styled: bool = True, gap: float | None = None) -> None:
-        content = _style(rng, text, BUYER) if styled and msg_type == "text" else text
-        sc.add(BUYER, content, sc.buyer_gap() if gap is None else gap, msg_type)
-
-    # In the human session the shopper states the matter again; the agent's first reply answers it.
+def _human_opening(sc: _Script, s: dict[str, str], topic: str, question: str, events: list[str], load: float) -> None:
+    """The shopper states the matter again; the agent greets (late if the events say so), asks for
+    the order of an after-sale matter when no order card was sent, and asks the shopper to wait."""
+    rng = sc.rng
     has_order = any(t.msg_type == "order" for t in sc.turns)
     if topic == "presale":
-        buyer(
+        sc.buyer(
             question if rng.random() < 0.5 else rng.choice(("就是刚才问的", "刚才那个问题", "在吗")),
             gap=rng.uniform(2, 15),
         )
     elif not has_order and rng.random() < 0.5:
-        buyer(f"订单号：{s['order']} 商品：{s['product']} 实付：¥{s['amount']}", "order", gap=rng.uniform(2, 15))
+        sc.buyer(f"订单号：{s['order']} 商品：{s['product']} 实付：¥{s['amount']}", "order", gap=rng.uniform(2, 15))
         has_order = True
     else:
-        buyer(rng.choice(("在吗", "你好", question, "人呢")), gap=rng.uniform(2, 15))
+        sc.buyer(rng.choice(("在吗", "你好", question, "人呢")), gap=rng.uniform(2, 15))
     first = _agent_latency(rng, load)
     if "slow_first_180" in events:
         first = rng.uniform(185, 600)
     elif "slow_first_30" in events:
         first = rng.uniform(31, 170)
     sc.add(AGENT, _fill(rng, rng.choice(AGENT_GREETINGS), s), first)
-
     if topic != "presale":
         if not has_order:
-            agent(rng.choice(AGENT_ASK_ORDER), gap=rng.uniform(2, 8))
+            sc.agent(rng.choice(AGENT_ASK_ORDER), load, gap=rng.uniform(2, 8))
             if rng.random() < 0.5:
-                buyer(f"订单号：{s['order']} 商品：{s['product']} 实付：¥{s['amount']}", "order")
+                sc.buyer(f"订单号：{s['order']} 商品：{s['product']} 实付：¥{s['amount']}", "order")
             else:
-                buyer(s["order"], styled=False)
-        agent(rng.choice(AGENT_WAIT))
+                sc.buyer(s["order"], styled=False)
+        sc.agent(rng.choice(AGENT_WAIT), load)
 
+
+def _human_answer_and_events(
+    sc: _Script, s: dict[str, str], topic: str, agent_answer: str, events: list[str], load: float
+) -> None:
+    """The agent's answer with the session's events around it (shirking before it; escalation,
+    rule-breaking lines and repetition after it), then the follow-ups."""
+    rng = sc.rng
     if "shirking" in events:
-        agent(_fill(rng, rng.choice(EVENT_LINES["shirking"]), s))
-        buyer(rng.choice(("你这什么态度", "那我问你干嘛", "？？")))
-    agent(agent_answer)
-
+        sc.agent(_fill(rng, rng.choice(EVENT_LINES["shirking"]), s), load)
+        sc.buyer(rng.choice(("你这什么态度", "那我问你干嘛", "？？")))
+    sc.agent(agent_answer, load)
     if "escalation" in events:
-        buyer(rng.choice(ESCALATION_BUYER))
+        sc.buyer(rng.choice(ESCALATION_BUYER))
         if rng.random() < 0.5:
-            agent(rng.choice(SOOTHE))
+            sc.agent(rng.choice(SOOTHE), load)
             events[events.index("escalation")] = "escalation_soothed"
         else:
-            agent(rng.choice(UNSOOTHED))
+            sc.agent(rng.choice(UNSOOTHED), load)
             events[events.index("escalation")] = "escalation_unsoothed"
     for event in ("absolute_words", "forbidden_promise", "off_platform", "abuse"):
         if event in events:
             if event == "abuse":
-                buyer(rng.choice(BUYER_PUSH))
-            agent(_fill(rng, rng.choice(EVENT_LINES[event]), s))
+                sc.buyer(rng.choice(BUYER_PUSH))
+            sc.agent(_fill(rng, rng.choice(EVENT_LINES[event]), s), load)
     if "repetition" in events:
         line = rng.choice(REPEAT_LINE)
         for _ in range(3):
-            buyer(rng.choice(BUYER_PUSH))
+            sc.buyer(rng.choice(BUYER_PUSH))
             sc.add(AGENT, line, _agent_latency(rng, load))
-
     for ask, answer in rng.sample(FOLLOWUPS[topic], rng.choice((0, 1, 1, 2))):
-        buyer(_fill(rng, ask, s))
-        agent(answer)
+        sc.buyer(_fill(rng, ask, s))
+        sc.agent(answer, load)
 
+
+def _human_closing(sc: _Script, s: dict[str, str], events: list[str], load: float) -> None:
+    """The end of the human session: a review-for-reward line if the events say so, then an
+    unanswered last question, no closing (5 %), or thanks and the agent's closing."""
+    rng = sc.rng
     if "review_manipulation" in events:
-        agent(_fill(rng, rng.choice(EVENT_LINES["review_manipulation"]), s))
+        sc.agent(_fill(rng, rng.choice(EVENT_LINES["review_manipulation"]), s), load)
     if "unanswered_last" in events:
-        buyer(rng.choice(("那我再问一下，能不能顺便开发票", "还有一个问题", "在吗", "还有运费险吗")))
-        return Dialogue(intent, topic, sc.turns, "human", True, events, pii)
+        sc.buyer(rng.choice(("那我再问一下，能不能顺便开发票", "还有一个问题", "在吗", "还有运费险吗")))
+        return
     if rng.random() < 0.05:
         events.append("no_closing")  # the agent's last answer ends the chat without a closing phrase
-        return Dialogue(intent, topic, sc.turns, "human", True, events, pii)
-    buyer(rng.choice(BUYER_THANKS + BUYER_END))
-    agent(_fill(rng, rng.choice(AGENT_CLOSINGS), s))
-    return Dialogue(intent, topic, sc.turns, "human", True, events, pii)
+        return
+    sc.buyer(rng.choice(BUYER_THANKS + BUYER_END))
+    sc.agent(_fill(rng, rng.choice(AGENT_CLOSINGS), s), load)

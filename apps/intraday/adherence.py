@@ -177,27 +177,37 @@ def agent_adherence(
     if came - lo > grace_s:
         out.late_s = came - lo
         out.flags.append("late")
-    # early out: offline from some moment before the end up to hi, after having been on the floor
-    if first_floor is not None:
-        last_on = went = None
-        for t, st in zip(times, states, strict=True):
-            if t >= hi:
-                break
-            if st in ON_FLOOR:
-                last_on = t
-            elif st == "offline":
-                went = t
-        if last_on is not None and went is not None:
-            if went > last_on and _state_at(times, states, hi - 1e-6) == "offline" and went < shift.end:
-                in_break = any(b0 <= went < b1 for b0, b1 in shift.breaks) and hi <= max(
-                    b1 for b0, b1 in shift.breaks if b0 <= went < b1
-                )
-                if not in_break and hi - went > grace_s:
-                    out.early_out_s = shift.end - went
-                    out.flags.append("early_out")
+    went = _went_early(shift, times, states, hi=hi, grace_s=grace_s) if first_floor is not None else None
+    if went is not None:
+        out.early_out_s = shift.end - went
+        out.flags.append("early_out")
     if out.off_plan_break_s > grace_s:
         out.flags.append("break_off_plan")
     return out
+
+
+def _went_early(
+    shift: ScheduledShift, times: Sequence[float], states: Sequence[str], *, hi: float, grace_s: float
+) -> float | None:
+    """When the agent went early (seconds), or None: offline from some moment before the end up to
+    ``hi``, after having been on the floor, longer than the grace and not inside a break that lasts
+    up to ``hi``. Only asked once the agent came on the floor."""
+    last_on = went = None
+    for t, st in zip(times, states, strict=True):
+        if t >= hi:
+            break
+        if st in ON_FLOOR:
+            last_on = t
+        elif st == "offline":
+            went = t
+    if last_on is not None and went is not None:
+        if went > last_on and _state_at(times, states, hi - 1e-6) == "offline" and went < shift.end:
+            in_break = any(b0 <= went < b1 for b0, b1 in shift.breaks) and hi <= max(
+                b1 for b0, b1 in shift.breaks if b0 <= went < b1
+            )
+            if not in_break and hi - went > grace_s:
+                return went
+    return None
 
 
 def team_adherence(

@@ -111,19 +111,33 @@ def recent_sl(
 
 def evaluate(facts: TickFacts, rules: AlertRules | None = None) -> list[AlertDraft]:
     rules = rules or AlertRules()
-    out: list[AlertDraft] = []
     hour = facts.now // 4
-    if abs(facts.rest_deviation) >= rules.volume_threshold:
-        out.append(
-            AlertDraft(
-                "volume",
-                f"volume:{hour}:{'up' if facts.rest_deviation > 0 else 'down'}",
-                facts.now,
-                "critical" if abs(facts.rest_deviation) >= 2 * rules.volume_threshold else "warning",
-                {"deviation": round(facts.rest_deviation, 4)},
-            )
-        )
     ahead = range(facts.now, min(len(facts.required), facts.now + rules.lookahead))
+    drafts = [
+        _volume_alert(facts, rules, hour),
+        _understaffed_alert(facts, rules, hour, ahead),
+        _overstaffed_alert(facts, rules, hour, ahead),
+        _sl_alert(facts, rules, hour),
+        _adherence_alert(facts, rules, hour),
+    ]
+    return [a for a in drafts if a is not None] + [_spike_alert(spike) for spike in facts.spikes]
+
+
+def _volume_alert(facts: TickFacts, rules: AlertRules, hour: int) -> AlertDraft | None:
+    """The rest of the day's volume is off the forecast by the threshold (critical at twice it)."""
+    if abs(facts.rest_deviation) >= rules.volume_threshold:
+        return AlertDraft(
+            "volume",
+            f"volume:{hour}:{'up' if facts.rest_deviation > 0 else 'down'}",
+            facts.now,
+            "critical" if abs(facts.rest_deviation) >= 2 * rules.volume_threshold else "warning",
+            {"deviation": round(facts.rest_deviation, 4)},
+        )
+    return None
+
+
+def _understaffed_alert(facts: TickFacts, rules: AlertRules, hour: int, ahead: range) -> AlertDraft | None:
+    """The slot ahead with the largest gap between required and scheduled, if a gap passes the bar."""
     worst, worst_gap = None, 0
     for t in ahead:
         need, have = facts.required[t], facts.floor_plan[t]
@@ -131,66 +145,76 @@ def evaluate(facts: TickFacts, rules: AlertRules | None = None) -> list[AlertDra
         if gap >= max(rules.min_gap, rules.gap_share * need) and gap > worst_gap:
             worst, worst_gap = t, gap
     if worst is not None:
-        out.append(
-            AlertDraft(
-                "understaffed",
-                f"understaffed:{hour}",
-                worst,
-                "critical" if worst_gap >= 0.25 * max(1, facts.required[worst]) else "warning",
-                {"gap": worst_gap, "required": facts.required[worst], "scheduled": facts.floor_plan[worst]},
-            )
+        return AlertDraft(
+            "understaffed",
+            f"understaffed:{hour}",
+            worst,
+            "critical" if worst_gap >= 0.25 * max(1, facts.required[worst]) else "warning",
+            {"gap": worst_gap, "required": facts.required[worst], "scheduled": facts.floor_plan[worst]},
         )
+    return None
+
+
+def _overstaffed_alert(facts: TickFacts, rules: AlertRules, hour: int, ahead: range) -> AlertDraft | None:
+    """Every open slot ahead has more agents than required by the margin."""
     open_ahead = [t for t in ahead if not facts.open_slots or facts.open_slots[t]]
     if open_ahead and all(
         facts.floor_plan[t] - facts.required[t] >= max(rules.over_min, rules.over_share * facts.required[t])
         for t in open_ahead
     ):
         spare = min(facts.floor_plan[t] - facts.required[t] for t in open_ahead)
-        out.append(AlertDraft("overstaffed", f"overstaffed:{hour}", facts.now, "warning", {"spare": spare}))
+        return AlertDraft("overstaffed", f"overstaffed:{hour}", facts.now, "warning", {"spare": spare})
+    return None
+
+
+def _sl_alert(facts: TickFacts, rules: AlertRules, hour: int) -> AlertDraft | None:
+    """The recent service level is under target (critical 20 points under)."""
     recent = recent_sl(facts.offered, facts.in_target, facts.now, rules)
     if recent is not None and recent.sl < rules.sl_target:
-        out.append(
-            AlertDraft(
-                "sl",
-                f"sl:{hour}",
-                recent.last,
-                "critical" if recent.sl < rules.sl_target - 0.2 else "warning",
-                {
-                    "sl": round(recent.sl, 4),
-                    "target": rules.sl_target,
-                    "offered": recent.offered,
-                    "first": recent.first,
-                    "last": recent.last,
-                },
-            )
+        return AlertDraft(
+            "sl",
+            f"sl:{hour}",
+            recent.last,
+            "critical" if recent.sl < rules.sl_target - 0.2 else "warning",
+            {
+                "sl": round(recent.sl, 4),
+                "target": rules.sl_target,
+                "offered": recent.offered,
+                "first": recent.first,
+                "last": recent.last,
+            },
         )
+    return None
+
+
+def _adherence_alert(facts: TickFacts, rules: AlertRules, hour: int) -> AlertDraft | None:
+    """The team's adherence so far is under the threshold (once enough time was scheduled)."""
     if facts.adherence_scheduled_s >= rules.min_adherence_s and facts.team_adherence < rules.adherence_threshold:
-        out.append(
-            AlertDraft(
-                "adherence",
-                f"adherence:{hour}",
-                facts.now,
-                "warning",
-                {"adherence": round(facts.team_adherence, 4), "threshold": rules.adherence_threshold},
-            )
+        return AlertDraft(
+            "adherence",
+            f"adherence:{hour}",
+            facts.now,
+            "warning",
+            {"adherence": round(facts.team_adherence, 4), "threshold": rules.adherence_threshold},
         )
-    for spike in facts.spikes:
-        out.append(
-            AlertDraft(
-                "spike",
-                f"spike:{spike.index}",
-                spike.index,
-                "critical",
-                {
-                    "observed": spike.observed,
-                    "expected": round(spike.expected, 2),
-                    "topic": spike.topic,
-                    "keyword": spike.keyword,
-                    "excerpts": list(spike.excerpts),
-                },
-            )
-        )
-    return out
+    return None
+
+
+def _spike_alert(spike) -> AlertDraft:
+    """A topic spike in one slot, with its excerpts."""
+    return AlertDraft(
+        "spike",
+        f"spike:{spike.index}",
+        spike.index,
+        "critical",
+        {
+            "observed": spike.observed,
+            "expected": round(spike.expected, 2),
+            "topic": spike.topic,
+            "keyword": spike.keyword,
+            "excerpts": list(spike.excerpts),
+        },
+    )
 
 
 # ---------------------------------------------------------------- webhook payloads

@@ -128,48 +128,17 @@ def build(day: BrandDay, *, rules: alerting.AlertRules | None = None) -> BrandRo
     if day.open_slots:
         required = [n if open_ else 0 for n, open_ in zip(required, day.open_slots, strict=True)]
     floor_plan = levers.floor(day.plan_shifts, SLOTS)
-    by_agent: dict[int, list[adherence.StateEvent]] = {}
-    for e in day.events:
-        if e.at <= day.as_of:
-            by_agent.setdefault(e.agent_id, []).append(e)
+    by_agent = _events_by_agent(day)
     starts = [day.day_start + i * SLOT_S for i in range(min(day.now, SLOTS))]
-    logged, on_floor = adherence.floor_counts(by_agent, starts) if by_agent else ([0] * len(starts), [0] * len(starts))
+    # without state events there are no logged-in or on-floor counts (None), only the plan's
+    logged, on_floor = adherence.floor_counts(by_agent, starts) if by_agent else (None, None)
     team = adherence.team_adherence(day.shifts, [e for evs in by_agent.values() for e in evs], as_of=day.as_of)
     rules = rules or alerting.AlertRules()
     offered = [a.offered for a in day.actual]
     recent = alerting.recent_sl(offered, [a.in_target for a in day.actual], day.now, rules)
     if recent is not None and recent.sl < rules.sl_target:
-        window = range(recent.first, recent.last + 1)
-        seen = [on_floor[t] if by_agent and t < len(on_floor) else floor_plan[t] for t in window]
-        floor_needed = math.ceil(sum(seen) / len(seen)) + 1
-        for t in range(day.now, min(SLOTS, day.now + rules.lookahead)):
-            if not day.open_slots or day.open_slots[t]:
-                required[t] = max(required[t], floor_needed)
-    rows = []
-    for i in range(SLOTS):
-        a = day.actual[i] if i < len(day.actual) else None
-        sl = asa = ab = None
-        if a is not None and a.offered:
-            sl = a.in_target / a.offered
-            ab = a.abandoned / a.offered
-            asa = a.first_response_sum / a.answered if a.answered else None
-        rows.append(
-            SlotRow(
-                index=i,
-                forecast=day.forecast[i],
-                actual=a.conversations if a else None,
-                reforecast=rf.values[i],
-                change=rf.change[i] if rf.change else 0.0,
-                plan_required=day.plan_required[i],
-                required=required[i],
-                scheduled=floor_plan[i],
-                logged_in=logged[i] if i < len(logged) and by_agent else None,
-                on_floor=on_floor[i] if i < len(on_floor) and by_agent else None,
-                sl=sl,
-                asa_s=asa,
-                abandon=ab,
-            )
-        )
+        _raise_required_after_low_sl(required, day, rules, recent, seen_floor=on_floor, floor_plan=floor_plan)
+    rows = _slot_rows(day, rf, required, floor_plan, logged=logged, on_floor=on_floor)
     intervals = [
         spikes.IntervalRisk(i, day.actual[i].conversations, day.risky.get(i, [])) for i in range(len(day.actual))
     ]
@@ -206,6 +175,59 @@ def build(day: BrandDay, *, rules: alerting.AlertRules | None = None) -> BrandRo
         spikes=found,
         alerts=alerting.evaluate(facts, rules) if day.now < SLOTS else [],
     )
+
+
+def _events_by_agent(day: BrandDay) -> dict[int, list[adherence.StateEvent]]:
+    """{agent id: its state events up to ``day.as_of``}, in the order given."""
+    by_agent: dict[int, list[adherence.StateEvent]] = {}
+    for e in day.events:
+        if e.at <= day.as_of:
+            by_agent.setdefault(e.agent_id, []).append(e)
+    return by_agent
+
+
+def _raise_required_after_low_sl(
+    required: list[int], day: BrandDay, rules: alerting.AlertRules, recent, *, seen_floor, floor_plan
+) -> None:
+    """The service level of the recent slots was under target: the open slots ahead need at least one
+    agent more than were on the floor then (``seen_floor``: agents on the floor per past slot, None
+    without state events, then the plan counts). Raises ``required`` in place."""
+    window = range(recent.first, recent.last + 1)
+    seen = [seen_floor[t] if seen_floor is not None and t < len(seen_floor) else floor_plan[t] for t in window]
+    floor_needed = math.ceil(sum(seen) / len(seen)) + 1
+    for t in range(day.now, min(SLOTS, day.now + rules.lookahead)):
+        if not day.open_slots or day.open_slots[t]:
+            required[t] = max(required[t], floor_needed)
+
+
+def _slot_rows(day: BrandDay, rf, required, floor_plan, *, logged, on_floor) -> list[SlotRow]:
+    """The room's table, one row per slot of the day (``logged``/``on_floor``: None without state events)."""
+    rows = []
+    for i in range(SLOTS):
+        a = day.actual[i] if i < len(day.actual) else None
+        sl = asa = ab = None
+        if a is not None and a.offered:
+            sl = a.in_target / a.offered
+            ab = a.abandoned / a.offered
+            asa = a.first_response_sum / a.answered if a.answered else None
+        rows.append(
+            SlotRow(
+                index=i,
+                forecast=day.forecast[i],
+                actual=a.conversations if a else None,
+                reforecast=rf.values[i],
+                change=rf.change[i] if rf.change else 0.0,
+                plan_required=day.plan_required[i],
+                required=required[i],
+                scheduled=floor_plan[i],
+                logged_in=logged[i] if logged is not None and i < len(logged) else None,
+                on_floor=on_floor[i] if on_floor is not None and i < len(on_floor) else None,
+                sl=sl,
+                asa_s=asa,
+                abandon=ab,
+            )
+        )
+    return rows
 
 
 def sl_function(room: BrandRoom, params: requirement.RequirementParams):

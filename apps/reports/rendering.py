@@ -117,33 +117,48 @@ def _day_label(day) -> str:
 
 def report_charts(report: ClientReport) -> dict[str, str]:
     """The SVG charts of a report, keyed by where the template puts them."""
+    out: dict[str, str] = {}
+    if report.volume and report.volume.days:
+        out.update(_volume_charts(report))
+    qa = report.qa
+    if qa and qa.days:
+        out["qa_trend"] = _qa_trend_chart(qa)
+    if qa and qa.violations:
+        out["violations"] = _violations_chart(qa)
+    out.update(sales_charts(report))
+    if report.staffing and report.staffing.days:
+        out["staffing"] = _staffing_chart(report.staffing)
+    return out
+
+
+def _volume_charts(report: ClientReport) -> dict[str, str]:
+    """Volume against the forecast (the promotion shaded) and the bot/human mix, per day."""
     from django.utils.translation import gettext as _
 
-    out: dict[str, str] = {}
     volume = report.volume
-    if volume and volume.days:
-        labels = [_day_label(d.day) for d in volume.days]
-        as_of = report.generated_on
-        # A running period's days after the report date have no volume yet: a gap, not a zero.
-        actual = [None if as_of and d.day > as_of and not d.actual else d.actual for d in volume.days]
-        series = [charts.Series(_("Actual conversations"), actual, color=charts.PALETTE[0])]
-        if any(d.forecast is not None for d in volume.days):
-            series.append(
-                charts.Series(_("Forecast"), [d.forecast for d in volume.days], color=charts.PALETTE[2], dashed=True)
-            )
-        bands = []
-        if report.promo is not None:
-            idx = [i for i, d in enumerate(volume.days) if report.promo.presale_start <= d.day <= report.promo.end_date]
-            if idx:
-                bands.append(charts.Band(idx[0], idx[-1], report.promo.name))
-        out["volume"] = charts.line_chart(
+    labels = [_day_label(d.day) for d in volume.days]
+    as_of = report.generated_on
+    # A running period's days after the report date have no volume yet: a gap, not a zero.
+    actual = [None if as_of and d.day > as_of and not d.actual else d.actual for d in volume.days]
+    series = [charts.Series(_("Actual conversations"), actual, color=charts.PALETTE[0])]
+    if any(d.forecast is not None for d in volume.days):
+        series.append(
+            charts.Series(_("Forecast"), [d.forecast for d in volume.days], color=charts.PALETTE[2], dashed=True)
+        )
+    bands = []
+    if report.promo is not None:
+        idx = [i for i, d in enumerate(volume.days) if report.promo.presale_start <= d.day <= report.promo.end_date]
+        if idx:
+            bands.append(charts.Band(idx[0], idx[-1], report.promo.name))
+    return {
+        "volume": charts.line_chart(
             x_labels=labels,
             series=series,
             title=_("Volume: actual vs forecast"),
             y_label=_("conversations"),
             bands=bands,
-        )
-        out["mix"] = charts.stacked_bar_chart(
+        ),
+        "mix": charts.stacked_bar_chart(
             x_labels=labels,
             series=[
                 charts.Series(_("Bot-handled"), [d.bot for d in volume.days], color=charts.PALETTE[1]),
@@ -151,61 +166,73 @@ def report_charts(report: ClientReport) -> dict[str, str]:
             ],
             title=_("Bot vs human"),
             y_label=_("conversations"),
-        )
-    qa = report.qa
-    if qa and qa.days:
-        labels = [_day_label(d.day) for d in qa.days]
-        scores = [d.average_score for d in qa.days]
-        known = [float(s) for s in scores if s is not None]
-        out["qa_trend"] = charts.line_chart(
-            x_labels=labels,
-            series=[
-                charts.Series(_("Average QA score"), scores, color=charts.PALETTE[0]),
-                charts.Series(
-                    _("Pass rate × 100"),
-                    [None if d.pass_rate is None else d.pass_rate * 100 for d in qa.days],
-                    color=charts.PALETTE[1],
-                    dashed=True,
-                ),
-            ],
-            title=_("QA score trend"),
-            y_label=_("score"),
-            y_min=max(0.0, min(known + [100.0]) - 10) if known else 0.0,
-            y_max=100.0,
-        )
-    if qa and qa.violations:
-        severity_color = {"critical": charts.PALETTE[3], "major": charts.PALETTE[2]}
-        top = qa.violations[:10]
-        out["violations"] = charts.horizontal_bar_chart(
-            labels=[v.rule_name for v in top],
-            values=[v.hits for v in top],
-            colors=[severity_color.get(v.severity, charts.PALETTE[0]) for v in top],
-            title=_("Violation mix (hits per rule)"),
-            legend=[
-                (_("Critical"), charts.PALETTE[3]),
-                (_("Major"), charts.PALETTE[2]),
-                (_("Minor"), charts.PALETTE[0]),
-            ],
-        )
-    out.update(sales_charts(report))
-    staffing = report.staffing
-    if staffing and staffing.days:
-        out["staffing"] = charts.bar_chart(
-            x_labels=[_day_label(d.day) for d in staffing.days],
-            series=[
-                charts.Series(
-                    _("Scheduled agent-hours"),
-                    [d.scheduled_agent_hours for d in staffing.days],
-                    color=charts.PALETTE[0],
-                )
-            ],
-            overlay=charts.Series(
-                _("Required agent-hours"), [d.required_agent_hours for d in staffing.days], color=charts.PALETTE[3]
+        ),
+    }
+
+
+def _qa_trend_chart(qa) -> str:
+    """Average QA score and pass rate per day."""
+    from django.utils.translation import gettext as _
+
+    labels = [_day_label(d.day) for d in qa.days]
+    scores = [d.average_score for d in qa.days]
+    known = [float(s) for s in scores if s is not None]
+    return charts.line_chart(
+        x_labels=labels,
+        series=[
+            charts.Series(_("Average QA score"), scores, color=charts.PALETTE[0]),
+            charts.Series(
+                _("Pass rate × 100"),
+                [None if d.pass_rate is None else d.pass_rate * 100 for d in qa.days],
+                color=charts.PALETTE[1],
+                dashed=True,
             ),
-            title=_("Staffing vs demand"),
-            y_label=_("agent-hours"),
-        )
-    return out
+        ],
+        title=_("QA score trend"),
+        y_label=_("score"),
+        y_min=max(0.0, min(known + [100.0]) - 10) if known else 0.0,
+        y_max=100.0,
+    )
+
+
+def _violations_chart(qa) -> str:
+    """Hits of the ten most violated rules, coloured by severity."""
+    from django.utils.translation import gettext as _
+
+    severity_color = {"critical": charts.PALETTE[3], "major": charts.PALETTE[2]}
+    top = qa.violations[:10]
+    return charts.horizontal_bar_chart(
+        labels=[v.rule_name for v in top],
+        values=[v.hits for v in top],
+        colors=[severity_color.get(v.severity, charts.PALETTE[0]) for v in top],
+        title=_("Violation mix (hits per rule)"),
+        legend=[
+            (_("Critical"), charts.PALETTE[3]),
+            (_("Major"), charts.PALETTE[2]),
+            (_("Minor"), charts.PALETTE[0]),
+        ],
+    )
+
+
+def _staffing_chart(staffing) -> str:
+    """Scheduled against required agent-hours per day."""
+    from django.utils.translation import gettext as _
+
+    return charts.bar_chart(
+        x_labels=[_day_label(d.day) for d in staffing.days],
+        series=[
+            charts.Series(
+                _("Scheduled agent-hours"),
+                [d.scheduled_agent_hours for d in staffing.days],
+                color=charts.PALETTE[0],
+            )
+        ],
+        overlay=charts.Series(
+            _("Required agent-hours"), [d.required_agent_hours for d in staffing.days], color=charts.PALETTE[3]
+        ),
+        title=_("Staffing vs demand"),
+        y_label=_("agent-hours"),
+    )
 
 
 def _promo_bands(days: list, promos: list[tuple[str, object, object]]) -> list[charts.Band]:

@@ -104,66 +104,72 @@ def read_canonical_jsonl(text: str) -> Iterator[Record | RowError]:
             obj = fast(line)
             exact = False
         except orjson.JSONDecodeError:
-            try:
-                obj = decode(line)
-                exact = True
-            except json.JSONDecodeError as exc:
-                yield RowError(
-                    line_no,
-                    None,
-                    _("not a JSON object: %(error)s at column %(column)s") % {"error": exc.msg, "column": exc.colno},
-                )
+            obj = _decode_exactly(decode, line, line_no)
+            if type(obj) is RowError:
+                yield obj
                 continue
-            except RecursionError:
-                yield RowError(
-                    line_no, None, _("JSON nested deeper than %(limit)s levels") % {"limit": JSON_DEPTH_LIMIT}
-                )
-                continue
+            exact = True
         try:
             values = pick(obj)
         except (KeyError, TypeError):
-            if not isinstance(obj, dict):
-                yield RowError(line_no, None, _("not a JSON object"))
-            else:
-                missing = next(name for name in CANONICAL_FIELDS if name not in obj)
-                yield RowError(line_no, missing, _("missing field %(field)s") % {"field": repr(missing)})
+            yield _shape_error(obj, line_no)
             continue
         try:
             join(values)  # every field a string, as in any real export: one C-level check for all ten
         except TypeError:
-            if not exact:
-                values = pick(decode(line))
-            nested = next(
-                (name for name, v in zip(CANONICAL_FIELDS, values, strict=True) if isinstance(v, dict | list)), None
-            )
-            if nested is not None:
-                yield RowError(line_no, nested, _("must be text, not a JSON object or list"))
+            values = _as_text(pick(decode(line)) if not exact else values, line_no)
+            if type(values) is RowError:
+                yield values
                 continue
-            values = tuple(v if type(v) is str else "" if v is None else str(v) for v in values)
-        platform, shop, conversation_id, message_id, sent, role, agent, buyer, msg_type, content = values
+        platform, shop, conv_id, msg_id, sent, role, agent, buyer, msg_type, content = values
         try:
             dt = fromiso(sent)
             if dt.tzinfo is None:
                 raise ValueError("naive")
         except ValueError:
-            yield RowError(
-                line_no,
-                "sent_at",
-                _("unparseable timestamp %(value)s (ISO 8601 with offset)") % {"value": repr(shown(sent))},
-            )
+            yield _time_error(sent, line_no)
             continue
-        yield (
-            line_no,
-            platform,
-            shop,
-            conversation_id,
-            message_id,
-            dt.timestamp(),
-            role,
-            agent,
-            buyer,
-            msg_type,
-            content,
-        )
+        yield (line_no, platform, shop, conv_id, msg_id, dt.timestamp(), role, agent, buyer, msg_type, content)
     if not seen_any:
         raise FileError(_("the file is empty"), row=1, field=None)
+
+
+# The slow paths of read_canonical_jsonl, taken only by a line that orjson refuses or that is not a
+# flat object of strings (the loop above stays one pass of C calls for a good line).
+
+
+def _decode_exactly(decode, line: str, line_no: int):
+    """The line as the standard decoder reads it, or the RowError saying why it is not JSON."""
+    try:
+        return decode(line)
+    except json.JSONDecodeError as exc:
+        return RowError(
+            line_no,
+            None,
+            _("not a JSON object: %(error)s at column %(column)s") % {"error": exc.msg, "column": exc.colno},
+        )
+    except RecursionError:
+        return RowError(line_no, None, _("JSON nested deeper than %(limit)s levels") % {"limit": JSON_DEPTH_LIMIT})
+
+
+def _time_error(sent: str, line_no: int) -> RowError:
+    return RowError(
+        line_no, "sent_at", _("unparseable timestamp %(value)s (ISO 8601 with offset)") % {"value": repr(shown(sent))}
+    )
+
+
+def _shape_error(obj, line_no: int) -> RowError:
+    """Why a parsed line has not the canonical fields: not an object, or its first missing field."""
+    if not isinstance(obj, dict):
+        return RowError(line_no, None, _("not a JSON object"))
+    missing = next(name for name in CANONICAL_FIELDS if name not in obj)
+    return RowError(line_no, missing, _("missing field %(field)s") % {"field": repr(missing)})
+
+
+def _as_text(values: tuple, line_no: int) -> tuple | RowError:
+    """The fields (as the standard decoder read them) as text: null is empty, a number its digits;
+    a nested object or list is a RowError naming the field."""
+    nested = next((name for name, v in zip(CANONICAL_FIELDS, values, strict=True) if isinstance(v, dict | list)), None)
+    if nested is not None:
+        return RowError(line_no, nested, _("must be text, not a JSON object or list"))
+    return tuple(v if type(v) is str else "" if v is None else str(v) for v in values)

@@ -46,51 +46,62 @@ def read_platform_csv(
         if len(values) < width:
             yield RowError(line, None, _("too few columns"))
             continue
-        sent = values[idx["sent_at"]]
-        try:
-            epoch = parse_local(sent)
-        except ValueError:
-            yield RowError(
-                line,
-                columns["sent_at"],
-                _("unparseable time %(value)s (YYYY-MM-DD HH:MM:SS)") % {"value": repr(shown(sent))},
-            )
-            continue
-        role_text = values[idx["sender_role"]].strip()
-        role = roles.get(role_text)
-        if role is None:
-            yield RowError(
-                line,
-                columns["sender_role"],
-                _("unknown sender %(value)s; one of %(choices)s")
-                % {"value": repr(shown(role_text)), "choices": ", ".join(roles)},
-            )
-            continue
-        type_text = values[idx["msg_type"]].strip()
-        msg_type = types.get(type_text)
-        if msg_type is None:
-            yield RowError(
-                line,
-                columns["msg_type"],
-                _("unknown type %(value)s; one of %(choices)s")
-                % {"value": repr(shown(type_text)), "choices": ", ".join(types)},
-            )
-            continue
-        yield Record(
-            line,
-            platform,
-            values[idx["shop"]].strip(),
-            values[idx["conversation_id"]].strip(),
-            values[idx["message_id"]].strip(),
-            epoch,
-            role,
-            values[idx["agent"]].strip(),
-            values[idx["buyer"]].strip(),
-            msg_type,
-            values[idx["content"]],
-        )
+        yield _csv_record(line, values, idx, platform=platform, columns=columns, roles=roles, types=types)
     if not seen_any:
         raise FileError(_("the file has a header but no messages"), row=2, field=None)
+
+
+def _csv_record(
+    line: int,
+    values: list[str],
+    idx: dict[str, int],
+    *,
+    platform: str,
+    columns: dict[str, str],
+    roles: dict[str, str],
+    types: dict[str, str],
+) -> Record | RowError:
+    """One row of a platform CSV export as a record, or the error of its first bad field."""
+    sent = values[idx["sent_at"]]
+    try:
+        epoch = parse_local(sent)
+    except ValueError:
+        return RowError(
+            line,
+            columns["sent_at"],
+            _("unparseable time %(value)s (YYYY-MM-DD HH:MM:SS)") % {"value": repr(shown(sent))},
+        )
+    role_text = values[idx["sender_role"]].strip()
+    role = roles.get(role_text)
+    if role is None:
+        return RowError(
+            line,
+            columns["sender_role"],
+            _("unknown sender %(value)s; one of %(choices)s")
+            % {"value": repr(shown(role_text)), "choices": ", ".join(roles)},
+        )
+    type_text = values[idx["msg_type"]].strip()
+    msg_type = types.get(type_text)
+    if msg_type is None:
+        return RowError(
+            line,
+            columns["msg_type"],
+            _("unknown type %(value)s; one of %(choices)s")
+            % {"value": repr(shown(type_text)), "choices": ", ".join(types)},
+        )
+    return Record(
+        line,
+        platform,
+        values[idx["shop"]].strip(),
+        values[idx["conversation_id"]].strip(),
+        values[idx["message_id"]].strip(),
+        epoch,
+        role,
+        values[idx["agent"]].strip(),
+        values[idx["buyer"]].strip(),
+        msg_type,
+        values[idx["content"]],
+    )
 
 
 def read_jd_csv(text: str) -> Iterator[Record | RowError]:

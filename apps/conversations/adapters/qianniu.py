@@ -60,26 +60,7 @@ def _sha(text: str) -> str:
 
 def read_qianniu_text(text: str) -> Iterator[Record | RowError]:
     lines = text.splitlines()
-    if not any(line.strip() for line in lines):
-        raise FileError(_("the file is empty"), row=1, field=None)
-    meta: dict[str, str] = {}
-    start = 0
-    for i, raw in enumerate(lines):
-        line = raw.strip()
-        if not line:
-            continue
-        m = _META_RE.match(line)
-        if m is None:
-            start = i
-            break
-        meta[m.group(1)] = m.group(2)
-    else:
-        start = len(lines)
-    for key, field in (("平台", "platform"), ("店铺", "shop")):
-        if key not in meta:
-            raise FileError(_("missing header line '%(key)s：…'") % {"key": key}, row=1, field=field)
-    platform, shop = meta["平台"], meta["店铺"]
-
+    platform, shop, start = _header(lines)
     buyer = ""
     pending: tuple[int, str, str] | None = None  # (line, nick, time text)
     body: list[str] = []
@@ -88,38 +69,10 @@ def read_qianniu_text(text: str) -> Iterator[Record | RowError]:
 
     def flush() -> Iterator[Record | RowError]:
         nonlocal produced
-        if pending is None:
-            return
-        line_no, nick, ts = pending
-        content = "\n".join(body)
-        if not body:
-            return  # only noise after the header (e.g. a recalled message)
-        if not buyer:
-            yield RowError(line_no, "buyer", _("message before any '与 … 的聊天记录' line"))
-            return
-        try:
-            epoch = parse_local(ts)
-        except ValueError:
-            yield RowError(line_no, "sent_at", _("unparseable time (expected YYYY-M-D H:MM:SS)"))
-            return
-        if nick == buyer:
-            role, agent = "buyer", ""
-        elif nick in _SYSTEM_NICKS:
-            role, agent = "system", ""
-        elif any(marker in nick for marker in _BOT_MARKERS):
-            role, agent = "bot", ""
-        else:
-            role, agent = "agent", agent_nick(nick)
-        day = datetime.fromtimestamp(epoch, SHANGHAI).date().isoformat()
-        conv_id = "qn-" + _sha(f"{buyer}|{day}")
-        key = f"{conv_id}|{epoch}|{nick}|{mask_text(content)}"
-        n = occurrences.get(key, 0)
-        occurrences[key] = n + 1
-        msg_type = "system" if role == "system" else _CARD_TYPES.get(content.strip(), "text")
-        produced = True
-        yield Record(
-            line_no, platform, shop, conv_id, "qn-" + _sha(f"{key}|{n}"), epoch, role, agent, buyer, msg_type, content
-        )
+        item = _message(pending, body, buyer=buyer, platform=platform, shop=shop, occurrences=occurrences)
+        if item is not None:
+            produced = produced or type(item) is not RowError
+            yield item
 
     for i in range(start, len(lines)):
         line = lines[i].strip()
@@ -143,3 +96,69 @@ def read_qianniu_text(text: str) -> Iterator[Record | RowError]:
     yield from flush()
     if not produced and pending is None and not buyer:
         raise FileError(_("the file has no messages"), row=start + 1, field=None)
+
+
+def _header(lines: list[str]) -> tuple[str, str, int]:
+    """(platform, shop, index of the first line after the header lines) of a transcript, or its FileError."""
+    if not any(line.strip() for line in lines):
+        raise FileError(_("the file is empty"), row=1, field=None)
+    meta: dict[str, str] = {}
+    start = 0
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        m = _META_RE.match(line)
+        if m is None:
+            start = i
+            break
+        meta[m.group(1)] = m.group(2)
+    else:
+        start = len(lines)
+    for key, field in (("平台", "platform"), ("店铺", "shop")):
+        if key not in meta:
+            raise FileError(_("missing header line '%(key)s：…'") % {"key": key}, row=1, field=field)
+    return meta["平台"], meta["店铺"], start
+
+
+def _message(
+    pending: tuple[int, str, str] | None,
+    body: list[str],
+    *,
+    buyer: str,
+    platform: str,
+    shop: str,
+    occurrences: dict[str, int],
+) -> Record | RowError | None:
+    """The message whose header line is ``pending`` and whose text lines are ``body`` (None when there
+    is none: no header yet, or only noise after it). ``occurrences`` counts identical messages, so a
+    message said twice in the same second keeps two ids; it is updated here."""
+    if pending is None:
+        return None
+    line_no, nick, ts = pending
+    content = "\n".join(body)
+    if not body:
+        return None  # only noise after the header (e.g. a recalled message)
+    if not buyer:
+        return RowError(line_no, "buyer", _("message before any '与 … 的聊天记录' line"))
+    try:
+        epoch = parse_local(ts)
+    except ValueError:
+        return RowError(line_no, "sent_at", _("unparseable time (expected YYYY-M-D H:MM:SS)"))
+    if nick == buyer:
+        role, agent = "buyer", ""
+    elif nick in _SYSTEM_NICKS:
+        role, agent = "system", ""
+    elif any(marker in nick for marker in _BOT_MARKERS):
+        role, agent = "bot", ""
+    else:
+        role, agent = "agent", agent_nick(nick)
+    day = datetime.fromtimestamp(epoch, SHANGHAI).date().isoformat()
+    conv_id = "qn-" + _sha(f"{buyer}|{day}")
+    key = f"{conv_id}|{epoch}|{nick}|{mask_text(content)}"
+    n = occurrences.get(key, 0)
+    occurrences[key] = n + 1
+    msg_type = "system" if role == "system" else _CARD_TYPES.get(content.strip(), "text")
+    return Record(
+        line_no, platform, shop, conv_id, "qn-" + _sha(f"{key}|{n}"), epoch, role, agent, buyer, msg_type, content
+    )

@@ -74,6 +74,26 @@ def agent_nick(value: str) -> str:
 
 
 def read_taobao_json(text: str) -> Iterator[Record | RowError]:
+    platform, shop, conversations = _envelope(text)
+    row = 0
+    for ci, conv in enumerate(conversations):
+        messages = conv.get("messages") if isinstance(conv, dict) else None
+        if not isinstance(messages, list):
+            row += 1
+            yield RowError(row, f"conversations[{ci}].messages", _("missing list of messages"))
+            continue
+        buyer = str(conv.get("buyer_nick") or "")
+        agent = agent_nick(str(conv.get("agent_nick") or ""))
+        conv_id = _conversation_id(conv, buyer, messages)
+        for mi, msg in enumerate(messages):
+            row += 1
+            yield _message(
+                row, msg, ci, mi, conv, platform=platform, shop=shop, conv_id=conv_id, agent=agent, buyer=buyer
+            )
+
+
+def _envelope(text: str) -> tuple[str, str, list]:
+    """(platform, shop id, conversations) of the export, or the FileError of a file that is not one."""
     if not text.strip():
         raise FileError(_("the file is empty"), row=1, field=None)
     try:
@@ -90,77 +110,69 @@ def read_taobao_json(text: str) -> Iterator[Record | RowError]:
     for key in ("platform", "shop_id", "conversations"):
         if key not in doc:
             raise FileError(_("missing field %(field)s in the envelope") % {"field": repr(key)}, row=1, field=key)
-    platform, shop = str(doc["platform"]), str(doc["shop_id"])
     conversations = doc["conversations"]
     if not isinstance(conversations, list) or not conversations:
         raise FileError(_("the file has no conversations"), row=1, field="conversations")
-    row = 0
-    for ci, conv in enumerate(conversations):
-        messages = conv.get("messages") if isinstance(conv, dict) else None
-        if not isinstance(messages, list):
-            row += 1
-            yield RowError(row, f"conversations[{ci}].messages", _("missing list of messages"))
-            continue
-        buyer = str(conv.get("buyer_nick") or "")
-        agent = agent_nick(str(conv.get("agent_nick") or ""))
-        conv_id = str(conv.get("conversation_id") or "")
-        if not conv_id and messages:
-            try:
-                first = _time(messages[0].get("time"))
-            except (ValueError, AttributeError, TypeError):
-                first = None
-            if first is not None:
-                day = f"{datetime.fromtimestamp(first, SHANGHAI):%Y-%m-%d}"
-                conv_id = "tb-" + keyed_digest(f"{buyer}|{day}", 16)
-        for mi, msg in enumerate(messages):
-            row += 1
-            where = f"conversations[{ci}].messages[{mi}]"
-            if not isinstance(msg, dict):
-                yield RowError(row, where, _("not an object"))
-                continue
-            for key in ("direction", "time", "content"):
-                if key not in msg:
-                    yield RowError(row, f"{where}.{key}", _("missing field %(field)s") % {"field": repr(key)})
-                    break
-            else:
-                nested = next((k for k in _TEXT_KEYS if isinstance(msg.get(k), dict | list)), None)
-                if nested is not None or isinstance(conv.get("buyer_nick"), dict | list):
-                    field_name = f"{where}.{nested}" if nested else f"conversations[{ci}].buyer_nick"
-                    yield RowError(row, field_name, _("must be text, not a JSON object or list"))
-                    continue
-                try:
-                    epoch = _time(msg["time"])
-                except (ValueError, TypeError, OverflowError):
-                    yield RowError(
-                        row, f"{where}.time", _("unparseable time %(value)s") % {"value": repr(shown(msg["time"]))}
-                    )
-                    continue
-                direction = msg["direction"]
-                raw_kind = str(msg.get("msg_type") or "text")
-                kind = MSG_TYPES.get(raw_kind, raw_kind)
-                if kind == "system":
-                    role = "system"
-                elif direction in (0, "0"):
-                    role = "buyer"
-                elif direction in (1, "1"):
-                    role = "bot" if msg.get("is_robot") else "agent"
-                else:
-                    yield RowError(
-                        row,
-                        f"{where}.direction",
-                        _("direction must be 0 or 1, got %(value)s") % {"value": repr(shown(direction))},
-                    )
-                    continue
-                yield Record(
-                    row,
-                    platform,
-                    shop,
-                    conv_id,
-                    str(msg.get("msg_id") or f"{conv_id}-{mi + 1}"),
-                    epoch,
-                    role,
-                    agent if role == "agent" else "",
-                    buyer,
-                    kind,
-                    str(msg["content"] if msg["content"] is not None else ""),
-                )
+    return str(doc["platform"]), str(doc["shop_id"]), conversations
+
+
+def _conversation_id(conv: dict, buyer: str, messages: list) -> str:
+    """The export's conversation id, or one made from the buyer and the local day of the first message."""
+    conv_id = str(conv.get("conversation_id") or "")
+    if not conv_id and messages:
+        try:
+            first = _time(messages[0].get("time"))
+        except (ValueError, AttributeError, TypeError):
+            first = None
+        if first is not None:
+            day = f"{datetime.fromtimestamp(first, SHANGHAI):%Y-%m-%d}"
+            conv_id = "tb-" + keyed_digest(f"{buyer}|{day}", 16)
+    return conv_id
+
+
+def _message(
+    row: int, msg, ci: int, mi: int, conv: dict, *, platform: str, shop: str, conv_id: str, agent: str, buyer: str
+) -> Record | RowError:
+    """Message ``mi`` of conversation ``ci`` as a record, or the error of its first bad field."""
+    where = f"conversations[{ci}].messages[{mi}]"
+    if not isinstance(msg, dict):
+        return RowError(row, where, _("not an object"))
+    for key in ("direction", "time", "content"):
+        if key not in msg:
+            return RowError(row, f"{where}.{key}", _("missing field %(field)s") % {"field": repr(key)})
+    nested = next((k for k in _TEXT_KEYS if isinstance(msg.get(k), dict | list)), None)
+    if nested is not None or isinstance(conv.get("buyer_nick"), dict | list):
+        field_name = f"{where}.{nested}" if nested else f"conversations[{ci}].buyer_nick"
+        return RowError(row, field_name, _("must be text, not a JSON object or list"))
+    try:
+        epoch = _time(msg["time"])
+    except (ValueError, TypeError, OverflowError):
+        return RowError(row, f"{where}.time", _("unparseable time %(value)s") % {"value": repr(shown(msg["time"]))})
+    direction = msg["direction"]
+    raw_kind = str(msg.get("msg_type") or "text")
+    kind = MSG_TYPES.get(raw_kind, raw_kind)
+    if kind == "system":
+        role = "system"
+    elif direction in (0, "0"):
+        role = "buyer"
+    elif direction in (1, "1"):
+        role = "bot" if msg.get("is_robot") else "agent"
+    else:
+        return RowError(
+            row,
+            f"{where}.direction",
+            _("direction must be 0 or 1, got %(value)s") % {"value": repr(shown(direction))},
+        )
+    return Record(
+        row,
+        platform,
+        shop,
+        conv_id,
+        str(msg.get("msg_id") or f"{conv_id}-{mi + 1}"),
+        epoch,
+        role,
+        agent if role == "agent" else "",
+        buyer,
+        kind,
+        str(msg["content"] if msg["content"] is not None else ""),
+    )
