@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.reports.topics import topic_label
+from apps.conversations.topics import topic_label
 
 FLAG_LABELS = {
     "late": gettext_lazy("late"),

@@ -13,7 +13,7 @@ Rules:
   Poisson chance of seeing that many or more by luck, P(X ≥ observed | expected), < ``p_value``
   (0.001).
 - **Topic**: the buyer texts of the spike's risk conversations are matched against the topic
-  lexicon (apps.reports.topics.LEXICON, leftmost-longest); the topic named by most conversations
+  lexicon (apps.conversations.topics.LEXICON, leftmost-longest); the topic named by most conversations
   wins, and within it the keyword named most often (e.g. 质量 → 漏液). Ties: lexicon order.
 - **Excerpts**: up to ``max_excerpts`` (3) hit excerpts, preferring conversations that name the
   keyword; they are the QA hits' masked excerpts (never raw text).
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick_rs
 
-from apps.reports.topics import LEXICON
+from apps.conversations.topics import LEXICON
 
 MIN_COUNT = 5
 FACTOR = 3.0

@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 
 from apps.contracts import selectors as contracts_selectors
 from apps.conversations import selectors as conversations_selectors
+from apps.conversations import topics as topic_lexicon
 from apps.conversations.metrics import conversation_metrics
 from apps.core import calendar
 from apps.qa import selectors as qa_selectors
 from apps.reports import documents as d
 from apps.reports import invoices, sales
-from apps.reports import topics as topic_lexicon
 from apps.reports.templatetags.report_format import cny, num, one, pct, signed_pct, whole
 from apps.workforce import selectors as workforce_selectors
 from apps.workforce.selectors import StaffingGaps, StaffingPeriodSummary
@@ -481,35 +481,55 @@ def _sla_lines(sla: d.SlaSection) -> list[str]:
     return lines
 
 
+def _volume_figures(v) -> list[d.Figure]:
+    """The volume tiles: conversations (against the forecast), bot share, first response, 3-minute rate."""
+    note = _("vs forecast %(variance)s") % {"variance": signed_pct(v.forecast_variance)} if v.forecast_total else ""
+    return [
+        d.Figure(_("Conversations"), num(v.conversations), note),
+        d.Figure(_("Bot share"), pct(v.bot_share), _("%(n)s handled by the bot") % {"n": num(v.bot_handled)}),
+        d.Figure(_("First response, average"), _("%(s)s s") % {"s": one(v.first_response_avg_s)}),
+        d.Figure(_("3-minute response rate"), pct(v.three_minute_rate)),
+    ]
+
+
+def _promo_line(p) -> str:
+    """The highlight of a promotion's busiest day (and its uplift over a normal day)."""
+    text = _("%(name)s (%(first)s – %(last)s in this period): %(n)s conversations on the busiest day (%(day)s)") % {
+        "name": p.name,
+        "first": p.measured_start.strftime("%m-%d"),
+        "last": p.measured_end.strftime("%m-%d"),
+        "n": num(p.peak_day_conversations),
+        "day": p.peak_day.strftime("%m-%d"),
+    }
+    if p.uplift:
+        text += _(", %(x)s× a normal day") % {"x": one(p.uplift)}
+    return text + _(".")
+
+
+def _sla_figure(sla) -> d.Figure:
+    """The SLA tile: KPIs met of all, the credit, coloured by the worst KPI's RAG."""
+    worst = "green"
+    for row in sla.rows:
+        if row.rag == "red" or (row.rag == "amber" and worst == "green"):
+            worst = row.rag
+    return d.Figure(
+        _("SLA KPIs met"), f"{sla.met} / {len(sla.rows)}", _("credit %(c)s") % {"c": cny(sla.credit_total)}, worst
+    )
+
+
 def _summary(report: d.ClientReport, previous=None) -> tuple[list[d.Figure], list[str]]:
     """The summary tiles and the highlights: each sentence is made from the figures it states."""
     figures: list[d.Figure] = []
     lines: list[str] = []
     v = report.volume
     if v is not None:
-        note = _("vs forecast %(variance)s") % {"variance": signed_pct(v.forecast_variance)} if v.forecast_total else ""
-        figures.append(d.Figure(_("Conversations"), num(v.conversations), note))
-        figures.append(
-            d.Figure(_("Bot share"), pct(v.bot_share), _("%(n)s handled by the bot") % {"n": num(v.bot_handled)})
-        )
-        figures.append(d.Figure(_("First response, average"), _("%(s)s s") % {"s": one(v.first_response_avg_s)}))
-        figures.append(d.Figure(_("3-minute response rate"), pct(v.three_minute_rate)))
+        figures += _volume_figures(v)
         lines += _volume_lines(v, previous)
     sales_tiles, sales_lines = sales.sales_figures(report)
     figures += sales_tiles
     lines += sales_lines
     if report.promo is not None and report.promo.peak_day is not None:
-        p = report.promo
-        text = _("%(name)s (%(first)s – %(last)s in this period): %(n)s conversations on the busiest day (%(day)s)") % {
-            "name": p.name,
-            "first": p.measured_start.strftime("%m-%d"),
-            "last": p.measured_end.strftime("%m-%d"),
-            "n": num(p.peak_day_conversations),
-            "day": p.peak_day.strftime("%m-%d"),
-        }
-        if p.uplift:
-            text += _(", %(x)s× a normal day") % {"x": one(p.uplift)}
-        lines.append(text + _("."))
+        lines.append(_promo_line(report.promo))
     q = report.qa
     if q is not None:
         figures.append(
@@ -525,18 +545,7 @@ def _summary(report: d.ClientReport, previous=None) -> tuple[list[d.Figure], lis
         )
         lines += _staffing_lines(s)
     if report.sla is not None and report.sla.rows:
-        worst = "green"
-        for row in report.sla.rows:
-            if row.rag == "red" or (row.rag == "amber" and worst == "green"):
-                worst = row.rag
-        figures.append(
-            d.Figure(
-                _("SLA KPIs met"),
-                f"{report.sla.met} / {len(report.sla.rows)}",
-                _("credit %(c)s") % {"c": cny(report.sla.credit_total)},
-                worst,
-            )
-        )
+        figures.append(_sla_figure(report.sla))
         lines += _sla_lines(report.sla)
     if report.billing is not None:
         figures.append(d.Figure(_("Invoice total"), cny(report.billing.total), report.billing.number))
@@ -627,64 +636,25 @@ def assemble_client_report(
     `commentary_meta`: who wrote the commentary and who reviewed it, and when ({"by", "on",
     "reviewed_by", "reviewed_on"}), printed with it."""
     with translation.override(language):
-        staffing_raw = staffing_summary(client_id=client.pk, start=start, end=end)
-        gaps = (
-            workforce_selectors.staffing_gaps(client_id=client.pk, start=start, end=end)
-            if staffing_raw is not None
-            else None
-        )
-        volume = volume_section(client_id=client.pk, start=start, end=end, staffing=staffing_raw, gaps=gaps)
-        qa = qa_section(client_id=client.pk, start=start, end=end)
-        if qa is not None and volume is not None:
-            qa.human_conversations = volume.human_handled
-        staffing = staffing_section(staffing_raw, gaps)
-        promo = promo_section(client_id=client.pk, start=start, end=end, volume=volume, staffing=staffing)
-        topics = topics_section(client_id=client.pk, start=start, end=end) if volume is not None else None
-        sales_data = sales.sales_data(client_id=client.pk, start=start, end=end)
-        conversion = sales.conversion_section(sales_data, client_id=client.pk, start=start, end=end)
-        csat = sales.csat_section(sales_data, start=start, end=end)
-        if kind == "quarterly":
-            billing, sla = None, None
-        else:
-            exact = _sla_exact(volume, qa, conversion, csat)
-            billing, sla = billing_sections(client=client, start=start, end=end, language=language, exact=exact)
-        left_out = _left_out(
-            volume=volume,
-            qa=qa,
-            staffing=staffing,
-            billing=billing,
-            sla=sla,
-            topics=topics,
-            conversion=conversion,
-            csat=csat,
-        )
+        sections, sales_data = _sections(client=client, kind=kind, start=start, end=end, language=language)
         title = _("Quarterly business review") if kind == "quarterly" else _("Monthly customer service report")
         report = d.ClientReport(
             kind=kind,
             language=language,
             client_name=client.name,
             client_legal_name=client.legal_name,
-            vendor=vendor_party(billing),
+            vendor=vendor_party(sections["billing"]),
             period_start=start,
             period_end=end,
             period_label=period_label(kind, start, language),
             title=title,
-            sla=sla,
-            volume=volume,
-            qa=qa,
-            staffing=staffing,
-            promo=promo,
-            billing=billing,
-            topics=topics,
-            conversion=conversion,
-            csat=csat,
+            **sections,
             commentary=commentary,
             commentary_by=(commentary_meta or {}).get("by", ""),
             commentary_on=(commentary_meta or {}).get("on"),
             commentary_reviewed_by=(commentary_meta or {}).get("reviewed_by", ""),
             commentary_reviewed_on=(commentary_meta or {}).get("reviewed_on"),
             actions=list(actions),
-            left_out=left_out,
             status_label=_("Issued") if state == "issued" else _("Draft"),
             generated_on=generated_on or timezone.localdate(),
         )
@@ -702,6 +672,55 @@ def assemble_client_report(
         report.summary, report.highlights = _summary(report, previous)
         report.extra_rows = _daily_rows(report)
         return report
+
+
+def _sections(*, client, kind: str, start: date, end: date, language: str) -> tuple[dict, object]:
+    """The report's sections ({field of ClientReport: section or None}, what was left out and why)
+    and the period's sales data (the quarterly review compares it with the previous quarters)."""
+    staffing_raw = staffing_summary(client_id=client.pk, start=start, end=end)
+    gaps = (
+        workforce_selectors.staffing_gaps(client_id=client.pk, start=start, end=end)
+        if staffing_raw is not None
+        else None
+    )
+    volume = volume_section(client_id=client.pk, start=start, end=end, staffing=staffing_raw, gaps=gaps)
+    qa = qa_section(client_id=client.pk, start=start, end=end)
+    if qa is not None and volume is not None:
+        qa.human_conversations = volume.human_handled
+    staffing = staffing_section(staffing_raw, gaps)
+    promo = promo_section(client_id=client.pk, start=start, end=end, volume=volume, staffing=staffing)
+    topics = topics_section(client_id=client.pk, start=start, end=end) if volume is not None else None
+    sales_data = sales.sales_data(client_id=client.pk, start=start, end=end)
+    conversion = sales.conversion_section(sales_data, client_id=client.pk, start=start, end=end)
+    csat = sales.csat_section(sales_data, start=start, end=end)
+    if kind == "quarterly":
+        billing, sla = None, None
+    else:
+        exact = _sla_exact(volume, qa, conversion, csat)
+        billing, sla = billing_sections(client=client, start=start, end=end, language=language, exact=exact)
+    left_out = _left_out(
+        volume=volume,
+        qa=qa,
+        staffing=staffing,
+        billing=billing,
+        sla=sla,
+        topics=topics,
+        conversion=conversion,
+        csat=csat,
+    )
+    sections = dict(
+        sla=sla,
+        volume=volume,
+        qa=qa,
+        staffing=staffing,
+        promo=promo,
+        billing=billing,
+        topics=topics,
+        conversion=conversion,
+        csat=csat,
+        left_out=left_out,
+    )
+    return sections, sales_data
 
 
 def quarter_months(*, client, start: date, end: date) -> list[d.MonthRow]:

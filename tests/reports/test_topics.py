@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from apps.reports import topics
+from apps.conversations import topics
 
 
 def test_classify_finds_every_topic_named():
