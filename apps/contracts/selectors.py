@@ -104,8 +104,34 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
     """version_spec for every version of many contracts overlapping [start, end), in five plain queries."""
     from apps.contracts.choices import Kpi as KpiChoices
 
-    ids = list(contract_ids)
     kpi_names = dict(KpiChoices.choices)
+    versions, charges, tiers, windows, terms = _version_rows(list(contract_ids), start, end)
+    tiers_by = _tier_specs_by(tiers)
+    charges_by = _charge_specs_by(charges, tiers_by, _window_specs_by(windows, tiers_by))
+    terms_by = _term_specs_by(terms, kpi_names)
+    out: dict[int, list[pricing.VersionSpec]] = defaultdict(list)
+    for vid, contract_id, vfrom, vto, minimum, vat, at_risk, cap, earn_back_months, *on in versions:
+        out[contract_id].append(
+            pricing.VersionSpec(
+                label=f"{contract_id}:{vfrom.isoformat()}",
+                start=vfrom,
+                end=vto or date(9999, 12, 31),
+                charges=tuple(charges_by.get(vid, ())),
+                monthly_minimum=minimum,
+                vat_rate=vat,
+                sla_terms=tuple(terms_by.get(vid, ())),
+                sla_at_risk_share=at_risk,
+                sla_cap=cap,
+                sla_applies_to=sla_applies_to(*on),
+                earn_back_months=earn_back_months,
+            )
+        )
+    return out
+
+
+def _version_rows(ids: list[int], start: date, end: date) -> tuple[list, list, list, list, list]:
+    """The rows of the versions of contracts `ids` overlapping [start, end), and of their charges
+    (commission charges excepted), tiers, peak windows and SLA terms: one query per table."""
     with connection.cursor() as cur:
         cur.execute(
             "SELECT id, contract_id, valid_from, valid_to, monthly_minimum, vat_rate, sla_at_risk_share, sla_cap, "
@@ -144,27 +170,7 @@ def version_specs_for(contract_ids, start: date, end: date) -> dict[int, list[pr
             [vids],
         )
         terms = cur.fetchall()
-    tiers_by = _tier_specs_by(tiers)
-    charges_by = _charge_specs_by(charges, tiers_by, _window_specs_by(windows, tiers_by))
-    terms_by = _term_specs_by(terms, kpi_names)
-    out: dict[int, list[pricing.VersionSpec]] = defaultdict(list)
-    for vid, contract_id, vfrom, vto, minimum, vat, at_risk, cap, earn_back_months, *on in versions:
-        out[contract_id].append(
-            pricing.VersionSpec(
-                label=f"{contract_id}:{vfrom.isoformat()}",
-                start=vfrom,
-                end=vto or date(9999, 12, 31),
-                charges=tuple(charges_by.get(vid, ())),
-                monthly_minimum=minimum,
-                vat_rate=vat,
-                sla_terms=tuple(terms_by.get(vid, ())),
-                sla_at_risk_share=at_risk,
-                sla_cap=cap,
-                sla_applies_to=sla_applies_to(*on),
-                earn_back_months=earn_back_months,
-            )
-        )
-    return out
+    return versions, charges, tiers, windows, terms
 
 
 def _tier_specs_by(rows) -> dict[tuple, list[pricing.TierSpec]]:

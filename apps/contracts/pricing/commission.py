@@ -209,6 +209,32 @@ def _bounds_line(spec: CommissionSpec, lines: list[PricedLine], *, vat_rate: Dec
     return []
 
 
+def _hours_with_late_refunds(billed_hours: list[GmvHour], late_refunds: list[GmvHour]) -> list[GmvHour]:
+    """The billed hours (one row per hour and kind, however the caller split them) with the late
+    refunds added to their refunded amount, never above what was paid. A negative late refund, or
+    one of an hour and kind that was not billed, is a PricingError."""
+    late: dict[tuple, list] = defaultdict(lambda: [0, ZERO])
+    for r in late_refunds:
+        if r.refunded < ZERO:
+            raise PricingError("a late refund cannot be negative", field="refunded")
+        late[(r.hour, r.kind)][0] += r.orders
+        late[(r.hour, r.kind)][1] += r.refunded
+    billed: dict[tuple, list] = defaultdict(lambda: [0, ZERO, ZERO])
+    for h in billed_hours:
+        row = billed[(h.hour, h.kind)]
+        row[0] += h.orders
+        row[1] += h.paid
+        row[2] += h.refunded
+    reduced = []
+    for (at, kind), (orders, paid, refunded) in billed.items():
+        more = late.pop((at, kind), [0, ZERO])[1]
+        reduced.append(GmvHour(at, kind, orders, paid, min(paid, refunded + more)))
+    if late:
+        hour, kind = next(iter(late))
+        raise PricingError(f"a refund of {hour:%Y-%m-%d %H}:00 ({kind}) has no billed orders", field="late_refunds")
+    return reduced
+
+
 def commission_clawback_line(
     spec: CommissionSpec,
     *,
@@ -226,25 +252,7 @@ def commission_clawback_line(
     amount is the re-priced total minus (the billed total + earlier clawbacks): a difference of
     rounded totals, no new rounding; no line unless it is negative.
     """
-    late: dict[tuple, list] = defaultdict(lambda: [0, ZERO])
-    for r in late_refunds:
-        if r.refunded < ZERO:
-            raise PricingError("a late refund cannot be negative", field="refunded")
-        late[(r.hour, r.kind)][0] += r.orders
-        late[(r.hour, r.kind)][1] += r.refunded
-    billed: dict[tuple, list] = defaultdict(lambda: [0, ZERO, ZERO])
-    for h in billed_hours:  # one row per hour and kind, however the caller split them
-        row = billed[(h.hour, h.kind)]
-        row[0] += h.orders
-        row[1] += h.paid
-        row[2] += h.refunded
-    reduced = []
-    for (at, kind), (orders, paid, refunded) in billed.items():
-        more = late.pop((at, kind), [0, ZERO])[1]
-        reduced.append(GmvHour(at, kind, orders, paid, min(paid, refunded + more)))
-    if late:
-        hour, kind = next(iter(late))
-        raise PricingError(f"a refund of {hour:%Y-%m-%d %H}:00 ({kind}) has no billed orders", field="late_refunds")
+    reduced = _hours_with_late_refunds(billed_hours, late_refunds)
     before = sum((ln.amount for ln in commission_lines(spec, billed_hours, vat_rate=vat_rate)), ZERO)
     before += already_clawed_back
     after = sum((ln.amount for ln in commission_lines(spec, reduced, vat_rate=vat_rate)), ZERO)

@@ -99,16 +99,8 @@ def price_period(
     if period_end <= period_start:
         raise PricingError("the period must end after it starts", field="period_end")
     period_days = days_between(period_start, period_end)
-    ordered = sorted(versions, key=lambda v: v.start)
-    for a, b in zip(ordered, ordered[1:], strict=False):
-        if b.start < a.end:
-            raise PricingError(f"versions {a.label} and {b.label} overlap", field="versions")
+    active = _active_versions(versions, period_start, period_end)
     items = dedupe_usage(usage)
-    active = [
-        (v, max(v.start, period_start), min(v.end, period_end))
-        for v in ordered
-        if min(v.end, period_end) > max(v.start, period_start)
-    ]
     lines: list[PricedLine] = []
     any_usage_charge = any(c.kind != BASE for v, _, _ in active for c in v.charges)
     any_usage = False
@@ -121,24 +113,55 @@ def price_period(
         minimum += _f(version.monthly_minimum) * days_between(start, end) / period_days
     sla_outcomes: list[SlaOutcome] = []
     if active:
-        version = active[-1][0]
-        if minimum:
-            lines.extend(_minimum_line(fen(minimum), lines, version.vat_rate))
-        lines.extend(commission)
-        if not 1 <= version.earn_back_months <= 12:
-            raise PricingError("the earn-back window must be 1 to 12 months", field="earn_back_months")
-        fees_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
-        for line in lines:
-            if _SLA_KIND.get(line.kind) in version.sla_applies_to:
-                fees_by_rate[line.vat_rate] += line.amount
-        credit_lines, sla_outcomes = _sla(version, dict(fees_by_rate), measurements or {})
-        lines.extend(credit_lines)
-        lines.extend(_earn_back_lines(version, sla_outcomes, tuple(prior_credits), period_start))
+        sla_outcomes = _last_version_lines(
+            active[-1][0],
+            lines,
+            minimum,
+            commission=commission,
+            measurements=measurements or {},
+            prior_credits=tuple(prior_credits),
+            period_start=period_start,
+        )
     if not active:
         lines.extend(commission)
     lines.extend(adjustments)
     problems = (NO_USAGE,) if any_usage_charge and not any_usage else ()
     return assemble(period_start=period_start, period_end=period_end, lines=lines, sla=sla_outcomes, problems=problems)
+
+
+def _active_versions(versions, period_start: date, period_end: date) -> list[tuple[VersionSpec, date, date]]:
+    """The versions in force in [period_start, period_end), oldest first, each with the part of the
+    period it covers; versions that overlap are a PricingError."""
+    ordered = sorted(versions, key=lambda v: v.start)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if b.start < a.end:
+            raise PricingError(f"versions {a.label} and {b.label} overlap", field="versions")
+    return [
+        (v, max(v.start, period_start), min(v.end, period_end))
+        for v in ordered
+        if min(v.end, period_end) > max(v.start, period_start)
+    ]
+
+
+def _last_version_lines(
+    version: VersionSpec, lines: list[PricedLine], minimum, *, commission, measurements, prior_credits, period_start
+) -> list[SlaOutcome]:
+    """Rules 6–8 by the last version in force, appended to `lines` (the fee lines so far): the
+    monthly minimum's true-up, the commission lines, the SLA credit lines and the earn-back lines.
+    Returns the SLA outcomes."""
+    if minimum:
+        lines.extend(_minimum_line(fen(minimum), lines, version.vat_rate))
+    lines.extend(commission)
+    if not 1 <= version.earn_back_months <= 12:
+        raise PricingError("the earn-back window must be 1 to 12 months", field="earn_back_months")
+    fees_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        if _SLA_KIND.get(line.kind) in version.sla_applies_to:
+            fees_by_rate[line.vat_rate] += line.amount
+    credit_lines, sla_outcomes = _sla(version, dict(fees_by_rate), measurements)
+    lines.extend(credit_lines)
+    lines.extend(_earn_back_lines(version, sla_outcomes, prior_credits, period_start))
+    return sla_outcomes
 
 
 def assemble(*, period_start: date, period_end: date, lines, sla=(), problems=()) -> PricedInvoice:
