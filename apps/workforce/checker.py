@@ -7,10 +7,12 @@ the solver cannot hide itself. Rules, with time in 15-minute slots from the week
 - length within [min, max] on the length grid; a long shift has exactly one meal inside its
   window; short breaks lie inside the shift, off the meal, not in the first or last hour;
 - no slot worked while the store (of the shift's brand) is closed;
-- one shift per day per agent whatever the brand, shifts never overlap, ≥ min rest between
-  shifts and after the previous week's last shift (``prev_end``);
-- at most max days worked a week (the stricter of agent and rule), paid slots ≤ weekly max, at
-  most ``max_consecutive`` consecutive days counting the previous week's streak (``prev_streak``);
+- one shift per day per agent whatever the brand, shifts never overlap, before each shift at
+  least the min rest of that shift's brand since the agent's previous shift (or the previous
+  week's last shift, ``prev_end``);
+- at most max days worked a week (the stricter of the agent's and of the rule of every brand it
+  works for that week), paid slots ≤ weekly max, at most ``max_consecutive`` consecutive days
+  counting the previous week's streak (``prev_streak``);
 - night shifts only for agents who accept nights.
 """
 
@@ -54,64 +56,21 @@ def check_roster(problem, assignments) -> list[Violation]:
     """All hard-rule violations of ``assignments`` against ``problem`` (empty list = legal roster).
     ``problem`` is a one-brand RosterProblem or a whole-site SiteProblem (every brand's shifts of
     the week checked together). Each shift's length, meal and breaks follow the rule of its own
-    brand; the per-agent limits (rest, days, consecutive days, weekly hours) are the problem's and
-    count every brand's shifts."""
-    site = getattr(problem, "brands", None) is not None
+    brand; so do the rest before it and the days it may add to a week (the stricter of the agent's
+    and every worked brand's). Rest, days, consecutive days and weekly hours count every brand's
+    shifts of the agent."""
     agents = {a.id: a for a in problem.agents}
     out: list[Violation] = []
     per_agent = defaultdict(list)
     for a in assignments:
         per_agent[a.agent_id].append(a)
-
-    for a in assignments:
-
-        def bad(rule: str, detail: str, a=a) -> None:
-            out.append(Violation(a.agent_id, a.start, rule, detail))
-
         spec = agents.get(a.agent_id)
         if spec is None:
-            bad("skill", "agent is not in the skilled pool of this brand")
+            out.append(Violation(a.agent_id, a.start, "skill", "agent is not in the skilled pool of this brand"))
             continue
         rules = _shift_rules(problem, a)
-        if site and a.brand not in spec.skills:
-            bad("skill", f"agent lacks the skill of brand {a.brand}")
-        if not (rules.min_len <= a.length <= rules.max_len) or (a.length - rules.min_len) % rules.len_step:
-            bad("length", f"{a.length} slots is not an allowed shift length")
-        if a.start < 0:
-            bad("length", "shift starts before the week")
-        worked = set(range(a.start, a.start + a.length))
-        for t in worked:
-            if not (spec.available >> t) & 1:
-                bad("availability", f"slot {t} is outside the agent's availability or on leave")
-                break
-        for t in worked:
-            if not (_open_mask(problem, a) >> t) & 1:
-                bad("store_closed", f"slot {t} is worked while the store is closed")
-                break
-        needs_meal = a.length > rules.meal_required_over and rules.meal_len > 0
-        if needs_meal and a.meal is None:
-            bad("meal", "a long shift has no meal break")
-        if a.meal is not None:
-            if not needs_meal:
-                bad("meal", "a meal break on a shift that needs none")
-            if a.meal < rules.meal_earliest or a.meal + rules.meal_len > a.length - rules.meal_latest_before_end:
-                bad("meal", f"meal at offset {a.meal} is outside its window")
-        meal_slots = set() if a.meal is None else set(range(a.meal, a.meal + rules.meal_len))
-        paid = a.length - len(meal_slots)
-        if len(a.breaks) != paid // rules.break_every:
-            bad("breaks", f"{len(a.breaks)} short breaks, expected {paid // rules.break_every}")
-        for b in a.breaks:
-            if b < 4 or b > a.length - 5 or b in meal_slots:
-                bad("breaks", f"short break at offset {b} is misplaced")
-        if len(set(a.breaks)) != len(a.breaks):
-            bad("breaks", "two short breaks in the same slot")
-        if not spec.nights_ok:
-            for t in worked:
-                tod = t % DAY
-                if tod >= problem.night_from or tod < problem.night_to:
-                    bad("nights", "agent does not work nights")
-                    break
-
+        for check in SHIFT_CHECKS:
+            out += [Violation(a.agent_id, a.start, rule, detail) for rule, detail in check(problem, spec, a, rules)]
     for agent_id, shifts in per_agent.items():
         spec = agents.get(agent_id)
         if spec is not None:
@@ -119,26 +78,114 @@ def check_roster(problem, assignments) -> list[Violation]:
     return out
 
 
+# ---------------------------------------------------------------- one check per rule, shift by shift
+
+
+def _skill(problem, spec, a, rules):
+    if getattr(problem, "brands", None) is not None and a.brand not in spec.skills:
+        yield "skill", f"agent lacks the skill of brand {a.brand}"
+
+
+def _length(problem, spec, a, rules):
+    if not (rules.min_len <= a.length <= rules.max_len) or (a.length - rules.min_len) % rules.len_step:
+        yield "length", f"{a.length} slots is not an allowed shift length"
+    if a.start < 0:
+        yield "length", "shift starts before the week"
+
+
+def _availability(problem, spec, a, rules):
+    for t in range(a.start, a.start + a.length):
+        if not (spec.available >> t) & 1:
+            yield "availability", f"slot {t} is outside the agent's availability or on leave"
+            return
+
+
+def _store_open(problem, spec, a, rules):
+    mask = _open_mask(problem, a)
+    for t in range(a.start, a.start + a.length):
+        if not (mask >> t) & 1:
+            yield "store_closed", f"slot {t} is worked while the store is closed"
+            return
+
+
+def _meal(problem, spec, a, rules):
+    needs_meal = a.length > rules.meal_required_over and rules.meal_len > 0
+    if needs_meal and a.meal is None:
+        yield "meal", "a long shift has no meal break"
+    if a.meal is not None:
+        if not needs_meal:
+            yield "meal", "a meal break on a shift that needs none"
+        if a.meal < rules.meal_earliest or a.meal + rules.meal_len > a.length - rules.meal_latest_before_end:
+            yield "meal", f"meal at offset {a.meal} is outside its window"
+
+
+def _breaks(problem, spec, a, rules):
+    meal_slots = set() if a.meal is None else set(range(a.meal, a.meal + rules.meal_len))
+    paid = a.length - len(meal_slots)
+    if len(a.breaks) != paid // rules.break_every:
+        yield "breaks", f"{len(a.breaks)} short breaks, expected {paid // rules.break_every}"
+    for b in a.breaks:
+        if b < 4 or b > a.length - 5 or b in meal_slots:
+            yield "breaks", f"short break at offset {b} is misplaced"
+    if len(set(a.breaks)) != len(a.breaks):
+        yield "breaks", "two short breaks in the same slot"
+
+
+def _nights(problem, spec, a, rules):
+    if spec.nights_ok:
+        return
+    for t in range(a.start, a.start + a.length):
+        tod = t % DAY
+        if tod >= problem.night_from or tod < problem.night_to:
+            yield "nights", "agent does not work nights"
+            return
+
+
+SHIFT_CHECKS = (_skill, _length, _availability, _store_open, _meal, _breaks, _nights)
+
+
+# ---------------------------------------------------------------- one check per rule, agent by agent
+
+
 def _agent_violations(problem, spec, shifts: list) -> list[Violation]:
-    """The per-agent labour-law limits over an agent's shifts of every brand (sorted by start):
-    one shift a day, rest (also after ``prev_end``), days a week, consecutive days, weekly hours."""
-    rules = problem.rules
-    agent_id = spec.id
+    """The per-agent labour-law limits over an agent's shifts of every brand (sorted by start)."""
     out: list[Violation] = []
+    for check in AGENT_CHECKS:
+        out += [Violation(spec.id, start, rule, detail) for start, rule, detail in check(problem, spec, shifts)]
+    return out
+
+
+def _one_a_day(problem, spec, shifts):
     days = [s.start // DAY for s in shifts]
     if len(set(days)) != len(days):
-        out.append(Violation(agent_id, shifts[0].start, "one_shift_a_day", "two shifts start on one day"))
-    if spec.prev_end is not None and shifts[0].start < spec.prev_end + rules.min_rest:
-        out.append(Violation(agent_id, shifts[0].start, "rest", "too little rest after the previous week's last shift"))
+        yield shifts[0].start, "one_shift_a_day", "two shifts start on one day"
+
+
+def _rest(problem, spec, shifts):
+    """The rest before a shift is its own brand's rule (also after the previous week's last shift)."""
+    first = _shift_rules(problem, shifts[0]).min_rest
+    if spec.prev_end is not None and shifts[0].start < spec.prev_end + first:
+        yield shifts[0].start, "rest", "too little rest after the previous week's last shift"
     for prev, nxt in zip(shifts, shifts[1:], strict=False):
-        if nxt.start < prev.start + prev.length + rules.min_rest:
-            out.append(
-                Violation(agent_id, nxt.start, "rest", f"only {nxt.start - prev.start - prev.length} slots of rest")
-            )
-    limit = min(spec.max_days, rules.max_days)
-    if len(set(days)) > limit:
-        out.append(Violation(agent_id, shifts[0].start, "days_per_week", f"{len(set(days))} days > {limit}"))
-    worked_days = set(days)
+        if nxt.start < prev.start + prev.length + _shift_rules(problem, nxt).min_rest:
+            yield nxt.start, "rest", f"only {nxt.start - prev.start - prev.length} slots of rest"
+
+
+def day_limit(problem, spec, shifts) -> int:
+    """Days an agent may work this week: the stricter of its contract and of the rule of every brand
+    it works for this week (a one-brand problem: its rule)."""
+    return min([spec.max_days] + [_shift_rules(problem, s).max_days for s in shifts])
+
+
+def _days_per_week(problem, spec, shifts):
+    worked, limit = len({s.start // DAY for s in shifts}), day_limit(problem, spec, shifts)
+    if worked > limit:
+        yield shifts[0].start, "days_per_week", f"{worked} days > {limit}"
+
+
+def _consecutive(problem, spec, shifts):
+    most = problem.rules.max_consecutive
+    worked_days = {s.start // DAY for s in shifts}
     for d in sorted(worked_days):
         if d - 1 in worked_days:
             continue
@@ -147,16 +194,17 @@ def _agent_violations(problem, spec, shifts: list) -> list[Violation]:
             run += 1
         if d == 0:
             run += spec.prev_streak
-        if run > rules.max_consecutive:
-            out.append(
-                Violation(agent_id, d * DAY, "consecutive_days", f"{run} days in a row > {rules.max_consecutive}")
-            )
+        if run > most:
+            yield d * DAY, "consecutive_days", f"{run} days in a row > {most}"
+
+
+def _weekly_hours(problem, spec, shifts):
     paid_total = sum(s.length - (_shift_rules(problem, s).meal_len if s.meal is not None else 0) for s in shifts)
     if paid_total > spec.weekly_max:
-        out.append(
-            Violation(agent_id, shifts[0].start, "weekly_hours", f"{paid_total / 4} h > {spec.weekly_max / 4} h")
-        )
-    return out
+        yield shifts[0].start, "weekly_hours", f"{paid_total / 4} h > {spec.weekly_max / 4} h"
+
+
+AGENT_CHECKS = (_one_a_day, _rest, _days_per_week, _consecutive, _weekly_hours)
 
 
 def avoidable_short(problem, assignments) -> list[tuple[object, int]]:
@@ -206,9 +254,8 @@ def _could_take(problem, spec, shifts, open_mask: int, t: int, lengths: list[int
     if not (spec.available >> t) & 1:
         return False
     worked_days = {s.start // DAY for s in shifts}
-    paid_now = sum(s.length - (rules.meal_len if s.meal is not None else 0) for s in shifts)
-    limit = min(spec.max_days, rules.max_days)
-    if len(worked_days) + 1 > limit:
+    paid_now = sum(s.length - (_shift_rules(problem, s).meal_len if s.meal is not None else 0) for s in shifts)
+    if len(worked_days) + 1 > min(rules.max_days, day_limit(problem, spec, shifts)):
         return False
     for length in lengths:
         if paid_now + length > spec.weekly_max:
@@ -229,7 +276,7 @@ def _could_take(problem, spec, shifts, open_mask: int, t: int, lengths: list[int
             for s in shifts:
                 if s.start < start and s.start + s.length + rules.min_rest > start:
                     rest_ok = False
-                if s.start >= start and end + rules.min_rest > s.start:
+                if s.start >= start and end + max(rules.min_rest, _shift_rules(problem, s).min_rest) > s.start:
                     rest_ok = False
             if not rest_ok:
                 continue

@@ -10,7 +10,9 @@ Rules (hard, all counted across brands — the same rules ``checker.check_roster
   (also from the previous week's last shift, ``AgentSpec.prev_end``), at most ``max_days`` days
   a week, at most ``max_consecutive`` consecutive days (counting the previous week's streak,
   ``AgentSpec.prev_streak``), paid slots ≤ the agent's weekly maximum, nights only for agents
-  who accept them; meals and short breaks as ``ShiftRules`` says.
+  who accept them; meals and short breaks as ``ShiftRules`` says. A held shift of another brand
+  (``SiteProblem.fixed``) keeps its own brand's rule: a new shift leaves it the rest that rule
+  asks before it, and the agent works no more days than the strictest worked brand allows.
 
 Stages:
 1. *LP bound* — one GLOP model of the whole site: a count per (brand, shift variant), coverage
@@ -187,34 +189,52 @@ def site_lp(site: SiteProblem, variants: list[list[Variant]]) -> tuple[float, fl
 
 
 class _State:
-    __slots__ = ("spec", "starts", "ends", "days", "paid", "nights", "weekends", "last_tod", "under_min")
+    """One agent's week while it is being planned. ``rests[i]`` is the rest the shift starting at
+    ``starts[i]`` needs before it when its brand's rule asks more than the planning rule (a held
+    shift of another brand); ``day_cap`` the fewest days a week any held brand's rule allows."""
+
+    __slots__ = ("spec", "starts", "ends", "rests", "days", "paid", "nights", "weekends", "last_tod", "day_cap")
 
     def __init__(self, spec: AgentSpec) -> None:
         self.spec = spec
         self.starts: list[int] = []  # sorted shift starts
         self.ends: list[int] = []  # ends, same order
+        self.rests: list[int] = []  # rest each shift needs before it by its own brand's rule (0: the planning rule's)
         self.days: set[int] = set()
         self.paid = 0
         self.nights = 0
         self.weekends = 0
         self.last_tod: int | None = None
+        self.day_cap = 7
 
-    def add(self, start: int, end: int, paid: int, night: bool) -> None:
+    def add(self, start: int, end: int, paid: int, night: bool, rest_before: int = 0) -> None:
         i = bisect.bisect(self.starts, start)
         self.starts.insert(i, start)
         self.ends.insert(i, end)
+        self.rests.insert(i, rest_before)
         self.days.add(start // SLOTS_PER_DAY)
         self.paid += paid
         self.nights += int(night)
         self.weekends += int((start // SLOTS_PER_DAY) % 7 in (5, 6))
         self.last_tod = start % SLOTS_PER_DAY
 
+    def hold(self, site: SiteProblem, f: Assignment) -> None:
+        """A shift another brand already holds: counted like any, with its brand's rest and days."""
+        own = site.rules_of(f.brand)
+        self.add(f.start, f.end, site.paid(f), _night(site, f.start, f.end), rest_before=own.min_rest)
+        self.day_cap = min(self.day_cap, own.max_days)
+
     def remove(self, start: int, paid: int) -> None:
         i = self.starts.index(start)
         del self.starts[i]
         del self.ends[i]
+        del self.rests[i]
         self.days.discard(start // SLOTS_PER_DAY)
         self.paid -= paid
+
+    def day_limit(self, rules: ShiftRules) -> int:
+        """Days this agent may work: its contract, the planning rule and every held brand's rule."""
+        return min(self.spec.max_days, rules.max_days, self.day_cap)
 
 
 def _streak_ok(rules: ShiftRules, spec: AgentSpec, days: set[int], day: int) -> bool:
@@ -239,7 +259,7 @@ def _legal(rules: ShiftRules, st: _State, start: int, end: int, paid: int) -> bo
     availability, opening hours and nights are checked by the caller."""
     spec = st.spec
     day = start // SLOTS_PER_DAY
-    if day in st.days or len(st.days) + 1 > min(spec.max_days, rules.max_days):
+    if day in st.days or len(st.days) + 1 > st.day_limit(rules):
         return False
     if st.paid + paid > spec.weekly_max:
         return False
@@ -249,7 +269,7 @@ def _legal(rules: ShiftRules, st: _State, start: int, end: int, paid: int) -> bo
         prev_end = max(prev_end, st.ends[i - 1])
     if prev_end + rules.min_rest > start:
         return False
-    if i < len(st.starts) and end + rules.min_rest > st.starts[i]:
+    if i < len(st.starts) and end + max(rules.min_rest, st.rests[i]) > st.starts[i]:
         return False
     return _streak_ok(rules, spec, st.days, day)
 
@@ -274,7 +294,7 @@ def assign_site(site: SiteProblem, shifts: list[tuple[object, Variant]]) -> tupl
     states = {a.id: _State(a) for a in site.agents}
     for f in site.fixed:
         if f.agent_id in states:
-            states[f.agent_id].add(f.start, f.end, site.paid(f), _night(site, f.start, f.end))
+            states[f.agent_id].hold(site, f)
     types: dict[tuple, list[_State]] = defaultdict(list)
     for a in site.agents:
         types[a.type_key()].append(states[a.id])
@@ -335,7 +355,7 @@ def assign_site(site: SiteProblem, shifts: list[tuple[object, Variant]]) -> tupl
                 st = sts[item[1]]
                 if _legal(rules, st, v.start, v.end, paid):
                     legal.append(item)
-                elif len(st.days) < min(st.spec.max_days, rules.max_days) and st.paid < st.spec.weekly_max:
+                elif len(st.days) < st.day_limit(rules) and st.paid < st.spec.weekly_max:
                     skipped.append(item)  # may still take another shift later
             found = None
             if legal:
@@ -472,7 +492,7 @@ def _new_shift_into(site, b: BrandDemand, t: int, assignments, skilled: list[_St
         if (st.spec.available >> t) & 1
         and (st.spec.nights_ok or not night_t)
         and st.paid + lengths[0] <= st.spec.weekly_max
-        and len(st.days) < min(st.spec.max_days, rules.max_days)
+        and len(st.days) < st.day_limit(rules)
         and not days <= st.days
     ]
     cands.sort(
