@@ -1,7 +1,8 @@
 """Blind set 4 is frozen (hash written by its blind writer in FROZEN before anything was scored), its
-labels are documented rule codes, and its blind figure — scored once with the third pass's engine
-(tests/qa/blind/REPORT.md, "Set 4") — does not fall. A regression guard only: the figure itself is
-the one recorded in REPORT.md, and set 4 has not been tuned on."""
+labels are documented rule codes, and its figure does not fall. Its blind figure — scored once with
+the third pass's engine — is the one recorded in tests/qa/blind/REPORT.md ("Set 4"); set 4 has since
+been tuned on (the fourth pass, "Set 4 is now tuned on"), so the guard below holds the tuned figure,
+raised from the blind one (523 tp, 13 fp, 46 fn) with a little room, not a blind result."""
 
 import hashlib
 import json
@@ -41,9 +42,12 @@ def test_labels_are_documented_codes():
         assert not unknown, f"{chat['id']}: unknown labels {sorted(unknown)}"
 
 
-def test_blind_figure_does_not_fall(pack):
-    """Scored once at 14:40 UTC on 2026-12-03 (engine and pack of 56cb90c): keyword/timing micro
-    P 0.976 R 0.919 (523 tp, 13 fp, 46 fn)."""
+def test_figure_does_not_fall(pack):
+    """Blind (14:40 UTC, 2026-12-03, engine and pack of 56cb90c): keyword/timing micro P 0.976 R 0.919
+    (523 tp, 13 fp, 46 fn). After the fourth pass tuned on it: 562 tp, 3 fp, 7 fn (P 0.995 R 0.988);
+    the sentiment/context rules' recall ≥ 0.85 each (buyer_negative 0.927, solution_offered 0.943)."""
     rows, _wrong = score.measure(pack, _chats())
     tp, fp, fn = (sum(row[k] for row in rows if row["rule"] in score.KEYWORD_TIMING) for k in ("tp", "fp", "fn"))
-    assert tp >= 523 and fp <= 13 and fn <= 46, (tp, fp, fn)
+    assert tp >= 558 and fp <= 5 and fn <= 11, (tp, fp, fn)
+    low = [(r["rule"], round(r["r"], 3)) for r in rows if r["rule"] in score.SENTIMENT_CONTEXT and r["r"] < 0.9]
+    assert low == []
