@@ -102,45 +102,67 @@ def site_lp(site: SiteProblem, variants: list[list[Variant]]) -> tuple[float, fl
     """GLOP over every brand at once. Returns (paid slots, uncovered slots, counts per brand)."""
     from ortools.linear_solver import pywraplp
 
-    from apps.workforce.solver import _events
-
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    inf = lp.infinity()
     rules = site.rules
     xs: list[list] = []
     by_day: dict[tuple[int, int], list] = defaultdict(list)
     objective = lp.Objective()
     for bi, (b, vs) in enumerate(zip(site.brands, variants, strict=True)):
-        horizon = len(b.demand)
-        x = [lp.NumVar(0, inf, "") for _ in vs]
+        x = [lp.NumVar(0, lp.infinity(), "") for _ in vs]
         xs.append(x)
-        ev = _events(vs, rules, horizon)
-        prev = None
-        for t in range(horizon):
-            on = lp.NumVar(0, inf, "")
-            under = lp.NumVar(0, max(0, b.demand[t]), "")
-            objective.SetCoefficient(under, site.under_weight)
-            flow = lp.Constraint(0, 0)
-            flow.SetCoefficient(on, 1)
-            if prev is not None:
-                flow.SetCoefficient(prev, -1)
-            coef: dict[int, int] = defaultdict(int)
-            for i, sign in ev[t]:
-                coef[i] -= sign
-            for i, c in coef.items():
-                if c:
-                    flow.SetCoefficient(x[i], c)
-            cover = lp.Constraint(b.demand[t], inf)
-            cover.SetCoefficient(on, 1)
-            cover.SetCoefficient(under, 1)
-            prev = on
+        _lp_cover_rows(lp, objective, b, vs, x, rules, site.under_weight)
         for i, v in enumerate(vs):
             objective.SetCoefficient(x[i], 4 * rules.paid(v.length, v.meal))
             by_day[(bi, v.start // SLOTS_PER_DAY)].append(x[i])
+    objective.SetMinimization()
+    lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
+    _solve_with_day_caps(lp, by_day, _day_caps(site))
+    values = [[xi.solution_value() for xi in x] for x in xs]
+    paid = sum(
+        rules.paid(v.length, v.meal) * val
+        for vs, vals in zip(variants, values, strict=True)
+        for v, val in zip(vs, vals, strict=True)
+    )
+    under_total = (objective.Value() - 4 * paid) / site.under_weight
+    return paid, max(0.0, under_total), values
+
+
+def _lp_cover_rows(lp, objective, b: BrandDemand, vs: list[Variant], x: list, rules: ShiftRules, under_weight: int):
+    """One brand's coverage: agents on duty per slot as a flow of shift starts and ends (meals
+    off), plus an uncovered amount per slot at ``under_weight`` in the objective."""
+    from apps.workforce.solver import _events
+
+    inf = lp.infinity()
+    horizon = len(b.demand)
+    ev = _events(vs, rules, horizon)
+    prev = None
+    for t in range(horizon):
+        on = lp.NumVar(0, inf, "")
+        under = lp.NumVar(0, max(0, b.demand[t]), "")
+        objective.SetCoefficient(under, under_weight)
+        flow = lp.Constraint(0, 0)
+        flow.SetCoefficient(on, 1)
+        if prev is not None:
+            flow.SetCoefficient(prev, -1)
+        coef: dict[int, int] = defaultdict(int)
+        for i, sign in ev[t]:
+            coef[i] -= sign
+        for i, c in coef.items():
+            if c:
+                flow.SetCoefficient(x[i], c)
+        cover = lp.Constraint(b.demand[t], inf)
+        cover.SetCoefficient(on, 1)
+        cover.SetCoefficient(under, 1)
+        prev = on
+
+
+def _day_caps(site: SiteProblem) -> dict[tuple[int, tuple], int]:
+    """{(day, set of brand indexes): agents present that day with a skill in the set}; every set of
+    brands up to six brands, else the single brands and the whole site (2^n rows grow fast)."""
     days = max((len(b.demand) for b in site.brands), default=0) // SLOTS_PER_DAY + 1
     nb = len(site.brands)
     subsets = [s for k in range(1, nb + 1) for s in itertools.combinations(range(nb), k)]
-    if nb > 6:  # 2^n rows grow fast: keep singletons and the whole site
+    if nb > 6:
         subsets = [(i,) for i in range(nb)] + [tuple(range(nb))]
     keys = [b.key for b in site.brands]
     caps: dict[tuple[int, tuple], int] = {}
@@ -149,11 +171,15 @@ def site_lp(site: SiteProblem, variants: list[list[Variant]]) -> tuple[float, fl
         for sub in subsets:
             names = {keys[i] for i in sub}
             caps[(d, sub)] = sum(1 for a in present if a.skills & names)
-    objective.SetMinimization()
-    lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
-    # The day-capacity rows are added lazily: solve without them, add the rows the solution breaks,
-    # re-solve. Without a row the LP is a relaxation (its bound is still valid); at the end no
-    # row is broken, so the result is the LP of the whole model.
+    return caps
+
+
+def _solve_with_day_caps(lp, by_day: dict, caps: dict) -> None:
+    """Solve, then add the day-capacity rows the solution breaks and re-solve, until none is broken.
+    Without a row the LP is a relaxation (its bound is still valid); at the end no row is broken,
+    so the result is the LP of the whole model."""
+    from ortools.linear_solver import pywraplp
+
     added: set = set()
     while True:
         status = lp.Solve()
@@ -168,21 +194,13 @@ def site_lp(site: SiteProblem, variants: list[list[Variant]]) -> tuple[float, fl
             if used > cap + 1e-6:
                 broken.append((d, sub))
         if not broken:
-            break
+            return
         for d, sub in broken:
             added.add((d, sub))
-            row = lp.Constraint(-inf, caps[(d, sub)])
+            row = lp.Constraint(-lp.infinity(), caps[(d, sub)])
             for i in sub:
                 for var in by_day.get((i, d), []):
                     row.SetCoefficient(var, 1)
-    values = [[xi.solution_value() for xi in x] for x in xs]
-    paid = sum(
-        rules.paid(v.length, v.meal) * val
-        for vs, vals in zip(variants, values, strict=True)
-        for v, val in zip(vs, vals, strict=True)
-    )
-    under_total = (objective.Value() - 4 * paid) / site.under_weight
-    return paid, max(0.0, under_total), values
 
 
 # ---------------------------------------------------------------- agent state and legality
@@ -287,6 +305,45 @@ def _night(site: SiteProblem, start: int, end: int) -> bool:
 SITE_CANDIDATES = 3  # legal agents of a type weighed per shift (rotation order, then priority)
 
 
+def _static_key(spec: AgentSpec) -> tuple:
+    """The best ``_priority`` an agent of this type could have: types are scanned in this order and
+    the scan stops once the best agent found ranks before every type still to come."""
+    return (spec.surge, 0 if spec.weekly_min > 0 else 1, spec.cost, len(spec.skills))
+
+
+def _priority(st: _State, start: int) -> tuple:
+    """Who works a shift starting at ``start`` among legal agents (smallest first): see stage 3."""
+    spec = st.spec
+    same_time = 0 if st.last_tod == start % SLOTS_PER_DAY else 1
+    pref = 0 if spec.preferred_start is None else abs(spec.preferred_start - start % SLOTS_PER_DAY)
+    under_min = 0 if st.paid < spec.weekly_min else 1
+    return (spec.surge, under_min, spec.cost, len(spec.skills), len(st.days), st.nights + st.weekends, same_time, pref)
+
+
+def _type_candidate(rules: ShiftRules, sts: list[_State], ready: list, resting: list, v: Variant, paid: int):
+    """The best legal agent of one type for shift ``v`` as its heap item, popped from ``ready``
+    (None if none). Agents rested enough by ``v``'s start move from ``resting`` to ``ready``; agents
+    that are not legal now but may take a shift later go back to ``ready``, the others are done."""
+    while resting and resting[0][0] <= v.start:
+        _, rank, si = heapq.heappop(resting)
+        heapq.heappush(ready, (rank, si))
+    skipped, legal = [], []
+    while ready and len(legal) < SITE_CANDIDATES:
+        item = heapq.heappop(ready)
+        st = sts[item[1]]
+        if _legal(rules, st, v.start, v.end, paid):
+            legal.append(item)
+        elif len(st.days) < st.day_limit(rules) and st.paid < st.spec.weekly_max:
+            skipped.append(item)  # may still take another shift later
+    found = None
+    if legal:
+        found = min(legal, key=lambda it: _priority(sts[it[1]], v.start))
+        skipped.extend(it for it in legal if it is not found)
+    for item in skipped:
+        heapq.heappush(ready, item)
+    return found
+
+
 def assign_site(site: SiteProblem, shifts: list[tuple[object, Variant]]) -> tuple[list[Assignment], list, dict]:
     """Hand every brand's counted shifts to named agents in start order, one state per agent for the
     whole site. Returns (assignments without breaks, shifts nobody could take, agent states)."""
@@ -298,44 +355,20 @@ def assign_site(site: SiteProblem, shifts: list[tuple[object, Variant]]) -> tupl
     types: dict[tuple, list[_State]] = defaultdict(list)
     for a in site.agents:
         types[a.type_key()].append(states[a.id])
-
-    def static_key(spec: AgentSpec) -> tuple:
-        # the best priority() an agent of this type could have: types are scanned in this order and
-        # the scan stops once the best agent found ranks before every type still to come
-        return (spec.surge, 0 if spec.weekly_min > 0 else 1, spec.cost, len(spec.skills))
-
-    type_list = sorted(types.values(), key=lambda sts: static_key(sts[0].spec))
+    type_list = sorted(types.values(), key=lambda sts: _static_key(sts[0].spec))
     by_brand: dict[object, list[int]] = {
         b.key: [ti for ti, sts in enumerate(type_list) if b.key in sts[0].spec.skills] for b in site.brands
     }
-    type_floor = [static_key(sts[0].spec) + (0, 0, 0, 0) for sts in type_list]
+    type_floor = [_static_key(sts[0].spec) + (0, 0, 0, 0) for sts in type_list]
     ready: list[list] = [[] for _ in type_list]
     resting: list[list] = [[] for _ in type_list]
     seq = itertools.count()
     for ti, sts in enumerate(type_list):
         for si in range(len(sts)):
             heapq.heappush(ready[ti], ((0, 0, next(seq)), si))
-
-    def priority(st: _State, start: int) -> tuple:
-        spec = st.spec
-        same_time = 0 if st.last_tod == start % SLOTS_PER_DAY else 1
-        pref = 0 if spec.preferred_start is None else abs(spec.preferred_start - start % SLOTS_PER_DAY)
-        under_min = 0 if st.paid < spec.weekly_min else 1
-        return (
-            spec.surge,
-            under_min,
-            spec.cost,
-            len(spec.skills),
-            len(st.days),
-            st.nights + st.weekends,
-            same_time,
-            pref,
-        )
-
-    order = sorted(shifts, key=lambda bv: (bv[1].start, -bv[1].length))
     out: list[Assignment] = []
     unassigned = []
-    for brand, v in order:
+    for brand, v in sorted(shifts, key=lambda bv: (bv[1].start, -bv[1].length)):
         paid = rules.paid(v.length, v.meal)
         night = _night(site, v.start, v.end)
         best = None
@@ -343,29 +376,12 @@ def assign_site(site: SiteProblem, shifts: list[tuple[object, Variant]]) -> tupl
             if best is not None and best[0] < type_floor[ti]:
                 break
             sts = type_list[ti]
-            spec0 = sts[0].spec
-            if not _fits(spec0.available, v.start, v.length) or (night and not spec0.nights_ok):
+            if not _fits(sts[0].spec.available, v.start, v.length) or (night and not sts[0].spec.nights_ok):
                 continue
-            while resting[ti] and resting[ti][0][0] <= v.start:
-                _, rank, si = heapq.heappop(resting[ti])
-                heapq.heappush(ready[ti], (rank, si))
-            skipped, legal = [], []
-            while ready[ti] and len(legal) < SITE_CANDIDATES:
-                item = heapq.heappop(ready[ti])
-                st = sts[item[1]]
-                if _legal(rules, st, v.start, v.end, paid):
-                    legal.append(item)
-                elif len(st.days) < st.day_limit(rules) and st.paid < st.spec.weekly_max:
-                    skipped.append(item)  # may still take another shift later
-            found = None
-            if legal:
-                found = min(legal, key=lambda it: priority(sts[it[1]], v.start))
-                skipped.extend(it for it in legal if it is not found)
-            for item in skipped:
-                heapq.heappush(ready[ti], item)
+            found = _type_candidate(rules, sts, ready[ti], resting[ti], v, paid)
             if found is None:
                 continue
-            key = priority(sts[found[1]], v.start)
+            key = _priority(sts[found[1]], v.start)
             if best is None or key < best[0]:
                 if best is not None:
                     heapq.heappush(ready[best[1]], best[2])
@@ -379,8 +395,9 @@ def assign_site(site: SiteProblem, shifts: list[tuple[object, Variant]]) -> tupl
         st = type_list[ti][item[1]]
         st.add(v.start, v.end, paid, night)
         out.append(Assignment(st.spec.id, v.start, v.length, v.meal, (), brand))
-        rank = (len(st.days), st.nights + st.weekends, next(seq))
-        heapq.heappush(resting[ti], (v.end + rules.min_rest, rank, item[1]))
+        heapq.heappush(
+            resting[ti], (v.end + rules.min_rest, (len(st.days), st.nights + st.weekends, next(seq)), item[1])
+        )
     return out, unassigned, states
 
 
