@@ -43,6 +43,7 @@ class Order(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # a provenance pointer; Django sets it to NULL when a run is deleted
         verbose_name=_("import run"),
     )
 
@@ -94,6 +95,7 @@ class OrderEvent(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # a provenance pointer; Django sets it to NULL when a run is deleted
         verbose_name=_("import run"),
     )
 

