@@ -146,3 +146,36 @@ def store_platforms_of_client(*, client_id: int) -> dict[int, str]:
 def clients_by_code(*, limit: int) -> list[Client]:
     """The first `limit` brands in order of code (demo steps pick their brands this way)."""
     return list(Client.objects.order_by("code")[:limit])
+
+
+# --- shops, for importers and the orders app (lowest store id first where a shop id repeats) ---------
+
+
+def store_on_platforms(*, platforms: Iterable[str], shop_id: str) -> tuple[int, int, str] | None:
+    """(store id, brand id, platform) of the lowest-id store with this shop id on one of `platforms`."""
+    return (
+        Store.objects.filter(platform__in=list(platforms), shop_id=shop_id)
+        .order_by("id")
+        .values_list("id", "client_id", "platform")
+        .first()
+    )
+
+
+def all_store_keys() -> list[tuple[int, int, str, str]]:
+    """(store id, brand id, platform, shop id) of every store, by store id (a few thousand rows)."""
+    return list(Store.objects.order_by("id").values_list("id", "client_id", "platform", "shop_id"))
+
+
+def store_ids_of_client(*, client_id: int) -> list[int]:
+    """Ids of the brand's stores, ascending."""
+    return list(Store.objects.filter(client_id=client_id).order_by("id").values_list("id", flat=True))
+
+
+def store_names_of_client(*, client_id: int) -> dict[int, str]:
+    """{store id: name} of the brand's stores."""
+    return dict(Store.objects.filter(client_id=client_id).values_list("id", "name"))
+
+
+def stores_of_clients_with_codes(codes: Iterable[str]) -> list[Store]:
+    """The stores of the brands with these codes, by store id."""
+    return list(Store.objects.filter(client__code__in=list(codes)).order_by("id"))

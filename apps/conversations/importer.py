@@ -394,17 +394,32 @@ class FileImporter:
 
     # -- phase 3: COPY into temp tables, INSERT … SELECT … ON CONFLICT DO NOTHING
     def _write(self) -> tuple[int, int]:
+        """Write the grouped file: its conversations (timing computed here), then the messages of the
+        new ones by a streamed COPY, then those of conversations already stored, skipping known ones.
+        Returns (conversations created, messages inserted)."""
         from apps.people.selectors import agent_ids_by_nick
 
-        agents = agent_ids_by_nick(self.m_agent)
+        with connection.cursor() as cur:
+            # the lines are handed over, not kept: the COPY frees them as soon as it is done
+            new_ids, conv_ids = self._insert_conversations(
+                cur, self._conversation_lines(agent_ids_by_nick(self.m_agent))
+            )
+            self._lap("conversations")
+            inserted, known = self._copy_new_messages(cur, conv_ids, new_ids)
+            self._lap("messages")
+            inserted += self._insert_known_messages(cur, known)
+            self._lap("known_messages")
+        return len(new_ids), inserted
+
+    def _conversation_lines(self, agents: dict[str, int]) -> list[str]:
+        """One COPY line (tab-separated, tl_import_conv's columns) per conversation of the file, with
+        its timing (apps.conversations.timing) and its agent, in the file's order."""
         platform = self.platform or ""
         esc = _COPY_ESCAPE
         m_epoch, m_role, m_content, m_agent = self.m_epoch, self.m_role, self.m_content, self.m_agent
-        m_id, m_type = self.m_id, self.m_type
         c_store, c_pcid, c_buyer = self.c_store, self.c_pcid, self.c_buyer
         conv_lines: list[str] = []
-        orders: list[list[int]] = self.c_rows
-        for conv, members in enumerate(orders):
+        for conv, members in enumerate(self.c_rows):
             if not members:
                 continue
             epochs = [m_epoch[i] for i in members]
@@ -423,109 +438,126 @@ class FileImporter:
                 f"{t['buyer_rounds']}\t{t['rounds_answered_180s']}\t{t['rounds_in_service_hours']}\t"
                 f"{t['response_seconds_total']}\t{t['rounds_answered']}\t{t['max_wait_seconds']}\n"
             )
-        with connection.cursor() as cur:
-            cur.execute("DROP TABLE IF EXISTS tl_import_conv, tl_import_msg")
-            cur.execute(
-                "CREATE TEMP TABLE tl_import_conv (ord int PRIMARY KEY, store_id bigint, pcid text, "
-                "started float8, ended float8, agent_id bigint, agent_nick text, handled_by text, "
-                "transferred bool, pseudonym text, message_count int, first_response int, buyer_rounds int, "
-                "r180 int, rsvc int, rtotal int, ranswered int, max_wait int, conv_id bigint) ON COMMIT DROP"
-            )
-            _copy(
-                cur,
-                "COPY tl_import_conv (ord, store_id, pcid, started, ended, agent_id, agent_nick, handled_by, "
-                "transferred, pseudonym, message_count, first_response, buyer_rounds, r180, rsvc, rtotal, "
-                "ranswered, max_wait) FROM STDIN",
-                conv_lines,
-            )
-            del conv_lines
-            self._lap("prepare")
-            cur.execute("ANALYZE tl_import_conv")
-            cur.execute(
-                "INSERT INTO conversations_conversation (store_id, platform_conversation_id, channel, started_at, "
-                "ended_at, agent_id, agent_nick, handled_by, transferred_to_human, buyer_pseudonym, message_count, "
-                "first_response_seconds, buyer_rounds, rounds_answered_180s, rounds_in_service_hours, "
-                "response_seconds_total, rounds_answered, max_wait_seconds, import_run_id) "
-                "SELECT store_id, pcid, 'chat', to_timestamp(started), to_timestamp(ended), agent_id, agent_nick, "
-                "handled_by, transferred, pseudonym, message_count, first_response, buyer_rounds, r180, rsvc, "
-                "rtotal, ranswered, max_wait, %s FROM tl_import_conv ORDER BY ord "
-                "ON CONFLICT (store_id, platform_conversation_id) DO NOTHING RETURNING id",
-                [self.run.pk],
-            )
-            new_ids = {row[0] for row in cur.fetchall()}
-            # a probe of the unique (store, pcid) index per row; a join hash-scanned all history (10x: 5.5 s)
-            cur.execute(
-                "UPDATE tl_import_conv t SET conv_id = (SELECT c.id FROM conversations_conversation c "
-                "WHERE c.store_id = t.store_id AND c.platform_conversation_id = t.pcid) RETURNING t.ord, t.conv_id"
-            )
-            conv_ids = dict(cur.fetchall())
-            # Messages of conversations created just now cannot exist yet: COPY them straight into the
-            # table, streamed chunk by chunk from a sending thread while the next chunk is formatted, with
-            # the foreign-key checks done as rows arrive rather than all at COMMIT. Messages of
-            # conversations that already existed go through ON CONFLICT DO NOTHING.
-            columns = "(conversation_id, message_id, seq, sent_at, sender_role, msg_type, content)"
-            known: list = []
-            inserted = 0
-            to_text = _timestamp_text
-            self._lap("conversations")
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            raw = cur.cursor
-            with raw.copy(f"COPY conversations_message {columns} FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
-                chunk: list[str] = []
-                for conv, members in enumerate(orders):
-                    if not members:
-                        continue
-                    conv_id = conv_ids[conv]
-                    if conv_id not in new_ids:
-                        known.append((conv_id, members))
-                        continue
-                    seq = 0
-                    for i in members:
-                        seq += 1
-                        chunk.append(
+        return conv_lines
+
+    def _insert_conversations(self, cur, conv_lines: list[str]) -> tuple[set[int], dict[int, int]]:
+        """COPY the conversations into a temporary table and INSERT those not stored yet. Returns
+        (ids created now, {position in the file: conversation id}, created or already stored)."""
+        cur.execute("DROP TABLE IF EXISTS tl_import_conv, tl_import_msg")
+        cur.execute(
+            "CREATE TEMP TABLE tl_import_conv (ord int PRIMARY KEY, store_id bigint, pcid text, "
+            "started float8, ended float8, agent_id bigint, agent_nick text, handled_by text, "
+            "transferred bool, pseudonym text, message_count int, first_response int, buyer_rounds int, "
+            "r180 int, rsvc int, rtotal int, ranswered int, max_wait int, conv_id bigint) ON COMMIT DROP"
+        )
+        _copy(
+            cur,
+            "COPY tl_import_conv (ord, store_id, pcid, started, ended, agent_id, agent_nick, handled_by, "
+            "transferred, pseudonym, message_count, first_response, buyer_rounds, r180, rsvc, rtotal, "
+            "ranswered, max_wait) FROM STDIN",
+            conv_lines,
+        )
+        del conv_lines
+        self._lap("prepare")
+        cur.execute("ANALYZE tl_import_conv")
+        cur.execute(
+            "INSERT INTO conversations_conversation (store_id, platform_conversation_id, channel, started_at, "
+            "ended_at, agent_id, agent_nick, handled_by, transferred_to_human, buyer_pseudonym, message_count, "
+            "first_response_seconds, buyer_rounds, rounds_answered_180s, rounds_in_service_hours, "
+            "response_seconds_total, rounds_answered, max_wait_seconds, import_run_id) "
+            "SELECT store_id, pcid, 'chat', to_timestamp(started), to_timestamp(ended), agent_id, agent_nick, "
+            "handled_by, transferred, pseudonym, message_count, first_response, buyer_rounds, r180, rsvc, "
+            "rtotal, ranswered, max_wait, %s FROM tl_import_conv ORDER BY ord "
+            "ON CONFLICT (store_id, platform_conversation_id) DO NOTHING RETURNING id",
+            [self.run.pk],
+        )
+        new_ids = {row[0] for row in cur.fetchall()}
+        # a probe of the unique (store, pcid) index per row; a join hash-scanned all history (10x: 5.5 s)
+        cur.execute(
+            "UPDATE tl_import_conv t SET conv_id = (SELECT c.id FROM conversations_conversation c "
+            "WHERE c.store_id = t.store_id AND c.platform_conversation_id = t.pcid) RETURNING t.ord, t.conv_id"
+        )
+        return new_ids, dict(cur.fetchall())
+
+    def _copy_new_messages(self, cur, conv_ids: dict[int, int], new_ids: set[int]) -> tuple[int, list]:
+        """Messages of conversations created just now cannot exist yet: COPY them straight into the
+        table, streamed chunk by chunk from a sending thread while the next chunk is formatted, with
+        the foreign-key checks done as rows arrive rather than all at COMMIT. Returns (messages
+        copied, [(conversation id, its message positions)] of the conversations already stored)."""
+        m_epoch, m_role, m_content, m_id, m_type = self.m_epoch, self.m_role, self.m_content, self.m_id, self.m_type
+        known: list = []
+        inserted = 0
+        to_text = _timestamp_text
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        raw = cur.cursor
+        with raw.copy(
+            f"COPY conversations_message {_MESSAGE_COLUMNS} FROM STDIN", writer=QueuedLibpqWriter(raw)
+        ) as copy:
+            chunk: list[str] = []
+            for conv, members in enumerate(self.c_rows):
+                if not members:
+                    continue
+                conv_id = conv_ids[conv]
+                if conv_id not in new_ids:
+                    known.append((conv_id, members))
+                    continue
+                seq = 0
+                for i in members:
+                    seq += 1
+                    chunk.append(
+                        f"{conv_id}\t{m_id[i]}\t{seq}\t{to_text(m_epoch[i])}\t{m_role[i]}\t{m_type[i]}\t"
+                        f"{m_content[i]}\n"
+                    )
+                inserted += seq
+                if len(chunk) >= COPY_CHUNK_ROWS:
+                    copy.write("".join(chunk).encode("utf-8"))
+                    chunk = []
+            if chunk:
+                copy.write("".join(chunk).encode("utf-8"))
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        return inserted, known
+
+    def _insert_known_messages(self, cur, known: list) -> int:
+        """Messages of conversations that were already stored go through ON CONFLICT DO NOTHING (those
+        whose key is stored are left out first); the conversations that gained messages get their
+        timing recomputed. Returns the messages inserted."""
+        m_epoch, m_role, m_content, m_id, m_type = self.m_epoch, self.m_role, self.m_content, self.m_id, self.m_type
+        to_text = _timestamp_text
+        inserted = 0
+        inserted_by_conv: dict[int, int] = {}
+        if known:
+            stored = _stored_keys(cur, [conv_id for conv_id, _ in known])
+            lines = []
+            for conv_id, members in known:
+                seq = 0
+                for i in members:
+                    seq += 1
+                    if f"{conv_id}\t{m_id[i]}" not in stored:
+                        lines.append(
                             f"{conv_id}\t{m_id[i]}\t{seq}\t{to_text(m_epoch[i])}\t{m_role[i]}\t{m_type[i]}\t"
                             f"{m_content[i]}\n"
                         )
-                    inserted += seq
-                    if len(chunk) >= COPY_CHUNK_ROWS:
-                        copy.write("".join(chunk).encode("utf-8"))
-                        chunk = []
-                if chunk:
-                    copy.write("".join(chunk).encode("utf-8"))
-            cur.execute("SET CONSTRAINTS ALL DEFERRED")
-            self._lap("messages")
-            inserted_by_conv: dict[int, int] = {}
-            if known:
-                stored = _stored_keys(cur, [conv_id for conv_id, _ in known])
-                lines = []
-                for conv_id, members in known:
-                    seq = 0
-                    for i in members:
-                        seq += 1
-                        if f"{conv_id}\t{m_id[i]}" not in stored:
-                            lines.append(
-                                f"{conv_id}\t{m_id[i]}\t{seq}\t{to_text(m_epoch[i])}\t{m_role[i]}\t{m_type[i]}\t"
-                                f"{m_content[i]}\n"
-                            )
-                known = lines
-            if known:
-                cur.execute(
-                    "CREATE TEMP TABLE tl_import_msg (conversation_id bigint, message_id text, seq int, "
-                    "sent_at timestamptz, sender_role text, msg_type text, content text) ON COMMIT DROP"
-                )
-                _copy(cur, f"COPY tl_import_msg {columns} FROM STDIN", known)
-                del known
-                cur.execute(
-                    f"WITH ins AS (INSERT INTO conversations_message {columns} SELECT * FROM tl_import_msg "
-                    "ON CONFLICT (conversation_id, message_id, sent_at) DO NOTHING RETURNING conversation_id) "
-                    "SELECT conversation_id, count(*) FROM ins GROUP BY conversation_id"
-                )
-                inserted_by_conv = dict(cur.fetchall())
-                inserted += sum(inserted_by_conv.values())
-            if inserted_by_conv:
-                _recompute_merged(cur, list(inserted_by_conv), run_id=self.run.pk)
-            self._lap("known_messages")
-        return len(new_ids), inserted
+            known = lines
+        if known:
+            cur.execute(
+                "CREATE TEMP TABLE tl_import_msg (conversation_id bigint, message_id text, seq int, "
+                "sent_at timestamptz, sender_role text, msg_type text, content text) ON COMMIT DROP"
+            )
+            _copy(cur, f"COPY tl_import_msg {_MESSAGE_COLUMNS} FROM STDIN", known)
+            del known
+            cur.execute(
+                f"WITH ins AS (INSERT INTO conversations_message {_MESSAGE_COLUMNS} SELECT * FROM tl_import_msg "
+                "ON CONFLICT (conversation_id, message_id, sent_at) DO NOTHING RETURNING conversation_id) "
+                "SELECT conversation_id, count(*) FROM ins GROUP BY conversation_id"
+            )
+            inserted_by_conv = dict(cur.fetchall())
+            inserted += sum(inserted_by_conv.values())
+        if inserted_by_conv:
+            _recompute_merged(cur, list(inserted_by_conv), run_id=self.run.pk)
+        return inserted
+
+
+_MESSAGE_COLUMNS = "(conversation_id, message_id, seq, sent_at, sender_role, msg_type, content)"
 
 
 def _stored_keys(cur, conversation_ids: list[int]) -> set[str]:
