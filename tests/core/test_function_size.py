@@ -1,4 +1,5 @@
-"""Functions stay short (STYLE.md: a function past ~60 lines holds two things; split on the seam).
+"""Functions stay short (STYLE.md: a function past ~60 lines holds two things; split on the seam),
+and so do modules (no module of apps/ or bench/ over 800 lines, migrations excluded).
 
 Walks every function and method of apps/ (migrations excluded) with ast; its length runs from its
 first decorator to its last line, docstring included. LONG lists each function allowed over the
@@ -16,7 +17,9 @@ import ast
 from pathlib import Path
 
 APPS_DIR = Path(__file__).resolve().parents[2] / "apps"
+BENCH_DIR = APPS_DIR.parent / "bench"
 LIMIT = 60
+MODULE_LIMIT = 800  # STYLE.md: a module past ~800 lines holds two things
 OPEN = "open (issue #13): not split yet; seam: "
 ENGINE = "one numerical algorithm in one pass; split with its property tests, not in passing"
 
@@ -129,3 +132,28 @@ def test_every_app_is_held_to_its_ceilings(tmp_path):
     assert problems({**lengths, key: LIMIT}, {key: (LIMIT + 1, "why")}) == [
         "apps/qa/engine/m.py: C.h is split or gone: remove it from LONG"
     ]
+
+
+def long_modules(*dirs: Path) -> list[str]:
+    """Modules (migrations excluded) over MODULE_LIMIT lines, as "dir/path: n lines"."""
+    out = []
+    for root in dirs:
+        for path in sorted(root.rglob("*.py")):
+            if "migrations" in path.relative_to(root).parts:
+                continue
+            n = len(path.read_text(encoding="utf-8").splitlines())
+            if n > MODULE_LIMIT:
+                out.append(f"{root.name}/{path.relative_to(root).as_posix()}: {n} lines (limit {MODULE_LIMIT})")
+    return out
+
+
+def test_modules_stay_under_the_limit():
+    assert long_modules(APPS_DIR, BENCH_DIR) == []
+
+
+def test_the_module_check_catches_a_long_module(tmp_path):
+    (tmp_path / "qa" / "migrations").mkdir(parents=True)
+    (tmp_path / "qa" / "big.py").write_text("x = 1\n" * (MODULE_LIMIT + 1), encoding="utf-8")
+    (tmp_path / "qa" / "ok.py").write_text("x = 1\n" * MODULE_LIMIT, encoding="utf-8")
+    (tmp_path / "qa" / "migrations" / "0001_big.py").write_text("x = 1\n" * (MODULE_LIMIT + 1), encoding="utf-8")
+    assert long_modules(tmp_path) == [f"{tmp_path.name}/qa/big.py: {MODULE_LIMIT + 1} lines (limit {MODULE_LIMIT})"]
