@@ -16,6 +16,7 @@ import unicodedata
 from apps.conversations.timing import COURTESY_WORDS, NOT_STICKERS  # the data of "needs an answer", not its code
 from apps.qa.classifier import load as load_model  # the learned encoder's fitted weights
 from apps.qa.engine import PII_TOKENS, normalize  # pure Python, no Django needed
+from apps.qa.engine.pinyin import variants as pinyin_variants  # a word's pinyin spellings (data)
 from apps.qa.similarity import DEFAULT_ENCODER, cosine  # the feature definition and the one formula
 
 _CLAUSE = re.compile(r"[,!?;:。]")  # clause punctuation after normalisation
@@ -161,6 +162,9 @@ class _Rule:
             "pii": ("secret_words", "request_words", "warning_words", "shop_words", "shopper_words"),
         }.get(spec.type, ())
         self.lists = {key: _Words(p.get(key), per_term=per_term) for key in lists}
+        if spec.type == "keyword" and p.get("pinyin"):  # the words' pinyin spellings (shared data)
+            plain = sorted({normalize(w) for w in p.get("words") or () if normalize(w)})
+            self.lists["words"] = _Words(plain + pinyin_variants(plain), per_term=per_term)
         self.negators = _words_rx(p.get("negation_words" if spec.type == "sentiment" else "negators"))
         self.exclude = (
             _Words(p.get("exclude")).words

@@ -151,3 +151,30 @@ def test_void_in_drops_a_reward_offered_for_a_review_but_keeps_a_real_remedy():
     assert len(plain.hits) == 1
     with pytest.raises(RuleConfigError):
         engine.validate_rule(dataclasses.replace(rule, params={"words": ["补偿"], "void_in": ["补偿"]}))
+
+
+def test_pinyin_spellings_of_listed_words_count_but_not_glued_or_single_characters():
+    from apps.qa.engine.pinyin import variants
+
+    made = variants(["保证", "滚", "绝对", "sb"])
+    assert {"bao证", "保zheng", "baozheng", "jue对", "juedui"} <= set(made)
+    assert not {"gun", "sb"} & set(made)  # one character, and Latin words, get none
+    rule = RuleSpec(
+        code="forbidden_promise",
+        name="f",
+        type="keyword",
+        params={"words": ["保证", "绝对"], "negators": ["不敢"], "pinyin": True},
+    )
+    card = engine.compile_scorecard(ScorecardSpec(rules=(rule,)))
+
+    def fired(text: str) -> bool:
+        return bool(card.score(chat(("buyer", 0, "有效吗"), ("agent", 5, text))).hits)
+
+    assert fired("28天bao证白一个度") and fired("JUE对有效")
+    assert not fired("型号xbao证") and not fired("这个不敢bao证哦")
+    plain = engine.compile_scorecard(ScorecardSpec(rules=(dataclasses.replace(rule, params={"words": ["保证"]}),)))
+    assert not plain.score(chat(("buyer", 0, "有效吗"), ("agent", 5, "28天bao证白一个度"))).hits
+    with pytest.raises(RuleConfigError):
+        engine.validate_rule(
+            dataclasses.replace(rule, params={"words": ["保证", "绝对"], "mode": "all", "pinyin": True})
+        )

@@ -21,7 +21,11 @@ Pipeline of one conversation:
    turns ({"first": n} | {"last": n}), negators (within negation_window characters before the word,
    same clause; a one-character negator must touch it; A-not-A questions such as 能不能 do not
    negate), exclude (phrases that cover the match), excused_by (words anywhere in the same message
-   that excuse it), skip_quoted (true: a word inside quotation marks is a mention, not a use).
+   that excuse it), skip_quoted (true: a word inside quotation marks is a mention, not a use),
+   void_in ({"words", "when"}: those words do not count in a message holding a `when` word),
+   pinyin (true, mode any: the words' pinyin spellings count too, bao证 / baozheng:
+   apps.qa.engine.pinyin). Regex rules may take `similar` (examples and a model) as keyword rules
+   do; their `exclude` spares a message the examples or the model flag.
 3. Scoring: every rule deducts (or, for bonus rules, adds) its score change once per conversation;
    a scorecard item caps the deductions of its rules at its weight; a critical hit (致命项) fails
    the conversation with score 0. Pass = no critical hit and score ≥ the pass mark.

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apps.qa.engine.normalise import normalize
+from apps.qa.engine.pinyin import variants
 from apps.qa.engine.types import PII_TOKENS, ROLES, RULE_TYPES, SEVERITIES, TIMING_METRICS, RuleConfigError, RuleSpec
 
 # --------------------------------------------------------------------------------------------
@@ -344,6 +345,10 @@ def _compile_keyword(c: _Compiled, p: dict, r: str) -> None:
         or not all(isinstance(v, int) and v > 0 for v in turns.values())
     ):
         raise RuleConfigError("turns must be {'first': n} or {'last': n}", rule=r, field="turns")
+    if p.get("pinyin", False) not in (True, False) or (p.get("pinyin") and mode != "any"):
+        raise RuleConfigError("pinyin must be true or false, and only with mode any", rule=r, field="pinyin")
+    if p.get("pinyin"):  # the words in pinyin spellings too (bao证, jue对): apps.qa.engine.pinyin
+        c.lists["words"] = c.lists["words"] + variants(c.lists["words"])
     void = p.get("void_in", {})
     if not isinstance(void, dict) or set(void) - {"words", "when"}:
         raise RuleConfigError("void_in must be {'words': [...], 'when': [...]}", rule=r, field="void_in")
