@@ -268,6 +268,53 @@ def _queue_width(agents: np.ndarray, rates: np.ndarray, blocking: np.ndarray, mu
     return out
 
 
+def _width_chunks(widths: np.ndarray):
+    """(row indexes, queue width) of rows of similar width together (padding to at most 1.5× the
+    narrowest), within a memory cap of ``_CHUNK_CELLS`` cells."""
+    size = widths.size
+    order = np.argsort(widths, kind="stable")
+    pos = 0
+    while pos < size:
+        first = int(widths[order[pos]])
+        end = pos + 1
+        while (
+            end < size
+            and widths[order[end]] <= 1.5 * first + 8
+            and (end - pos + 1) * int(widths[order[end]]) <= _CHUNK_CELLS
+        ):
+            end += 1
+        idx = order[pos:end]
+        yield idx, int(widths[idx].max())
+        pos = end
+
+
+def _arrival_weights(lam: np.ndarray, b: np.ndarray, service: np.ndarray, theta: float, j: np.ndarray) -> np.ndarray:
+    """P(an arrival finds n + j present), row by row (n agents busy, j waiting), in log space from
+    Erlang B: π_n = 1 / (1/B + Σ_{j≥1} ρ_j), ρ_j = Π_{k≤j} λ / (nμ + kθ)."""
+    with np.errstate(divide="ignore", over="ignore", under="ignore"):
+        steps = np.log(lam)[:, None] - np.log(service[:, None] + j[None, 1:] * theta)
+        log_rho = np.concatenate([np.zeros((lam.size, 1)), np.cumsum(steps, axis=1)], axis=1)
+        inv_b = -np.log(b)
+        top = np.maximum(log_rho.max(axis=1), inv_b)
+        norm = np.exp(inv_b - top) + np.exp(log_rho[:, 1:] - top[:, None]).sum(axis=1)
+        log_pi_n = -(top + np.log(norm))
+        return np.exp(log_pi_n[:, None] + log_rho)
+
+
+def _late_cdf(alpha: np.ndarray, theta: float, target_s: float, j: np.ndarray) -> np.ndarray:
+    """I_s(α+1, j+1) per row and j, s = e^{−θT}. P(served within T | j ahead) = α/(α+j+1) · (1 −
+    I_s(α+1, j+1)): the wait is −ln(U)/θ with U ~ Beta(α, j+1); I_s(a, j+1) is a negative-binomial
+    CDF in j."""
+    log_s = -theta * target_s
+    log_1ms = math.log(-math.expm1(log_s))
+    a1 = alpha + 1.0
+    inc = np.zeros((alpha.size, j.size))
+    with np.errstate(divide="ignore", under="ignore"):
+        inc[:, 1:] = np.log(a1[:, None] + j[None, 1:] - 1.0) - np.log(j[None, 1:]) + log_1ms
+        log_pmf = (a1 * log_s)[:, None] + np.cumsum(inc, axis=1)
+        return np.minimum(1.0, np.cumsum(np.exp(log_pmf), axis=1))
+
+
 def erlang_a_measures(
     agents: np.ndarray,
     rates: np.ndarray,
@@ -292,55 +339,20 @@ def erlang_a_measures(
     wait = np.zeros(size)
     abandon = np.zeros(size)
     late = np.zeros(size)
-    widths = _queue_width(n_arr, rates, blocking, mu, theta)
-    order = np.argsort(widths, kind="stable")
-    pos = 0
-    while pos < size:
-        # rows of similar width together (padding to at most 1.5× the narrowest), within a memory cap
-        first = int(widths[order[pos]])
-        end = pos + 1
-        while (
-            end < size
-            and widths[order[end]] <= 1.5 * first + 8
-            and (end - pos + 1) * int(widths[order[end]]) <= _CHUNK_CELLS
-        ):
-            end += 1
-        idx = order[pos:end]
-        width = int(widths[idx].max())
-        pos = end
+    for idx, width in _width_chunks(_queue_width(n_arr, rates, blocking, mu, theta)):
         live = (rates[idx] > 0) & (blocking[idx] > 0)
         if not live.any():
             continue
         idx = idx[live]
-        lam = rates[idx]
-        b = blocking[idx]
         service = n_arr[idx].astype(float) * mu
         alpha = service / theta
         j = np.arange(width, dtype=float)
-        with np.errstate(divide="ignore", over="ignore", under="ignore"):
-            steps = np.log(lam)[:, None] - np.log(service[:, None] + j[None, 1:] * theta)
-            log_rho = np.concatenate([np.zeros((idx.size, 1)), np.cumsum(steps, axis=1)], axis=1)
-            # π_n = 1 / (1/B + Σ_{j≥1} ρ_j), in log space
-            inv_b = -np.log(b)
-            top = np.maximum(log_rho.max(axis=1), inv_b)
-            norm = np.exp(inv_b - top) + np.exp(log_rho[:, 1:] - top[:, None]).sum(axis=1)
-            log_pi_n = -(top + np.log(norm))
-            weights = np.exp(log_pi_n[:, None] + log_rho)  # P(an arrival finds n + j present)
+        weights = _arrival_weights(rates[idx], blocking[idx], service, theta, j)
         wait[idx] = weights.sum(axis=1)
         served = alpha[:, None] / (alpha[:, None] + j[None, :] + 1.0)  # P(served | j ahead)
         abandon[idx] = (weights * (1.0 - served)).sum(axis=1)
         if target_s > 0:
-            # P(served within T | j ahead) = α/(α+j+1) · (1 − I_s(α+1, j+1)), s = e^{−θT}: the wait
-            # is −ln(U)/θ with U ~ Beta(α, j+1); I_s(a, j+1) is a negative-binomial CDF in j.
-            log_s = -theta * target_s
-            log_1ms = math.log(-math.expm1(log_s))
-            a1 = alpha + 1.0
-            inc = np.zeros((idx.size, width))
-            with np.errstate(divide="ignore", under="ignore"):
-                inc[:, 1:] = np.log(a1[:, None] + j[None, 1:] - 1.0) - np.log(j[None, 1:]) + log_1ms
-                log_pmf = (a1 * log_s)[:, None] + np.cumsum(inc, axis=1)
-                cdf = np.minimum(1.0, np.cumsum(np.exp(log_pmf), axis=1))
-            late[idx] = (weights * (1.0 - served * (1.0 - cdf))).sum(axis=1)
+            late[idx] = (weights * (1.0 - served * (1.0 - _late_cdf(alpha, theta, target_s, j)))).sum(axis=1)
         else:
             late[idx] = wait[idx]
     sl = np.clip(1.0 - late, 0.0, 1.0)
@@ -526,6 +538,61 @@ def erlang_b_table(loads: np.ndarray, max_agents: int) -> np.ndarray:
     return table
 
 
+class _TargetCheck:
+    """Does n agents meet the target in these intervals? One Erlang B table, grown on demand."""
+
+    def __init__(self, rates, loads, *, aht_s: float, patience_s: float, target: StaffingTarget, n_max: int) -> None:
+        self.rates, self.loads, self.aht_s, self.patience_s, self.target = rates, loads, aht_s, patience_s, target
+        self.table = erlang_b_table(loads, n_max)
+
+    def __call__(self, ns: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        if int(ns.max(initial=0)) >= self.table.shape[0]:
+            self.table = erlang_b_table(self.loads, int(ns.max()) + 16)
+        _, _, sl, asa_s, occ = erlang_a_measures(
+            ns,
+            self.rates[idx],
+            aht_s=self.aht_s,
+            patience_s=self.patience_s,
+            target_s=self.target.target_s,
+            blocking=self.table[ns, idx],
+        )
+        ok = (sl >= self.target.sl) & (occ <= self.target.max_occupancy)
+        if self.target.max_asa_s is not None:
+            ok &= asa_s <= self.target.max_asa_s
+        return ok
+
+
+def _gallop_up(good, live: np.ndarray, lo: np.ndarray, hi: np.ndarray, cap: int) -> None:
+    """Raise ``hi`` (×1.25 + 2 a step, at most ``cap``) until it meets the target; ``lo`` follows
+    to the last failing n + 1. In place."""
+    cols = np.arange(live.size)
+    unchecked = live.copy()
+    while unchecked.any():
+        idx = cols[unchecked]
+        ok = good(hi[idx], idx)
+        at_cap = hi[idx] >= cap
+        done = ok | at_cap
+        failed = idx[~ok]
+        lo[failed] = hi[failed] + np.where(at_cap[~ok], 0, 1)  # at the cap: the cap is the answer
+        grow = idx[~done]
+        hi[grow] = np.minimum(cap, np.ceil(hi[grow] * 1.25).astype(np.int64) + 2)
+        unchecked[idx[done]] = False
+
+
+def _bisect_down(good, live: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+    """Bisect [lo, hi] to the least n meeting the target (the measures are monotone in n). In place."""
+    cols = np.arange(live.size)
+    while True:
+        active = live & (lo < hi)
+        if not active.any():
+            return
+        idx = cols[active]
+        mid = (lo[idx] + hi[idx]) // 2
+        ok = good(mid, idx)
+        hi[idx] = np.where(ok, mid, hi[idx])
+        lo[idx] = np.where(ok, lo[idx], mid + 1)
+
+
 def required_agents_a_batch(
     arrival_rates: np.ndarray,
     *,
@@ -550,47 +617,10 @@ def required_agents_a_batch(
     cap = max_agents if max_agents is not None else 10**7
     hi = np.maximum(required_agents_c_batch(loads, aht_s=aht_s, target=target), 1).astype(np.int64)
     hi = np.minimum(hi, max(cap, 1))
-    table = erlang_b_table(loads, int(hi.max(initial=1)))
-
-    def good(ns: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        nonlocal table
-        if int(ns.max(initial=0)) >= table.shape[0]:
-            table = erlang_b_table(loads, int(ns.max()) + 16)
-        _, _, sl, asa_s, occ = erlang_a_measures(
-            ns,
-            rates[idx],
-            aht_s=aht_s,
-            patience_s=patience_s,
-            target_s=target.target_s,
-            blocking=table[ns, idx],
-        )
-        ok = (sl >= target.sl) & (occ <= target.max_occupancy)
-        if target.max_asa_s is not None:
-            ok &= asa_s <= target.max_asa_s
-        return ok
-
-    cols = np.arange(rates.size)
+    good = _TargetCheck(rates, loads, aht_s=aht_s, patience_s=patience_s, target=target, n_max=int(hi.max(initial=1)))
     # SL ≤ P(served) = carried / load ≤ n / load, so no n below sl · load can meet the target
     lo = np.where(live, np.maximum(1, np.ceil(target.sl * loads - 1e-9)), 0).astype(np.int64)
     lo = np.minimum(lo, hi)
-    unchecked = live.copy()
-    while unchecked.any():
-        idx = cols[unchecked]
-        ok = good(hi[idx], idx)
-        at_cap = hi[idx] >= cap
-        done = ok | at_cap
-        failed = idx[~ok]
-        lo[failed] = hi[failed] + np.where(at_cap[~ok], 0, 1)  # at the cap: the cap is the answer
-        grow = idx[~done]
-        hi[grow] = np.minimum(cap, np.ceil(hi[grow] * 1.25).astype(np.int64) + 2)
-        unchecked[idx[done]] = False
-    while True:
-        active = live & (lo < hi)
-        if not active.any():
-            break
-        idx = cols[active]
-        mid = (lo[idx] + hi[idx]) // 2
-        ok = good(mid, idx)
-        hi[idx] = np.where(ok, mid, hi[idx])
-        lo[idx] = np.where(ok, lo[idx], mid + 1)
+    _gallop_up(good, live, lo, hi, cap)
+    _bisect_down(good, live, lo, hi)
     return np.where(live, hi, 0).reshape(np.shape(arrival_rates))
