@@ -1,0 +1,35 @@
+"""Blind set 5's figure does not fall. Set 5 (750 chats, tests/qa/blind/set5/, frozen by its blind
+writer in 63d7360; its hash is checked by tests/qa/blind/set5/test_frozen.py) was scored ONCE, at
+17:34 UTC on 2026-12-03, with the engine, pack and models of the fourth pass (last change dc08e6f,
+tree at 649b97a); the table is in tests/qa/blind/REPORT.md ("Set 5, blind"). Nothing was tuned on it
+before or after. A regression guard holding the measured counts as floors and ceilings: a change
+that loses a true positive or adds a false positive here must say why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.qa.blind import score
+
+SET5 = Path(__file__).resolve().parent / "blind" / "set5" / "chats.json"
+
+# measured once (tp, fp, fn)
+KEYWORD_TIMING = (516, 14, 34)  # micro P 0.974, R 0.938
+SENTIMENT_CONTEXT = {
+    "buyer_negative": (130, 27, 22),  # R 0.855
+    "risk_and_negative": (43, 2, 4),  # R 0.915
+    "risk_not_soothed": (24, 1, 3),  # R 0.889
+    "solution_offered": (78, 13, 5),  # R 0.940
+}
+
+
+def test_set5_blind_figure_does_not_fall(pack):
+    rows, _wrong = score.measure(pack, json.loads(SET5.read_text(encoding="utf-8")))
+    tp, fp, fn = (sum(row[k] for row in rows if row["rule"] in score.KEYWORD_TIMING) for k in ("tp", "fp", "fn"))
+    assert tp >= KEYWORD_TIMING[0] and fp <= KEYWORD_TIMING[1] and fn <= KEYWORD_TIMING[2], (tp, fp, fn)
+    for row in rows:
+        if row["rule"] in SENTIMENT_CONTEXT:
+            want_tp, want_fp, want_fn = SENTIMENT_CONTEXT[row["rule"]]
+            got = (row["tp"], row["fp"], row["fn"])
+            assert row["tp"] >= want_tp and row["fp"] <= want_fp and row["fn"] <= want_fn, (row["rule"], got)
