@@ -44,8 +44,10 @@ IMPORTLIB_REGISTRIES = {"core/demo.py", "core/management/commands/setup_periodic
 # (rule, module under apps/, app reached) -> why it is allowed for now
 ALLOWED: dict[tuple[str, str, str], str] = {
     # Workforce plans the agents' weeks: the agent admin page (people.Agent) shows workforce's rows inline.
-    ("models", "workforce/admin.py", "people"): "the agent's admin page edits its skills, availability and "
-    "leave inline (workforce models), so it is registered in workforce, which sits above both",
+    ("models", "workforce/admin.py", "people"): "Django admin has one ModelAdmin per model; the agent's page "
+    "edits its skills, availability and leave inline, and those models are workforce's. people sits below "
+    "workforce and may not import them, so the one registration lives in the app above both (admin "
+    "registration only, no reads)",
     # interval_actuals runs once per intraday tick over every brand: one grouped query joining its own
     # foreign key to clients_store for the brand id; asking clients for store ids first would add a
     # round trip per tick (bench intraday) for no safety gained (store.client_id is clients' key).

@@ -55,8 +55,6 @@ LONG: dict[tuple[str, str], tuple[int, str]] = {
         "the import's per-row hot loop (bench ingest, 2M rows): checks, masking and grouping stay inline, "
         "as a call per row would cost every row of every import",
     ),
-    ("workforce/erlang.py", "erlang_a_measures"): (82, ENGINE),
-    ("workforce/erlang.py", "required_agents_a_batch"): (68, ENGINE),
     ("workforce/forecasting.py", "fit_and_forecast"): (122, ENGINE + " (the backtest pins its answers)"),
     ("workforce/solver.py", "solve_counts"): (89, ENGINE),
 }
