@@ -65,6 +65,7 @@ def test_the_table_is_partitioned_on_created_at_with_id_and_created_at_as_its_ke
 
 def test_a_posted_record_lands_in_the_partition_of_the_month_it_was_received(brand_a):
     contract = make_contract(client=brand_a)
+    partitions.partitions_ensure(TABLE, first=timezone.localdate(), last=timezone.localdate())  # a reused test db
     services.usage_record_bulk(rows=[_row(contract, "a")])
     record = UsageRecord.objects.get(contract=contract)
     assert _partition_of(record.pk) == partitions.partition_for(timezone.localdate(), TABLE).name
