@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import connection
 
 from apps.clients.demo import BRANDS
-from apps.clients.models import Store
+from apps.clients.selectors import stores_of_clients_with_codes
 from apps.conversations.pseudonyms import keyed_digest
 from apps.conversations.selectors import chat_touches_sql
 from apps.orders.attribution import LOCAL
@@ -37,7 +37,7 @@ def _local(day, hour=0, minute=0) -> datetime:
 
 def seed(ctx) -> None:
     codes = [b.code for b in BRANDS]
-    stores = list(Store.objects.filter(client__code__in=codes).order_by("id"))
+    stores = stores_of_clients_with_codes(codes)
     if not stores:
         return
     if Order.objects.filter(store__in=stores).exists():

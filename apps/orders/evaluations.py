@@ -117,7 +117,7 @@ def read_evaluations(text: str) -> Iterator[EvaluationRecord | RowError]:
 def evaluations_write(records: list[tuple[int, EvaluationRecord]], *, run_id: int) -> tuple[int, int, int]:
     """Insert new evaluations, update changed ones (score, time, links); returns (created, updated, unchanged)."""
     from apps.conversations.selectors import conversation_ids_by_platform_id
-    from apps.people.models import Agent  # nick → id, as the chat importer resolves agents
+    from apps.people.selectors import agent_ids_by_nick  # nick → id, as the chat importer resolves agents
 
     by_store: dict[int, list[str]] = {}
     for store_id, rec in records:
@@ -128,7 +128,7 @@ def evaluations_write(records: list[tuple[int, EvaluationRecord]], *, run_id: in
         for store_id, ids in by_store.items()
     }
     nicks = sorted({rec.agent for _s, rec in records if rec.agent})
-    agents = dict(Agent.objects.filter(nick__in=nicks).values_list("nick", "id")) if nicks else {}
+    agents = agent_ids_by_nick(nicks)
     rows = []
     for store_id, rec in records:
         conv_id, conv_agent = links.get(store_id, {}).get(rec.conversation_id, (None, None))

@@ -55,9 +55,9 @@ def local_midnight(day: date) -> datetime:
 
 
 def _client_store_ids(client_id: int) -> list[int]:
-    from apps.clients.models import Store  # the brand's shops, as the importers resolve them
+    from apps.clients.selectors import store_ids_of_client  # the brand's shops, as the importers resolve them
 
-    return list(Store.objects.filter(client_id=client_id).order_by("id").values_list("id", flat=True))
+    return store_ids_of_client(client_id=client_id)
 
 
 def attribution_sql(
@@ -295,10 +295,10 @@ class SalesReport:
 def sales_report(*, client_id: int, start: date, end: date, window_days: int = DEFAULT_WINDOW_DAYS, user=None):
     """The brand's sales KPIs over local dates [start, end): funnel, daily trend, per store, per agent
     (with the QA average), silent share, satisfaction and the dissatisfied chats with their QA results."""
-    from apps.clients.models import Store
+    from apps.clients.selectors import store_names_of_client
     from apps.orders import kpis
 
-    stores = dict(Store.objects.filter(client_id=client_id).values_list("id", "name"))
+    stores = store_names_of_client(client_id=client_id)
     store_ids = list(stores)
     lo, hi = local_midnight(start), local_midnight(end)
     chat_rows: list = []
@@ -342,10 +342,10 @@ def sales_report(*, client_id: int, start: date, end: date, window_days: int = D
 
 
 def _agents(*, client_id, start, end, agent_ids, user):
-    from apps.people.models import Agent  # names only, as the conversations admin shows them
+    from apps.people.selectors import agent_names  # names only, as the conversations admin shows them
     from apps.qa.selectors import agent_scores
 
-    names = dict(Agent.objects.filter(id__in=agent_ids).values_list("id", "name"))
+    names = agent_names(agent_ids)
     qa = {}
     if user is not None:
         qa = {

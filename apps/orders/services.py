@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.clients.models import Store
+from apps.clients.selectors import all_store_keys, store_on_platforms
 from apps.conversations.adapters.base import FileError, RowError, decode, shown
 from apps.conversations.services import buyer_pseudonym, masked_file_name
 from apps.core.audit import audit_record
@@ -221,13 +221,7 @@ class _BaseImporter:
         """(store id, client id, platform) of the shop on one of `platforms`, cached."""
         key = (",".join(platforms), shop)
         if key not in self.stores:
-            row = (
-                Store.objects.filter(platform__in=platforms, shop_id=shop)
-                .order_by("id")
-                .values_list("id", "client_id", "platform")
-                .first()
-            )
-            self.stores[key] = row
+            self.stores[key] = store_on_platforms(platforms=platforms, shop_id=shop)
         return self.stores[key]
 
     def set_client(self, client_ids: set[int]) -> None:
@@ -364,9 +358,7 @@ class _OrderImporter(_BaseImporter):
 def _stores_by_shop() -> dict[str, list[tuple[int, int, str]]]:
     """{shop id: [(store id, client id, platform)], lowest id first} of every store (a few thousand)."""
     shops: dict[str, list[tuple[int, int, str]]] = {}
-    for store_id, client_id, platform, shop in Store.objects.order_by("id").values_list(
-        "id", "client_id", "platform", "shop_id"
-    ):
+    for store_id, client_id, platform, shop in all_store_keys():
         shops.setdefault(shop, []).append((store_id, client_id, platform))
     return shops
 

@@ -12,15 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.roles import scope_queryset
 from apps.orders import charts, selectors
 from apps.orders.export import sales_workbook
 
 
 def _clients(request):
-    from apps.clients.models import Client
+    from apps.clients.selectors import clients_visible
 
-    return scope_queryset(Client.objects.order_by("name"), request.user)
+    return clients_visible(user=request.user).order_by("name")
 
 
 def _period(request) -> tuple[date, date]:

@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 
 from apps.core.errors import DomainError
 from apps.core.permissions import IsTidelineUser, TidelineModelPermissions
-from apps.core.roles import scope_queryset
 from apps.orders import selectors, services
 from apps.orders.api.serializers import (
     OrderImportRunSerializer,
@@ -91,9 +90,9 @@ class SalesSummaryView(APIView):
         responses=SalesSummarySerializer,
     )
     def get(self, request, pk: int):
-        from apps.clients.models import Client
+        from apps.clients.selectors import clients_visible
 
-        client = scope_queryset(Client.objects.all(), request.user).filter(pk=pk).first()
+        client = clients_visible(user=request.user).filter(pk=pk).first()
         if client is None:
             raise Http404
         try:
