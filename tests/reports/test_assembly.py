@@ -7,10 +7,11 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 
+from apps.conversations import topics
 from apps.conversations.metrics import conversation_metrics
 from apps.conversations.models import Message
 from apps.core import calendar
-from apps.reports import assembly, rendering, topics
+from apps.reports import assembly, rendering
 from apps.reports.templatetags.report_format import num, one, pct
 from tests.reports.conftest import DEC, NOV, pdf_text
 

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 from django.utils import translation
 
-from apps.reports import assembly, topics
+from apps.conversations import topics
+from apps.reports import assembly
 from apps.reports import documents as d
 from apps.reports.templatetags.report_format import pct, whole
 
