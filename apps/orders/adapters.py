@@ -400,6 +400,42 @@ def check_record(line: int, layout: Layout, value, *, default_shop: str) -> Orde
     buyer = value("buyer")
     if not buyer:
         return RowError(line, col["buyer"], _("the buyer is empty"))
+    times = _check_times(line, layout, value)
+    if type(times) is RowError:
+        return times
+    created, paid = times
+    money = _check_money(line, col, value)
+    if type(money) is RowError:
+        return money
+    amount, refund = money
+    status_text = value("status")
+    status = layout.statuses.get(status_text)
+    if status is None:
+        return RowError(
+            line,
+            col["status"],
+            _("unknown status %(value)s; one of %(choices)s")
+            % {"value": repr(shown(status_text)), "choices": "、".join(layout.statuses)},
+        )
+    if status != OrderStatus.CREATED and status != OrderStatus.CLOSED and paid is None:
+        return RowError(line, col["paid_at"], _("a paid order needs its payment time"))
+    if paid is None and status == OrderStatus.CREATED:
+        if refund > 0:
+            return RowError(line, col["refunded_amount"], _("an unpaid order has no refund"))
+        amount = Decimal("0.00")  # what a shopper owes is not what was paid
+    items_text = value("item_count")
+    try:
+        items = int(items_text) if items_text else 1
+    except ValueError:
+        items = -1
+    if items < 0:
+        return RowError(line, col["item_count"], _("%(value)s is not a count") % {"value": repr(shown(items_text))})
+    return OrderRecord(line, platform, shop, order_id, buyer, created, paid, amount, refund, status, items)
+
+
+def _check_times(line: int, layout: Layout, value) -> tuple[float, float | None] | RowError:
+    """(created, paid or None) of a row, or the error of the first bad one (created_at, then paid_at)."""
+    col = layout.columns
     parse = parse_local if layout.local_times else _parse_iso
     fmt = "YYYY-MM-DD HH:MM:SS" if layout.local_times else "ISO 8601"
     try:
@@ -423,6 +459,11 @@ def check_record(line: int, layout: Layout, value, *, default_shop: str) -> Orde
             )
         if paid < created:
             return RowError(line, col["paid_at"], _("the order was paid before it was created"))
+    return created, paid
+
+
+def _check_money(line: int, col: dict, value) -> tuple[Decimal, Decimal] | RowError:
+    """(amount paid, refunded) of a row, or the error of the first bad one (currency, amount, refund)."""
     currency = value("currency")
     if currency and currency.upper() not in CURRENCY_WORDS:
         return RowError(
@@ -456,29 +497,7 @@ def check_record(line: int, layout: Layout, value, *, default_shop: str) -> Orde
             col["refunded_amount"],
             _("the refund %(refund)s is more than the amount paid %(amount)s") % {"refund": refund, "amount": amount},
         )
-    status_text = value("status")
-    status = layout.statuses.get(status_text)
-    if status is None:
-        return RowError(
-            line,
-            col["status"],
-            _("unknown status %(value)s; one of %(choices)s")
-            % {"value": repr(shown(status_text)), "choices": "、".join(layout.statuses)},
-        )
-    if status != OrderStatus.CREATED and status != OrderStatus.CLOSED and paid is None:
-        return RowError(line, col["paid_at"], _("a paid order needs its payment time"))
-    if paid is None and status == OrderStatus.CREATED:
-        if refund > 0:
-            return RowError(line, col["refunded_amount"], _("an unpaid order has no refund"))
-        amount = Decimal("0.00")  # what a shopper owes is not what was paid
-    items_text = value("item_count")
-    try:
-        items = int(items_text) if items_text else 1
-    except ValueError:
-        items = -1
-    if items < 0:
-        return RowError(line, col["item_count"], _("%(value)s is not a count") % {"value": repr(shown(items_text))})
-    return OrderRecord(line, platform, shop, order_id, buyer, created, paid, amount, refund, status, items)
+    return amount, refund
 
 
 def _parse_iso(text: str) -> float:

@@ -67,14 +67,7 @@ def seed(ctx) -> None:
             continue
         n += 1
         rows.append(_order(rng, store_id, f"{platform[store_id][:2].upper()}{conv_id}", buyer, created, hi))
-    day = ctx.start
-    while day < ctx.end:
-        for store in stores:
-            for k in range(rng.randint(*SILENT_PER_STORE_DAY)):
-                created = _local(day, rng.randint(8, 23), rng.randint(0, 59))
-                buyer = keyed_digest(f"demo-silent|{store.id}|{day}|{k}", 16)
-                rows.append(_order(rng, store.id, f"S{store.id}-{day:%Y%m%d}-{k}", buyer, created, hi))
-        day += timedelta(days=1)
+    rows.extend(_silent_orders(rng, stores, ctx.start, ctx.end, hi))
     # first export: every order as placed and paid, no refunds yet
     first = [(*r[:6], Decimal("0.00"), r[7] if r[7] != "closed" or r[4] is None else "completed", r[8]) for r in rows]
     order_rows_import(rows=first, file_name="demo-orders.csv", recorded_at=hi - timedelta(days=1))
@@ -97,6 +90,20 @@ def seed(ctx) -> None:
         f"{sum(len(v) for v in refunds.values())} refunded in {len(refunds)} later exports, "
         f"{written} attributions, {evaluations} satisfaction evaluations"
     )
+
+
+def _silent_orders(rng, stores, start, end, hi) -> list[tuple]:
+    """Orders of buyers who never chatted: a few per store and local day (random draws in this order)."""
+    rows = []
+    day = start
+    while day < end:
+        for store in stores:
+            for k in range(rng.randint(*SILENT_PER_STORE_DAY)):
+                created = _local(day, rng.randint(8, 23), rng.randint(0, 59))
+                buyer = keyed_digest(f"demo-silent|{store.id}|{day}|{k}", 16)
+                rows.append(_order(rng, store.id, f"S{store.id}-{day:%Y%m%d}-{k}", buyer, created, hi))
+        day += timedelta(days=1)
+    return rows
 
 
 def _order(rng, store_id, poid, buyer, created, hi):

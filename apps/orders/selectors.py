@@ -77,26 +77,14 @@ def attribution_sql(
     Rules: apps.orders.attribution. Chats are read from the earliest order's creation minus the window."""
     if window_days < 1:
         raise ValueError("window_days must be at least 1")
-    where, params = ["TRUE"], []
-    if store_ids is not None:
-        where.append("o.store_id = ANY(%s)")
-        params.append(list(store_ids))
-    if paid_from is not None:
-        where.append("o.paid_at >= %s")
-        params.append(paid_from)
-    if paid_to is not None:
-        where.append("o.paid_at < %s")
-        params.append(paid_to)
-    if order_ids is not None:
-        where.append("o.id = ANY(%s)")
-        params.append(list(order_ids))
-    if created_from is not None:
-        where.append("o.created_at >= %s")
-        params.append(created_from)
-    if created_to is not None:
-        where.append("o.created_at < %s")
-        params.append(created_to)
-    condition = " AND ".join(where)
+    condition, params = _orders_condition(
+        store_ids=store_ids,
+        paid_from=paid_from,
+        paid_to=paid_to,
+        order_ids=order_ids,
+        created_from=created_from,
+        created_to=created_to,
+    )
     chats_from = None
     if paid_from is not None or order_ids is not None or created_from is not None:
         with connection.cursor() as cur:
@@ -125,6 +113,23 @@ def attribution_sql(
         "FROM o LEFT JOIN best b ON b.order_id = o.id"
     )
     return sql, [*params, *touch_params, window_days]
+
+
+def _orders_condition(*, store_ids, paid_from, paid_to, order_ids, created_from, created_to) -> tuple[str, list]:
+    """The WHERE condition (text, params) on orders_order `o` of attribution_sql's optional filters."""
+    where, params = ["TRUE"], []
+    for column, test, value in (
+        ("store_id", "= ANY(%s)", None if store_ids is None else list(store_ids)),
+        ("paid_at", ">= %s", paid_from),
+        ("paid_at", "< %s", paid_to),
+        ("id", "= ANY(%s)", None if order_ids is None else list(order_ids)),
+        ("created_at", ">= %s", created_from),
+        ("created_at", "< %s", created_to),
+    ):
+        if value is not None:
+            where.append(f"o.{column} {test}")
+            params.append(value)
+    return " AND ".join(where), params
 
 
 def attribution_rows(**kwargs) -> list[tuple]:
