@@ -558,8 +558,9 @@ def repair_and_trim(site: SiteProblem, assignments: list[Assignment], states: di
         new, longer = repair(site, assignments, states, cover)
         saved = trim(site, assignments, states, cover)
         added, extended, trimmed = added + new, extended + longer, trimmed + saved
-        if not saved or (round_ and not (new or longer)):
-            break
+        if not (new or longer or saved) or (round_ and not (new or longer)):
+            break  # again after a round that changed shifts: a shift the repair added after its
+            # scan passed a short slot may be the one next to it to lengthen
     return added, extended, trimmed
 
 
