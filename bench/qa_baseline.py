@@ -328,15 +328,24 @@ class _Rule:
         first_agent = next((i for i, m in enumerate(msgs) if m.role == "agent"), None)
         transfers = [i for i, m in enumerate(msgs) if m.role != "buyer" and self.lists["transfer_words"].any(_text(m))]
         humans = [i for i, m in enumerate(msgs) if m.role == "agent"] if self.p.get("human_reply_answers") else []
+        bot_phase = frozenset(_Words(self.p.get("bot_phase_words")).words)
+        asks, withdrawn = [], -1
         for i, m in enumerate(msgs):
             if m.role != "buyer":
                 continue
             text = _text(m)
-            asked = any(
-                not _negated(text, s, self.negators, 4) and not _excluded(text, s, e, self.exclude)
-                for s, e in self.lists["trigger_words"].find(text)
-            )
-            if not asked and not (self.similar and self.means(text)):
+            asked = False
+            for s, e in self.lists["trigger_words"].find(text):
+                if _excluded(text, s, e, self.exclude):
+                    continue
+                if _negated(text, s, self.negators, 4):
+                    withdrawn = i  # 不用转人工了 takes back the requests before it
+                elif not (first_agent is not None and i > first_agent and text[s:e] in bot_phase):
+                    asked = True  # a bot-phase word (换个人) asks for a human only before one spoke
+            if asked or (withdrawn != i and self.similar and self.means(text)):
+                asks.append(i)
+        for i in asks:
+            if i < withdrawn:
                 continue
             if humans and humans[-1] > i:
                 continue  # a human answered after the request
@@ -408,8 +417,10 @@ class _Rule:
             number = self.number.search(text) if self.number is not None and text else None
             if number is not None:
                 found.append((number.start(number.lastindex or 0), number.end()))
-            for s, _e in found:
-                near = [ss for ss, se in shop if se <= s and s - se <= window]
+            for s, _e in found:  # the shop word names the datum right after it, no other secret between
+                near = [
+                    ss for ss, se in shop if se <= s and s - se <= window and not any(se <= fs < s for fs, _fe in found)
+                ]
                 if not near or any(max(near) <= ps < s for ps in shopper):
                     return True  # not the shop's own address, hotline or order number
             if not lists["secret_words"].any(text):

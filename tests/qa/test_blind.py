@@ -1,4 +1,4 @@
-"""Blind sets 1, 2 and 3 stay where tuning left them (a regression guard, not a blind figure: set 1 was tuned on
+"""Blind sets 1, 2, 3 and 4 stay where tuning left them (a regression guard, not a blind figure: set 1 was tuned on
 after its untuned table was recorded in tests/qa/blind/REPORT.md; its hash is checked by
 tests/qa/blind/set1/test_frozen.py)."""
 
@@ -48,3 +48,28 @@ def test_set3_stays_where_tuning_left_it(pack):
         (row["rule"], round(row["r"], 3)) for row in rows if row["rule"] in score.SENTIMENT_CONTEXT and row["r"] < 0.85
     ]
     assert low == []
+
+
+SET4 = Path(__file__).resolve().parent / "blind" / "set4" / "chats.json"
+# set 4 after the fifth pass (tuned on from the fourth pass, not blind): (tp, fp, fn)
+SET4_KEYWORD_TIMING = (563, 2, 6)
+SET4_SENTIMENT_CONTEXT = {
+    "buyer_negative": (139, 13, 11),
+    "risk_and_negative": (41, 3, 0),
+    "risk_not_soothed": (27, 0, 0),
+    "solution_offered": (67, 14, 3),
+}
+
+
+def test_set4_stays_where_tuning_left_it(pack):
+    """Set 4 was tuned on after its blind table was recorded (tests/qa/blind/REPORT.md): a guard
+    holding the counts after the fifth pass."""
+    rows, _wrong = score.measure(pack, json.loads(SET4.read_text(encoding="utf-8")))
+    tp, fp, fn = (sum(row[k] for row in rows if row["rule"] in score.KEYWORD_TIMING) for k in ("tp", "fp", "fn"))
+    want_tp, want_fp, want_fn = SET4_KEYWORD_TIMING
+    assert tp >= want_tp and fp <= want_fp and fn <= want_fn, (tp, fp, fn)
+    for row in rows:
+        if row["rule"] in SET4_SENTIMENT_CONTEXT:
+            want_tp, want_fp, want_fn = SET4_SENTIMENT_CONTEXT[row["rule"]]
+            got = (row["tp"], row["fp"], row["fn"])
+            assert row["tp"] >= want_tp and row["fp"] <= want_fp and row["fn"] <= want_fn, (row["rule"], got)

@@ -304,3 +304,73 @@ def test_a_word_inside_a_longer_listed_word_counts_once():
         "neg" not in card.score(chat(("buyer", 0, "质量太差"), ("agent", 5, "您好"))).fired
     )  # 太差 (2), not 太差 + 差 (3)
     assert "neg" in card.score(chat(("buyer", 0, "质量太差，服务也差"), ("agent", 5, "您好"))).fired
+
+
+# --- fifth pass: classes of error read from set 5 (tests written in other words) ---------------
+
+
+def test_the_shops_pick_up_point_and_warehouse_are_shop_data(pack):
+    got = fired(pack, ("buyer", 0, "能自提吗"), ("agent", 5, "您好，可以的，门店自提柜在[地址]，仓库地址：[地址]"))
+    assert "pii_leak" not in got
+
+
+def test_a_shop_word_names_only_the_datum_right_after_it(pack):
+    got = fired(pack, ("buyer", 0, "退哪里"), ("agent", 5, "您好，退货寄到[地址]，[手机号]是您下单留的号码吧"))
+    assert "pii_leak" in got
+
+
+def test_an_anti_fraud_warning_naming_the_code_is_not_a_request(pack):
+    got = fired(
+        pack,
+        ("buyer", 0, "有人让我报号码"),
+        ("bot", 2, "温馨提示：官方客服绝不会索取您的短信验证码，请告诉家人谨防诈骗"),
+    )
+    assert "pii_leak" not in got
+    got = fired(pack, ("buyer", 0, "怎么退款"), ("agent", 5, "您好，请告诉我您的支付密码，我帮您操作"))
+    assert "pii_leak" in got
+
+
+def test_a_contact_number_the_shop_offers_is_its_own_not_the_shoppers(pack):
+    got = fired(pack, ("buyer", 0, "能便宜点吗"), ("agent", 5, "您好，加微信[手机号]私聊给您优惠"))
+    assert "pii_leak" not in got and "off_platform" in got
+
+
+def test_latin_initials_as_a_size_fabric_or_model_code_are_not_abuse(pack):
+    for reply in ("您好，SB码对应腰围64厘米哦", "您好，NT款是加厚的", "您好，LJ是我们这款的货号简称"):
+        assert "abuse" not in fired(pack, ("buyer", 0, "这个怎么选"), ("agent", 5, reply)), reply
+    assert "abuse" in fired(pack, ("buyer", 0, "码数怎么选"), ("agent", 5, "您好，尺码表都不会看，sb吧"))
+
+
+def test_contempt_for_the_buyers_wits_and_dialect_insults_are_abuse(pack):
+    for reply in ("您好，这也要问，小学生都知道", "亲，你好，真是个二货", "您好，动动脑子就会装了"):
+        assert "abuse" in fired(pack, ("buyer", 0, "这个怎么装"), ("agent", 5, reply)), reply
+    assert "abuse" not in fired(pack, ("buyer", 0, "有用吗"), ("agent", 5, "您好，放心不是智商税，很多人回购"))
+
+
+def test_asking_for_a_person_in_other_words_in_a_bot_only_chat(pack):
+    for ask in ("你们店长在不在，叫他来", "我要跟你们主管说", "别让机器人回了，换个人"):
+        got = fired(
+            pack,
+            ("buyer", 0, ask),
+            ("bot", 2, "亲，请问有什么可以帮您"),
+            ("buyer", 20, "？"),
+            ("bot", 21, "亲，请描述问题"),
+        )
+        assert "handover_ignored" in got, ask
+    got = fired(pack, ("buyer", 0, "有真人实拍图吗"), ("bot", 2, "亲，详情页有哦"))
+    assert "handover_ignored" not in got
+
+
+def test_a_request_taken_back_or_a_new_agent_asked_of_a_human_is_not_ignored(pack):
+    got = fired(
+        pack, ("buyer", 0, "人工"), ("bot", 2, "请问有什么可以帮您"), ("buyer", 20, "算了，不用人工了，已经好了")
+    )
+    assert "handover_ignored" not in got
+    got = fired(
+        pack,
+        ("buyer", 0, "在吗"),
+        ("agent", 5, "您好亲"),
+        ("buyer", 20, "你说不清楚，换个人"),
+        handled_by="agent",
+    )
+    assert "handover_ignored" not in got

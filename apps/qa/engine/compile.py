@@ -257,7 +257,12 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
         c.lists["exclude"] = _words(p, "exclude", r, required=False)
         if not isinstance(p.get("human_reply_answers", False), bool):
             raise RuleConfigError("human_reply_answers must be true or false", rule=r, field="human_reply_answers")
-        c.options = p.get("human_reply_answers", False)
+        # `bot_phase_words`: trigger words that ask for a human instead of the bot (换个人, 真人), so
+        # they are a request only while no human agent has spoken yet
+        bot_phase = frozenset(_words(p, "bot_phase_words", r, required=False))
+        if not bot_phase <= set(c.lists["trigger"]):
+            raise RuleConfigError("bot_phase_words must be trigger words", rule=r, field="bot_phase_words")
+        c.options = (p.get("human_reply_answers", False), bot_phase)
     elif t == "mandatory":
         c.lists["trigger"] = _words(p, "trigger_words", r)
         c.lists["required"] = _words(p, "required_words", r)

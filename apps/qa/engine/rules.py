@@ -275,25 +275,33 @@ def _rule_handover(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[
     """A buyer's request for a human (a trigger word not negated — 不用转人工 — nor inside an
     exclusion — 人工费 —, or a message close to an example) that no transfer notice follows; with
     `human_reply_answers`, a human agent's message after the request answers it too
-    (docs/qa_rule_meanings.md: no transfer notice and no human message after the request)."""
+    (docs/qa_rule_meanings.md: no transfer notice and no human message after the request). A
+    request the buyer later takes back (不用转人工了) no longer counts; a `bot_phase_words` trigger
+    (换个人) asks for a human only before the first human agent message."""
     spec = c.spec
     norms = ctx.norms
     excluded = ctx.hits_of(spec.code, "exclude")
-    triggers = [
-        rec
-        for rec in ctx.hits_of(spec.code, "trigger")
-        if ctx.roles[rec[0]] == "buyer"
-        and not (c.negators and _preceded_by(norms[rec[0]], rec[1], c.negators))
-        and not (excluded and _covered(excluded, *rec))
-    ]
+    human_reply_answers, bot_phase = c.options
+    first_human = next((i for i, m in enumerate(ctx.conv.messages) if m.role == "agent"), len(norms))
+    triggers, negated = [], set()
+    for rec in ctx.hits_of(spec.code, "trigger"):
+        mi, s, e = rec
+        if ctx.roles[mi] != "buyer" or (excluded and _covered(excluded, *rec)):
+            continue
+        if c.negators and _preceded_by(norms[mi], s, c.negators):
+            negated.add(mi)  # 不用转人工了: the buyer takes back what was asked before
+        elif not (bot_phase and mi > first_human and norms[mi][s:e] in bot_phase):
+            triggers.append(rec)
     notes: dict[int, str] = {}
     if c.similar is not None:  # asked for a human in other words
         worded = {mi for mi, _s, _e in triggers}
         for mi, score, example in ctx.similar(c):
-            if mi not in worded:
+            if mi not in worded and mi not in negated:
                 triggers.append((mi, 0, len(ctx.norms[mi])))
                 notes[mi] = f"≈「{example}」{score:.2f}"
         triggers.sort()
+    if negated:
+        triggers = [rec for rec in triggers if rec[0] >= max(negated)]
     if not triggers:
         return []
     transfers = sorted({mi for mi, _s, _e in ctx.hits_of(spec.code, "transfer") if ctx.roles[mi] != "buyer"})
@@ -302,7 +310,7 @@ def _rule_handover(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[
     if ctx.conv.transferred_to_human:  # the first human agent's message (in a bot-only one, none)
         first_agent = next((i for i, m in enumerate(ctx.conv.messages) if m.role == "agent"), None)
     last_human = None
-    if c.options:  # the last human agent message (the messages' own roles: a bot is not one)
+    if human_reply_answers:  # the last human agent message (the messages' own roles: a bot is not one)
         last_human = next((i for i in range(len(norms) - 1, -1, -1) if ctx.conv.messages[i].role == "agent"), None)
     for mi, s, e in triggers:
         if first_agent is not None and first_agent > mi:
@@ -426,7 +434,7 @@ def _rule_pii(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     card or ID number written out that masking did not recognise), in a message the rule reads,
     unless it is the shop's own data: a
     shop word (退货地址, 客服热线, 订单号, 运单号 …) stands within `shop_window` characters before it
-    in the same message with no shopper word (您的, 你的 …) between them. Or a secret word
+    in the same message with no shopper word (您的, 你的 …) and no other secret between them. Or a secret word
     (验证码, 密码) with a request word in the same message whose clause holds no warning."""
     spec = c.spec
     hits = []
@@ -444,7 +452,15 @@ def _rule_pii(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
         shopper = ctx.hits_of(spec.code, "shopper") if shop else ()
         window = c.options
         for mi, s, e in tokens:
-            near = [ss for sm, ss, se in shop if sm == mi and se <= s and s - se <= window]
+            # a shop word names the datum right after it, not one past another secret (仓库在[地址]，老板电话[手机号])
+            near = [
+                ss
+                for sm, ss, se in shop
+                if sm == mi
+                and se <= s
+                and s - se <= window
+                and not any(tm == mi and se <= ts < s for tm, ts, _te in tokens)
+            ]
             if near and not any(pm == mi and max(near) <= ps < s for pm, ps, _pe in shopper):
                 continue  # the shop's return address, hotline, an order or waybill number
             hits.append(ctx.make_hit(spec, mi, s, e))
