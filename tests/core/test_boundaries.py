@@ -65,18 +65,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     "reports (document_render), and a correction refreshes the month's report (monthly_reports_refresh)",
     ("layers", "contracts/views.py", "reports"): "the statement page serves the printed PDF (printing it "
     "if not yet done) and shows SLA rows with the printed statement's KPI formatting (reports.invoices)",
-    # Open (issue #13): apps/orders still imports clients' and people's models; each entry names the
-    # reader that replaces the import (all of them exist in clients.selectors / people.selectors).
-    ("models", "orders/api/views.py", "clients"): "open: scoped brand lookup -> clients.selectors.clients_visible",
-    ("models", "orders/demo.py", "clients"): "open: the demo brands' shops -> "
-    "clients.selectors.stores_of_clients_with_codes",
-    ("models", "orders/evaluations.py", "people"): "open: agent nick -> id -> people.selectors.agent_ids_by_nick",
-    ("models", "orders/selectors.py", "clients"): "open: the brand's shop ids and names -> "
-    "clients.selectors.store_ids_of_client, store_names_of_client",
-    ("models", "orders/selectors.py", "people"): "open: agent names -> people.selectors.agent_names",
-    ("models", "orders/services.py", "clients"): "open: the importer resolves shops -> "
-    "clients.selectors.store_on_platforms, all_store_keys",
-    ("models", "orders/views.py", "clients"): "open: brand picker -> clients.selectors.clients_visible",
 }
 
 

@@ -25,18 +25,6 @@ ENGINE = "one numerical algorithm in one pass; split with its property tests, no
 
 # (module under apps/, qualified name) -> (lines now, why it stays for now)
 LONG: dict[tuple[str, str], tuple[int, str]] = {
-    ("orders/adapters.py", "check_record"): (
-        92,
-        OPEN + "a reader per field group (ids, times, money), as the chat adapters",
-    ),
-    ("orders/demo.py", "seed"): (
-        62,
-        OPEN + "orders after chats / silent orders / refund exports, random draws kept in order",
-    ),
-    ("orders/selectors.py", "attribution_sql"): (
-        65,
-        "one SQL statement (text and parameters) with its optional filters",
-    ),
     ("qa/engine/compile.py", "_literal_factors"): (
         62,
         "two mutually recursive readers of one parsed pattern nested in it (11 lines are its docstring)",
