@@ -213,6 +213,10 @@ def kept_after_offboarding() -> list[dict]:
             "why": _("Agent quality records of the vendor's own staff; they quote no shopper text."),
         },
         {
+            "what": _("Orders without buyer pseudonyms (amounts, refunds, status history, attribution), evaluations"),
+            "why": _("The commission base of issued statements; without the pseudonym they identify no shopper."),
+        },
+        {
             "what": _("Report runs and their PDFs"),
             "why": _("Issued to the brand; aggregate figures only."),
         },
@@ -265,6 +269,7 @@ def brand_offboard_execute(*, run_id: int, batch_size: int = BATCH_SIZE) -> Data
     """Write the archive, delete the shoppers' data in batches, record what was kept and why.
     A finished run is left as it is (a redelivered task does nothing)."""
     from apps.conversations import services as conversation_services
+    from apps.orders import services as order_services
     from apps.qa import services as qa_services
 
     run = DataRun.objects.select_related("client", "created_by").get(pk=run_id)
@@ -288,6 +293,7 @@ def brand_offboard_execute(*, run_id: int, batch_size: int = BATCH_SIZE) -> Data
             deleted["conversations_cleared"] += len(ids)
             deleted["messages_deleted"] += removed
             run_progress(run, done=deleted["conversations_cleared"])
+        deleted["order_pseudonyms_blanked"] = order_services.order_pseudonyms_blank(client_id=client.pk)
         deleted["import_files_deleted"] = conversation_services.import_run_files_delete(client_id=client.pk)
         deleted["qa_excerpts_blanked"] += qa_services.qa_hit_excerpts_purge_brand(client_id=client.pk)
     except Exception as exc:
@@ -316,10 +322,13 @@ def brand_offboard_execute(*, run_id: int, batch_size: int = BATCH_SIZE) -> Data
 def shopper_data_left(*, client: Client, before=None) -> dict[str, int]:
     """Shopper content the brand still holds (all zeros after an off-boarding)."""
     from apps.conversations import selectors as conversation_selectors
+    from apps.orders import selectors as order_selectors
     from apps.qa import selectors as qa_selectors
 
     left = conversation_selectors.shopper_content_left(client_id=client.pk, before=before)
     left["qa_excerpts"] = qa_selectors.qa_excerpts_left(client_id=client.pk, before=before)
+    if before is None:  # retention keeps orders' pseudonyms (attribution); off-boarding blanks them
+        left["order_buyer_pseudonyms"] = order_selectors.order_pseudonyms_left(client_id=client.pk)
     return left
 
 
@@ -424,6 +433,7 @@ def _archive_write(run: DataRun, *, issued_only: bool, kept: list[dict]) -> None
     """Write every file of the brand into the run's archive and store counts and manifest on it."""
     from apps.contracts import selectors as contract_selectors
     from apps.conversations import selectors as conversation_selectors
+    from apps.orders import selectors as order_selectors
     from apps.qa import selectors as qa_selectors
 
     client = run.client
@@ -445,6 +455,10 @@ def _archive_write(run: DataRun, *, issued_only: bool, kept: list[dict]) -> None
         results, hits = qa_selectors.qa_export_rows(client_id=client.pk)
         counts["qa_results"] = archive.csv("qa_results.csv", results)
         counts["qa_hits"] = archive.csv("qa_hits.csv", hits)
+        counts["orders"] = archive.csv("orders.csv", order_selectors.order_export_rows(client_id=client.pk))
+        counts["evaluations"] = archive.csv(
+            "evaluations.csv", order_selectors.evaluation_export_rows(client_id=client.pk)
+        )
         for name, rows in contract_selectors.statement_export_rows(
             client_id=client.pk, issued_only=issued_only
         ).items():

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from apps.conversations.selectors import chat_touches_sql
 from apps.core.roles import scope_queryset
@@ -414,3 +414,60 @@ def _promos(start: date, end: date) -> list[tuple[str, date, date]]:
         (str(p), max(p.presale_start, start), min(p.end_date, end - timedelta(days=1)))
         for p in PromoEvent.objects.filter(presale_start__lt=end, end_date__gte=start).order_by("presale_start")
     ]
+
+
+# --- off-boarding and data export (apps.clients.offboarding calls these) ------------------------------
+
+ORDER_EXPORT_FIELDS = (
+    "id",
+    "platform_order_id",
+    "buyer_pseudonym",
+    "created_at",
+    "paid_at",
+    "amount_paid",
+    "refunded_amount",
+    "status",
+    "item_count",
+)
+
+
+def order_export_rows(*, client_id: int) -> list[dict]:
+    """The brand's orders for its archive, by id: the order, its shop, and how it was attributed (kind,
+    credited conversation and agent). An order not attributed yet has an empty attribution."""
+    rows = (
+        Order.objects.filter(store_id__in=_client_store_ids(client_id))
+        .order_by("id")
+        .values(
+            *ORDER_EXPORT_FIELDS,
+            shop_id=F("store__shop_id"),
+            platform=F("store__platform"),
+            attribution_kind=F("attribution__kind"),
+            credited_conversation_id=F("attribution__conversation_id"),
+            credited_agent_id=F("attribution__agent_id"),
+        )
+    )
+    return [{k: ("" if v is None else v) for k, v in row.items()} for row in rows]
+
+
+def evaluation_export_rows(*, client_id: int) -> list[dict]:
+    """The brand's satisfaction evaluations for its archive, by id."""
+    rows = (
+        Evaluation.objects.filter(store_id__in=_client_store_ids(client_id))
+        .order_by("id")
+        .values(
+            "id",
+            "platform_evaluation_id",
+            "conversation_id",
+            "agent_id",
+            "score",
+            "evaluated_at",
+            shop_id=F("store__shop_id"),
+            platform=F("store__platform"),
+        )
+    )
+    return [{k: ("" if v is None else v) for k, v in row.items()} for row in rows]
+
+
+def order_pseudonyms_left(*, client_id: int) -> int:
+    """How many of the brand's orders still carry a buyer pseudonym (0 after an off-boarding)."""
+    return Order.objects.filter(store_id__in=_client_store_ids(client_id)).exclude(buyer_pseudonym="").count()

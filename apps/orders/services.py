@@ -483,7 +483,9 @@ def attribution_refresh(
     One statement: the computed rows are updated where stored and different, inserted where not
     stored (a plain insert after an anti-join: ON CONFLICT's speculative insertion cost ~1.8x on a
     million new rows). Refreshes run one at a time (a transaction-level advisory lock), so two of
-    them cannot both insert the same order."""
+    them cannot both insert the same order. An order whose buyer pseudonym was blanked (off-boarding,
+    order_pseudonyms_blank) keeps the attribution it had: it can no longer be joined to its chats, and
+    its stored attribution is the base of statements already issued."""
     from apps.orders.selectors import analytic_cursor, attribution_sql
 
     sql, params = attribution_sql(store_ids=store_ids, window_days=window_days)
@@ -492,9 +494,11 @@ def attribution_refresh(
         # a brand's month hashes ~2M chats: room to do it in one batch instead of spilling to disk
         cur.execute("SET LOCAL work_mem = '256MB'")
         cur.execute(
-            f"WITH a AS MATERIALIZED (SELECT order_id, kind, conversation_id, agent_id FROM ({sql}) s), "
+            f"WITH a AS MATERIALIZED (SELECT order_id, kind, conversation_id, agent_id, buyer_pseudonym "
+            f"FROM ({sql}) s), "
             "up AS (UPDATE orders_attribution x SET kind = a.kind, conversation_id = a.conversation_id, "
             "agent_id = a.agent_id, window_days = %s FROM a WHERE x.order_id = a.order_id "
+            "AND a.buyer_pseudonym <> '' "
             "AND (x.kind, x.conversation_id, x.agent_id, x.window_days) IS DISTINCT FROM "
             "(a.kind, a.conversation_id, a.agent_id, %s) RETURNING 1), "
             "ins AS (INSERT INTO orders_attribution (order_id, kind, conversation_id, agent_id, window_days) "
@@ -531,3 +535,19 @@ def order_rows_import(*, rows: list[tuple], file_name: str, recorded_at: datetim
         _stage_close(cur)
     run_succeed(run, rows_read=len(rows), created_count=created, updated_count=updated, unchanged_count=unchanged)
     return run
+
+
+def order_pseudonyms_blank(*, client_id: int) -> int:
+    """Off-boarding: blank the buyer pseudonym of every order of the brand (it links a shopper's
+    purchases to their chats); returns the orders changed. Amounts, status, history and attribution
+    stay: they are the commission base of issued statements, kept with them. A blank pseudonym
+    never joins a chat (chats' readers skip blank buyers), and attribution_refresh leaves the stored
+    attribution of such an order as it was. Re-running changes nothing."""
+    from apps.orders.models import Order
+    from apps.orders.selectors import _client_store_ids
+
+    return (
+        Order.objects.filter(store_id__in=_client_store_ids(client_id))
+        .exclude(buyer_pseudonym="")
+        .update(buyer_pseudonym="")
+    )

@@ -127,6 +127,7 @@ def test_offboarding_exports_then_deletes_shoppers_data_and_keeps_statements(med
         "buyer_pseudonyms": 0,
         "import_files": 0,
         "qa_excerpts": 0,
+        "order_buyer_pseudonyms": 0,
     }
     assert ImportRun.objects.get(client=brand).file == ""
     assert Invoice.objects.filter(contract__client=brand).count() == statements == 1

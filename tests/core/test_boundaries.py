@@ -57,6 +57,7 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("layers", "clients/offboarding.py", "qa"): "off-boarding orchestrates every app's retention",
     ("layers", "clients/offboarding.py", "contracts"): "off-boarding orchestrates every app's retention",
     ("layers", "clients/offboarding.py", "reports"): "off-boarding orchestrates every app's retention",
+    ("layers", "clients/offboarding.py", "orders"): "off-boarding orchestrates every app's retention",
     # Printed statements: reports owns every printed document (its renderer reads contracts' invoices,
     # downwards) and the monthly reports' state; billing's one upward call asks it to print, after
     # commit in the statement task, and to refresh the month's report after a correction. A hook

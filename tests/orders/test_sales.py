@@ -158,3 +158,40 @@ def test_an_order_first_seen_after_the_statement_is_not_clawed_back(shop, brand_
     order_rows_import(rows=late, file_name="late.csv", recorded_at=at(8, 10))
     attribution_refresh(store_ids=[store.id])
     assert commission_clawbacks(client_id=brand_a.pk, paid_before=DAY + timedelta(days=20), after=issued) == []
+
+
+def test_offboarding_blanks_order_buyers_keeps_the_commission_base_and_archives_orders(shop, brand_a, media_root):
+    import csv
+    import io
+    import zipfile
+
+    from apps.clients import offboarding
+    from apps.orders.models import Attribution
+
+    store, _agent, _chats, rows = shop
+    before = dict(Attribution.objects.filter(order__store=store).values_list("order__platform_order_id", "kind"))
+    assert before["O1"] == "human"  # the chat-credited order the off-boarding must not silence
+
+    # when the brand is off-boarded
+    run = offboarding.brand_offboard(client=brand_a, force=True)
+
+    # then no order keeps its buyer's pseudonym, amounts and attribution stay, and a later refresh keeps them
+    assert run.status == "succeeded"
+    assert run.counts["left"]["order_buyer_pseudonyms"] == 0
+    assert run.counts["order_pseudonyms_blanked"] == len(rows)
+    assert set(Order.objects.filter(store=store).values_list("buyer_pseudonym", flat=True)) == {""}
+    assert sum(Order.objects.filter(store=store).values_list("amount_paid", flat=True)) == Decimal("260.00")
+    attribution_refresh(store_ids=[store.id])
+    after = dict(Attribution.objects.filter(order__store=store).values_list("order__platform_order_id", "kind"))
+    assert after == before
+
+    # and the archive holds the orders as they were, with their buyer and attribution
+    run.refresh_from_db()
+    with run.archive.open("rb") as fh:
+        archive = zipfile.ZipFile(io.BytesIO(fh.read()))
+    orders = list(csv.DictReader(io.StringIO(archive.read("orders.csv").decode("utf-8-sig"))))
+    assert {(o["platform_order_id"], o["buyer_pseudonym"], o["attribution_kind"]) for o in orders} == {
+        (poid, buyer, before[poid]) for _s, poid, buyer, *_rest in rows
+    }
+    assert "evaluations.csv" in archive.namelist()
+    assert offboarding.brand_offboard(client=brand_a, force=True).counts["order_pseudonyms_blanked"] == 0
