@@ -275,6 +275,13 @@ def chat_touches_sql(*, store_ids: list[int] | None, started_from, started_to) -
     return sql, [*message_params, *params, AFTERSALE_PATTERN, *params]
 
 
+def chat_purged_sql(column: str) -> str:
+    """SQL condition: the conversation whose id is in `column` (of the caller's query) has lost its
+    buyer pseudonym (retention or off-boarding purged it), so nothing can be joined to it any more.
+    apps.orders keeps an attribution to such a chat as it was (apps.orders.services.attribution_refresh)."""
+    return f"EXISTS (SELECT 1 FROM conversations_conversation pc WHERE pc.id = {column} AND pc.buyer_pseudonym = '')"
+
+
 def conversation_ids_by_platform_id(*, store_id: int, platform_ids: list[str]) -> dict[str, tuple[int, int | None]]:
     """{platform conversation id: (conversation id, agent id)} of the store's chats with these ids."""
     rows = Conversation.objects.filter(store_id=store_id, platform_conversation_id__in=platform_ids).values_list(

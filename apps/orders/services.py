@@ -483,9 +483,14 @@ def attribution_refresh(
     One statement: the computed rows are updated where stored and different, inserted where not
     stored (a plain insert after an anti-join: ON CONFLICT's speculative insertion cost ~1.8x on a
     million new rows). Refreshes run one at a time (a transaction-level advisory lock), so two of
-    them cannot both insert the same order. An order whose buyer pseudonym was blanked (off-boarding,
-    order_pseudonyms_blank) keeps the attribution it had: it can no longer be joined to its chats, and
-    its stored attribution is the base of statements already issued."""
+    them cannot both insert the same order.
+
+    An attribution is final once it can no longer be recomputed from the data held: an order whose
+    buyer pseudonym was blanked (off-boarding, order_pseudonyms_blank), or whose credited chat lost
+    its pseudonym (the nightly retention purge, 180 days by default), keeps the attribution it had:
+    recomputing it could only call it silent, and it is the base of statements and reports already
+    issued."""
+    from apps.conversations.selectors import chat_purged_sql
     from apps.orders.selectors import analytic_cursor, attribution_sql
 
     sql, params = attribution_sql(store_ids=store_ids, window_days=window_days)
@@ -499,6 +504,7 @@ def attribution_refresh(
             "up AS (UPDATE orders_attribution x SET kind = a.kind, conversation_id = a.conversation_id, "
             "agent_id = a.agent_id, window_days = %s FROM a WHERE x.order_id = a.order_id "
             "AND a.buyer_pseudonym <> '' "
+            f"AND NOT (x.conversation_id IS NOT NULL AND {chat_purged_sql('x.conversation_id')}) "
             "AND (x.kind, x.conversation_id, x.agent_id, x.window_days) IS DISTINCT FROM "
             "(a.kind, a.conversation_id, a.agent_id, %s) RETURNING 1), "
             "ins AS (INSERT INTO orders_attribution (order_id, kind, conversation_id, agent_id, window_days) "

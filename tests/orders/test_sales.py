@@ -195,3 +195,18 @@ def test_offboarding_blanks_order_buyers_keeps_the_commission_base_and_archives_
     }
     assert "evaluations.csv" in archive.namelist()
     assert offboarding.brand_offboard(client=brand_a, force=True).counts["order_pseudonyms_blanked"] == 0
+
+
+def test_an_attribution_to_a_purged_chat_stays_as_it_was(shop):
+    # given an order credited to a chat that the retention purge has since emptied
+    from apps.orders.models import Attribution
+
+    store, _agent, chats, _rows = shop
+    Conversation.objects.filter(pk=chats["b1"].pk).update(buyer_pseudonym="")
+
+    # when the stores' orders are re-attributed (after the next import)
+    written = attribution_refresh(store_ids=[store.id])
+
+    # then the order keeps its credit: recomputing could only call it silent
+    assert written == 0
+    assert Attribution.objects.get(order__platform_order_id="O1").conversation_id == chats["b1"].pk
