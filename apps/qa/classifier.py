@@ -14,7 +14,7 @@ Rules (what the engine relies on):
   p = sigmoid(bias + Σ weight(f) / sqrt(n)), over the n distinct features the model knows. Scoring is
   plain Python over a dict (no scikit-learn at run time); a text's probability is remembered.
 - The fitted weights ship in apps/qa/data/message_classifier.json, written by
-  `.venv/bin/python -m tests.qa.train_classifier` from the labelled chats (gold set, blind sets 1–4);
+  `.venv/bin/python -m tests.qa.train_classifier` from the labelled chats (gold set, blind sets 1–6);
   how message labels are derived from chat labels is in that module's docstring.
 """
 

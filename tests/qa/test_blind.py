@@ -51,10 +51,12 @@ def test_set3_stays_where_tuning_left_it(pack):
 
 
 SET4 = Path(__file__).resolve().parent / "blind" / "set4" / "chats.json"
-# set 4 after the fifth pass (tuned on from the fourth pass, not blind): (tp, fp, fn)
-SET4_KEYWORD_TIMING = (563, 2, 6)
+# set 4 after the sixth pass (tuned on from the fourth pass, not blind): (tp, fp, fn). The sixth pass
+# (buyer_negative model refitted with sets 5 and 6) moved buyer_negative from (139, 13, 11): +5 tp, +1 fp
+# (我要求赔偿，快递晚到了一个星期 — a complaint set 4 leaves unlabelled).
+SET4_KEYWORD_TIMING = (564, 2, 5)
 SET4_SENTIMENT_CONTEXT = {
-    "buyer_negative": (139, 13, 11),
+    "buyer_negative": (144, 14, 6),
     "risk_and_negative": (41, 3, 0),
     "risk_not_soothed": (27, 0, 0),
     "solution_offered": (67, 14, 3),

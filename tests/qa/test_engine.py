@@ -548,3 +548,14 @@ def test_handover_after_a_bot_reads_the_human_agent_only():
     not a human taking over, so a request for a human before it is still ignored."""
     c = conv(("buyer", 0, "转人工"), ("bot", 1, "请问有什么可以帮您"), handled_by="bot", transferred_to_human=True)
     assert card(handover_rule()).score(c).fired == frozenset({"ho"})
+
+
+def test_a_request_inside_a_negated_phrase_is_no_request(pack):
+    """不需要人工: 要人工 (a trigger) sits inside the negated 不需要; the pack's 不需 negates it, so the
+    buyer who declines a human is no hand-over request; 我要人工 still is."""
+    declined = conv(
+        ("buyer", 0, "在吗"), ("bot", 1, "您好，需要转人工吗"), ("buyer", 9, "不需要人工，谢谢"), handled_by="bot"
+    )
+    asked = conv(("buyer", 0, "在吗"), ("bot", 1, "您好，我是小助手"), ("buyer", 9, "我要人工"), handled_by="bot")
+    assert "handover_ignored" not in pack.score(declined).fired
+    assert "handover_ignored" in pack.score(asked).fired
