@@ -1,0 +1,35 @@
+"""Blind set 7's figure does not fall. Set 7 (457 chats, tests/qa/blind/set7/, frozen by its blind
+writer in 858183e, sha256 d26a0120…) was scored ONCE, at 18:05 UTC on 2026-12-03, with the engine,
+pack and models of the sixth pass (ed64484, committed before set 7 was opened); the table is in
+tests/qa/blind/REPORT.md ("Set 7, blind"). Nothing was tuned on it before or after. A regression guard
+holding the measured counts as floors and ceilings: a change that loses a true positive or adds a
+false positive here must say why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.qa.blind import score
+
+SET7 = Path(__file__).resolve().parent / "blind" / "set7" / "chats.json"
+
+# measured once (tp, fp, fn)
+KEYWORD_TIMING = (368, 10, 20)  # micro P 0.974, R 0.948
+SENTIMENT_CONTEXT = {
+    "buyer_negative": (93, 19, 16),  # R 0.853
+    "risk_and_negative": (26, 7, 1),  # R 0.963
+    "risk_not_soothed": (18, 1, 1),  # R 0.947
+    "solution_offered": (53, 19, 1),  # R 0.981
+}
+
+
+def test_set7_blind_figure_does_not_fall(pack):
+    rows, _wrong = score.measure(pack, json.loads(SET7.read_text(encoding="utf-8")))
+    tp, fp, fn = (sum(row[k] for row in rows if row["rule"] in score.KEYWORD_TIMING) for k in ("tp", "fp", "fn"))
+    assert tp >= KEYWORD_TIMING[0] and fp <= KEYWORD_TIMING[1] and fn <= KEYWORD_TIMING[2], (tp, fp, fn)
+    for row in rows:
+        if row["rule"] in SENTIMENT_CONTEXT:
+            want_tp, want_fp, want_fn = SENTIMENT_CONTEXT[row["rule"]]
+            got = (row["tp"], row["fp"], row["fn"])
+            assert row["tp"] >= want_tp and row["fp"] <= want_fp and row["fn"] <= want_fn, (row["rule"], got)
