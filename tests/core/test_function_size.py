@@ -34,10 +34,6 @@ LONG: dict[tuple[str, str], tuple[int, str]] = {
         98,
         OPEN + "similarity index / the one automaton and its payload / the rule plan / the score meta",
     ),
-    ("qa/services/review.py", "dispute_decide"): (
-        62,
-        OPEN + "the new score (set or re-scored from the rules kept) / the settled dispute and its audit",
-    ),
     ("conversations/importer.py", "FileImporter._accept_all"): (
         98,
         "the import's per-row hot loop (bench ingest, 2M rows): checks, masking and grouping stay inline, "

@@ -151,6 +151,32 @@ def dispute_file(*, result: QAResult, filed_by, reason: str, now=None) -> Disput
 
 
 @transaction.atomic
+def _score_after_dispute(result, card, *, decision: str, before: int, score_after: int | None, voided_rules) -> tuple:
+    """(score, passed, critical) of a result after an accepted or partly accepted dispute: the score
+    the supervisor set, or the engine's score of the rules kept (never below the old score)."""
+    fired = set(result.hits.values_list("rule__code", flat=True).distinct())
+    if score_after is not None:
+        if decision != DisputeStatus.PARTLY_ACCEPTED:
+            raise DomainError("a score is set only when a dispute is partly accepted", field="score_after")
+        if not before <= score_after <= 100:
+            raise DomainError(f"the new score must be between {before} and 100", field="score_after")
+        new_score = score_after
+        new_critical = False
+        new_passed = score_after >= card.pass_mark
+    else:
+        if decision == DisputeStatus.PARTLY_ACCEPTED and not voided_rules:
+            raise DomainError("partly accepted: give the new score or the voided rules", field="score_after")
+        unknown = set(voided_rules) - fired
+        if unknown:
+            raise DomainError(f"these rules did not fire: {', '.join(sorted(unknown))}", field="voided_rules")
+        compiled, _ids = compiled_scorecard(card)
+        keep = fired - set(voided_rules) if voided_rules else set()
+        keep |= {c for c in fired if compiled.by_code.get(c) and compiled.by_code[c].spec.score_change > 0}
+        new_score, new_passed, new_critical = engine.score_from_fired(compiled, keep)
+        new_score = max(new_score, before)
+    return new_score, new_passed, new_critical
+
+
 def dispute_decide(
     *,
     dispute: Dispute,
@@ -175,26 +201,9 @@ def dispute_decide(
     before = result.score or 0
     new_score, new_passed, new_critical = before, result.passed, result.critical
     if decision != DisputeStatus.REJECTED:
-        fired = set(result.hits.values_list("rule__code", flat=True).distinct())
-        if score_after is not None:
-            if decision != DisputeStatus.PARTLY_ACCEPTED:
-                raise DomainError("a score is set only when a dispute is partly accepted", field="score_after")
-            if not before <= score_after <= 100:
-                raise DomainError(f"the new score must be between {before} and 100", field="score_after")
-            new_score = score_after
-            new_critical = False
-            new_passed = score_after >= card.pass_mark
-        else:
-            if decision == DisputeStatus.PARTLY_ACCEPTED and not voided_rules:
-                raise DomainError("partly accepted: give the new score or the voided rules", field="score_after")
-            unknown = set(voided_rules) - fired
-            if unknown:
-                raise DomainError(f"these rules did not fire: {', '.join(sorted(unknown))}", field="voided_rules")
-            compiled, _ids = compiled_scorecard(card)
-            keep = fired - set(voided_rules) if voided_rules else set()
-            keep |= {c for c in fired if compiled.by_code.get(c) and compiled.by_code[c].spec.score_change > 0}
-            new_score, new_passed, new_critical = engine.score_from_fired(compiled, keep)
-            new_score = max(new_score, before)
+        new_score, new_passed, new_critical = _score_after_dispute(
+            result, card, decision=decision, before=before, score_after=score_after, voided_rules=voided_rules
+        )
     result.score, result.passed, result.critical = new_score, new_passed, new_critical
     result.save(update_fields=["score", "passed", "critical"])
     dispute.status = decision
