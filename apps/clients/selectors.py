@@ -166,6 +166,11 @@ def all_store_keys() -> list[tuple[int, int, str, str]]:
     return list(Store.objects.order_by("id").values_list("id", "client_id", "platform", "shop_id"))
 
 
+def store_clients(*, client_ids: Iterable[int]) -> dict[int, int]:
+    """{store id: brand id} of the stores of these brands."""
+    return dict(Store.objects.filter(client_id__in=list(client_ids)).values_list("id", "client_id"))
+
+
 def store_ids_of_client(*, client_id: int) -> list[int]:
     """Ids of the brand's stores, ascending."""
     return list(Store.objects.filter(client_id=client_id).order_by("id").values_list("id", flat=True))

@@ -48,10 +48,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     "edits its skills, availability and leave inline, and those models are workforce's. people sits below "
     "workforce and may not import them, so the one registration lives in the app above both (admin "
     "registration only, no reads)",
-    # interval_actuals runs once per intraday tick over every brand: one grouped query joining its own
-    # foreign key to clients_store for the brand id; asking clients for store ids first would add a
-    # round trip per tick (bench intraday) for no safety gained (store.client_id is clients' key).
-    ("sql", "conversations/selectors.py", "clients"): "interval_actuals joins its own FK clients_store",
     # Off-boarding a brand is the one orchestrator that walks every app's data (apps.clients.offboarding).
     ("layers", "clients/offboarding.py", "conversations"): "off-boarding orchestrates every app's retention",
     ("layers", "clients/offboarding.py", "qa"): "off-boarding orchestrates every app's retention",
