@@ -53,13 +53,16 @@ def test_set3_stays_where_tuning_left_it(pack):
 SET4 = Path(__file__).resolve().parent / "blind" / "set4" / "chats.json"
 # set 4 after the sixth pass (tuned on from the fourth pass, not blind): (tp, fp, fn). The sixth pass
 # (buyer_negative model refitted with sets 5 and 6) moved buyer_negative from (139, 13, 11): +5 tp, +1 fp
-# (我要求赔偿，快递晚到了一个星期 — a complaint set 4 leaves unlabelled).
-SET4_KEYWORD_TIMING = (564, 2, 5)
+# (我要求赔偿，快递晚到了一个星期 — a complaint set 4 leaves unlabelled). The seventh pass (models refitted
+# with set 7; shirking: blame for not checking, 别来烦; solution_offered: contacting/chasing the courier,
+# and 已经在路上 are no remedy): keyword/timing (564, 2, 5) -> (565, 2, 4); buyer_negative (144, 14, 6) ->
+# (143, 15, 7) (the refit model moves one borderline message each way); solution_offered (67, 14, 3) -> (68, 12, 2).
+SET4_KEYWORD_TIMING = (565, 2, 4)
 SET4_SENTIMENT_CONTEXT = {
-    "buyer_negative": (144, 14, 6),
+    "buyer_negative": (143, 15, 7),
     "risk_and_negative": (41, 3, 0),
     "risk_not_soothed": (27, 0, 0),
-    "solution_offered": (67, 14, 3),
+    "solution_offered": (68, 12, 2),
 }
 
 

@@ -374,3 +374,29 @@ def test_a_request_taken_back_or_a_new_agent_asked_of_a_human_is_not_ignored(pac
         handled_by="agent",
     )
     assert "handover_ignored" not in got
+
+
+def test_contempt_for_the_buyers_means_body_or_wallet_is_abuse_in_any_script(pack):
+    for reply in ("您好，穷就别挑了", "亲，手残就别自己装", "您好，你眼睛有问题吧", "您好，你耳朵有問題嗎，說了三遍"):
+        assert "abuse" in fired(pack, ("buyer", 0, "这个怎么装"), ("agent", 5, reply)), reply
+    for reply in ("您好，这款相机老人小孩都会用", "您好，手残党也能装，三步就好", "亲，这个真不是智商税"):
+        assert "abuse" not in fired(pack, ("buyer", 0, "好用吗"), ("agent", 5, reply)), reply
+
+
+def test_blaming_the_buyers_handling_is_shirking(pack):
+    for reply in ("您好，是您使用不当造成的", "亲，保管不当也会这样的"):
+        got = fired(pack, ("buyer", 0, "东西坏了"), ("agent", 5, reply))
+        assert "shirking" in got, reply
+
+
+def test_contacting_or_chasing_the_courier_is_no_remedy(pack):
+    for reply in ("您好，我帮您联系快递问问", "您好，已催促快递尽快派送", "您好，包裹已经在路上了"):
+        got = fired(pack, ("buyer", 0, "快递怎么还没到"), ("agent", 5, reply))
+        assert "solution_offered" not in got, reply
+    got = fired(pack, ("buyer", 0, "快递怎么还没到"), ("agent", 5, "您好，已经帮您联系快递改派，明天送到"))
+    assert "solution_offered" in got
+
+
+def test_praise_that_bad_reviews_are_few_is_no_threat(pack):
+    for ask in ("你家差评真少，放心买了", "差评这么少，质量应该不错"):
+        assert "escalation_risk" not in fired(pack, ("buyer", 0, ask), ("agent", 5, "您好，谢谢亲"))
