@@ -113,7 +113,7 @@ class MessageClassifier:
         if not grams:
             return ""
         scale = 1 / math.sqrt(len(grams))
-        best = sorted(grams, key=lambda g: -self.weights[g])[:top]
+        best = sorted(grams, key=lambda g: (-self.weights[g], g))[:top]  # ties by text: the same in every process
         return " ".join(f"「{g.lstrip(chr(1))}」{self.weights[g] * scale:+.1f}" for g in best if self.weights[g] > 0)
 
 

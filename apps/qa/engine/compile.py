@@ -209,121 +209,13 @@ def _compile_rule(spec: RuleSpec) -> _Compiled:
             )
         c.similar = _similar(p["similar"], r)
         c.model = _model(p["similar"], r)
-    if t == "keyword":
-        _compile_keyword(c, p, r)
-    elif t == "regex":
-        c.regex = _regex(p.get("pattern"), r, "pattern")
-        factors = _literal_factors(c.regex)
-        if factors is not None:
-            c.lists["factors"] = factors
-        if p.get("exclude"):
-            c.exclude = _regex(p["exclude"], r, "exclude")
-    elif t == "timing":
-        metric = p.get("metric")
-        if metric not in TIMING_METRICS:
-            raise RuleConfigError(f"metric must be one of {', '.join(TIMING_METRICS)}", rule=r, field="metric")
-        c.metric = metric
-        if metric != "last_unanswered":
-            _int(p, "threshold_s", 30, r, low=1)
-            c.threshold = p.get("threshold_s", 30)
-        if metric == "three_minute_rate":
-            rate = p.get("min_rate", 1)
-            if not isinstance(rate, int | float) or not 0 < rate <= 1:
-                raise RuleConfigError("min_rate must be in (0, 1]", rule=r, field="min_rate")
-            c.min_rate = float(rate)
-        # ignore_words (a rule's own acknowledgements) is accepted from older packs and not read: what
-        # needs an answer is defined once, in apps.conversations.timing, for the KPIs and QA alike
-        _words(p, "ignore_words", r, required=False)
-    elif t == "context":
-        c.lists["trigger"] = _words(p, "trigger_words", r)
-        c.lists["response"] = _words(p, "response_words", r)
-        c.lists["negators"] = _words(p, "negators", r, required=False)
-        c.lists["exclude"] = _words(p, "exclude", r, required=False)
-        _int(p, "within_agent_turns", 2, r, low=1)
-    elif t == "repetition":
-        k = _int(p, "min_repeats", 3, r, low=2)
-        window = _int(p, "window", 5, r, low=2)
-        if window < k:
-            raise RuleConfigError("window must be at least min_repeats", rule=r, field="window")
-        c.repeat = (k, window, _int(p, "min_length", 4, r, low=1))
-        particles = p.get("particles", "哦呢啊呀~")
-        if not isinstance(particles, str):
-            raise RuleConfigError("particles must be a string of characters", rule=r, field="particles")
-        c.options = normalize(particles) + "~"
-    elif t == "handover":
-        c.lists["trigger"] = _words(p, "trigger_words", r)
-        c.lists["transfer"] = _words(p, "transfer_words", r)
-        c.lists["negators"] = _words(p, "negators", r, required=False)
-        c.lists["exclude"] = _words(p, "exclude", r, required=False)
-        if not isinstance(p.get("human_reply_answers", False), bool):
-            raise RuleConfigError("human_reply_answers must be true or false", rule=r, field="human_reply_answers")
-        # `bot_phase_words`: trigger words that ask for a human instead of the bot (换个人, 真人), so
-        # they are a request only while no human agent has spoken yet
-        bot_phase = frozenset(_words(p, "bot_phase_words", r, required=False))
-        if not bot_phase <= set(c.lists["trigger"]):
-            raise RuleConfigError("bot_phase_words must be trigger words", rule=r, field="bot_phase_words")
-        c.options = (p.get("human_reply_answers", False), bot_phase)
-    elif t == "mandatory":
-        c.lists["trigger"] = _words(p, "trigger_words", r)
-        c.lists["required"] = _words(p, "required_words", r)
-        c.lists["negators"] = _words(p, "negators", r, required=False)
-        c.lists["excused_by"] = _words(p, "excused_by", r, required=False)
-        trigger_roles = p.get("trigger_roles", [spec.role])
-        if not isinstance(trigger_roles, list) or not trigger_roles or set(trigger_roles) - set(ROLES):
-            raise RuleConfigError("trigger_roles must list agent and/or buyer", rule=r, field="trigger_roles")
-        if not isinstance(p.get("required_anywhere", False), bool):
-            raise RuleConfigError("required_anywhere must be true or false", rule=r, field="required_anywhere")
-        c.options = (frozenset(trigger_roles), p.get("required_anywhere", False))
-    elif t == "sentiment":
-        raw = p.get("words")
-        c.lists["words"] = _words(p, "words", r)
-        if isinstance(raw, dict):
-            for word, weight in raw.items():
-                if not isinstance(weight, int | float) or weight <= 0:
-                    raise RuleConfigError(f"weight of '{word}' must be > 0", rule=r, field="words")
-                c.weights[normalize(word)] = float(weight)
-        degree = p.get("degree_words", {})
-        if not isinstance(degree, dict):
-            raise RuleConfigError("degree_words must map a word to a multiplier", rule=r, field="degree_words")
-        c.degree = {normalize(k): float(v) for k, v in degree.items() if normalize(k)}
-        c.lists["degree"] = sorted(c.degree)
-        c.lists["negation"] = _words(p, "negation_words", r, required=False)
-        c.lists["exclude"] = _words(p, "exclude", r, required=False)
-        threshold = p.get("threshold", 2)
-        if not isinstance(threshold, int | float) or threshold <= 0:
-            raise RuleConfigError("threshold must be > 0", rule=r, field="threshold")
-        chat_threshold = p.get("chat_threshold")
-        if chat_threshold is not None and (not isinstance(chat_threshold, int | float) or chat_threshold <= 0):
-            raise RuleConfigError("chat_threshold must be > 0", rule=r, field="chat_threshold")
-        c.options = (float(threshold), None if chat_threshold is None else float(chat_threshold))
-    elif t == "pii":
-        c.lists["tokens"] = _words(p, "tokens", r, required=False) or sorted(normalize(x) for x in PII_TOKENS)
-        c.lists["secret"] = _words(p, "secret_words", r, required=False)
-        c.lists["request"] = _words(p, "request_words", r, required=bool(c.lists["secret"]))
-        c.lists["warning"] = _words(p, "warning_words", r, required=False)
-        c.lists["shop"] = _words(p, "shop_words", r, required=False)
-        c.lists["shopper"] = _words(p, "shopper_words", r, required=False)
-        if p.get("number_pattern"):
-            c.regex = _regex(p["number_pattern"], r, "number_pattern")
-        c.options = _int(p, "shop_window", 12, r)
-    elif t == "combination":
-        op = p.get("op")
-        if op not in ("and", "or", "not"):
-            raise RuleConfigError("op must be and, or or not", rule=r, field="op")
-        children = p.get("rules")
-        if not isinstance(children, list) or not children or not all(isinstance(x, str) for x in children):
-            raise RuleConfigError("rules must be a non-empty list of rule codes", rule=r, field="rules")
-        if op == "not" and len(children) != 1:
-            raise RuleConfigError("not takes exactly one rule", rule=r, field="rules")
-        if r in children:
-            raise RuleConfigError(f"combination cycle: {r} → {r}", rule=r, field="rules")
-        c.options = (op, tuple(children), p.get("anchor") == "last")
+    _COMPILERS[t](c, p, r, spec)
     if "negators" in c.lists or "negation" in c.lists:
         c.negators = _Negators(c.lists.get("negators") or c.lists.get("negation") or [])
     return c
 
 
-def _compile_keyword(c: _Compiled, p: dict, r: str) -> None:
+def _compile_keyword(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
     """A keyword rule's lists and options. `void_in` {"words": [...], "when": [...]}: those of the
     rule's words do not count in a message that also holds a `when` word (a reward offered in a
     message about a review is a trade for the review, not a remedy; a real remedy beside it still
@@ -368,6 +260,156 @@ def _compile_keyword(c: _Compiled, p: dict, r: str) -> None:
         len(c.lists["words"]) if mode == "all" else int(p.get("n", 2)),
         p.get("scope", "message") == "message",
     )
+
+
+def _compile_regex(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
+    """A regex rule's lists and options."""
+    c.regex = _regex(p.get("pattern"), r, "pattern")
+    factors = _literal_factors(c.regex)
+    if factors is not None:
+        c.lists["factors"] = factors
+    if p.get("exclude"):
+        c.exclude = _regex(p["exclude"], r, "exclude")
+
+
+def _compile_timing(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
+    """A timing rule's lists and options."""
+    metric = p.get("metric")
+    if metric not in TIMING_METRICS:
+        raise RuleConfigError(f"metric must be one of {', '.join(TIMING_METRICS)}", rule=r, field="metric")
+    c.metric = metric
+    if metric != "last_unanswered":
+        _int(p, "threshold_s", 30, r, low=1)
+        c.threshold = p.get("threshold_s", 30)
+    if metric == "three_minute_rate":
+        rate = p.get("min_rate", 1)
+        if not isinstance(rate, int | float) or not 0 < rate <= 1:
+            raise RuleConfigError("min_rate must be in (0, 1]", rule=r, field="min_rate")
+        c.min_rate = float(rate)
+    # ignore_words (a rule's own acknowledgements) is accepted from older packs and not read: what
+    # needs an answer is defined once, in apps.conversations.timing, for the KPIs and QA alike
+    _words(p, "ignore_words", r, required=False)
+
+
+def _compile_context(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
+    """A context rule's lists and options."""
+    c.lists["trigger"] = _words(p, "trigger_words", r)
+    c.lists["response"] = _words(p, "response_words", r)
+    c.lists["negators"] = _words(p, "negators", r, required=False)
+    c.lists["exclude"] = _words(p, "exclude", r, required=False)
+    _int(p, "within_agent_turns", 2, r, low=1)
+
+
+def _compile_repetition(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
+    """A repetition rule's lists and options."""
+    k = _int(p, "min_repeats", 3, r, low=2)
+    window = _int(p, "window", 5, r, low=2)
+    if window < k:
+        raise RuleConfigError("window must be at least min_repeats", rule=r, field="window")
+    c.repeat = (k, window, _int(p, "min_length", 4, r, low=1))
+    particles = p.get("particles", "哦呢啊呀~")
+    if not isinstance(particles, str):
+        raise RuleConfigError("particles must be a string of characters", rule=r, field="particles")
+    c.options = normalize(particles) + "~"
+
+
+def _compile_handover(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
+    """A handover rule's lists and options."""
+    c.lists["trigger"] = _words(p, "trigger_words", r)
+    c.lists["transfer"] = _words(p, "transfer_words", r)
+    c.lists["negators"] = _words(p, "negators", r, required=False)
+    c.lists["exclude"] = _words(p, "exclude", r, required=False)
+    if not isinstance(p.get("human_reply_answers", False), bool):
+        raise RuleConfigError("human_reply_answers must be true or false", rule=r, field="human_reply_answers")
+    # `bot_phase_words`: trigger words that ask for a human instead of the bot (换个人, 真人), so
+    # they are a request only while no human agent has spoken yet
+    bot_phase = frozenset(_words(p, "bot_phase_words", r, required=False))
+    if not bot_phase <= set(c.lists["trigger"]):
+        raise RuleConfigError("bot_phase_words must be trigger words", rule=r, field="bot_phase_words")
+    c.options = (p.get("human_reply_answers", False), bot_phase)
+
+
+def _compile_mandatory(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
+    """A mandatory rule's lists and options."""
+    c.lists["trigger"] = _words(p, "trigger_words", r)
+    c.lists["required"] = _words(p, "required_words", r)
+    c.lists["negators"] = _words(p, "negators", r, required=False)
+    c.lists["excused_by"] = _words(p, "excused_by", r, required=False)
+    trigger_roles = p.get("trigger_roles", [spec.role])
+    if not isinstance(trigger_roles, list) or not trigger_roles or set(trigger_roles) - set(ROLES):
+        raise RuleConfigError("trigger_roles must list agent and/or buyer", rule=r, field="trigger_roles")
+    if not isinstance(p.get("required_anywhere", False), bool):
+        raise RuleConfigError("required_anywhere must be true or false", rule=r, field="required_anywhere")
+    c.options = (frozenset(trigger_roles), p.get("required_anywhere", False))
+
+
+def _compile_sentiment(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
+    """A sentiment rule's lists and options."""
+    raw = p.get("words")
+    c.lists["words"] = _words(p, "words", r)
+    if isinstance(raw, dict):
+        for word, weight in raw.items():
+            if not isinstance(weight, int | float) or weight <= 0:
+                raise RuleConfigError(f"weight of '{word}' must be > 0", rule=r, field="words")
+            c.weights[normalize(word)] = float(weight)
+    degree = p.get("degree_words", {})
+    if not isinstance(degree, dict):
+        raise RuleConfigError("degree_words must map a word to a multiplier", rule=r, field="degree_words")
+    c.degree = {normalize(k): float(v) for k, v in degree.items() if normalize(k)}
+    c.lists["degree"] = sorted(c.degree)
+    c.lists["negation"] = _words(p, "negation_words", r, required=False)
+    c.lists["exclude"] = _words(p, "exclude", r, required=False)
+    threshold = p.get("threshold", 2)
+    if not isinstance(threshold, int | float) or threshold <= 0:
+        raise RuleConfigError("threshold must be > 0", rule=r, field="threshold")
+    chat_threshold = p.get("chat_threshold")
+    if chat_threshold is not None and (not isinstance(chat_threshold, int | float) or chat_threshold <= 0):
+        raise RuleConfigError("chat_threshold must be > 0", rule=r, field="chat_threshold")
+    c.options = (float(threshold), None if chat_threshold is None else float(chat_threshold))
+
+
+def _compile_pii(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
+    """A pii rule's lists and options."""
+    c.lists["tokens"] = _words(p, "tokens", r, required=False) or sorted(normalize(x) for x in PII_TOKENS)
+    c.lists["secret"] = _words(p, "secret_words", r, required=False)
+    c.lists["request"] = _words(p, "request_words", r, required=bool(c.lists["secret"]))
+    c.lists["warning"] = _words(p, "warning_words", r, required=False)
+    c.lists["shop"] = _words(p, "shop_words", r, required=False)
+    c.lists["shopper"] = _words(p, "shopper_words", r, required=False)
+    if p.get("number_pattern"):
+        c.regex = _regex(p["number_pattern"], r, "number_pattern")
+    c.options = _int(p, "shop_window", 12, r)
+
+
+def _compile_combination(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
+    """A combination rule's lists and options."""
+    op = p.get("op")
+    if op not in ("and", "or", "not"):
+        raise RuleConfigError("op must be and, or or not", rule=r, field="op")
+    children = p.get("rules")
+    if not isinstance(children, list) or not children or not all(isinstance(x, str) for x in children):
+        raise RuleConfigError("rules must be a non-empty list of rule codes", rule=r, field="rules")
+    if op == "not" and len(children) != 1:
+        raise RuleConfigError("not takes exactly one rule", rule=r, field="rules")
+    if r in children:
+        raise RuleConfigError(f"combination cycle: {r} → {r}", rule=r, field="rules")
+    c.options = (op, tuple(children), p.get("anchor") == "last")
+
+
+# one compiler per rule type: each checks its type's params (naming the field) and fills the
+# compiled rule's lists and options
+_COMPILERS = {
+    "keyword": _compile_keyword,
+    "regex": _compile_regex,
+    "timing": _compile_timing,
+    "context": _compile_context,
+    "repetition": _compile_repetition,
+    "handover": _compile_handover,
+    "mandatory": _compile_mandatory,
+    "sentiment": _compile_sentiment,
+    "pii": _compile_pii,
+    "combination": _compile_combination,
+}
 
 
 _SIMILAR_TYPES = ("keyword", "sentiment", "handover", "context", "regex")

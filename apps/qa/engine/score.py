@@ -40,13 +40,26 @@ class CompiledScorecard:
         self.caps = {i.code: (i.weight, i.critical) for i in spec.items}  # item -> (weight, critical)
         self.compiled: list[_Compiled] = [_compile_rule(r) for r in rules]
         self.by_code = {c.spec.code: c for c in self.compiled}
-        # the similarity operator: every rule's examples in one index, encoded once
+        self._index_similarity()
+        self._mark_shown()
+        self._build_automaton()
+        self.changes = _changes()
+        self.order = self._order()
+        self.plan = self._gated_plan()
+        self._plans: dict[tuple[str, bool], list] = {}
+        self.meta = self._score_meta()
+
+    def _index_similarity(self) -> None:
+        """The similarity operator: every rule's examples in one index, encoded once."""
         self.similarity = SimilarityIndex(DEFAULT_ENCODER)
         for c in self.compiled:
             if c.similar is not None:
                 c.similar_keys = (self.similarity.add(list(c.similar[0])), self.similarity.add(list(c.similar[1])))
         self.similarity.freeze(min((c.similar[2] for c in self.compiled if c.similar is not None), default=0.0))
         self.similar_roles = frozenset(role for c in self.compiled if c.similar is not None for role in c.reads)
+
+    def _mark_shown(self) -> None:
+        """Which rules show their hits, and which must keep them for an and/or rule that reads them."""
         read = {
             child
             for c in self.compiled
@@ -56,6 +69,9 @@ class CompiledScorecard:
         for c in self.compiled:  # an info rule shows no hit: unless an and/or copies them, one will do
             c.shown = c.spec.severity != "info"
             c.need_hits = c.shown or c.spec.code in read
+
+    def _build_automaton(self) -> None:
+        """ONE automaton over every rule's word lists, with each pattern's payload."""
         # ONE automaton: word -> tuple of list ids "rule\x00list"
         owners: dict[str, list[int]] = {}
         self.list_ids: dict[tuple[str, str], int] = {}
@@ -84,8 +100,9 @@ class CompiledScorecard:
         kind = ahocorasick_rs.Implementation.DFA if len(words) <= 20_000 else None
         self.automaton = ahocorasick_rs.AhoCorasick(words, implementation=kind) if words else None
         self.lexicon_size = len(words)
-        self.changes = _changes()
-        self.order = self._order()
+
+    def _gated_plan(self) -> list:
+        """(compiled rule, gate) in evaluation order; the gate is the list ids of which one must hit."""
         # a rule whose trigger lists found nothing cannot fire: skip it without a call
         gates = {
             "keyword": ("words",),
@@ -96,7 +113,7 @@ class CompiledScorecard:
             "pii": ("tokens", "secret"),
             "regex": ("factors",),
         }
-        self.plan = [
+        plan = [
             (
                 c,
                 frozenset(
@@ -110,13 +127,14 @@ class CompiledScorecard:
         ]
         # a rule with similar examples can fire without any of its words: never skipped
         # (and a PII rule with a number pattern reads every message of its roles)
-        self.plan = [
+        return [
             (c, None if c.similar is not None or (c.spec.type == "pii" and c.regex is not None) else gate)
-            for c, gate in self.plan
+            for c, gate in plan
         ]
-        self._plans: dict[tuple[str, bool], list] = {}
-        # per rule: (counts as critical, item code, score change)
-        self.meta = {
+
+    def _score_meta(self) -> dict:
+        """Per rule: (counts as critical, item code, score change)."""
+        return {
             c.spec.code: (
                 c.spec.severity == "critical"
                 or (c.spec.item in self.items and self.items[c.spec.item].critical and c.spec.score_change < 0),
