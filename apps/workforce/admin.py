@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ScopedAdmin
 from apps.core.errors import DomainError
-from apps.people.models import Agent
+from apps.people.admin import AgentAdmin
 from apps.workforce import services
 from apps.workforce.choices import RosterStatus
 from apps.workforce.models import (
@@ -41,25 +41,9 @@ class LeaveInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(Agent)
-class AgentAdmin(ScopedAdmin):
-    list_display = [
-        "employee_no",
-        "name",
-        "nick",
-        "site",
-        "contract_type",
-        "hourly_cost",
-        "weekly_hours_min",
-        "weekly_hours_max",
-        "max_days_per_week",
-        "nights_ok",
-        "is_active",
-    ]
-    list_filter = ["contract_type", "site", "is_active", "nights_ok"]
-    search_fields = ["employee_no", "name", "nick"]
-    list_select_related = ["site"]
-    inlines = [AgentSkillInline, AvailabilityInline, LeaveInline]
+# the agent's page is people's (apps.people.admin); its skills, availability and leave are
+# workforce's rows, so workforce adds them to that page inline (people may not import them)
+AgentAdmin.inlines = [*AgentAdmin.inlines, AgentSkillInline, AvailabilityInline, LeaveInline]
 
 
 @admin.register(AgentSkill)

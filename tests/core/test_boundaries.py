@@ -43,11 +43,6 @@ IMPORTLIB_REGISTRIES = {"core/demo.py", "core/management/commands/setup_periodic
 
 # (rule, module under apps/, app reached) -> why it is allowed for now
 ALLOWED: dict[tuple[str, str, str], str] = {
-    # Workforce plans the agents' weeks: the agent admin page (people.Agent) shows workforce's rows inline.
-    ("models", "workforce/admin.py", "people"): "Django admin has one ModelAdmin per model; the agent's page "
-    "edits its skills, availability and leave inline, and those models are workforce's. people sits below "
-    "workforce and may not import them, so the one registration lives in the app above both (admin "
-    "registration only, no reads)",
     # Off-boarding a brand is the one orchestrator that walks every app's data (apps.clients.offboarding).
     ("layers", "clients/offboarding.py", "conversations"): "off-boarding orchestrates every app's retention",
     ("layers", "clients/offboarding.py", "qa"): "off-boarding orchestrates every app's retention",
