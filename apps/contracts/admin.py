@@ -224,11 +224,16 @@ class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     extra = 0
     can_delete = False
-    fields = ["position", "kind", "description", "quantity", "unit_price", "amount_unrounded", "amount", "vat_rate"]
+    fields = ["position", "kind", "line_words", "quantity", "unit_price", "amount_unrounded", "amount", "vat_rate"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("description"))
+    def line_words(self, obj):
+        """The line's words as the statement prints them (the stored description is technical)."""
+        return line_description(obj)
 
 
 class SlaResultInline(admin.TabularInline):

@@ -146,7 +146,9 @@ class InvoiceLine(models.Model):
         verbose_name_plural = _("invoice lines")
 
     def __str__(self) -> str:
-        return f"{self.description}: {self.amount}"
+        from apps.contracts.wording import line_description  # the words the statement prints
+
+        return f"{line_description(self)}: {self.amount}"
 
     def as_priced(self):
         """The stored line as the pricing engine's PricedLine (to re-total an invoice or compare what
