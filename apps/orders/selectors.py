@@ -433,7 +433,7 @@ ORDER_EXPORT_FIELDS = (
 
 def order_export_rows(*, client_id: int) -> list[dict]:
     """The brand's orders for its archive, by id: the order, its shop, and how it was attributed (kind,
-    credited conversation and agent). An order not attributed yet has an empty attribution."""
+    credited conversation and agent; None while not attributed, written blank by the archive)."""
     rows = (
         Order.objects.filter(store_id__in=_client_store_ids(client_id))
         .order_by("id")
@@ -446,7 +446,7 @@ def order_export_rows(*, client_id: int) -> list[dict]:
             credited_agent_id=F("attribution__agent_id"),
         )
     )
-    return [{k: ("" if v is None else v) for k, v in row.items()} for row in rows]
+    return list(rows)
 
 
 def evaluation_export_rows(*, client_id: int) -> list[dict]:
@@ -465,7 +465,7 @@ def evaluation_export_rows(*, client_id: int) -> list[dict]:
             platform=F("store__platform"),
         )
     )
-    return [{k: ("" if v is None else v) for k, v in row.items()} for row in rows]
+    return list(rows)
 
 
 def order_pseudonyms_left(*, client_id: int) -> int:
