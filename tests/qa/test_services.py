@@ -246,3 +246,14 @@ def test_rescore_request_opens_a_run_with_the_actor_and_queues_it_on_commit(
     assert QAResult.objects.filter(conversation=conv, scorecard=new).exists()
     assert services.qa_rescore_run(run_id=run.pk) == run  # delivered twice: a finished run is left alone
     assert QAResult.objects.filter(conversation=conv).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dispute_decided_outside_any_transaction_locks_in_its_own(card, brand_a, bpo_manager, qa_supervisor):
+    # as the demo, a command or a worker call it: no caller's transaction around it (its row locks
+    # need one of its own; the demo stopped here when it was lost in a split)
+    result = scored_bad(brand_a)
+    dispute = services.dispute_file(result=result, filed_by=bpo_manager, reason="不服")
+    services.dispute_decide(dispute=dispute, decision="rejected", actor=qa_supervisor)
+    dispute.refresh_from_db()
+    assert dispute.status == "rejected"

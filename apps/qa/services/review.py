@@ -150,7 +150,6 @@ def dispute_file(*, result: QAResult, filed_by, reason: str, now=None) -> Disput
     return dispute
 
 
-@transaction.atomic
 def _score_after_dispute(result, card, *, decision: str, before: int, score_after: int | None, voided_rules) -> tuple:
     """(score, passed, critical) of a result after an accepted or partly accepted dispute: the score
     the supervisor set, or the engine's score of the rules kept (never below the old score)."""
@@ -177,6 +176,7 @@ def _score_after_dispute(result, card, *, decision: str, before: int, score_afte
     return new_score, new_passed, new_critical
 
 
+@transaction.atomic
 def dispute_decide(
     *,
     dispute: Dispute,
