@@ -183,6 +183,9 @@ class _Compiled:
     similar_keys: tuple[int, int] = (-1, -1)
     # the learned encoder (apps.qa.classifier): (model, probability threshold) or None
     model: tuple[Any, float] | None = None
+    # a keyword rule's `dismissal`: (the rule whose agent hits stand in place of an answer, or "";
+    # the negators of its help words)
+    dismissal: tuple[str, _Negators | None] | None = None
 
 
 def _compile_rule(spec: RuleSpec) -> _Compiled:
@@ -252,6 +255,8 @@ def _compile_keyword(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
     if void:
         c.lists["void_words"] = _words(void, "words", r)
         c.lists["void_when"] = _words(void, "when", r)
+    if "dismissal" in p:
+        _compile_dismissal(c, p["dismissal"], r)
     c.options = (
         mode,
         turns or None,
@@ -260,6 +265,27 @@ def _compile_keyword(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
         len(c.lists["words"]) if mode == "all" else int(p.get("n", 2)),
         p.get("scope", "message") == "message",
     )
+
+
+def _compile_dismissal(c: _Compiled, raw: Any, r: str) -> None:
+    """A keyword rule's `dismissal` (shirking by context, docs/qa_rule_meanings.md "the decisions"):
+    {"complaint": buyer words reporting a problem, "question": words that make a buyer message a
+    question rather than a report, "dismiss": agent words denying it (是正常的, 不影响, 检测合格, 和我们
+    无关), "help": agent words of a remedy, a check or a fix, "help_negators": words that void a help
+    word right before it (不能换), "contempt_of": a rule code (abuse) whose agent hit, in a chat where
+    no agent message helps, stands in place of an answer}."""
+    keys = {"complaint", "question", "dismiss", "help", "help_negators", "contempt_of"}
+    if not isinstance(raw, dict) or set(raw) - keys:
+        raise RuleConfigError(f"dismissal takes {', '.join(sorted(keys))}", rule=r, field="dismissal")
+    c.lists["complaint"] = _words(raw, "complaint", r, required=False)
+    c.lists["question"] = _words(raw, "question", r, required=False)
+    c.lists["dismiss"] = _words(raw, "dismiss", r, required=False)
+    c.lists["help"] = _words(raw, "help", r, required=False)
+    contempt = raw.get("contempt_of", "")
+    if not isinstance(contempt, str):
+        raise RuleConfigError("contempt_of must be a rule code", rule=r, field="dismissal")
+    negators = _words(raw, "help_negators", r, required=False)
+    c.dismissal = (contempt, _Negators(negators) if negators else None)
 
 
 def _compile_regex(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:

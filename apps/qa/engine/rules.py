@@ -73,6 +73,38 @@ def _rule_keyword(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
     return hits
 
 
+def _rule_keyword_dismissal(ctx: _Ctx, c: _Compiled, fired: dict | None = None) -> list[Hit]:
+    """A keyword rule with a `dismissal` (shirking): its words and examples, and by context an
+    agent who answers a buyer's reported problem only by denying it (是正常的, 不影响, 检测合格, 和我们
+    无关) with no remedy, check or fix in any of their replies after the report, or whose contempt
+    (an agent hit of `contempt_of`, abuse) stands in place of an answer: no agent reply in the chat
+    helps (docs/qa_rule_meanings.md, "the decisions")."""
+    hits = _rule_keyword(ctx, c, fired)
+    if hits:
+        return hits
+    spec, roles = c.spec, ctx.roles
+    contempt, help_negators = c.dismissal
+    helped = [
+        mi
+        for mi, s, _e in ctx.hits_of(spec.code, "help")
+        if roles[mi] == "agent" and not (help_negators and _preceded_by(ctx.norms[mi], s, help_negators, 3))
+    ]
+    questions = {mi for mi, _s, _e in ctx.hits_of(spec.code, "question")}
+    reports = [mi for mi, _s, _e in ctx.hits_of(spec.code, "complaint") if roles[mi] == "buyer" and mi not in questions]
+    if reports:
+        first = min(reports)
+        if not any(mi > first for mi in helped):
+            excluded = ctx.hits_of(spec.code, "exclude")
+            for mi, s, e in sorted(ctx.hits_of(spec.code, "dismiss")):
+                if roles[mi] == "agent" and mi > first and not (excluded and _covered(excluded, mi, s, e)):
+                    return [ctx.make_hit(spec, mi, s, e)]
+    if contempt and fired and contempt in fired and not helped:
+        at = next((h for h in fired[contempt] if roles[h.message_index] == "agent"), None)
+        if at is not None:
+            return [ctx.make_hit(spec, at.message_index, note=f"{contempt}: 代替回答")]
+    return []
+
+
 def _not_covered(found: list[tuple[int, int, int]], dropped: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """A negated or excluded phrase takes the words that start inside it, a negated one also the word
     chained right after it: 不敢说是全网最低价 drops 最低价 with 全网最低, 不敢百分百保证 drops 保证
@@ -536,6 +568,8 @@ _HANDLERS = {
 
 
 def _handler(c: _Compiled):
+    if c.dismissal is not None:
+        return _rule_keyword_dismissal
     if c.spec.type == "combination":
         return _combine
     if c.spec.type == "timing":

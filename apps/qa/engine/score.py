@@ -128,7 +128,12 @@ class CompiledScorecard:
         # a rule with similar examples can fire without any of its words: never skipped
         # (and a PII rule with a number pattern reads every message of its roles)
         return [
-            (c, None if c.similar is not None or (c.spec.type == "pii" and c.regex is not None) else gate)
+            (
+                c,
+                None
+                if c.similar is not None or c.dismissal is not None or (c.spec.type == "pii" and c.regex is not None)
+                else gate,
+            )
             for c, gate in plan
         ]
 
