@@ -106,6 +106,7 @@ def _negated(text: str, s: int, negators: re.Pattern | None, window: int) -> boo
 
 _QUOTE_PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))
 _PUNCT = re.compile(r"[,!?;:。~()\[\]{}<>“”‘’「」『』]+")
+_STICKER = re.compile(r"\[[^\[\]]{1,10}\]")
 
 
 def _in_quotes(text: str, s: int, e: int) -> bool:
@@ -157,7 +158,7 @@ class _Rule:
             "keyword": ("words",),
             "context": ("trigger_words", "response_words"),
             "handover": ("trigger_words", "transfer_words"),
-            "mandatory": ("trigger_words", "required_words", "excused_by"),
+            "mandatory": ("trigger_words", "required_words", "excused_by", "exclude"),
             "sentiment": ("words",),
             "pii": ("secret_words", "request_words", "warning_words", "shop_words", "shopper_words"),
         }.get(spec.type, ())
@@ -176,6 +177,19 @@ class _Rule:
         void = p.get("void_in") or {}
         self.void_words = frozenset(normalize(w) for w in void.get("words", []) if normalize(w))
         self.void_when = _Words(void.get("when"), per_term=per_term) if void else None
+        # keyword `dismissal` (shirking by context): its lists, and the negators of its help words
+        dismissal = p.get("dismissal") if spec.type == "keyword" else None
+        if dismissal:
+            for key in ("complaint", "question", "dismiss", "help"):
+                self.lists[key] = _Words(dismissal.get(key), per_term=per_term)
+            self.help_negators = _words_rx(dismissal.get("help_negators"))
+        # mandatory `void_clause`: a required word in a clause with a "when" word and no "unless" word
+        void_clause = p.get("void_clause") if spec.type == "mandatory" else None
+        self.void_clause = (
+            (_Words(void_clause.get("when"), per_term=per_term), _Words(void_clause.get("unless"), per_term=per_term))
+            if void_clause
+            else None
+        )
         if spec.type == "pii":
             tokens = _Words(p.get("tokens"), per_term=per_term)
             self.lists["tokens"] = tokens if tokens else _Words(PII_TOKENS, per_term=per_term)
@@ -205,8 +219,38 @@ class _Rule:
     # each method: does the rule fire on this conversation?
 
     def keyword(self, conv) -> bool:
+        if self._keyword(conv):
+            return True
+        return bool(self.p.get("dismissal")) and self.dismissed(conv)
+
+    def dismissed(self, conv) -> bool:
+        """A buyer's reported problem (a complaint word, no question word) answered by an agent only
+        denying it, with no help word (not negated) in any agent reply after the report."""
+        msgs = conv.messages
+        texts = [_text(m) for m in msgs]
+        reports = [
+            i
+            for i, m in enumerate(msgs)
+            if m.role == "buyer" and self.lists["complaint"].any(texts[i]) and not self.lists["question"].any(texts[i])
+        ]
+        if not reports:
+            return False
+        first = reports[0]
+        later = [i for i in range(first + 1, len(msgs)) if msgs[i].role == "agent"]
+        for i in later:
+            if any(not _negated(texts[i], s, self.help_negators, 3) for s, _e in self.lists["help"].find(texts[i])):
+                return False
+        return any(
+            not _excluded(texts[i], s, e, self.exclude) for i in later for s, e in self.lists["dismiss"].find(texts[i])
+        )
+
+    def keyword_messages(self, conv) -> set[int]:
+        """Mode any: the messages the rule fires on (its words, or its examples' meaning)."""
+        return {i for i in range(len(conv.messages)) if self._keyword(conv, only=i)}
+
+    def _keyword(self, conv, only: int | None = None) -> bool:
         p, msgs = self.p, conv.messages
-        mine = [i for i, m in enumerate(msgs) if m.role in self.reads]
+        mine = [i for i, m in enumerate(msgs) if m.role in self.reads and (only is None or i == only)]
         turns = p.get("turns")
         if turns:
             own = [i for i, m in enumerate(msgs) if m.role == self.role]
@@ -290,15 +334,23 @@ class _Rule:
         late = [1 for a, wait in day if a is None or wait > threshold]
         return bool(late) and (len(day) - len(late)) / len(day) < float(p.get("min_rate", 1))
 
-    def context(self, conv) -> bool:
+    def context(self, conv, trigger_rule: _Rule | None = None) -> bool:
+        """With `trigger_rule` (the rule named by trigger_rule, when it fired): its messages are the
+        triggers."""
         msgs = conv.messages
         agents = [i for i, m in enumerate(msgs) if m.role == "agent"]
         n = int(self.p.get("within_agent_turns", 2))
+        ruled = trigger_rule.keyword_messages(conv) if trigger_rule is not None else None
         for i, m in enumerate(msgs):
             if m.role != "buyer":
                 continue
             text = _text(m)
-            if not any(
+            if ruled is not None:
+                if i not in ruled:
+                    continue
+            elif self.p.get("trigger_rule"):
+                continue  # the trigger rule did not fire
+            elif not any(
                 not _negated(text, s, self.negators, 4) and not _excluded(text, s, e, self.exclude)
                 for s, e in self.lists["trigger_words"].find(text)
             ) and not (self.similar and self.means(text)):
@@ -316,7 +368,8 @@ class _Rule:
         for m in conv.messages:
             if m.role != self.role:
                 continue
-            key = "".join(ch for ch in _PUNCT.sub("", _text(m)) if unicodedata.category(ch)[0] not in "SP")
+            text = _STICKER.sub("", _text(m))  # stickers ([抱拳]) count as emoji
+            key = "".join(ch for ch in _PUNCT.sub("", text) if unicodedata.category(ch)[0] not in "SP")
             keys.append(key.rstrip(particles))
         return any(
             len(keys[j]) >= min_len and keys[max(0, j - window + 1) : j + 1].count(keys[j]) >= k
@@ -371,7 +424,22 @@ class _Rule:
         if first is None:
             return False
         since = 0 if self.p.get("required_anywhere") else first
-        return not any(m.role == self.role and self.lists["required_words"].any(_text(m)) for m in msgs[since:])
+        return not any(m.role == self.role and self._stated(_text(m)) for m in msgs[since:])
+
+    def _stated(self, text: str) -> bool:
+        """A required word not inside an exclude phrase nor in a voided clause."""
+        for s, e in self.lists["required_words"].find(text):
+            if _excluded(text, s, e, self.lists["exclude"].words):
+                continue
+            if self.void_clause is not None:
+                lo, hi = _clause_bounds(text, s)
+                when, unless = self.void_clause
+                if any(lo <= ws < hi for ws, _we in when.find(text)) and not any(
+                    lo <= us < hi for us, _ue in unless.find(text)
+                ):
+                    continue
+            return True
+        return False
 
     def sentiment(self, conv) -> bool:
         threshold = float(self.p.get("threshold", 2))
@@ -522,7 +590,11 @@ def baseline_score(card: BaselineCard, conv) -> tuple[frozenset[str], int | None
                     outcome[code] = all(present) if op == "and" else any(present)
             else:
                 # handover asks whether a human agent took over: it reads the roles as they are
-                outcome[code] = getattr(rule, spec.type)(conv if spec.type == "handover" else served)
+                trigger = spec.params.get("trigger_rule") if spec.type == "context" else None
+                if trigger:  # the messages another rule fired on are the triggers
+                    outcome[code] = rule.context(served, card.rules[trigger] if fires(trigger) else None)
+                else:
+                    outcome[code] = getattr(rule, spec.type)(conv if spec.type == "handover" else served)
         return outcome[code]
 
     fired = frozenset(code for code in card.rules if fires(code))

@@ -183,9 +183,8 @@ class _Compiled:
     similar_keys: tuple[int, int] = (-1, -1)
     # the learned encoder (apps.qa.classifier): (model, probability threshold) or None
     model: tuple[Any, float] | None = None
-    # a keyword rule's `dismissal`: (the rule whose agent hits stand in place of an answer, or "";
-    # the negators of its help words)
-    dismissal: tuple[str, _Negators | None] | None = None
+    # a keyword rule's `dismissal`: the negators of its help words (see _compile_dismissal)
+    dismissal: _Negators | None = None
 
 
 def _compile_rule(spec: RuleSpec) -> _Compiled:
@@ -269,23 +268,17 @@ def _compile_keyword(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
 
 def _compile_dismissal(c: _Compiled, raw: Any, r: str) -> None:
     """A keyword rule's `dismissal` (shirking by context, docs/qa_rule_meanings.md "the decisions"):
-    {"complaint": buyer words reporting a problem, "question": words that make a buyer message a
-    question rather than a report, "dismiss": agent words denying it (是正常的, 不影响, 检测合格, 和我们
-    无关), "help": agent words of a remedy, a check or a fix, "help_negators": words that void a help
-    word right before it (不能换), "contempt_of": a rule code (abuse) whose agent hit, in a chat where
-    no agent message helps, stands in place of an answer}."""
-    keys = {"complaint", "question", "dismiss", "help", "help_negators", "contempt_of"}
+    {"complaint": buyer words reporting a problem, "question": words that make a message a question
+    rather than a report, "dismiss": agent words denying it (是正常的, 不影响, 检测合格, 和我们无关),
+    "help": agent words of a remedy, a check or a fix, "help_negators": words that void a help word
+    in the three characters before it (不能换)}."""
+    keys = {"complaint", "question", "dismiss", "help", "help_negators"}
     if not isinstance(raw, dict) or set(raw) - keys:
         raise RuleConfigError(f"dismissal takes {', '.join(sorted(keys))}", rule=r, field="dismissal")
-    c.lists["complaint"] = _words(raw, "complaint", r, required=False)
+    for key in ("complaint", "dismiss", "help"):
+        c.lists[key] = _words(raw, key, r)
     c.lists["question"] = _words(raw, "question", r, required=False)
-    c.lists["dismiss"] = _words(raw, "dismiss", r, required=False)
-    c.lists["help"] = _words(raw, "help", r, required=False)
-    contempt = raw.get("contempt_of", "")
-    if not isinstance(contempt, str):
-        raise RuleConfigError("contempt_of must be a rule code", rule=r, field="dismissal")
-    negators = _words(raw, "help_negators", r, required=False)
-    c.dismissal = (contempt, _Negators(negators) if negators else None)
+    c.dismissal = _Negators(_words(raw, "help_negators", r, required=False))
 
 
 def _compile_regex(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
@@ -318,8 +311,14 @@ def _compile_timing(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
 
 
 def _compile_context(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
-    """A context rule's lists and options."""
-    c.lists["trigger"] = _words(p, "trigger_words", r)
+    """A context rule's lists and options. `trigger_rule`: the buyer messages another rule (earlier
+    in the pack) fired on are the triggers, with that rule's exclusions and examples
+    (risk_not_soothed counts only what escalation_risk counts); then trigger_words may be left out."""
+    trigger_rule = p.get("trigger_rule", "")
+    if not isinstance(trigger_rule, str):
+        raise RuleConfigError("trigger_rule must be a rule code", rule=r, field="trigger_rule")
+    c.lists["trigger"] = _words(p, "trigger_words", r, required=not trigger_rule)
+    c.options = trigger_rule
     c.lists["response"] = _words(p, "response_words", r)
     c.lists["negators"] = _words(p, "negators", r, required=False)
     c.lists["exclude"] = _words(p, "exclude", r, required=False)
@@ -356,9 +355,18 @@ def _compile_handover(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
 
 
 def _compile_mandatory(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
-    """A mandatory rule's lists and options."""
+    """A mandatory rule's lists and options. A required word does not count inside an `exclude`
+    phrase (几天就到: vague), nor in a clause holding a `void_clause` "when" word and none of its
+    "unless" words (审核一般24小时内完成: a review time, not the money's arrival)."""
     c.lists["trigger"] = _words(p, "trigger_words", r)
     c.lists["required"] = _words(p, "required_words", r)
+    c.lists["exclude"] = _words(p, "exclude", r, required=False)
+    void = p.get("void_clause", {})
+    if not isinstance(void, dict) or set(void) - {"when", "unless"}:
+        raise RuleConfigError("void_clause must be {'when': [...], 'unless': [...]}", rule=r, field="void_clause")
+    if void:
+        c.lists["void_when"] = _words(void, "when", r)
+        c.lists["void_unless"] = _words(void, "unless", r, required=False)
     c.lists["negators"] = _words(p, "negators", r, required=False)
     c.lists["excused_by"] = _words(p, "excused_by", r, required=False)
     trigger_roles = p.get("trigger_roles", [spec.role])

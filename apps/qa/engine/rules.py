@@ -3,6 +3,7 @@ and returns its hits (see apps.qa.engine for the parameters of each type)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from apps.conversations import timing
@@ -75,33 +76,26 @@ def _rule_keyword(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
 
 def _rule_keyword_dismissal(ctx: _Ctx, c: _Compiled, fired: dict | None = None) -> list[Hit]:
     """A keyword rule with a `dismissal` (shirking): its words and examples, and by context an
-    agent who answers a buyer's reported problem only by denying it (是正常的, 不影响, 检测合格, 和我们
-    无关) with no remedy, check or fix in any of their replies after the report, or whose contempt
-    (an agent hit of `contempt_of`, abuse) stands in place of an answer: no agent reply in the chat
-    helps (docs/qa_rule_meanings.md, "the decisions")."""
+    agent who answers a buyer's reported problem (a complaint word in a buyer message that is not a
+    question) only by denying it (是正常的, 不影响, 检测合格, 和我们无关) with no remedy, check or fix
+    in any of their replies after the report (docs/qa_rule_meanings.md, "the decisions")."""
     hits = _rule_keyword(ctx, c, fired)
     if hits:
         return hits
     spec, roles = c.spec, ctx.roles
-    contempt, help_negators = c.dismissal
-    helped = [
-        mi
-        for mi, s, _e in ctx.hits_of(spec.code, "help")
-        if roles[mi] == "agent" and not (help_negators and _preceded_by(ctx.norms[mi], s, help_negators, 3))
-    ]
     questions = {mi for mi, _s, _e in ctx.hits_of(spec.code, "question")}
     reports = [mi for mi, _s, _e in ctx.hits_of(spec.code, "complaint") if roles[mi] == "buyer" and mi not in questions]
-    if reports:
-        first = min(reports)
-        if not any(mi > first for mi in helped):
-            excluded = ctx.hits_of(spec.code, "exclude")
-            for mi, s, e in sorted(ctx.hits_of(spec.code, "dismiss")):
-                if roles[mi] == "agent" and mi > first and not (excluded and _covered(excluded, mi, s, e)):
-                    return [ctx.make_hit(spec, mi, s, e)]
-    if contempt and fired and contempt in fired and not helped:
-        at = next((h for h in fired[contempt] if roles[h.message_index] == "agent"), None)
-        if at is not None:
-            return [ctx.make_hit(spec, at.message_index, note=f"{contempt}: 代替回答")]
+    if not reports:
+        return []
+    first = min(reports)
+    negators = c.dismissal
+    for mi, s, _e in ctx.hits_of(spec.code, "help"):
+        if mi > first and roles[mi] == "agent" and not (negators and _preceded_by(ctx.norms[mi], s, negators, 3)):
+            return []  # a remedy, a check or a fix after the report
+    excluded = ctx.hits_of(spec.code, "exclude")
+    for mi, s, e in sorted(ctx.hits_of(spec.code, "dismiss")):
+        if roles[mi] == "agent" and mi > first and not (excluded and _covered(excluded, mi, s, e)):
+            return [ctx.make_hit(spec, mi, s, e)]
     return []
 
 
@@ -240,6 +234,8 @@ def _last_unanswered(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> lis
 
 def _rule_context(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:
     spec, p = c.spec, c.spec.params
+    if c.options:  # the messages another rule fired on (escalation_risk, its exclusions and examples)
+        return _context_of_rule(ctx, c, (_fired or {}).get(c.options, ()))
     negators = c.negators
     excluded = ctx.hits_of(spec.code, "exclude")
     triggers = [
@@ -265,6 +261,23 @@ def _rule_context(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
         later = [i for i in ctx.agent_idx if i > mi][:n]
         if responses.isdisjoint(later):
             hits.append(ctx.make_hit(spec, mi, s, e))
+    return hits
+
+
+def _context_of_rule(ctx: _Ctx, c: _Compiled, fired: list[Hit] | tuple) -> list[Hit]:
+    """A context rule whose triggers are the buyer messages `trigger_rule` fired on: a hit at each
+    such message none of the agent's next `within_agent_turns` messages answers with a response."""
+    spec = c.spec
+    n = int(spec.params.get("within_agent_turns", 2))
+    responses = {mi for mi, _s, _e in ctx.hits_of(spec.code, "response") if ctx.roles[mi] == "agent"}
+    hits, seen = [], set()
+    for h in fired:
+        mi = h.message_index
+        if mi is None or mi in seen or ctx.roles[mi] != "buyer":
+            continue
+        seen.add(mi)
+        if responses.isdisjoint([i for i in ctx.agent_idx if i > mi][:n]):
+            hits.append(h._replace(rule=spec.code, severity=spec.severity))
     return hits
 
 
@@ -298,8 +311,14 @@ def _rule_repetition(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> lis
     return [ctx.make_hit(spec, idx[j], 0, len(norms[idx[j]])) for j in found]
 
 
+_STICKER = re.compile(r"\[[^\[\]]{1,10}\]")
+
+
 def _repetition_key(text: str, particles: str) -> str:
-    """A reply as repetition compares it: no punctuation, emoji or symbols, no trailing particles."""
+    """A reply as repetition compares it: no stickers ([抱拳], [微笑]: emoji as the exports write
+    them), punctuation, emoji or symbols, no trailing particles."""
+    if "[" in text:
+        text = _STICKER.sub("", text)
     return strip_punctuation_and_symbols(text).rstrip(particles)
 
 
@@ -378,11 +397,32 @@ def _rule_mandatory(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list
     ]
     if not triggers:
         return []
-    required = [mi for mi, _s, _e in ctx.hits_of(spec.code, "required") if ctx.roles[mi] == spec.role]
+    required = _required(ctx, c)
     first = triggers[0]
     if required and (anywhere or max(required) >= first[0]):
         return []
     return [ctx.make_hit(spec, first[0], first[1], first[2])]
+
+
+def _required(ctx: _Ctx, c: _Compiled) -> list[int]:
+    """The messages of the rule's role holding a required word that counts: not inside an exclude
+    phrase, nor in a clause with a void_clause "when" word and no "unless" word."""
+    code, role, roles = c.spec.code, c.spec.role, ctx.roles
+    excluded = ctx.hits_of(code, "exclude") if c.lists.get("exclude") else ()
+    void = ctx.hits_of(code, "void_when") if "void_when" in c.lists else ()
+    unless = ctx.hits_of(code, "void_unless") if void else ()
+    out = []
+    for mi, s, e in ctx.hits_of(code, "required"):
+        if roles[mi] != role or (excluded and _covered(excluded, mi, s, e)):
+            continue
+        if void:
+            lo, hi = _clause(ctx.norms[mi], s)
+            if any(vm == mi and lo <= vs < hi for vm, vs, _ve in void) and not any(
+                um == mi and lo <= us < hi for um, us, _ue in unless
+            ):
+                continue
+        out.append(mi)
+    return out
 
 
 def _rule_sentiment(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[Hit]:

@@ -131,7 +131,10 @@ class CompiledScorecard:
             (
                 c,
                 None
-                if c.similar is not None or c.dismissal is not None or (c.spec.type == "pii" and c.regex is not None)
+                if c.similar is not None
+                or c.dismissal is not None
+                or (c.spec.type == "context" and c.options)
+                or (c.spec.type == "pii" and c.regex is not None)
                 else gate,
             )
             for c, gate in plan
