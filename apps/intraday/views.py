@@ -155,8 +155,16 @@ def _context(request, client: Client) -> dict:
         "bot_rate": presenting.pct(room.bot_rate),
         "aht": round(room.aht_s),
         "query": request.GET.urlencode(),
+        "interval_query": _without(request.GET, "full"),
         "now_label": _label(lo, min(room.now, 95)),
     }
+
+
+def _without(query, key: str) -> str:
+    """The query string less one parameter, so a toggle link replaces it instead of piling it up."""
+    rest = query.copy()
+    rest.pop(key, None)
+    return rest.urlencode()
 
 
 def room_agent_names(room) -> dict[int, str]:
