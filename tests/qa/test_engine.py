@@ -559,3 +559,52 @@ def test_a_request_inside_a_negated_phrase_is_no_request(pack):
     asked = conv(("buyer", 0, "在吗"), ("bot", 1, "您好，我是小助手"), ("buyer", 9, "我要人工"), handled_by="bot")
     assert "handover_ignored" not in pack.score(declined).fired
     assert "handover_ignored" in pack.score(asked).fired
+
+
+def test_context_rule_reads_another_rules_hits_as_its_triggers():
+    risk = dataclasses.replace(kw("risk", words=("投诉",), exclude=["投诉过"]), role="buyer")
+    soothe = RuleSpec(
+        code="ctx",
+        name="ctx",
+        type="context",
+        severity="major",
+        score_change=-10,
+        params={"trigger_rule": "risk", "response_words": ["抱歉"]},
+    )
+    sc = card(risk, soothe)
+    assert sc.score(conv(("buyer", 0, "我要投诉"), ("agent", 5, "请提供订单号"))).fired == {"risk", "ctx"}
+    assert sc.score(conv(("buyer", 0, "之前投诉过，处理很好"), ("agent", 5, "谢谢"))).fired == frozenset()
+
+
+def test_keyword_dismissal_reads_the_exchange():
+    rule = kw(
+        "sh",
+        words=("爱买不买",),
+        dismissal={"complaint": ["坏了"], "question": ["吗"], "dismiss": ["正常"], "help": ["换"]},
+    )
+    sc = card(rule)
+    assert sc.score(conv(("buyer", 0, "收到就坏了"), ("agent", 5, "这是正常的"))).fired == {"sh"}
+    assert sc.score(conv(("buyer", 0, "收到就坏了"), ("agent", 5, "正常的，可以给您换"))).fired == frozenset()
+    assert sc.score(conv(("buyer", 0, "会坏了吗"), ("agent", 5, "正常的"))).fired == frozenset()
+    with pytest.raises(engine.RuleConfigError):
+        card(kw("sh", dismissal={"complaint": ["坏了"], "dismiss": ["正常"], "help": ["换"], "other": []}))
+
+
+def test_mandatory_required_word_voided_by_its_clause():
+    rule = RuleSpec(
+        code="m",
+        name="m",
+        type="mandatory",
+        severity="major",
+        score_change=-10,
+        params={
+            "trigger_words": ["退款"],
+            "trigger_roles": ["buyer", "agent"],
+            "required_words": ["24小时内"],
+            "exclude": ["几天就到"],
+            "void_clause": {"when": ["审核"], "unless": ["到账"]},
+        },
+    )
+    sc = card(rule)
+    assert sc.score(conv(("buyer", 0, "退款呢"), ("agent", 5, "审核24小时内完成"))).fired == {"m"}
+    assert sc.score(conv(("buyer", 0, "退款呢"), ("agent", 5, "审核后24小时内到账"))).fired == frozenset()

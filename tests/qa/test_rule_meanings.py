@@ -400,3 +400,91 @@ def test_contacting_or_chasing_the_courier_is_no_remedy(pack):
 def test_praise_that_bad_reviews_are_few_is_no_threat(pack):
     for ask in ("你家差评真少，放心买了", "差评这么少，质量应该不错"):
         assert "escalation_risk" not in fired(pack, ("buyer", 0, ask), ("agent", 5, "您好，谢谢亲"))
+
+
+# --- the decisions (docs/qa_rule_meanings.md, "Where writers read the page differently") ---------
+
+
+def test_dismissing_a_reported_problem_with_no_help_is_shirking(pack):
+    assert "shirking" in fired(
+        pack, ("buyer", 0, "收到的鞋子有一点胶水印"), ("agent", 9, "亲，胶水印是正常的，不影响穿")
+    )
+    assert "shirking" in fired(
+        pack,
+        ("buyer", 0, "巧克力收到都化了"),
+        ("agent", 9, "亲，您没有及时放冰箱导致的，和我们无关"),
+        ("agent", 20, "感谢反馈"),
+    )
+
+
+def test_an_explanation_with_a_fix_or_an_offer_is_not_shirking(pack):
+    assert "shirking" not in fired(
+        pack, ("buyer", 0, "衣服有股味道"), ("agent", 9, "亲，新衣服有味道是正常的，晾两天就好了")
+    )
+    assert "shirking" not in fired(pack, ("buyer", 0, "杯子有一点划痕"), ("agent", 9, "亲，运输挤压的，可以给您换一个"))
+
+
+def test_normal_in_answer_to_a_plain_question_is_information(pack):
+    assert "shirking" not in fired(pack, ("buyer", 0, "这件毛衣会起球吗"), ("agent", 9, "亲，正常穿着不容易起球的"))
+
+
+def test_putting_off_is_shirking(pack):
+    assert "shirking" in fired(pack, ("buyer", 0, "这个退货地址是哪里"), ("agent", 8, "您好，现在忙，明天再问吧"))
+
+
+def test_risk_not_soothed_counts_only_what_escalation_risk_counts(pack):
+    got = fired(pack, ("buyer", 0, "差评真少，买得放心"), ("agent", 8, "您好，感谢您的信任，欢迎再来"))
+    assert not {"escalation_risk", "risk_not_soothed"} & got
+    got = fired(pack, ("buyer", 0, "这个相机能手动调曝光吗"), ("agent", 8, "可以手动调曝光和快门"))
+    assert not {"escalation_risk", "risk_not_soothed"} & got
+    got = fired(pack, ("buyer", 0, "12345和12346"), ("agent", 8, "看到了，已合并"))
+    assert not {"escalation_risk", "risk_not_soothed"} & got
+
+
+def test_soothing_by_meaning(pack):
+    got = fired(pack, ("buyer", 0, "再不发货我就投诉了"), ("agent", 9, "亲，您先消消气，这边马上为您处理"))
+    assert "escalation_risk" in got and "risk_not_soothed" not in got
+    got = fired(pack, ("buyer", 0, "再不发货我就投诉了"), ("agent", 9, "亲，快递正常在走"))
+    assert "risk_not_soothed" in got
+
+
+def test_a_vague_time_or_a_review_time_is_no_arrival_time(pack):
+    for reply in ("过几天就到了", "到账了系统会通知您的", "审核一般24小时内完成"):
+        assert "refund_no_arrival_time" in fired(pack, ("buyer", 0, "我的退款多久到账"), ("agent", 9, f"亲，{reply}"))
+    got = fired(pack, ("buyer", 0, "我的退款多久到账"), ("agent", 9, "亲，审核通过后24小时内到账"))
+    assert "refund_no_arrival_time" not in got
+
+
+def test_no_refund_by_rule_and_a_review_trade_are_not_refund_talk(pack):
+    assert "refund_no_arrival_time" not in fired(
+        pack, ("buyer", 0, "定金能退吗"), ("agent", 8, "亲，定金不退是活动规则")
+    )
+
+
+def test_working_hours_and_a_pipe_are_no_handover_request(pack):
+    for text in ("几点有人工", "我想买主管道的水管接头"):
+        assert "handover_ignored" not in fired(pack, ("buyer", 0, text), ("bot", 1, "您好"), handled_by="bot")
+
+
+def test_zai_de_inside_another_word_is_no_greeting(pack):
+    assert "greeting_missing" in fired(pack, ("buyer", 0, "还有货吗"), ("agent", 9, "现在的库存还有20件"))
+    assert "greeting_missing" not in fired(pack, ("buyer", 0, "在吗"), ("agent", 9, "在的亲，请说"))
+
+
+def test_stickers_do_not_make_replies_differ(pack):
+    same = "亲，我们已经在尽快安排了"
+    got = fired(
+        pack,
+        ("buyer", 0, "能加急吗"),
+        ("agent", 9, same + "[抱拳]"),
+        ("buyer", 19, "今天能发吗"),
+        ("agent", 27, same),
+        ("buyer", 36, "给个准话"),
+        ("agent", 43, same + "[微笑]"),
+    )
+    assert "repetition" in got
+
+
+def test_a_calm_conditional_threat_is_escalation_only(pack):
+    got = fired(pack, ("buyer", 0, "如果明天还不到，我会给差评"), ("agent", 8, "亲，非常抱歉，今天一定送到"))
+    assert "escalation_risk" in got and "buyer_negative" not in got
