@@ -44,9 +44,9 @@ def _money(value, *, field: str) -> Decimal:
     try:
         amount = to_decimal(value)
     except (TypeError, ValueError, ArithmeticError):
-        raise DomainError(_("%(field)s is not a number.") % {"field": field}, field=field) from None
+        raise DomainError(_("This is not a number."), field=field) from None
     if amount != round_money(amount):
-        raise DomainError(_("%(field)s has more than 2 decimals.") % {"field": field}, field=field)
+        raise DomainError(_("At most 2 decimals."), field=field)
     return amount
 
 
@@ -56,7 +56,7 @@ def _date(value, *, field: str) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise DomainError(_("%(field)s is not a date (YYYY-MM-DD).") % {"field": field}, field=field) from None
+        raise DomainError(_("This is not a date (YYYY-MM-DD)."), field=field) from None
 
 
 def _need_issued(invoice: Invoice) -> None:
@@ -89,7 +89,7 @@ def fapiao_record(*, invoice: Invoice, number: str, issued_on, amount, vat_rate,
     try:
         rate = to_decimal(vat_rate)
     except (TypeError, ValueError, ArithmeticError):
-        raise DomainError(_("vat_rate is not a number."), field="vat_rate") from None
+        raise DomainError(_("This is not a number."), field="vat_rate") from None
     if amount <= 0:
         raise DomainError(_("The fapiao amount must be positive."), field="amount")
     room = receivables.fapiao_room(invoice)
