@@ -57,12 +57,12 @@ SET4 = Path(__file__).resolve().parent / "blind" / "set4" / "chats.json"
 # with set 7; shirking: blame for not checking, 别来烦; solution_offered: contacting/chasing the courier,
 # and 已经在路上 are no remedy): keyword/timing (564, 2, 5) -> (565, 2, 4); buyer_negative (144, 14, 6) ->
 # (143, 15, 7) (the refit model moves one borderline message each way); solution_offered (67, 14, 3) -> (68, 12, 2).
-SET4_KEYWORD_TIMING = (565, 2, 4)
+SET4_KEYWORD_TIMING = (566, 2, 3)  # eighth pass (seventh: 565/2/4)
 SET4_SENTIMENT_CONTEXT = {
-    "buyer_negative": (143, 15, 7),
-    "risk_and_negative": (41, 3, 0),
+    "buyer_negative": (143, 10, 7),  # eighth pass (seventh: 143/15/7)
+    "risk_and_negative": (41, 2, 0),
     "risk_not_soothed": (27, 0, 0),
-    "solution_offered": (68, 12, 2),
+    "solution_offered": (68, 5, 2),  # eighth pass (seventh: 68/12/2)
 }
 
 

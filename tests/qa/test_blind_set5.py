@@ -18,12 +18,12 @@ from tests.qa.blind import score
 SET5 = Path(__file__).resolve().parent / "blind" / "set5" / "chats.json"
 
 # after the fifth pass's tuning (tp, fp, fn); blind: (516, 14, 34)
-KEYWORD_TIMING = (531, 7, 19)  # micro P 0.987, R 0.965
+KEYWORD_TIMING = (543, 5, 7)  # micro P 0.991, R 0.987 (eighth pass; fifth 531/7/19)
 SENTIMENT_CONTEXT = {
-    "buyer_negative": (130, 27, 22),  # R 0.855
-    "risk_and_negative": (43, 2, 4),  # R 0.915
-    "risk_not_soothed": (24, 1, 3),  # R 0.889
-    "solution_offered": (78, 13, 5),  # R 0.940
+    "buyer_negative": (142, 12, 10),  # R 0.934 (eighth pass)
+    "risk_and_negative": (47, 0, 0),  # R 1.000
+    "risk_not_soothed": (27, 1, 0),  # R 1.000
+    "solution_offered": (79, 3, 4),  # R 0.952
 }
 
 
