@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.clients.choices import Platform
 from apps.contracts import selectors, services
 from apps.contracts.models import (
     BillingEntity,
@@ -168,11 +169,29 @@ class ChargeAdmin(ScopedAdmin):
     inlines = [TierInline, PeakWindowInline]
 
 
+class PlatformFilter(admin.SimpleListFilter):
+    """The platform column holds the code; the filter names the platform in the user's language."""
+
+    title = _("platform")
+    parameter_name = "platform"
+
+    def lookups(self, request, model_admin):
+        return Platform.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(platform=self.value()) if self.value() else queryset
+
+
+@admin.display(description=_("platform"), ordering="platform")
+def platform_label(obj) -> str:
+    return Platform(obj.platform).label if obj.platform in Platform.values else obj.platform
+
+
 @admin.register(UsageRecord)
 class UsageRecordAdmin(ScopedAdmin):
-    list_display = ["contract", "metric", "day", "quantity", "night_quantity", "source", "source_key", "platform"]
+    list_display = ["contract", "metric", "day", "quantity", "night_quantity", "source", "source_key", platform_label]
     list_select_related = ["contract"]
-    list_filter = ["metric", "source", "platform"]
+    list_filter = ["metric", "source", PlatformFilter]
     search_fields = ["contract__code", "source_key"]
     date_hierarchy = "day"
     change_list_template = "admin/contracts/usagerecord/change_list.html"
@@ -579,7 +598,7 @@ class SlaResultAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(UsageDaily)
 class UsageDailyAdmin(ReadOnlyScopedAdmin):
-    list_display = ["contract", "metric", "day", "quantity", "night_quantity", "records", "platform", "channel"]
+    list_display = ["contract", "metric", "day", "quantity", "night_quantity", "records", platform_label, "channel"]
     list_select_related = ["contract"]
     list_filter = ["metric"]
     search_fields = ["contract__code"]
