@@ -224,6 +224,18 @@ class RosterChangeAdmin(ScopedAdmin):
         return False
 
 
+# The statuses a solve records: CP-SAT's own, the LP-rounded fallback and a site without shift variants.
+SOLVER_STATUS_LABELS = {
+    "OPTIMAL": _("optimal"),
+    "FEASIBLE": _("feasible (time limit reached)"),
+    "INFEASIBLE": _("infeasible"),
+    "UNKNOWN": _("no solution within the time limit"),
+    "MODEL_INVALID": _("invalid model"),
+    "LP_ROUNDED": _("rounded LP solution"),
+    "NO_VARIANTS": _("no shift to choose from"),
+}
+
+
 @admin.register(SolveRun)
 class SolveRunAdmin(ScopedAdmin):
     list_display = [
@@ -232,7 +244,7 @@ class SolveRunAdmin(ScopedAdmin):
         "kind",
         "status",
         "progress_done",
-        "solver_status",
+        "solver_status_label",
         "demand_hours",
         "paid_hours",
         "lp_bound_hours",
@@ -244,3 +256,10 @@ class SolveRunAdmin(ScopedAdmin):
     list_select_related = ["client"]
     search_fields = ["client__name"]
     readonly_fields = [f.name for f in SolveRun._meta.fields if f.name not in ("id",)]
+
+    @admin.display(description=_("solver status"), ordering="solver_status")
+    def solver_status_label(self, obj) -> str:
+        """CP-SAT's status words (joined by "/" for a run of several sites) in the user's language."""
+        if not obj.solver_status:
+            return "—"
+        return " / ".join(str(SOLVER_STATUS_LABELS.get(part, part)) for part in obj.solver_status.split("/"))

@@ -187,17 +187,57 @@ def schedule(request):
     return render(request, "workforce/schedule.html", context)
 
 
+def _forecast_missing(request, client, week: date) -> bool:
+    """A week without a forecast has nothing to plan against: say so instead of solving an empty
+    draft (or a scenario that fails in its task)."""
+    lo, hi = problem.week_bounds(week)
+    if selectors.has_forecast(client_id=client.pk, start=lo, end=hi):
+        return False
+    messages.error(request, _("This week has no forecast yet: make the forecast and requirement first."))
+    return True
+
+
 @login_required
 @permission_required("workforce.add_solverun", raise_exception=True)
 @require_POST
 def replan(request):
     _clients, client, week = _pick(request)
+    if _forecast_missing(request, client, week):
+        return redirect(_back(client, week))
     try:
         services.solve_run_create(client=client, week_start=week, time_limit_seconds=60, actor=request.user)
         messages.success(request, _("Re-plan queued; the new draft appears when the solve finishes."))
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
     return redirect(_back(client, week))
+
+
+# The what-if form's inputs as the page labels them: name, label, the range the form allows.
+WHAT_IF_INPUTS = {
+    "volume_pct": (gettext_lazy("Volume ±%"), -90, 500),
+    "bot_pct": (gettext_lazy("Bot resolution %"), 0, 100),
+    "sl_pct": (gettext_lazy("Service level %"), 1, 99),
+    "target_s": (gettext_lazy("Within (s)"), 0, 600),
+    "aht_s": (gettext_lazy("AHT (s)"), 1, 7200),
+}
+
+
+def _what_if_input(post, name: str, default: float | None) -> float | None:
+    """One input of the what-if form as a number, refused in the page's words (its label and range)."""
+    raw = (post.get(name) or "").strip()
+    if not raw:
+        return default
+    label, low, high = WHAT_IF_INPUTS[name]
+    try:
+        value = float(raw)
+    except ValueError:
+        raise DomainError(_("%(label)s: enter a number.") % {"label": label}, field=name) from None
+    if not low <= value <= high:
+        raise DomainError(
+            _("%(label)s: enter a number from %(low)s to %(high)s.") % {"label": label, "low": low, "high": high},
+            field=name,
+        )
+    return value
 
 
 @login_required
@@ -205,16 +245,20 @@ def replan(request):
 @require_POST
 def what_if(request):
     _clients, client, week = _pick(request)
+    if _forecast_missing(request, client, week):
+        return redirect(_back(client, week))
     try:
         params = {
-            "volume_factor": 1 + float(request.POST.get("volume_pct") or 0) / 100,
-            "sl": float(request.POST.get("sl_pct") or 80) / 100,
-            "target_s": float(request.POST.get("target_s") or 30),
+            "volume_factor": 1 + _what_if_input(request.POST, "volume_pct", 0) / 100,
+            "sl": _what_if_input(request.POST, "sl_pct", 80) / 100,
+            "target_s": _what_if_input(request.POST, "target_s", 30),
         }
-        if request.POST.get("bot_pct"):
-            params["bot_resolution"] = float(request.POST["bot_pct"]) / 100
-        if request.POST.get("aht_s"):
-            params["aht_s"] = float(request.POST["aht_s"])
+        bot_pct = _what_if_input(request.POST, "bot_pct", None)
+        if bot_pct is not None:
+            params["bot_resolution"] = bot_pct / 100
+        aht_s = _what_if_input(request.POST, "aht_s", None)
+        if aht_s is not None:
+            params["aht_s"] = aht_s
         services.solve_run_create(
             client=client,
             week_start=week,
@@ -224,8 +268,8 @@ def what_if(request):
             actor=request.user,
         )
         messages.success(request, _("Scenario queued; the published roster is not touched."))
-    except (DomainError, ValueError) as exc:
-        messages.error(request, str(exc))
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect(_back(client, week))
 
 
@@ -240,7 +284,7 @@ def forecast_make(request):
         services.requirement_compute(client=client, week_start=week, actor=request.user)
         messages.success(request, _("Forecast and staffing requirement made for this week."))
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
     return redirect(_back(client, week))
 
 
@@ -261,7 +305,7 @@ def publish(request, pk: int):
         else:
             messages.success(request, _("Draft v%(new)s is published.") % {"new": roster.version})
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
     return redirect(_back(roster.client, roster.week_start))
 
 
