@@ -33,10 +33,15 @@ def report_period_check(kind: str, period_start: date) -> tuple[date, date]:
         raise DomainError(f"unknown report kind {kind!r}; use one of {', '.join(ReportKind.values)}", field="kind")
     start, end = calendar.period_for(kind, period_start)
     if start != period_start:
-        what = "quarter" if kind == ReportKind.QUARTERLY else "month"
-        raise DomainError(f"period_start {period_start} is not the first day of a {what}", field="period_start")
+        if kind == ReportKind.QUARTERLY:
+            message = _("%(day)s is not the first day of a quarter.")
+        else:
+            message = _("%(day)s is not the first day of a month.")
+        raise DomainError(message % {"day": period_start.isoformat()}, field="period_start")
     if start >= timezone.localdate():
-        raise DomainError(f"the period starting {start} has not begun yet", field="period_start")
+        raise DomainError(
+            _("The period starting %(day)s has not begun yet.") % {"day": start.isoformat()}, field="period_start"
+        )
     return start, end
 
 
@@ -62,7 +67,9 @@ def report_run_request(
         run, created = current.get(**key), False
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if run.state == ReportState.ISSUED:
-        raise DomainError("this report has been issued and can no longer be re-rendered", field="state", code="issued")
+        raise DomainError(
+            _("This report has been issued and can no longer be rendered again."), field="state", code="issued"
+        )
     if not created and run.status in (RunStatus.PENDING, RunStatus.RUNNING):
         return run  # one render per brand, kind and period at a time: a second request gets the queued one
     ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.PENDING, error="")
@@ -160,12 +167,12 @@ def report_run_update_commentary(*, run: ReportRun, commentary: str, actions: st
     review before the report can be issued."""
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if run.state != ReportState.DRAFT:
-        raise DomainError("an issued report cannot be edited", field="state", code="issued")
+        raise DomainError(_("An issued report cannot be edited."), field="state", code="issued")
     if len(commentary) > 4000:
-        raise DomainError("commentary is longer than 4,000 characters", field="commentary")
+        raise DomainError(_("The commentary is longer than 4,000 characters."), field="commentary")
     lines = [line.strip() for line in actions.splitlines() if line.strip()]
     if len(lines) > 20:
-        raise DomainError("at most 20 actions, one per line", field="actions")
+        raise DomainError(_("At most 20 actions, one per line."), field="actions")
     before = {"commentary": run.commentary, "actions": run.actions}
     changed = commentary.strip() != run.commentary or "\n".join(lines) != run.actions
     run.commentary = commentary.strip()
@@ -192,11 +199,11 @@ def report_run_review_commentary(*, run: ReportRun, actor) -> ReportRun:
     author), then re-render it so the report names the reviewer. Required before issue."""
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if run.state != ReportState.DRAFT:
-        raise DomainError("an issued report cannot be edited", field="state", code="issued")
+        raise DomainError(_("An issued report cannot be edited."), field="state", code="issued")
     if not run.commentary and not run.actions:
-        raise DomainError("there is no commentary to review", field="commentary")
+        raise DomainError(_("There is no commentary to review."), field="commentary")
     if run.commentary_by_id is not None and actor is not None and run.commentary_by_id == actor.pk:
-        raise DomainError("the commentary must be reviewed by someone other than its author", field="commentary")
+        raise DomainError(_("The commentary must be reviewed by someone other than its author."), field="commentary")
     now = timezone.now()
     ReportRun.objects.filter(pk=run.pk).update(
         commentary_reviewed_by=actor, commentary_reviewed_at=now, status=RunStatus.PENDING, error=""
@@ -212,12 +219,13 @@ def report_run_issue(*, run: ReportRun, actor, reason: str = "") -> ReportRun:
     """Freeze a rendered draft as issued and e-mail it to the brand's report contacts (on commit)."""
     run = ReportRun.objects.select_for_update().select_related("client").get(pk=run.pk)
     if run.state == ReportState.ISSUED:
-        raise DomainError("this report has already been issued", field="state", code="issued")
+        raise DomainError(_("This report has already been issued."), field="state", code="issued")
     if run.status != RunStatus.SUCCEEDED or not run.pdf:
-        raise DomainError("only a successfully rendered report can be issued", field="status")
+        raise DomainError(_("Only a successfully rendered report can be issued."), field="status")
     if (run.commentary or run.actions) and run.commentary_reviewed_at is None:
         raise DomainError(
-            "the account manager's commentary has not been reviewed; review it before issuing", field="commentary"
+            _("The account manager's commentary has not been reviewed; review it before issuing."),
+            field="commentary",
         )
     recipients = clients_selectors.billing_contact_emails(client_id=run.client_id)
     now = timezone.now()

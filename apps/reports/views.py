@@ -70,10 +70,20 @@ def run_request(request):
             services.report_run_request(actor=request.user, **form.cleaned_data)
             messages.success(request, _("The report is being rendered."))
         except DomainError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, exc.message)
     else:
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, _form_errors(form))
     return redirect("reports:run-list")
+
+
+def _form_errors(form) -> str:
+    """The form's errors, each after its field's label (never the field's code name)."""
+    parts = []
+    for name, errors in form.errors.items():
+        text = " ".join(errors)
+        label = form.fields[name].label if name in form.fields else None
+        parts.append(f"{label}：{text}" if label else text)
+    return "；".join(parts)
 
 
 @login_required
@@ -112,7 +122,7 @@ def run_review(request, pk: int):
         services.report_run_review_commentary(run=run, actor=request.user)
         messages.success(request, _("Commentary marked as reviewed; the draft is being rendered again."))
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
     return redirect("reports:run-list")
 
 
@@ -126,5 +136,5 @@ def run_issue(request, pk: int):
         services.report_run_issue(run=run, actor=request.user)
         messages.success(request, _("Report issued and e-mailed to the brand's report contacts."))
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
     return redirect("reports:run-list")

@@ -47,5 +47,5 @@ def test_admin_add_form_names_a_bad_period(november_a, account_manager, client):
         {"client": november_a.pk, "kind": "quarterly", "period_start": "2026-11-01", "language": "zh-hans"},
     )
     assert response.status_code == 200
-    assert "is not the first day of a quarter" in response.content.decode()
+    assert "2026-11-01 不是季度的第一天。" in response.content.decode()
     assert not ReportRun.objects.exists()

@@ -214,9 +214,9 @@ def test_commentary_prints_as_its_authors_and_needs_a_review_by_someone_else_bef
         services.report_run_update_commentary(run=run_a, commentary="本月计划见下。", actions="", actor=account_manager)
     run_a.refresh_from_db()
     assert run_a.commentary_by == account_manager and run_a.commentary_reviewed_at is None
-    with pytest.raises(DomainError, match="not been reviewed"):
+    with pytest.raises(DomainError, match="评述尚未审核"):
         services.report_run_issue(run=run_a, actor=account_manager)
-    with pytest.raises(DomainError, match="other than its author"):
+    with pytest.raises(DomainError, match="撰写人以外的人审核"):
         services.report_run_review_commentary(run=run_a, actor=account_manager)
     with django_capture_on_commit_callbacks(execute=True):
         services.report_run_review_commentary(run=run_a, actor=reviewer)
@@ -241,7 +241,7 @@ def test_review_commentary_from_the_api_and_the_page(run_a, account_manager, api
     reviewer = factories.make_user(username="lead2", role=Role.ACCOUNT_MANAGER)
     services.report_run_update_commentary(run=run_a, commentary="计划。", actions="", actor=account_manager)
     response = api(account_manager).post(f"/api/v1/report-runs/{run_a.pk}/review-commentary/")
-    assert response.status_code == 400 and "author" in response.content.decode()
+    assert response.status_code == 400 and "撰写人以外" in response.json()["detail"]
     response = api(reviewer).post(f"/api/v1/report-runs/{run_a.pk}/review-commentary/")
     assert response.status_code == 200, response.content
     assert response.json()["commentary_reviewed_by_name"] == "lead2"
