@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.conversations.choices import Channel, HandledBy, ImportFormat, MessageType, SenderRole
 from apps.core.models import TrackedRun
@@ -123,7 +124,8 @@ class Message(models.Model):
             )
         ]
         verbose_name = _("message")
-        verbose_name_plural = _("messages")
+        # "messages" alone is the conversation's message count (消息数); the model's plural is not a count
+        verbose_name_plural = pgettext_lazy("message model", "messages")
 
     def __str__(self) -> str:
         return f"{self.sender_role} {self.sent_at:%H:%M:%S}"
