@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.clients import offboarding
 from apps.clients.models import BillingContact, Client, ClientMembership, DataRun, Site, Store
@@ -81,13 +81,54 @@ class ClientMembershipAdmin(ScopedAdmin):
     autocomplete_fields = ["user"]
 
 
+# The rows a data run counted (export, retention purge, off-boarding), by the key it stores them under.
+COUNT_LABELS = {
+    "conversations": pgettext_lazy("data run count", "conversations"),
+    "messages": pgettext_lazy("data run count", "messages"),
+    "import_runs": pgettext_lazy("data run count", "import runs"),
+    "qa_results": pgettext_lazy("data run count", "QA results"),
+    "qa_hits": pgettext_lazy("data run count", "QA hits"),
+    "statements": pgettext_lazy("data run count", "statements"),
+    "statement_lines": pgettext_lazy("data run count", "statement lines"),
+    "sla_results": pgettext_lazy("data run count", "SLA results"),
+    "credit_notes": pgettext_lazy("data run count", "credit notes"),
+    "fapiao": pgettext_lazy("data run count", "fapiao"),
+    "payments": pgettext_lazy("data run count", "payments"),
+    "reports": pgettext_lazy("data run count", "reports"),
+    "report_pdfs": pgettext_lazy("data run count", "report PDFs"),
+    "orders": pgettext_lazy("data run count", "orders"),
+    "evaluations": pgettext_lazy("data run count", "ratings"),
+    "messages_blanked": pgettext_lazy("data run count", "messages blanked"),
+    "qa_excerpts_blanked": pgettext_lazy("data run count", "QA excerpts blanked"),
+    "forced_over_contracts": pgettext_lazy("data run count", "active contracts overridden"),
+}
+
+
+def counts_in_words(counts: dict) -> str:
+    """A data run's counts as "label n · label n" in the user's language, in the order above."""
+    order = [key for key in COUNT_LABELS if key in counts] + sorted(key for key in counts if key not in COUNT_LABELS)
+    parts = []
+    for key in order:
+        value = counts[key]
+        if isinstance(value, list):
+            shown = ", ".join(str(v) for v in value) or "—"
+        else:
+            shown = f"{value:,}" if isinstance(value, int) else str(value)
+        parts.append(f"{COUNT_LABELS.get(key, key)} {shown}")
+    return " · ".join(parts) or "—"
+
+
 @admin.register(DataRun)
 class DataRunAdmin(ScopedAdmin):
-    list_display = ["created_at", "client", "kind", "status", "cutoff", "counts", "archive_link"]
+    list_display = ["created_at", "client", "kind", "status", "cutoff", "counts_text", "archive_link"]
     list_filter = ["kind", "status", "client"]
     list_select_related = ["client", "created_by"]
     search_fields = ["client__name", "client__code", "archive_sha256"]
     readonly_fields = [f.name for f in DataRun._meta.fields]
+
+    @admin.display(description=gettext_lazy("counts"))
+    def counts_text(self, obj) -> str:
+        return counts_in_words(obj.counts or {})
 
     @admin.display(description=gettext_lazy("archive"))
     def archive_link(self, obj):
