@@ -64,3 +64,20 @@ def test_a_week_without_forecast_is_not_planned_or_scenario_run(client, bpo_mana
         assert _errors(response) == ["本周还没有预测：请先生成预测和人力需求。"]
     assert not SolveRun.objects.filter(client=brand_a).exists()
     assert not Roster.objects.filter(client=brand_a).exists()
+
+
+def test_forecast_quality_reads_as_an_error_where_lower_is_better(client, bpo_manager, brand_a):
+    """WAPE is an error (0 % is perfect; the demo showed 167 %), so the line must not call it accuracy."""
+    from datetime import timedelta
+
+    from apps.workforce import services
+    from tests.workforce.factories import chat_history
+
+    store = factories.make_store(client=brand_a, is_24h=True)
+    chat_history(store, start=WEEK - timedelta(days=28), days=35, per_day=40)
+    services.forecast_build(client=brand_a, week_start=WEEK, actor=bpo_manager)
+    client.force_login(bpo_manager)
+    week = {"client": brand_a.pk, "week": WEEK.isoformat()}
+    page = client.get(reverse("workforce:schedule"), week, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "预测误差 WAPE（越低越好；7 天有实际数据）: 模型 " in page
+    assert "预测准确度" not in page
