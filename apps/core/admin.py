@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -69,13 +70,37 @@ class PromoEventAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+def model_label(target_type: str) -> str:
+    """An audit row's "app_label.model" as the model's name in the user's language."""
+    try:
+        return str(apps.get_model(target_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return target_type
+
+
+class TargetTypeFilter(admin.SimpleListFilter):
+    title = _("target type")
+    parameter_name = "target_type"
+
+    def lookups(self, request, model_admin):
+        types = model_admin.get_queryset(request).order_by().values_list("target_type", flat=True).distinct()
+        return sorted(((t, model_label(t)) for t in types), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(target_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "target_type", "target_repr", "client", "reason"]
-    list_filter = ["action", "target_type", ("client", ScopedRelatedFieldListFilter)]
+    list_display = ["at", "actor", "action", "target_type_label", "target_repr", "client", "reason"]
+    list_filter = ["action", TargetTypeFilter, ("client", ScopedRelatedFieldListFilter)]
     search_fields = ["target_repr", "reason", "target_id"]
     list_select_related = ["actor", "client"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("target type"), ordering="target_type")
+    def target_type_label(self, obj) -> str:
+        return model_label(obj.target_type)
 
     def has_add_permission(self, request):
         return False

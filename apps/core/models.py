@@ -113,3 +113,5 @@ class TrackedRun(models.Model):
         if not self.progress_total:
             return 100 if self.status == RunStatus.SUCCEEDED else 0
         return min(100, round(100 * self.progress_done / self.progress_total))
+
+    progress_percent.fget.short_description = _("progress (%)")  # the admin's column title
