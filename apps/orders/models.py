@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.models import TrackedRun
 from apps.orders.choices import AttributionKind, OrderImportFormat, OrderStatus
@@ -244,7 +245,8 @@ class OrderImportRun(TrackedRun):
     shop = models.CharField(_("shop id"), max_length=64, blank=True, help_text=_("For exports without a shop column."))
     encoding = models.CharField(_("encoding"), max_length=16, blank=True)
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
+    # "created" alone is the project catalogue's creation time (创建时间); this is a count of rows
+    created_count = models.PositiveIntegerField(pgettext_lazy("import count", "created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
