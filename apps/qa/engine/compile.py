@@ -185,6 +185,7 @@ class _Compiled:
     model: tuple[Any, float] | None = None
     # a keyword rule's `dismissal`: the negators of its help words (see _compile_dismissal)
     dismissal: _Negators | None = None
+    contempt_of: str = ""  # the rule whose hit, with no help from the agent, is contempt in place of an answer
 
 
 def _compile_rule(spec: RuleSpec) -> _Compiled:
@@ -271,13 +272,21 @@ def _compile_dismissal(c: _Compiled, raw: Any, r: str) -> None:
     {"complaint": buyer words reporting a problem, "question": words that make a message a question
     rather than a report, "dismiss": agent words denying it (是正常的, 不影响, 检测合格, 和我们无关),
     "help": agent words of a remedy, a check or a fix, "help_negators": words that void a help word
-    in the three characters before it (不能换)}."""
-    keys = {"complaint", "question", "dismiss", "help", "help_negators"}
+    in the three characters before it (不能换), "denial": dismiss words that presume a reported problem
+    (是正常的, 都是这样, 检测合格: they dismiss any buyer statement, not only one with a complaint word),
+    "contempt_of": the insult rule (abuse) whose hit with no help in any agent reply is contempt in
+    place of an answer}."""
+    keys = {"complaint", "question", "dismiss", "help", "help_negators", "denial", "contempt_of"}
     if not isinstance(raw, dict) or set(raw) - keys:
         raise RuleConfigError(f"dismissal takes {', '.join(sorted(keys))}", rule=r, field="dismissal")
     for key in ("complaint", "dismiss", "help"):
         c.lists[key] = _words(raw, key, r)
     c.lists["question"] = _words(raw, "question", r, required=False)
+    c.lists["denial"] = _words(raw, "denial", r, required=False)
+    contempt = raw.get("contempt_of", "")
+    if not isinstance(contempt, str):
+        raise RuleConfigError("contempt_of must be a rule code", rule=r, field="dismissal")
+    c.contempt_of = contempt
     c.dismissal = _Negators(_words(raw, "help_negators", r, required=False))
 
 

@@ -75,28 +75,63 @@ def _rule_keyword(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list[H
 
 
 def _rule_keyword_dismissal(ctx: _Ctx, c: _Compiled, fired: dict | None = None) -> list[Hit]:
-    """A keyword rule with a `dismissal` (shirking): its words and examples, and by context an
-    agent who answers a buyer's reported problem (a complaint word in a buyer message that is not a
-    question) only by denying it (是正常的, 不影响, 检测合格, 和我们无关) with no remedy, check or fix
-    in any of their replies after the report (docs/qa_rule_meanings.md, "the decisions")."""
+    """A keyword rule with a `dismissal` (shirking): its words and examples, and by context an agent
+    who answers the buyer's reported problem only by denying it, with no remedy, check or fix in any
+    reply after the report (docs/qa_rule_meanings.md, "the decisions"). The buyer reported a problem
+    when a message of theirs that is not a question holds a complaint word (then any dismiss word
+    counts) or, for the denials that presume a problem (是正常的, 都是这样, 检测合格), when any message
+    of theirs is a statement, not a question. An insult (`contempt_of`) with no help in any agent
+    reply is contempt in place of an answer: shirking too."""
     hits = _rule_keyword(ctx, c, fired)
     if hits:
         return hits
-    spec, roles = c.spec, ctx.roles
+    spec, roles, norms = c.spec, ctx.roles, ctx.norms
+    buyers = [mi for mi, r in enumerate(roles) if r == "buyer"]
+    if not buyers:
+        return []
+    insult = fired.get(c.contempt_of) if fired and c.contempt_of else None
+    if insult and insult[0].message_index is not None and not _helped(ctx, c, buyers[0]):
+        return [ctx.make_hit(spec, insult[0].message_index)]
     questions = {mi for mi, _s, _e in ctx.hits_of(spec.code, "question")}
     reports = [mi for mi, _s, _e in ctx.hits_of(spec.code, "complaint") if roles[mi] == "buyer" and mi not in questions]
-    if not reports:
-        return []
-    first = min(reports)
-    negators = c.dismissal
-    for mi, s, _e in ctx.hits_of(spec.code, "help"):
-        if mi > first and roles[mi] == "agent" and not (negators and _preceded_by(ctx.norms[mi], s, negators, 3)):
-            return []  # a remedy, a check or a fix after the report
-    excluded = ctx.hits_of(spec.code, "exclude")
-    for mi, s, e in sorted(ctx.hits_of(spec.code, "dismiss")):
-        if roles[mi] == "agent" and mi > first and not (excluded and _covered(excluded, mi, s, e)):
-            return [ctx.make_hit(spec, mi, s, e)]
+    statements = [mi for mi in buyers if mi not in questions and "?" not in norms[mi] and "？" not in norms[mi]]
+    for said, names in ((reports, ("dismiss", "denial")), (statements, ("denial",))):
+        if not said or _helped(ctx, c, min(said)):
+            continue
+        hit = _dismissed(ctx, c, min(said), names)
+        if hit is not None:
+            return [hit]
     return []
+
+
+def _helped(ctx: _Ctx, c: _Compiled, first: int) -> bool:
+    """Whether an agent reply after message `first` offers a remedy, a check or a fix: a help word not
+    negated (不能换), not part of an excluded phrase (找快递索赔, 还有其他可以帮您的吗) and not the
+    subject of a blame right after it (您晾的方式不对)."""
+    roles, norms, negators = ctx.roles, ctx.norms, c.dismissal
+    excluded = ctx.hits_of(c.spec.code, "exclude")
+    blames = {}
+    for mi, s, _e in ctx.hits_of(c.spec.code, "dismiss") + ctx.hits_of(c.spec.code, "denial"):
+        blames.setdefault(mi, []).append(s)
+    for mi, s, e in ctx.hits_of(c.spec.code, "help"):
+        if mi <= first or roles[mi] != "agent":
+            continue
+        if negators and _preceded_by(norms[mi], s, negators, 3):
+            continue
+        if (excluded and _covered(excluded, mi, s, e)) or any(e <= b <= e + 3 for b in blames.get(mi, ())):
+            continue
+        return True
+    return False
+
+
+def _dismissed(ctx: _Ctx, c: _Compiled, first: int, names: tuple[str, ...]) -> Hit | None:
+    """The first agent dismissal (a word of the lists `names`) after message `first`, if any."""
+    excluded = ctx.hits_of(c.spec.code, "exclude")
+    found = sorted(rec for name in names for rec in ctx.hits_of(c.spec.code, name))
+    for mi, s, e in found:
+        if ctx.roles[mi] == "agent" and mi > first and not (excluded and _covered(excluded, mi, s, e)):
+            return ctx.make_hit(c.spec, mi, s, e)
+    return None
 
 
 def _not_covered(found: list[tuple[int, int, int]], dropped: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
