@@ -36,3 +36,14 @@ def test_usage_lists_show_the_platform_by_name(client, superuser, brand_a, path)
         assert not re.search(r">\s*douyin\s*<", filters)
         filtered = client.get(path + "?platform=douyin", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
         assert "跨境" not in re.search(r'<table id="result_list".*?</table>', filtered, re.S).group(0)
+
+
+def test_a_contract_version_is_named_in_the_users_language(brand_a):
+    """The version's name (admin title, lists, audit rows) said "c1 from 2026-01-01" on Chinese pages."""
+    from django.utils import translation
+
+    version = make_contract(client=brand_a).versions.get()
+    with translation.override("zh-hans"):
+        assert str(version) == f"{version.contract.code}（2026-01-01 起）"
+    with translation.override("en"):
+        assert str(version) == f"{version.contract.code} from 2026-01-01"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.clients.validators import validate_uscc
@@ -154,7 +155,7 @@ class ContractVersion(models.Model):
         verbose_name_plural = _("contract versions")
 
     def __str__(self) -> str:
-        return f"{self.contract.code} from {self.valid_from}"
+        return gettext("%(code)s from %(day)s") % {"code": self.contract.code, "day": self.valid_from}
 
     def clean(self) -> None:
         if self.valid_to and self.valid_to <= self.valid_from:
