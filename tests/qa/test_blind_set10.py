@@ -14,11 +14,11 @@ from tests.qa.blind import score
 SET = Path(__file__).resolve().parent / "blind" / "set10" / "chats.json"
 
 # measured once (tp, fp, fn)
-KEYWORD_TIMING = (415, 5, 8)  # micro P 0.988, R 0.981 (ninth pass; blind 392/8/31)
+KEYWORD_TIMING = (415, 4, 8)  # micro P 0.990, R 0.981 (ninth pass; blind 392/8/31)
 SENTIMENT_CONTEXT = {
     "buyer_negative": (87, 16, 14),  # unchanged by the ninth pass
     "risk_and_negative": (24, 9, 0),  # unchanged by the ninth pass
-    "risk_not_soothed": (21, 5, 0),  # unchanged by the ninth pass
+    "risk_not_soothed": (21, 4, 0),  # ninth pass: 曝光 of a camera (blind 21/5/0)
     "solution_offered": (58, 4, 1),  # unchanged by the ninth pass
 }
 
