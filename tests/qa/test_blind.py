@@ -57,7 +57,7 @@ SET4 = Path(__file__).resolve().parent / "blind" / "set4" / "chats.json"
 # with set 7; shirking: blame for not checking, 别来烦; solution_offered: contacting/chasing the courier,
 # and 已经在路上 are no remedy): keyword/timing (564, 2, 5) -> (565, 2, 4); buyer_negative (144, 14, 6) ->
 # (143, 15, 7) (the refit model moves one borderline message each way); solution_offered (67, 14, 3) -> (68, 12, 2).
-SET4_KEYWORD_TIMING = (566, 4, 3)  # ninth pass: +2 fp, dismissals by denial (eighth: 566/2/3)
+SET4_KEYWORD_TIMING = (566, 3, 3)  # ninth pass: +1 fp, a denial after a reported problem (eighth: 566/2/3)
 SET4_SENTIMENT_CONTEXT = {
     "buyer_negative": (143, 10, 7),  # eighth pass (seventh: 143/15/7)
     "risk_and_negative": (41, 2, 0),

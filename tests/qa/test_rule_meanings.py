@@ -424,6 +424,23 @@ def test_an_explanation_with_a_fix_or_an_offer_is_not_shirking(pack):
     assert "shirking" not in fired(pack, ("buyer", 0, "杯子有一点划痕"), ("agent", 9, "亲，运输挤压的，可以给您换一个"))
 
 
+def test_a_denial_dismisses_a_reported_problem_in_any_words(pack):
+    """Ninth pass: 是正常的 / 不影响 / 不可能是 presume a reported problem, whatever words the buyer used."""
+    for report, reply in (
+        ("收到的香蕉全是黑斑", "亲，香蕉有黑斑是正常的，都是这样的"),
+        ("衣服上有个小洞", "亲您好，这么小不影响穿的"),
+        ("买的激活码是用过的", "亲您好，激活码都是新的，不可能是用过的"),
+        ("车载充电器外壳碎了", "您好，运输挤压的，这个得您找快递公司索赔呢"),
+        ("毛衣洗了一次就变形了", "是您洗涤方式不对导致的，那就是您晾的方式不对"),
+    ):
+        assert "shirking" in fired(pack, ("buyer", 0, report), ("agent", 9, reply)), report
+
+
+def test_a_denial_with_a_fix_or_in_answer_to_a_question_is_not_shirking(pack):
+    assert "shirking" not in fired(pack, ("buyer", 0, "衣服有线头"), ("agent", 9, "亲，线头剪掉就好，不影响穿着哦"))
+    assert "shirking" not in fired(pack, ("buyer", 0, "37码偏大吗"), ("agent", 9, "亲，是正常码，按平时的尺码拍就行"))
+
+
 def test_normal_in_answer_to_a_plain_question_is_information(pack):
     assert "shirking" not in fired(pack, ("buyer", 0, "这件毛衣会起球吗"), ("agent", 9, "亲，正常穿着不容易起球的"))
 

@@ -118,7 +118,7 @@ def _helped(ctx: _Ctx, c: _Compiled, first: int) -> bool:
             continue
         if negators and _preceded_by(norms[mi], s, negators, 3):
             continue
-        if (excluded and _covered(excluded, mi, s, e)) or any(e <= b <= e + 3 for b in blames.get(mi, ())):
+        if (excluded and _covered(excluded, mi, s, e)) or any(e <= b <= e + 1 for b in blames.get(mi, ())):
             continue
         return True
     return False
