@@ -21,6 +21,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.contracts import selectors as contracts_selectors
 from apps.conversations import selectors as conversations_selectors
@@ -618,6 +619,12 @@ def _left_out(*, volume, qa, staffing, billing, sla, topics, conversion=None, cs
     return [label for section, label in sections if section is None]
 
 
+def status_label(state: str) -> str:
+    """The cover's status: 已签发 once issued, 草稿 before (its own context: the project's word for
+    an issued invoice, 已开具, does not fit a report)."""
+    return pgettext("report state", "Issued") if state == "issued" else pgettext("report state", "Draft")
+
+
 def assemble_client_report(
     *,
     client,
@@ -655,7 +662,7 @@ def assemble_client_report(
             commentary_reviewed_by=(commentary_meta or {}).get("reviewed_by", ""),
             commentary_reviewed_on=(commentary_meta or {}).get("reviewed_on"),
             actions=list(actions),
-            status_label=_("Issued") if state == "issued" else _("Draft"),
+            status_label=status_label(state),
             generated_on=generated_on or timezone.localdate(),
         )
         if kind == "quarterly":

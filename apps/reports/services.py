@@ -214,9 +214,37 @@ def report_run_review_commentary(*, run: ReportRun, actor) -> ReportRun:
     return run
 
 
+def _render_issued(run: ReportRun):
+    """The issued PDF: the reviewed draft's figures, with the cover's status reading 已签发 (Issued)
+    instead of 草稿 (Draft). Refused when the figures changed after the draft was rendered (new
+    conversations imported, a statement corrected): what the account manager checked is what the
+    brand receives, so the draft must be rendered and checked again first."""
+    report = report_run_assemble(run)
+    report.generated_on = None
+    if rendering.document_fingerprint(data_sha256(report)) != run.data_sha256:
+        raise DomainError(
+            _(
+                "The figures changed after this draft was rendered. Render the draft again "
+                "(save it on its edit page), check it, then issue it."
+            ),
+            field="status",
+            code="stale",
+        )
+    with translation.override(run.language):
+        report.status_label = assembly.status_label(ReportState.ISSUED)
+    report.generated_on = timezone.localdate()
+    pdf = rendering.render_report(report)
+    old_name = run.pdf.name
+    run.pdf.save(run.file_name, ContentFile(pdf.content), save=False)
+    if old_name and old_name != run.pdf.name:
+        transaction.on_commit(lambda: run.pdf.storage.delete(old_name))
+    return pdf
+
+
 @transaction.atomic
 def report_run_issue(*, run: ReportRun, actor, reason: str = "") -> ReportRun:
-    """Freeze a rendered draft as issued and e-mail it to the brand's report contacts (on commit)."""
+    """Freeze a rendered draft as issued (its PDF re-rendered from the same figures, stamped issued)
+    and e-mail it to the brand's report contacts (on commit)."""
     run = ReportRun.objects.select_for_update().select_related("client").get(pk=run.pk)
     if run.state == ReportState.ISSUED:
         raise DomainError(_("This report has already been issued."), field="state", code="issued")
@@ -227,10 +255,17 @@ def report_run_issue(*, run: ReportRun, actor, reason: str = "") -> ReportRun:
             _("The account manager's commentary has not been reviewed; review it before issuing."),
             field="commentary",
         )
+    pdf = _render_issued(run)
     recipients = clients_selectors.billing_contact_emails(client_id=run.client_id)
     now = timezone.now()
     ReportRun.objects.filter(pk=run.pk).update(
-        state=ReportState.ISSUED, issued_at=now, issued_by=actor, emailed_to=recipients
+        state=ReportState.ISSUED,
+        issued_at=now,
+        issued_by=actor,
+        emailed_to=recipients,
+        pdf=run.pdf.name,
+        sha256=pdf.sha256,
+        page_count=pdf.pages,
     )
     run.state, run.issued_at, run.issued_by, run.emailed_to = ReportState.ISSUED, now, actor, recipients
     audit_record(

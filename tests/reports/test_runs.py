@@ -145,6 +145,30 @@ def test_issue_emails_the_pdf_to_report_contacts_only(
     assert mimetype == "application/pdf" and content[:5] == b"%PDF-" and name.endswith(".pdf")
 
 
+def test_issued_pdf_reads_issued_on_its_cover_with_the_drafts_figures(
+    run_a, account_manager, media_root, tmp_path, django_capture_on_commit_callbacks
+):
+    draft_text = pdf_text((media_root / run_a.pdf.name).read_bytes(), tmp_path)
+    assert "草稿" in draft_text and "已签发" not in draft_text
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_run_issue(run=run_a, actor=account_manager)
+    run_a.refresh_from_db()
+    issued_text = pdf_text((media_root / run_a.pdf.name).read_bytes(), tmp_path)
+    assert "已签发" in issued_text and "草稿" not in issued_text
+    assert issued_text.replace("已签发", "草稿") == draft_text
+    assert run_a.state == "issued" and run_a.page_count >= 5
+
+
+def test_issue_is_refused_when_the_figures_changed_after_the_draft(run_a, account_manager):
+    ReportRun.objects.filter(pk=run_a.pk).update(data_sha256="0" * 64)
+    run_a.refresh_from_db()
+    with pytest.raises(DomainError) as err:
+        services.report_run_issue(run=run_a, actor=account_manager)
+    assert err.value.code == "stale" and "重新" in str(err.value)
+    run_a.refresh_from_db()
+    assert run_a.state == "draft" and run_a.issued_at is None
+
+
 def test_an_issued_report_cannot_be_edited_or_re_rendered(run_a, account_manager, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.report_run_issue(run=run_a, actor=account_manager)
