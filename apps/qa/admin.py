@@ -21,6 +21,7 @@ from apps.clients.choices import Platform
 from apps.core.admin import ScopedAdmin
 from apps.core.choices import Role
 from apps.core.errors import DomainError
+from apps.core.roles import scope_queryset
 from apps.qa import selectors, services
 from apps.qa.choices import DisputeStatus, ReviewStatus, RuleType, Severity
 from apps.qa.models import (
@@ -552,9 +553,40 @@ class ReviewItemAdmin(QAStyled, TranscriptMixin, ScopedAdmin):
 
 
 class DisputeAddForm(forms.ModelForm):
+    """Filed from a result page ("对此命中申诉" beside a hit): the result comes with the link and is
+    shown, not typed; the disputed hit is picked from the result's deducting hits; the reason is the
+    filer's own words. The dispute's reason records the hit first (「rule」· message #n 「excerpt」)."""
+
+    hit = forms.TypedChoiceField(label=_("Disputed hit"), coerce=int)
+
     class Meta:
         model = Dispute
-        fields = ["result", "reason"]
+        fields = ["result", "hit", "reason"]
+        widgets = {"result": forms.HiddenInput, "reason": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        result_id = self.data.get("result") or self.initial.get("result")
+        self.hits = {hit.pk: hit for hit in selectors.disputable_hits(result_id)} if result_id else {}
+        self.fields["hit"].choices = [(pk, self.hit_label(hit)) for pk, hit in self.hits.items()]
+        self.fields["reason"].label = _("Why the hit is wrong")
+
+    @staticmethod
+    def hit_label(hit) -> str:
+        excerpt = hit.excerpt[:40]
+        return f"{hit} 「{excerpt}」" if excerpt else str(hit)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.hits:
+            raise ValidationError(
+                _("Open the QA result and click 'Dispute this hit' beside the hit you dispute."), code="no_result"
+            )
+        hit = self.hits.get(cleaned.get("hit"))
+        if hit is not None and cleaned.get("reason"):
+            cleaned["reason"] = f"{self.hit_label(hit)}：{cleaned['reason'].strip()}"
+            self.instance.reason = cleaned["reason"]
+        return cleaned
 
 
 class DisputeDecisionForm(forms.Form):
@@ -582,6 +614,12 @@ class DisputeAdmin(TranscriptMixin, ScopedAdmin):
     def transcript_result(self, obj):
         return obj.result
 
+    def result_for(self, request, result_id):
+        """The result a new dispute is filed against, within the user's brands (None if not)."""
+        if not str(result_id or "").isdigit():
+            return None
+        return scope_queryset(QAResult.objects.filter(pk=int(result_id)), request.user).first()
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = DisputeAddForm
@@ -602,6 +640,15 @@ class DisputeAdmin(TranscriptMixin, ScopedAdmin):
         obj.pk = created.pk
 
     def add_view(self, request, form_url="", extra_context=None):
+        result_id = request.GET.get("result") or request.POST.get("result")
+        result = self.result_for(request, result_id)
+        if result is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "qa_result": result,
+                "qa_transcript": selectors.transcript(result),
+                "qa_focus_index": None,
+            }
         try:
             return super().add_view(request, form_url, extra_context)
         except ValidationError as exc:

@@ -408,6 +408,15 @@ def weekly_coaching(*, user, week_start: date, client_id: int | None = None) -> 
     return coaching_rows(hits=qs, limit=50)
 
 
+def disputable_hits(result_id) -> list[QAHit]:
+    """The hits of a result that cost points (a dispute is filed against one of them), in transcript order."""
+    return list(
+        QAHit.objects.filter(result_id=result_id, rule__score_change__lt=0)
+        .select_related("rule")
+        .order_by("message_index", "span_start", "id")
+    )
+
+
 def transcript(result: QAResult) -> list[dict]:
     """The conversation's messages with the hit spans of this result marked, for the review screen."""
     from apps.conversations.choices import SenderRole

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from apps.qa import services
-from apps.qa.models import QAResult, ReviewItem
+from apps.qa.models import Dispute, QAResult, ReviewItem
 from tests.qa.factories import CLEAN, make_conversation
 
 CRITICAL = [("buyer", 0, "能便宜点吗"), ("agent", 5, "亲，您好，加我vx私聊"), ("buyer", 9, "好的")]
@@ -40,6 +40,7 @@ def test_next_item_follows_the_queue_order_and_dismissing_a_critical_needs_a_com
     assert item.severity == "critical" and item.result == results[convs[1].pk]
     page = client.get(first)
     assert page.status_code == 200 and "不成立" in page.content.decode() and "成立" in page.content.decode()
+    assert "Y 成立 · N 不成立" in page.content.decode() and "S 保存评分" not in page.content.decode()
     refused = client.post(first, {"action": "dismiss", "comment": ""})
     assert refused.status_code == 400 and "致命项判为不成立时" in refused.content.decode()
     done = client.post(first, {"action": "dismiss", "comment": "买家先要的联系方式，已核实"})
@@ -56,7 +57,8 @@ def test_a_sample_is_scored_by_ticking_rules_like_the_engine(client, qa_supervis
     client.force_login(qa_supervisor)
     sample = ReviewItem.objects.get(reason="sample")
     url = reverse("qa:review", args=[sample.pk])
-    assert 'name="rules"' in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert 'name="rules"' in page and "S 保存评分" in page and "Y 成立" not in page
     response = client.post(url, {"action": "score", "rules": ["closing_missing", "shirking"]})
     assert response.status_code == 302
     result = QAResult.objects.get(pk=sample.result_id)
@@ -89,5 +91,21 @@ def test_a_dispute_is_filed_from_the_result_page_by_picking_the_hit(client, bpo_
     result = results[convs[1].pk]
     client.force_login(bpo_manager)
     page = client.get(reverse("admin:qa_qaresult_change", args=[result.pk])).content.decode()
-    link = reverse("admin:qa_dispute_add") + f"?result={result.pk}&amp;reason="
+    hit = result.hits.filter(rule__score_change__lt=0).select_related("rule").first()
+    link = reverse("admin:qa_dispute_add") + f"?result={result.pk}&amp;hit={hit.pk}"
     assert link in page and "对此命中申诉" in page
+
+    add = client.get(reverse("admin:qa_dispute_add") + f"?result={result.pk}&hit={hit.pk}").content.decode()
+    assert f'<input type="hidden" name="result" value="{result.pk}"' in add  # shown as the transcript, not typed
+    assert f'<option value="{hit.pk}" selected>{hit.rule.name}' in add
+    assert "&amp;gt;" not in add and "申诉的命中" in add
+
+    response = client.post(
+        reverse("admin:qa_dispute_add"), {"result": result.pk, "hit": hit.pk, "reason": "买家先问的，客服已及时回复"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dispute = Dispute.objects.get(result=result)
+    assert dispute.reason.startswith(hit.rule.name) and dispute.reason.endswith("：买家先问的，客服已及时回复")
+
+    refused = client.post(reverse("admin:qa_dispute_add"), {"result": "", "hit": "", "reason": "x"})
+    assert Dispute.objects.count() == 1 and "对此命中申诉" in refused.content.decode()
