@@ -18,6 +18,7 @@ from apps.core.errors import DomainError
 from apps.core.roles import has_role
 from apps.intraday import presenting, selectors, services
 from apps.intraday.choices import LeverKind
+from apps.intraday.models import Alert
 from apps.workforce import selectors as workforce
 
 if TYPE_CHECKING:
@@ -82,13 +83,26 @@ def _adherence_rows(room, names: dict[int, str], day) -> list[dict]:
     return adherence_rows
 
 
-def _alert_rows(client: Client, *, day, as_of, lo) -> list[dict]:
-    """The brand's alerts of the day up to ``as_of``, with their slot label, text and excerpts."""
+def _alert_rows(client: Client, *, day, as_of, lo, computed=()) -> list[dict]:
+    """The brand's alerts of the day up to ``as_of``, with their slot label, text and excerpts.
+
+    ``computed``: in a replay, the alerts the tick at ``as_of`` raises (room.alerts). The room only
+    stores the alerts of ticks that ran, and no tick ran on a day replayed afterwards (or between two
+    ticks); those not stored are listed too, marked as computed for the replayed moment, so a replay
+    of Double 11 at 00:45 shows the SL alert the room would have raised then."""
+    stored = selectors.alerts_for(client_ids=[client.pk], day=day, until=as_of)
+    keys = {a.key for a in stored}
+    drafts = [
+        Alert(client=client, day=day, kind=a.kind, key=a.key, interval_start=lo + a.interval * selectors.SLOT,
+              severity=a.severity, data=a.data, raised_at=as_of)
+        for a in computed
+        if a.key not in keys
+    ]  # fmt: skip
     alerts = []
-    for alert in selectors.alerts_for(client_ids=[client.pk], day=day, until=as_of):
+    for alert in drafts + stored:
         title, text = services.alert_text(alert)
         alerts.append({"alert": alert, "time": _label(lo, selectors.slot_of(lo, alert.interval_start)), "text": text,
-                       "excerpts": (alert.data or {}).get("excerpts", [])})  # fmt: skip
+                       "excerpts": (alert.data or {}).get("excerpts", []), "computed": alert.pk is None})  # fmt: skip
     return alerts
 
 
@@ -133,7 +147,7 @@ def _context(request, client: Client) -> dict:
     ]
     names = room_agent_names(room)
     adherence_rows = _adherence_rows(room, names, day)
-    alerts = _alert_rows(client, day=day, as_of=as_of, lo=lo)
+    alerts = _alert_rows(client, day=day, as_of=as_of, lo=lo, computed=room.alerts if replay else ())
     levers_ = _lever_rows(proposals, names, lo=lo)
     team = room.team
     return {

@@ -163,3 +163,15 @@ def test_the_replay_command_prints_each_tick_and_its_alerts_without_writing(bran
     assert any("话量偏离计划" in line for line in lines[lines.index(ticks[2]) :])  # the 20:00 surge, seen at 20:15
     assert not any("话量偏离计划" in line for line in lines[: lines.index(ticks[2])])
     assert Alert.objects.count() == 0 and Reforecast.objects.count() == 0
+
+
+def test_a_replay_without_a_tick_shows_the_alerts_the_room_would_have_raised(client, brand_a, store_a, bpo_manager):
+    _day(brand_a, store_a)  # recorded, never ticked: nothing stored
+    client.force_login(bpo_manager)
+    html = client.get(f"/intraday/?client={brand_a.pk}&date=2026-11-11&at=20:30").content.decode()
+    assert "今日无告警" not in html and "按回放时刻推算" in html and "服务水平" in html
+    assert not Alert.objects.exists()  # a replay writes nothing
+    services.tick(client_ids=[brand_a.pk], day=DAY, as_of=local(20, 20))
+    stored = set(Alert.objects.values_list("key", flat=True))
+    html = client.get(f"/intraday/?client={brand_a.pk}&date=2026-11-11&at=20:20").content.decode()
+    assert stored and "按回放时刻推算" not in html  # the tick at that moment ran: its alerts are the stored ones
