@@ -19,7 +19,9 @@ SL correction of the requirement: when the recent completed intervals' pooled SL
 says (slow answers, a bot flow that hands over badly): the requirement of the next ``lookahead``
 (8) open intervals is raised to at least the mean floor of those intervals (on the floor from the
 state feed, else the scheduled floor), rounded up, plus one agent; the understaffed alert and the
-levers then see the gap.
+levers then see the gap. The levers' SL before/after in those intervals follows the measurement too
+(``SlCorrection.cap``): the floor seen gets the measured SL, the raised requirement the target,
+linear in between, never above Erlang A's figure.
 """
 
 from __future__ import annotations
@@ -107,6 +109,28 @@ class BrandRoom:
     team: adherence.TeamAdherence
     spikes: list[spikes.Spike]
     alerts: list[alerting.AlertDraft]
+    sl_correction: SlCorrection | None = None
+
+
+@dataclass(frozen=True)
+class SlCorrection:
+    """The SL correction in force (module docstring): over ``slots`` the floor ``seen`` (mean) got the
+    measured ``sl``; ``needed`` agents are assumed to reach the ``target``."""
+
+    slots: range
+    seen: float
+    sl: float
+    needed: int
+    target: float
+
+    def cap(self, floor: int) -> float:
+        """The SL a floor can be expected to reach in a corrected slot: the measured SL up to the floor
+        seen, the target from the raised requirement on, linear in between."""
+        if floor <= self.seen:
+            return self.sl
+        if floor >= self.needed:
+            return self.target
+        return self.sl + (self.target - self.sl) * (floor - self.seen) / (self.needed - self.seen)
 
 
 def _observed(actual: Sequence[SlotActual]) -> requirement.Observed:
@@ -136,8 +160,11 @@ def build(day: BrandDay, *, rules: alerting.AlertRules | None = None) -> BrandRo
     rules = rules or alerting.AlertRules()
     offered = [a.offered for a in day.actual]
     recent = alerting.recent_sl(offered, [a.in_target for a in day.actual], day.now, rules)
+    correction = None
     if recent is not None and recent.sl < rules.sl_target:
-        _raise_required_after_low_sl(required, day, rules, recent, seen_floor=on_floor, floor_plan=floor_plan)
+        correction = _raise_required_after_low_sl(
+            required, day, rules, recent, seen_floor=on_floor, floor_plan=floor_plan
+        )
     rows = _slot_rows(day, rf, required, floor_plan, logged=logged, on_floor=on_floor)
     intervals = [
         spikes.IntervalRisk(i, day.actual[i].conversations, day.risky.get(i, [])) for i in range(len(day.actual))
@@ -174,6 +201,7 @@ def build(day: BrandDay, *, rules: alerting.AlertRules | None = None) -> BrandRo
         team=team,
         spikes=found,
         alerts=alerting.evaluate(facts, rules) if day.now < SLOTS else [],
+        sl_correction=correction,
     )
 
 
@@ -188,16 +216,20 @@ def _events_by_agent(day: BrandDay) -> dict[int, list[adherence.StateEvent]]:
 
 def _raise_required_after_low_sl(
     required: list[int], day: BrandDay, rules: alerting.AlertRules, recent, *, seen_floor, floor_plan
-) -> None:
+) -> SlCorrection:
     """The service level of the recent slots was under target: the open slots ahead need at least one
     agent more than were on the floor then (``seen_floor``: agents on the floor per past slot, None
-    without state events, then the plan counts). Raises ``required`` in place."""
+    without state events, then the plan counts). Raises ``required`` in place; returns the correction
+    the levers' SL estimate follows."""
     window = range(recent.first, recent.last + 1)
     seen = [seen_floor[t] if seen_floor is not None and t < len(seen_floor) else floor_plan[t] for t in window]
-    floor_needed = math.ceil(sum(seen) / len(seen)) + 1
-    for t in range(day.now, min(SLOTS, day.now + rules.lookahead)):
+    seen_mean = sum(seen) / len(seen)
+    floor_needed = math.ceil(seen_mean) + 1
+    slots = range(day.now, min(SLOTS, day.now + rules.lookahead))
+    for t in slots:
         if not day.open_slots or day.open_slots[t]:
             required[t] = max(required[t], floor_needed)
+    return SlCorrection(slots=slots, seen=seen_mean, sl=recent.sl, needed=floor_needed, target=rules.sl_target)
 
 
 def _slot_rows(day: BrandDay, rf, required, floor_plan, *, logged, on_floor) -> list[SlotRow]:
@@ -231,10 +263,18 @@ def _slot_rows(day: BrandDay, rf, required, floor_plan, *, logged, on_floor) -> 
 
 
 def sl_function(room: BrandRoom, params: requirement.RequirementParams):
-    """``sl_of(slot, floor)`` for the levers: (Erlang A SL of that floor, the slot's human volume)."""
+    """``sl_of(slot, floor)`` for the levers: (Erlang A SL of that floor, the slot's human volume).
+
+    In a slot under the SL correction the measurement outranks the model: Erlang A had said the floor
+    seen was enough while it got the measured SL, so the estimate is capped by ``SlCorrection.cap``
+    (a lever then reads "20 % → 80 %", not "100 % → 100 %")."""
+    fix = room.sl_correction
 
     def sl_of(slot: int, floor: int) -> tuple[float, float]:
         volume = room.human_volume[slot] if 0 <= slot < len(room.human_volume) else 0.0
-        return requirement.sl_with(floor, volume, aht_s=room.aht_s, params=params).service_level, volume
+        sl = requirement.sl_with(floor, volume, aht_s=room.aht_s, params=params).service_level
+        if fix is not None and slot in fix.slots:
+            sl = min(sl, fix.cap(floor))
+        return sl, volume
 
     return sl_of

@@ -283,3 +283,12 @@ def test_vectorised_floor_counts_agree_with_reading_each_agent(feed):
         states = [adherence._state_at(*adherence._timeline(evs), start + 450) for evs in events.values()]
         assert logged[i] == sum(s != "offline" for s in states)
         assert floor[i] == sum(s in adherence.ON_FLOOR for s in states)
+
+
+def test_the_levers_sl_follows_a_low_measured_sl_not_the_model():
+    from apps.intraday.room import SlCorrection
+
+    fix = SlCorrection(slots=range(3, 11), seen=3.0, sl=0.2, needed=4, target=0.8)
+    assert fix.cap(2) == fix.cap(3) == 0.2 and fix.cap(4) == fix.cap(6) == 0.8
+    half = SlCorrection(slots=range(0, 8), seen=2.5, sl=0.2, needed=4, target=0.8)
+    assert half.cap(3) == pytest.approx(0.2 + 0.6 * 0.5 / 1.5)

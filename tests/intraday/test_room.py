@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 from datetime import timedelta
@@ -11,6 +12,7 @@ import pytest
 
 from apps.conversations.models import Conversation
 from apps.core.models import AuditEvent
+from apps.intraday import room as room_module
 from apps.intraday import selectors, services
 from apps.intraday.models import Alert, AlertWebhook, LeverApplication, Reforecast, WebhookDelivery
 from apps.workforce.choices import RosterStatus
@@ -175,3 +177,26 @@ def test_a_replay_without_a_tick_shows_the_alerts_the_room_would_have_raised(cli
     stored = set(Alert.objects.values_list("key", flat=True))
     html = client.get(f"/intraday/?client={brand_a.pk}&date=2026-11-11&at=20:20").content.decode()
     assert stored and "按回放时刻推算" not in html  # the tick at that moment ran: its alerts are the stored ones
+
+
+def test_after_a_low_measured_sl_the_levers_sl_before_is_the_measured_one(brand_a, store_a):
+    """From 20:00 every answer takes 40 s: SL 0 % with five agents on the floor, although Erlang A calls
+    three enough. Two of them leave at 20:45; overtime keeps them. Its SL before is the measured one,
+    not Erlang A's figure for three agents."""
+    _day(brand_a, store_a)
+    site = factories.make_site()
+    agents = [factories.make_agent(site=site) for _ in range(5)]
+    roster = _roster(brand_a, agents[:3], start_h=12, end_h=22)
+    for a in agents[3:]:
+        Shift.objects.create(roster=roster, agent=a, start=local(12), end=local(20, 45), paid_hours=Decimal(8))
+        AgentSkill.objects.create(agent=a, client=brand_a)
+    room, found = services.lever_proposals(client_id=brand_a.pk, day=DAY, as_of=local(20, 50))
+    fix = room.sl_correction
+    assert fix is not None and fix.sl < 0.8 and fix.seen == 5
+    overtime = next(lv for lv in found if lv.kind == "overtime")
+    assert set(overtime.slots) <= set(fix.slots)
+    assert overtime.sl_before == pytest.approx(fix.sl)  # Erlang A alone: 100 % for three agents
+    assert overtime.sl_after == pytest.approx(fix.sl)  # back to the five who got 12 %: no promise of more
+    unfixed = dataclasses.replace(room, sl_correction=None)
+    params = selectors.brand_days(client_ids=[brand_a.pk], day=DAY, as_of=local(20, 50))[brand_a.pk].params
+    assert room_module.sl_function(unfixed, params)(overtime.slots[0], 3)[0] > 0.8
