@@ -176,12 +176,13 @@ SITES: tuple[DemoSite, ...] = (
     DemoSite("chengdu", "成都客服中心", "成都", 160, "CD"),
 )
 
-# (role label, username, role group or None, superuser)
-STAFF_USERS: tuple[tuple[str, str, str | None, bool], ...] = (
-    ("Superuser", "admin", None, True),
-    ("BPO manager", "manager", Role.BPO_MANAGER, False),
-    ("Account manager", "accounts", Role.ACCOUNT_MANAGER, False),
-    ("QA supervisor", "qa", Role.QA_SUPERVISOR, False),
+# (role label, username, role group or None, superuser, full name: reports and statements print
+# the person who wrote, reviewed or issued them, not their login)
+STAFF_USERS: tuple[tuple[str, str, str | None, bool, str], ...] = (
+    ("Superuser", "admin", None, True, "陈志远"),
+    ("BPO manager", "manager", Role.BPO_MANAGER, False, "刘静"),
+    ("Account manager", "accounts", Role.ACCOUNT_MANAGER, False, "王敏"),
+    ("QA supervisor", "qa", Role.QA_SUPERVISOR, False, "赵磊"),
 )
 
 
@@ -282,13 +283,14 @@ def _seed_sites_and_brands() -> dict[str, Client]:
 def _seed_logins(ctx: DemoContext, clients: dict[str, Client]) -> None:
     """The staff logins and one client viewer per brand, listed on ctx.logins."""
     passwords = _Passwords()
-    for label, username, group, superuser in STAFF_USERS:
+    for label, username, group, superuser, full_name in STAFF_USERS:
         _seed_user(
             username=username,
             email=f"{username}@tideline.example.com",
             superuser=superuser,
             group=group,
             passwords=passwords,
+            first_name=full_name,
         )
         ctx.logins.append((label, username, DEMO_PASSWORD))
     for brand in BRANDS:

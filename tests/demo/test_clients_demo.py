@@ -67,6 +67,9 @@ def test_users_for_every_role_with_printed_logins(make_ctx):
     assert users.get(username="manager").groups.filter(name=Role.BPO_MANAGER).exists()
     assert users.get(username="accounts").groups.filter(name=Role.ACCOUNT_MANAGER).exists()
     assert users.get(username="qa").groups.filter(name=Role.QA_SUPERVISOR).exists()
+    # reports print who wrote, reviewed and issued them: a person's name, not a login
+    assert users.get(username="accounts").get_full_name() == "王敏"
+    assert all(users.get(username=u).get_full_name() for u in ("admin", "manager", "qa"))
 
 
 def test_one_client_viewer_per_brand_bound_to_it(make_ctx):
