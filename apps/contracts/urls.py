@@ -11,6 +11,7 @@ urlpatterns = [
     path("receivables/export/", views.receivables_export, name="receivables-export"),
     path("statements/<int:pk>/", views.statement_page, name="statement"),
     path("statements/<int:pk>/pdf/", views.statement_pdf, name="statement-pdf"),
+    path("statements/<int:pk>/corrections/<int:note_pk>/pdf/", views.credit_note_pdf, name="statement-correction-pdf"),
     path("statements/<int:pk>/answer/", views.statement_answer, name="statement-answer"),
     path("statements/<int:pk>/act/", views.statement_act, name="statement-act"),
 ]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -305,6 +305,20 @@ def statement_pdf(request, pk: int):
     if doc is None or not doc.pdf or not doc.pdf.storage.exists(doc.pdf.name):
         doc = reports.document_render(kind="invoice", object_id=invoice.pk)
     return FileResponse(doc.pdf.open("rb"), content_type="application/pdf", filename=f"{invoice.number}.pdf")
+
+
+@login_required
+def credit_note_pdf(request, pk: int, note_pk: int):
+    """A correction's PDF, from its statement's page (printed now if that has not happened yet)."""
+    from apps.reports import selectors as report_selectors
+    from apps.reports import services as reports
+
+    invoice = _statement(request, pk)
+    note = get_object_or_404(invoice.credit_notes.all(), pk=note_pk)
+    doc = report_selectors.rendered_document_of(kind="credit_note", object_id=note.pk)
+    if doc is None or not doc.pdf or not doc.pdf.storage.exists(doc.pdf.name):
+        doc = reports.document_render(kind="credit_note", object_id=note.pk)
+    return FileResponse(doc.pdf.open("rb"), content_type="application/pdf", filename=f"{note.number}.pdf")
 
 
 def _act(request, invoice, what: str):

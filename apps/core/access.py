@@ -109,6 +109,7 @@ RULES: dict[str, Rule] = {
     "contracts:receivables-export": Rule(read=roles(ACCOUNTS, VIEWER)),
     "contracts:statement": Rule(read=roles(ACCOUNTS, VIEWER), model="contracts.Invoice"),
     "contracts:statement-pdf": Rule(read=roles(ACCOUNTS, VIEWER), model="contracts.Invoice"),
+    "contracts:statement-correction-pdf": Rule(read=roles(ACCOUNTS, VIEWER), model="contracts.CreditNote"),
     "contracts:statement-act": Rule(write=roles(ACCOUNTS), model="contracts.Invoice"),
     "contracts:statement-answer": Rule(write=roles(VIEWER), model="contracts.Invoice"),
     "reports:run-list": Rule(read=ANY_ROLE),

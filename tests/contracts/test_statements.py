@@ -295,3 +295,18 @@ def test_draft_page_offers_approval_with_a_reason_when_flagged(client, brand_a, 
     client.post(f"/billing/statements/{draft.pk}/act/", {"action": "approve", "confirm": "1", "reason": "基础费按约定"})
     draft.refresh_from_db()
     assert draft.status == "approved"
+
+
+@pytest.mark.django_db
+def test_a_correction_is_downloaded_from_its_statement_page_by_its_brand_only(
+    client, statement, account_manager, brand_b, media_root
+):
+    note = services.credit_note_create(invoice=statement, total="10.60", reason="服务补偿", actor=account_manager)
+    url = f"/billing/statements/{statement.pk}/corrections/{note.pk}/pdf/"
+    viewer_a = factories.make_user(role=Role.CLIENT_VIEWER, client=statement.contract.client)
+    client.force_login(viewer_a)
+    assert url in client.get(f"/billing/statements/{statement.pk}/").content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:5] == b"%PDF-"
+    client.force_login(factories.make_user(role=Role.CLIENT_VIEWER, client=brand_b))
+    assert client.get(url).status_code == 404
