@@ -177,6 +177,13 @@ def test_jsonl_errors(sample_stores, write_file, line, field):
     assert_rejected(run, row=2, field=field)
 
 
+def test_a_broken_json_line_is_explained_in_chinese(sample_stores, write_file):
+    good = (SAMPLES / "canonical.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    run = import_file(path=write_file("x.jsonl", f"{good}\n{{bad\n"), file_format="canonical_jsonl")
+    reason = next(e["reason"] for e in run.errors if e["row"] == 2)
+    assert "双引号括起的字段名" in reason and "Expecting" not in reason
+
+
 BAD_TIME = "tmall,yuefu-tmall-01,C1,M2,yesterday 10:00,agent,小美,tb_a,text,亲在的\n"
 
 

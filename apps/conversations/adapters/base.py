@@ -324,3 +324,24 @@ def _column_with_break(values: list[str], header: list[str], text_column: int) -
         if ("\n" in value or "\r" in value) and i < len(header):
             return header[i].strip().lstrip("\ufeff") or None
     return None
+
+
+_JSON_ERRORS = {
+    "Expecting value": gettext_lazy("a value was expected"),
+    "Expecting property name enclosed in double quotes": gettext_lazy("a field name in double quotes was expected"),
+    "Expecting ',' delimiter": gettext_lazy("a comma was expected"),
+    "Expecting ':' delimiter": gettext_lazy("a colon was expected"),
+    "Extra data": gettext_lazy("there is more after the end of the JSON"),
+    "Unterminated string starting at": gettext_lazy("a string is not closed"),
+    "Invalid control character at": gettext_lazy("a control character inside a string"),
+    "Invalid \\escape": gettext_lazy("an invalid escape (\\)"),
+    "Invalid \\uXXXX escape": gettext_lazy("an invalid \\u escape"),
+    "Illegal trailing comma before end of object": gettext_lazy("a comma before the closing brace"),
+    "Illegal trailing comma before end of array": gettext_lazy("a comma before the closing bracket"),
+}
+
+
+def json_error_text(msg: str) -> str:
+    """The JSON decoder's reason (json.JSONDecodeError.msg, English) in the user's language; an
+    unknown one is passed through as it is."""
+    return str(_JSON_ERRORS.get(msg, msg))

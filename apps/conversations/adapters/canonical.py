@@ -22,6 +22,7 @@ from apps.conversations.adapters.base import (
     Record,
     RowError,
     csv_rows,
+    json_error_text,
     line_limit,
     shown,
 )
@@ -146,7 +147,8 @@ def _decode_exactly(decode, line: str, line_no: int):
         return RowError(
             line_no,
             None,
-            _("not a JSON object: %(error)s at column %(column)s") % {"error": exc.msg, "column": exc.colno},
+            _("not a JSON object: %(error)s at column %(column)s")
+            % {"error": json_error_text(exc.msg), "column": exc.colno},
         )
     except RecursionError:
         return RowError(line_no, None, _("JSON nested deeper than %(limit)s levels") % {"limit": JSON_DEPTH_LIMIT})

@@ -40,6 +40,7 @@ from apps.conversations.adapters.base import (
     Record,
     RowError,
     json_depth_error_line,
+    json_error_text,
     parse_local,
     shown,
 )
@@ -99,7 +100,9 @@ def _envelope(text: str) -> tuple[str, str, list]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FileError(_("not JSON: %(error)s") % {"error": exc.msg}, row=exc.lineno, field=None) from None
+        raise FileError(
+            _("not JSON: %(error)s") % {"error": json_error_text(exc.msg)}, row=exc.lineno, field=None
+        ) from None
     except RecursionError:
         row = json_depth_error_line(text)
         raise FileError(
