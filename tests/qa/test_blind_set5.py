@@ -23,7 +23,7 @@ SENTIMENT_CONTEXT = {
     "buyer_negative": (142, 12, 10),  # R 0.934 (eighth pass)
     "risk_and_negative": (47, 0, 0),  # R 1.000
     "risk_not_soothed": (27, 1, 0),  # R 1.000
-    "solution_offered": (79, 3, 4),  # R 0.952
+    "solution_offered": (81, 3, 2),  # R 0.976 (tenth pass: 免费换货 / 重新配送-style remedies; ninth 79/3/4)
 }
 
 

@@ -19,7 +19,11 @@ SET7 = Path(__file__).resolve().parent / "blind" / "set7" / "chats.json"
 # once with ed64484: keyword/timing (368, 10, 20) P 0.974 R 0.948; buyer_negative (93, 19, 16) R 0.853;
 # risk_and_negative (26, 7, 1) R 0.963; risk_not_soothed (18, 1, 1) R 0.947; solution_offered (53, 19, 1)
 # R 0.981.
-KEYWORD_TIMING = (384, 8, 4)  # micro P 0.980, R 0.990 (ninth pass; eighth 383/8/5, seventh 375/8/13)
+KEYWORD_TIMING = (
+    384,
+    7,
+    4,
+)  # micro P 0.982, R 0.990 (tenth pass: 不能好评返现 is a refusal; ninth 384/8/4; eighth 383/8/5, seventh 375/8/13)
 SENTIMENT_CONTEXT = {
     "buyer_negative": (102, 12, 7),  # R 0.936
     "risk_and_negative": (27, 7, 0),  # R 1.000
