@@ -160,11 +160,8 @@ def build(day: BrandDay, *, rules: alerting.AlertRules | None = None) -> BrandRo
     rules = rules or alerting.AlertRules()
     offered = [a.offered for a in day.actual]
     recent = alerting.recent_sl(offered, [a.in_target for a in day.actual], day.now, rules)
-    correction = None
-    if recent is not None and recent.sl < rules.sl_target:
-        correction = _raise_required_after_low_sl(
-            required, day, rules, recent, seen_floor=on_floor, floor_plan=floor_plan
-        )
+    low = recent is not None and recent.sl < rules.sl_target
+    correction = _raise_required_after_low_sl(required, day, rules, recent, on_floor, floor_plan) if low else None
     rows = _slot_rows(day, rf, required, floor_plan, logged=logged, on_floor=on_floor)
     intervals = [
         spikes.IntervalRisk(i, day.actual[i].conversations, day.risky.get(i, [])) for i in range(len(day.actual))
@@ -215,7 +212,7 @@ def _events_by_agent(day: BrandDay) -> dict[int, list[adherence.StateEvent]]:
 
 
 def _raise_required_after_low_sl(
-    required: list[int], day: BrandDay, rules: alerting.AlertRules, recent, *, seen_floor, floor_plan
+    required: list[int], day: BrandDay, rules: alerting.AlertRules, recent, seen_floor, floor_plan
 ) -> SlCorrection:
     """The service level of the recent slots was under target: the open slots ahead need at least one
     agent more than were on the floor then (``seen_floor``: agents on the floor per past slot, None
