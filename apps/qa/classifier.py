@@ -5,7 +5,7 @@ Rules (what the engine relies on):
   A message the rule reads then also matches when the model's probability that it carries the
   rule's meaning is at least `model_threshold` (the examples keep matching as before: the model
   adds matches, it never removes one). The hit's note names the model, its probability and the
-  three character n-grams that pushed it up most: 模型 buyer_negative 0.93 「到底」+0.9 「多久」+0.4.
+  three character n-grams that pushed it up most: 模型 0.93 「到底」+0.9 「多久」+0.4.
 - The model is logistic regression on the binary features of a normalised message (`features`):
   its character 1–3-grams (white space runs collapsed) plus a few classes that generalise beyond
   the characters seen in training — the feeling of its emoji (angry 😡🤬💢, sad 😭💔, contempt 🙄😒,

@@ -58,7 +58,7 @@ def test_a_model_adds_matches_above_its_threshold_and_explains_them(monkeypatch)
     monkeypatch.setattr(classifier, "load", lambda name, path=None: toy() if name == "toy" else None)
     card = engine.compile_scorecard(ScorecardSpec(rules=(shirk_rule(model="toy", model_threshold=0.9),)))
     hit = card.score(chat(("buyer", 0, "能换吗"), ("agent", 5, "您自己看"))).hits
-    assert [h.message_index for h in hit] == [1] and hit[0].note.startswith("模型 toy 0.9")
+    assert [h.message_index for h in hit] == [1] and hit[0].note.startswith("模型 0.9") and "toy" not in hit[0].note
     assert "「自己」" in hit[0].note
     polite = card.score(chat(("buyer", 0, "能换吗"), ("agent", 5, "谢谢您，可以换")))
     assert polite.hits == ()
@@ -130,7 +130,7 @@ def test_a_regex_rule_takes_a_model_and_its_exclusion_still_spares_a_refusal(mon
     )
     card = engine.compile_scorecard(ScorecardSpec(rules=(rule,)))
     hits = card.score(chat(("buyer", 0, "能便宜吗"), ("agent", 5, "私下算您便宜点"))).hits
-    assert [h.message_index for h in hits] == [1] and hits[0].note.startswith("模型 toy")
+    assert [h.message_index for h in hits] == [1] and hits[0].note.startswith("模型 0.")
     refusal = card.score(chat(("buyer", 0, "能便宜吗"), ("agent", 5, "不支持私下交易哦")))
     assert refusal.hits == ()
 

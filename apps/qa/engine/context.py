@@ -120,7 +120,7 @@ class _Ctx:
                 if role in reads and mi not in matched and norms[mi]:
                     p = model.probability(norms[mi])
                     if p >= cut:
-                        out.append((mi, p, f"模型 {model.rule} {p:.2f} {model.explain(norms[mi])}".rstrip()))
+                        out.append((mi, p, f"模型 {p:.2f} {model.explain(norms[mi])}".rstrip()))
             out.sort()
         return out
 
