@@ -43,7 +43,7 @@ def test_hash_matches_frozen():
 
 def test_schema():
     chats = json.loads((HERE / "chats.json").read_text(encoding="utf-8"))
-    assert len(chats) >= 100
+    assert len(chats) >= 430
     ids = [c["id"] for c in chats]
     assert ids == [f"b14-{n:04d}" for n in range(1, len(chats) + 1)]
     for c in chats:
