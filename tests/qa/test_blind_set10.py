@@ -20,7 +20,7 @@ KEYWORD_TIMING = (
     8,
 )  # micro P 0.995, R 0.981 (tenth pass: 师傅电话 is the shop's; ninth 415/3/8; blind 392/8/31)
 SENTIMENT_CONTEXT = {
-    "buyer_negative": (88, 16, 13),  # tenth pass: frustration slang and pushing back (ninth 87/16/14)
+    "buyer_negative": (91, 17, 10),  # eleventh pass: pushing back on a blame (tenth 88/16/13)
     "risk_and_negative": (24, 9, 0),  # unchanged by the ninth pass
     "risk_not_soothed": (21, 4, 0),  # ninth pass: 曝光 of a camera (blind 21/5/0)
     "solution_offered": (58, 4, 1),  # unchanged by the ninth pass

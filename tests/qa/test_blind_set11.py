@@ -17,7 +17,11 @@ SET = Path(__file__).resolve().parent / "blind" / "set11" / "chats.json"
 # the 6 fp left are avg_response_slow after a bare 好: the page reads it as an acknowledgement (label wrong)
 KEYWORD_TIMING = (406, 8, 6)  # micro P 0.981, R 0.985 (tenth pass; blind 388/17/24)
 SENTIMENT_CONTEXT = {
-    "buyer_negative": (95, 19, 14),  # tenth pass (blind 87/19/22)
+    "buyer_negative": (
+        95,
+        21,
+        14,
+    ),  # eleventh pass: +2 fp, replies to a blame the page reads as pushback (我没填错啊) (tenth 95/19/14; blind 87/19/22)
     "risk_and_negative": (20, 10, 2),  # unchanged (blind 20/10/2)
     "risk_not_soothed": (22, 0, 0),  # tenth pass (blind 22/1/0)
     "solution_offered": (73, 5, 2),  # tenth pass (blind 69/7/6)

@@ -408,7 +408,16 @@ def _compile_sentiment(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:
     chat_threshold = p.get("chat_threshold")
     if chat_threshold is not None and (not isinstance(chat_threshold, int | float) or chat_threshold <= 0):
         raise RuleConfigError("chat_threshold must be > 0", rule=r, field="chat_threshold")
-    c.options = (float(threshold), None if chat_threshold is None else float(chat_threshold))
+    pushback = p.get("pushback_after", {})
+    if not isinstance(pushback, dict) or not isinstance(pushback.get("rules", []), list):
+        raise RuleConfigError("pushback_after must hold rules and accept lists", rule=r, field="pushback_after")
+    c.options = (
+        float(threshold),
+        None if chat_threshold is None else float(chat_threshold),
+        tuple(pushback.get("rules", ())),
+        frozenset(normalize(w) for w in pushback.get("accept", ())),
+        tuple(normalize(w) for w in pushback.get("agent_words", ())),
+    )
 
 
 def _compile_pii(c: _Compiled, p: dict, r: str, spec: RuleSpec) -> None:

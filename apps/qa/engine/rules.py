@@ -472,19 +472,40 @@ def _rule_sentiment(ctx: _Ctx, c: _Compiled, _fired: dict | None = None) -> list
     spec = c.spec
     raw = ctx.hits_of(spec.code, "words")
     similar = ctx.similar(c) if c.similar is not None else ()
-    if not raw and not similar:
+    pushback = _pushback(ctx, c, _fired) if c.options[2] and _fired else ()
+    if not raw and not similar and not pushback:
         return []
     hits = _sentiment_words(ctx, c, raw) if raw else []
-    if similar:
+    if similar or pushback:
         worded = {h.message_index for h in hits}
         hits.extend(ctx.similar_hit(spec, mi, score, ex) for mi, score, ex in similar if mi not in worded)
+        worded.update(mi for mi, _s, _e in similar)
+        hits.extend(ctx.make_hit(spec, mi, note="回应客服推责") for mi in pushback if mi not in worded)
         hits.sort(key=lambda h: h.message_index)
     return hits
 
 
+def _pushback(ctx: _Ctx, c: _Compiled, fired: dict) -> list[int]:
+    """`pushback_after`: the buyer's message right after an agent message on which one of `rules`
+    fired and which blames the buyer (one of `agent_words`: 自己填错的还问 → 我没填错！) is a hit
+    unless it only accepts (好, 嗯)."""
+    rules, accept, blame = c.options[2], c.options[3], c.options[4]
+    roles, norms, out = ctx.roles, ctx.norms, []
+    for code in rules:
+        for h in fired.get(code, ()):
+            nxt = (h.message_index if h.message_index is not None else -2) + 1
+            if blame and nxt > 0 and not any(w in norms[nxt - 1] for w in blame):
+                continue  # a brush-off without blame (我们也不清楚) draws a plain follow-up question
+            if 0 < nxt < len(roles) and roles[nxt] == c.spec.role and nxt not in out:
+                text = norms[nxt].strip(" 。.!！~～…")
+                if text and text not in accept:
+                    out.append(nxt)
+    return out
+
+
 def _sentiment_words(ctx: _Ctx, c: _Compiled, raw: list[tuple[int, int, int]]) -> list[Hit]:
     spec = c.spec
-    threshold, chat_threshold = c.options
+    threshold, chat_threshold = c.options[:2]
     negation, degree, weights, role, roles, norms = c.negators, c.degree, c.weights, spec.role, ctx.roles, ctx.norms
     degrees = [d for d in ctx.hits_of(spec.code, "degree") if roles[d[0]] == role]
     excluded = ctx.hits_of(spec.code, "exclude") if c.lists["exclude"] else ()
