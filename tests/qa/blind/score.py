@@ -173,3 +173,17 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def assert_counts_hold(pack, path, keyword_timing: tuple[int, int, int], sentiment_context: dict) -> None:
+    """A guard of a scored set: the keyword/timing micro (tp, fp, fn) and each sentiment/context rule's
+    counts hold as floors (tp) and ceilings (fp, fn). A change that loses a true positive or adds a
+    false positive on the set fails here and must say why."""
+    rows, _wrong = measure(pack, json.loads(Path(path).read_text(encoding="utf-8")))
+    tp, fp, fn = (sum(row[k] for row in rows if row["rule"] in KEYWORD_TIMING) for k in ("tp", "fp", "fn"))
+    assert tp >= keyword_timing[0] and fp <= keyword_timing[1] and fn <= keyword_timing[2], (tp, fp, fn)
+    for row in rows:
+        if row["rule"] in sentiment_context:
+            want_tp, want_fp, want_fn = sentiment_context[row["rule"]]
+            got = (row["tp"], row["fp"], row["fn"])
+            assert row["tp"] >= want_tp and row["fp"] <= want_fp and row["fn"] <= want_fn, (row["rule"], got)
