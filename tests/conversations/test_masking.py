@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from apps.conversations import masking
 from apps.conversations.masking import (
     ADDRESS_MASK,
     CARD_MASK,
@@ -52,6 +53,9 @@ def test_generated_valid_ids_never_survive_in_any_width_or_separator_style(befor
 @settings(max_examples=200, deadline=None)
 @given(before=CHINESE, card=cards(), after=CHINESE)
 def test_generated_luhn_cards_never_survive_in_any_width_or_separator_style(before, card, after):
+    # A number the text itself calls an order or waybill (…6200000000000005运单) is shop data and kept
+    # (docs/pii.md); the random text after the card must not say so. Hypothesis found '运单'.
+    assume(masking._ORDER_AFTER.match(after.lower()[:12]) is None)
     shown, digits = card
     result = mask_pii(before + shown + after)
     assert digits not in _digits_left(result.text)
