@@ -399,7 +399,7 @@ class Dispute(models.Model):
         verbose_name_plural = _("disputes")
 
     def __str__(self) -> str:
-        return f"{self.result_id} · {self.get_status_display()}"
+        return f"{self.result.conversation.platform_conversation_id} · {self.get_status_display()}"
 
 
 class CalibrationSession(models.Model):
