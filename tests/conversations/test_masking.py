@@ -27,6 +27,14 @@ CHINESE = st.text(
 FILLER = st.text(alphabet="亲您好请问这个宝贝什么时候发货呢谢谢我想退款尺码偏大颜色很喜欢，。？！ ", max_size=20)
 
 
+def _not_an_order_label(after: str, before: str = "") -> bool:
+    """A number the text itself calls an order, waybill or ticket number (…13000000000物流单) is shop data and
+    kept (docs/pii.md), so the "never survives" properties hold only when the text after it does not say
+    so. Hypothesis draws the module's own string constants (运单, 物流单) and found exactly that."""
+    labelled_before = masking._ORDER_BEFORE.search(before.lower()[-masking._LOOK_BEHIND :]) is not None
+    return masking._ORDER_AFTER.match(after.lower()[:12]) is None and not labelled_before
+
+
 def _digits_left(text: str) -> str:
     """Every digit of the text as matching sees it (full width folded), separators dropped."""
     return "".join(ch for ch in normalise(text)[0] if ch.isdigit())
@@ -35,6 +43,7 @@ def _digits_left(text: str) -> str:
 @settings(max_examples=200, deadline=None)
 @given(before=CHINESE, phone=phones(), after=CHINESE)
 def test_generated_phones_never_survive_in_any_width_or_separator_style(before, phone, after):
+    assume(_not_an_order_label(after, before))
     shown, digits = phone
     result = mask_pii(before + shown + after)
     assert digits not in _digits_left(result.text), (before, shown, after, result.text)
@@ -44,6 +53,7 @@ def test_generated_phones_never_survive_in_any_width_or_separator_style(before, 
 @settings(max_examples=200, deadline=None)
 @given(before=CHINESE, number=id_numbers(), after=CHINESE)
 def test_generated_valid_ids_never_survive_in_any_width_or_separator_style(before, number, after):
+    assume(_not_an_order_label(after, before))
     shown, digits = number
     result = mask_pii(before + shown + after)
     assert digits[:17] not in _digits_left(result.text)
@@ -53,9 +63,7 @@ def test_generated_valid_ids_never_survive_in_any_width_or_separator_style(befor
 @settings(max_examples=200, deadline=None)
 @given(before=CHINESE, card=cards(), after=CHINESE)
 def test_generated_luhn_cards_never_survive_in_any_width_or_separator_style(before, card, after):
-    # A number the text itself calls an order or waybill (…6200000000000005运单) is shop data and kept
-    # (docs/pii.md); the random text after the card must not say so. Hypothesis found '运单'.
-    assume(masking._ORDER_AFTER.match(after.lower()[:12]) is None)
+    assume(_not_an_order_label(after, before))
     shown, digits = card
     result = mask_pii(before + shown + after)
     assert digits not in _digits_left(result.text)
