@@ -207,3 +207,23 @@ def test_bad_timestamp_is_reported_in_english_when_english_is_active(sample_stor
         {"row": 3, "field": "sent_at", "reason": "unparseable timestamp 'yesterday 10:00' (ISO 8601 with offset)"}
     ]
     assert "row 3, field sent_at: unparseable timestamp" in run.error
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('"\\u12"', "无效的 \\u 转义"),  # the decoder's own message is 'Invalid \\uXXXX escape'
+        ('"a\\q"', "无效的转义符"),
+        ('{"a" 1}', "缺少冒号"),
+        ("[1] 2", "多余内容"),
+        ('"abc', "缺少结尾引号"),
+    ],
+)
+def test_each_decoder_reason_reads_in_chinese(text, words):
+    import json
+
+    from apps.conversations.adapters.base import json_error_text
+
+    with pytest.raises(json.JSONDecodeError) as err:
+        json.loads(text)
+    assert words in json_error_text(err.value.msg), err.value.msg

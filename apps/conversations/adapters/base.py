@@ -326,6 +326,8 @@ def _column_with_break(values: list[str], header: list[str], text_column: int) -
     return None
 
 
+# Keys are json.JSONDecodeError.msg verbatim ("Invalid \\uXXXX escape" is the decoder's own wording);
+# the two trailing-comma messages are those of Python 3.13's decoder, which 3.11 reports as "Expecting …".
 _JSON_ERRORS = {
     "Expecting value": gettext_lazy("a value was expected"),
     "Expecting property name enclosed in double quotes": gettext_lazy("a field name in double quotes was expected"),
