@@ -566,8 +566,10 @@ class DisputeAddForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        result_id = self.data.get("result") or self.initial.get("result")
-        self.hits = {hit.pk: hit for hit in selectors.disputable_hits(result_id)} if result_id else {}
+        result_id = str(self.data.get("result") or self.initial.get("result") or "")
+        # only a result the field accepts (the admin scopes it to the user's brands); a typed "abc" is none
+        known = result_id.isdigit() and self.fields["result"].queryset.filter(pk=int(result_id)).exists()
+        self.hits = {hit.pk: hit for hit in selectors.disputable_hits(int(result_id))} if known else {}
         self.fields["hit"].choices = [(pk, self.hit_label(hit)) for pk, hit in self.hits.items()]
         self.fields["reason"].label = _("Why the hit is wrong")
 

@@ -108,5 +108,6 @@ def test_a_dispute_is_filed_from_the_result_page_by_picking_the_hit(client, bpo_
     assert dispute.reason.startswith(hit.rule.name) and dispute.reason.endswith("：买家先问的，客服已及时回复")
     assert str(dispute).startswith(result.conversation.platform_conversation_id)  # a chat's id, not a row id
 
+    assert client.get(reverse("admin:qa_dispute_add") + "?result=abc&hit=x").status_code == 200
     refused = client.post(reverse("admin:qa_dispute_add"), {"result": "", "hit": "", "reason": "x"})
     assert Dispute.objects.count() == 1 and "对此命中申诉" in refused.content.decode()
