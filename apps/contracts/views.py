@@ -295,30 +295,29 @@ def statement_page(request, pk: int):
 @login_required
 def statement_pdf(request, pk: int):
     """The statement's PDF (printed at issue; printed now if that has not happened yet)."""
-    from apps.reports import selectors as report_selectors
-    from apps.reports import services as reports
-
     invoice = _statement(request, pk)
     if invoice.status not in receivables.ISSUED:
         raise Http404(_("A draft has no PDF; it is printed when it is issued."))
-    doc = report_selectors.rendered_document_of(kind="invoice", object_id=invoice.pk)
+    return _printed_pdf("invoice", invoice.pk, invoice.number)
+
+
+def _printed_pdf(kind: str, object_id: int, number: str) -> FileResponse:
+    """The printed PDF of a statement or a correction, printed now if that has not happened yet."""
+    from apps.reports import selectors as report_selectors
+    from apps.reports import services as reports
+
+    doc = report_selectors.rendered_document_of(kind=kind, object_id=object_id)
     if doc is None or not doc.pdf or not doc.pdf.storage.exists(doc.pdf.name):
-        doc = reports.document_render(kind="invoice", object_id=invoice.pk)
-    return FileResponse(doc.pdf.open("rb"), content_type="application/pdf", filename=f"{invoice.number}.pdf")
+        doc = reports.document_render(kind=kind, object_id=object_id)
+    return FileResponse(doc.pdf.open("rb"), content_type="application/pdf", filename=f"{number}.pdf")
 
 
 @login_required
 def credit_note_pdf(request, pk: int, note_pk: int):
-    """A correction's PDF, from its statement's page (printed now if that has not happened yet)."""
-    from apps.reports import selectors as report_selectors
-    from apps.reports import services as reports
-
+    """A correction's PDF, from its statement's page."""
     invoice = _statement(request, pk)
     note = get_object_or_404(invoice.credit_notes.all(), pk=note_pk)
-    doc = report_selectors.rendered_document_of(kind="credit_note", object_id=note.pk)
-    if doc is None or not doc.pdf or not doc.pdf.storage.exists(doc.pdf.name):
-        doc = reports.document_render(kind="credit_note", object_id=note.pk)
-    return FileResponse(doc.pdf.open("rb"), content_type="application/pdf", filename=f"{note.number}.pdf")
+    return _printed_pdf("credit_note", note.pk, note.number)
 
 
 def _act(request, invoice, what: str):
